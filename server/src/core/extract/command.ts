@@ -1,0 +1,231 @@
+// Start commands: the listening port and bind host that common servers take from their flags.
+import type { LineIndex } from '../text';
+import type { BindFact, CommandInfo, CommandPort, Loc } from '../types';
+import { validPort } from '../yaml';
+
+/** One argument; `at(i)` is the source offset of character i when the source spells it exactly. */
+export interface Word {
+  text: string;
+  at?: (i: number) => number;
+  loc: Loc;
+}
+
+/** Splits shell text into words (quotes removed), keeping each character's source offset. */
+export function shellWords(text: string, at: ((i: number) => number) | undefined, loc: Loc): Word[] {
+  const out: Word[] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && /\s/.test(text[i])) i++;
+    if (i >= text.length) break;
+    let chars = '';
+    const offs: number[] = [];
+    let quote = '';
+    for (; i < text.length; i++) {
+      const c = text[i];
+      if (quote) {
+        if (c === quote) {
+          quote = '';
+          continue;
+        }
+        if (c === '\\' && quote === '"' && i + 1 < text.length && '"\\$`'.includes(text[i + 1])) i++;
+      } else {
+        if (/\s/.test(c)) break;
+        if (c === '"' || c === "'") {
+          quote = c;
+          continue;
+        }
+        if ((c === ';' || c === '|' || c === '&') && chars === '') {
+          chars = c;
+          offs.push(i);
+          while (i + 1 < text.length && text[i + 1] === c) {
+            i++;
+            chars += c;
+            offs.push(i);
+          }
+          i++;
+          break;
+        }
+        if (c === '\\' && i + 1 < text.length) i++;
+      }
+      chars += text[i];
+      offs.push(i);
+    }
+    if (chars === '') continue;
+    const o = offs;
+    const wat = at ? (k: number) => at(o[Math.min(k, o.length - 1)] + (k >= o.length ? 1 : 0)) : undefined;
+    out.push({ text: chars, at: wat, loc: wat ? spanLoc(loc, wat(0), wat(chars.length - 1) + 1) : loc });
+  }
+  return out;
+}
+
+function spanLoc(base: Loc, start: number, end: number): Loc {
+  // Lines/columns are filled by the caller's LineIndex through `locOf`; keep offsets here.
+  return { ...base, start, end };
+}
+
+const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|::1|\[::1\]|ip6-localhost)$/i;
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', '/bin/sh', '/bin/bash', '/bin/ash', '/usr/bin/env', 'exec']);
+/** Flags whose value is the server's own listening port. */
+const PORT_FLAGS = new Set(['--port', '-p', '--http-port', '--server-port', '--listen-port', '-port', '--web-port', '--app-port']);
+/** Flags whose value is `host:port`, `:port`, `tcp://host:port` or a host alone. */
+const ADDR_FLAGS = new Set(['--bind', '-b', '--listen', '-l', '--addr', '-addr', '--address', '-address', '--listen-address', '--listen-addr', '--http-addr', '--http-address', '--web.listen-address', '--bind-address', '--host-port']);
+const HOST_FLAGS = new Set(['--host', '-H', '--hostname', '-h']);
+const URL_FLAGS = new Set(['--urls', '--url', '--server.urls']);
+
+/** A secondary listening flag: counts as served, but is not the service's main port. */
+function secondaryFlag(flag: string): boolean {
+  return /^--?[\w.-]*(port|addr|address)$/i.test(flag) && !PORT_FLAGS.has(flag) && !ADDR_FLAGS.has(flag) && !/^--?(db|database|redis|mysql|postgres|pg|mongo|rabbit|amqp|kafka|upstream|backend|remote|target|proxy|api|sql|cache|broker|smtp|mail)[\w.-]*$/i.test(flag);
+}
+
+interface Env {
+  (name: string): string | undefined;
+}
+
+/** Reads the listening ports and bind hosts of a command given as words. */
+export function parseCommand(ix: LineIndex, words: Word[], env: Env = () => undefined): CommandInfo {
+  const info: CommandInfo = { ports: [], binds: [] };
+  const all = expand(ix, words);
+  const texts = all.map((w) => w.text);
+  const relocate = (w: Word, s: number, e: number): { loc: Loc; exact: boolean } => {
+    if (w.at) return { loc: ix.loc(w.at(s), w.at(e - 1) + 1), exact: true };
+    return { loc: w.loc, exact: false };
+  };
+  const addPort = (w: Word, s: number, e: number, flag: string, primary: boolean): void => {
+    const raw = w.text.slice(s, e);
+    const v = resolveVar(raw, env);
+    const { loc, exact } = relocate(w, s, e);
+    if (v === undefined) return;
+    const n = Number(v.value);
+    if (!/^\d+$/.test(v.value) || !validPort(n)) return;
+    const p: CommandPort = { port: n, raw, loc, literal: exact && !v.variable, flag, primary };
+    if (v.variable) p.variable = v.variable;
+    info.ports.push(p);
+  };
+  const addBind = (w: Word, s: number, e: number, via: string): void => {
+    const raw = w.text.slice(s, e);
+    const v = resolveVar(raw, env);
+    const host = (v?.value ?? raw).replace(/^\[|\]$/g, '');
+    if (host === '') return;
+    info.binds.push({ host, loc: relocate(w, s, e).loc, via });
+  };
+  /** `host:port`, `:port`, `tcp://host:port`, `http://+:8080`, a host alone or a port alone. */
+  const addAddress = (w: Word, s: number, flag: string, primary: boolean, hostOnly = false): void => {
+    const t = w.text.slice(s);
+    const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(\[[^\]]*\]|[^:/\s;,]*)(?::(\$\{?\w+(?::-[^}]*)?\}?|\d+))?/i.exec(t);
+    if (!m) return;
+    const schemeLen = (/^[a-z][a-z0-9+.-]*:\/\//i.exec(t) ?? [''])[0].length;
+    const hostText = m[1];
+    if (m[2] === undefined && /^\d+$/.test(hostText) && !hostOnly) {
+      addPort(w, s + schemeLen, s + schemeLen + hostText.length, flag, primary);
+      return;
+    }
+    if (hostText && !['+', '*'].includes(hostText)) addBind(w, s + schemeLen, s + schemeLen + hostText.length, flag);
+    if (m[2] !== undefined) {
+      const ps = s + schemeLen + hostText.length + 1;
+      addPort(w, ps, ps + m[2].length, flag, primary);
+    }
+  };
+  let hostGiven = false;
+  for (let i = 0; i < all.length; i++) {
+    const w = all[i];
+    const t = w.text;
+    const eq = t.indexOf('=');
+    const flag = t.startsWith('-') ? (eq > 0 ? t.slice(0, eq) : t) : '';
+    const inline = flag && eq > 0;
+    const next = all[i + 1];
+    const valueOf = (): [Word, number] | undefined => (inline ? [w, eq + 1] : next && !next.text.startsWith('-') ? [next, 0] : undefined);
+    const jprop = /^-D([\w.-]*\bport)=/i.exec(t);
+    if (jprop) {
+      addPort(w, jprop[0].length, t.length, `-D${jprop[1]}`, /^(server|http|quarkus\.http|micronaut\.server)\.port$/i.test(jprop[1]));
+      continue;
+    }
+    if (!flag) {
+      if (/^tcp:\/\//.test(t) && i > 0 && /^-(b|-bind)$/.test(all[i - 1].text)) continue;
+      // `python -m http.server 8000`, `php -S 0.0.0.0:8000`
+      if (/^\d+$/.test(t) && i > 0 && all[i - 1].text === 'http.server') addPort(w, 0, t.length, 'http.server', true);
+      continue;
+    }
+    const v = valueOf();
+    if (!v) continue;
+    const [vw, vs] = v;
+    if (PORT_FLAGS.has(flag)) {
+      if (flag === '-p' && !/^(\d+|\$\{?\w+.*)$/.test(vw.text.slice(vs))) continue;
+      addPort(vw, vs, vw.text.length, flag, true);
+    } else if (ADDR_FLAGS.has(flag) || (flag === '-S' && texts.includes('php'))) {
+      if (flag === '-l' && !/[:.]/.test(vw.text.slice(vs))) continue;
+      addAddress(vw, vs, flag, true);
+      hostGiven = true;
+    } else if (HOST_FLAGS.has(flag)) {
+      if (flag === '-h' && !texts.some((x) => x === 'flask')) continue;
+      addAddress(vw, vs, flag, true, true);
+      hostGiven = true;
+    } else if (URL_FLAGS.has(flag)) {
+      for (const part of splitList(vw.text.slice(vs))) addAddress(vw, vs + part.start, flag, true);
+      hostGiven = true;
+    } else if (/^--[\w.-]*\.port$/i.test(flag)) {
+      addPort(vw, vs, vw.text.length, flag, /^--(server|http)\.port$/i.test(flag));
+    } else if (secondaryFlag(flag)) {
+      if (/(port)$/i.test(flag)) addPort(vw, vs, vw.text.length, flag, false);
+      else addAddress(vw, vs, flag, false);
+    }
+  }
+  // Servers that bind loopback when no host is given (uvicorn, `flask run`).
+  if (!hostGiven && all.length > 0) {
+    const prog = all.findIndex((w) => /(^|\/)uvicorn$/.test(w.text) || (w.text === 'flask' && all.some((x) => x.text === 'run')));
+    if (prog >= 0) {
+      const which = /uvicorn/.test(all[prog].text) ? 'uvicorn' : 'flask run';
+      const envHost = env(which === 'uvicorn' ? 'UVICORN_HOST' : 'FLASK_RUN_HOST');
+      if (envHost === undefined && !all.some((w) => w.text === '--uds' || w.text === '--fd')) info.binds.push({ host: '127.0.0.1', loc: all[prog].loc, via: which, defaulted: true });
+    }
+  }
+  return info;
+}
+
+/** Splits `sh -c "script"` scripts into their words; other words stay as they are. */
+function expand(ix: LineIndex, words: Word[]): Word[] {
+  const out: Word[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    const prev = words[i - 1]?.text;
+    if ((prev === '-c' && i >= 2 && SHELLS.has(words[i - 2].text)) || (/\s/.test(w.text) && !w.text.startsWith('-'))) {
+      for (const sub of shellWords(w.text, w.at, w.loc)) out.push(withLines(ix, sub));
+    } else out.push(w);
+  }
+  return out;
+}
+
+function withLines(ix: LineIndex, w: Word): Word {
+  return { ...w, loc: ix.loc(w.loc.start, w.loc.end) };
+}
+
+function splitList(s: string): { start: number; text: string }[] {
+  const out: { start: number; text: string }[] = [];
+  let start = 0;
+  for (const part of s.split(/[;,]/)) {
+    out.push({ start, text: part });
+    start += part.length + 1;
+  }
+  return out;
+}
+
+/** `$PORT`, `${PORT}`, `${PORT:-8080}`, `${PORT-8080}`; literal text comes back as it is. */
+export function resolveVar(raw: string, env: Env): { value: string; variable?: string } | undefined {
+  const m = /^\$(?:\{(\w+)(?:(:?-)([^}]*))?\}|(\w+))$/.exec(raw);
+  if (!m) return raw.includes('$') ? undefined : { value: raw };
+  const name = m[1] ?? m[4];
+  const val = env(name);
+  if (val !== undefined && (val !== '' || m[2] !== ':-')) return { value: val, variable: name };
+  if (m[3] !== undefined) return { value: m[3], variable: name };
+  return undefined;
+}
+
+/** Words from a shell-form command string with exact offsets. */
+export function wordsOfShell(ix: LineIndex, text: string, at: ((i: number) => number) | undefined, loc: Loc): Word[] {
+  return shellWords(text, at, loc).map((w) => withLines(ix, w));
+}
+
+export type { BindFact };

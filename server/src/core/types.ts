@@ -1,0 +1,260 @@
+// The plain data that flows through the core: files in, facts, a model, findings out.
+
+/** A file of the workspace: path relative to the workspace root, '/'-separated. */
+export interface SourceFile {
+  path: string;
+  text: string;
+}
+
+/** An exact source range. Offsets index the file text; line/col are 0-based (UTF-16 columns). */
+export interface Loc {
+  file: string;
+  start: number;
+  end: number;
+  line: number;
+  col: number;
+  endLine: number;
+  endCol: number;
+}
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+
+/**
+ * A port as written somewhere. `port` is set when the value is (or resolves to) a number,
+ * `name` when it is a named port reference. `literal` means the token at `loc` is exactly the
+ * decimal number, so a fix may replace that range with another number.
+ */
+export interface PortValue {
+  port?: number;
+  name?: string;
+  raw: string;
+  loc: Loc;
+  literal: boolean;
+  /** The variable an unresolved `$VAR` referred to. */
+  variable?: string;
+}
+
+/** A problem found while reading a file (malformed values); reported by `invalid-port`. */
+export interface Problem {
+  message: string;
+  loc: Loc;
+}
+
+/** A variable set for a process (Dockerfile ENV, compose environment, container env, .env line). */
+export interface EnvVar {
+  name: string;
+  value: string;
+  nameLoc: Loc;
+  /** The value token; for a port-like value this is the number itself. */
+  valueLoc: Loc;
+  /** The value is exactly the integer, editable by a fix. */
+  port?: number;
+  literal: boolean;
+}
+
+/** A port taken from a start command: `--port 8000`, `-b 0.0.0.0:8000`, `--urls http://+:8080`. */
+export interface CommandPort extends PortValue {
+  flag: string;
+  /** The server's main listening flag (`--port`, `--bind`), as opposed to e.g. `--metrics-port`. */
+  primary: boolean;
+}
+
+/** A host a process binds to, from a flag or a variable. */
+export interface BindFact {
+  host: string;
+  loc: Loc;
+  via: string;
+  /** True when the host is the server's default (no flag given), `loc` then covers the command. */
+  defaulted?: boolean;
+}
+
+export interface CommandInfo {
+  ports: CommandPort[];
+  binds: BindFact[];
+}
+
+export type ProbeKind = 'liveness' | 'readiness' | 'startup' | 'healthcheck';
+
+/** A health check that connects to a port. */
+export interface ProbeFact {
+  kind: ProbeKind;
+  type: 'httpGet' | 'tcpSocket' | 'grpc' | 'command';
+  port: PortValue;
+  /** Host named in a command health check URL (`curl http://store-front:80/`). */
+  host?: string;
+}
+
+/** `# port-parity-ignore rule [reason]` comments and `port-parity/ignore` annotations of one file. */
+export interface Suppression {
+  rules: string[];
+  /** 0-based first and last line the suppression covers. */
+  fromLine: number;
+  toLine: number;
+}
+
+export interface DockerExpose extends PortValue {
+  protocol: Protocol;
+  /** For a range `8000-8010`, the last port. */
+  rangeEnd?: number;
+}
+
+export interface DockerfileFacts {
+  kind: 'dockerfile';
+  file: string;
+  /** The final stage's facts. */
+  exposes: DockerExpose[];
+  env: EnvVar[];
+  command: CommandInfo;
+  healthchecks: ProbeFact[];
+  /** Stage names, for a compose build `target`. */
+  stages: { name?: string; exposes: DockerExpose[]; env: EnvVar[]; command: CommandInfo; healthchecks: ProbeFact[] }[];
+  problems: Problem[];
+  suppressions: Suppression[];
+}
+
+export interface ComposePort {
+  container: PortValue;
+  host?: PortValue;
+  hostIp?: string;
+  protocol: Protocol;
+  /** Number of ports in a range mapping (1 for a single port). */
+  count: number;
+  /** The whole entry, to tell merged duplicates apart. */
+  loc: Loc;
+}
+
+export interface ComposeService {
+  name: string;
+  nameLoc: Loc;
+  image?: string;
+  build?: { context: string; dockerfile?: string; target?: string; args: Record<string, string> };
+  containerName?: string;
+  aliases: string[];
+  ports: ComposePort[];
+  expose: (PortValue & { protocol: Protocol })[];
+  environment: EnvVar[];
+  envFiles: string[];
+  command?: CommandInfo;
+  entrypoint?: CommandInfo;
+  healthchecks: ProbeFact[];
+  /** `healthcheck` given: an override replaces the base's. */
+  hasHealthcheck: boolean;
+  networkModeHost: boolean;
+}
+
+export interface ComposeFacts {
+  kind: 'compose';
+  file: string;
+  services: ComposeService[];
+  problems: Problem[];
+  suppressions: Suppression[];
+}
+
+export interface ContainerPort {
+  containerPort: PortValue;
+  name?: string;
+  nameLoc?: Loc;
+  protocol: Protocol;
+}
+
+export interface K8sContainer {
+  name: string;
+  nameLoc: Loc;
+  image?: string;
+  /** An init container (ordinary init containers serve no ports). */
+  init: boolean;
+  /** A native sidecar: an init container with `restartPolicy: Always`. */
+  nativeSidecar: boolean;
+  ports: ContainerPort[];
+  env: EnvVar[];
+  probes: ProbeFact[];
+  command: CommandInfo;
+}
+
+export interface K8sWorkload {
+  kind: string;
+  name: string;
+  nameLoc: Loc;
+  namespace: string;
+  /** Pod template labels (what Services select). */
+  labels: Record<string, string>;
+  containers: K8sContainer[];
+  hostNetwork: boolean;
+}
+
+export interface K8sServicePort {
+  port: PortValue;
+  /** Absent when the manifest omits it (it then equals `port`). */
+  targetPort?: PortValue;
+  name?: string;
+  protocol: Protocol;
+}
+
+export interface K8sService {
+  name: string;
+  nameLoc: Loc;
+  namespace: string;
+  /** Absent: a Service without selector (hand-made Endpoints), never checked against pods. */
+  selector?: Record<string, string>;
+  ports: K8sServicePort[];
+}
+
+export interface K8sFacts {
+  kind: 'kubernetes';
+  file: string;
+  workloads: K8sWorkload[];
+  services: K8sService[];
+  problems: Problem[];
+  suppressions: Suppression[];
+}
+
+export interface DotenvFacts {
+  kind: 'dotenv';
+  file: string;
+  vars: EnvVar[];
+  problems: Problem[];
+  suppressions: Suppression[];
+}
+
+/** A file the core read but that carries no port facts (not a manifest, a template, unparsable). */
+export interface SkippedFacts {
+  kind: 'skipped';
+  file: string;
+  reason: string;
+  problems: Problem[];
+  suppressions: Suppression[];
+}
+
+export type FileFacts = DockerfileFacts | ComposeFacts | K8sFacts | DotenvFacts | SkippedFacts;
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface TextEdit {
+  loc: Loc;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface Related {
+  loc: Loc;
+  message: string;
+}
+
+/** What a rule returns: severity, suppression and config are applied by the engine. */
+export interface RawFinding {
+  rule: string;
+  message: string;
+  loc: Loc;
+  service?: string;
+  environment?: string;
+  related: Related[];
+  fix?: Fix;
+}
+
+export interface Finding extends RawFinding {
+  severity: Severity;
+}

@@ -1,0 +1,177 @@
+// YAML access with exact ranges: every location in a YAML fact comes from the parser's offsets here.
+import { LineCounter, parseAllDocuments, isMap, isScalar, isSeq, isPair, Scalar } from 'yaml';
+import type { Document, Node, YAMLMap, YAMLSeq } from 'yaml';
+import type { LineIndex } from './text';
+import type { Loc, PortValue, Problem } from './types';
+
+export type YamlDoc = Document.Parsed;
+
+export interface ParsedYaml {
+  docs: YamlDoc[];
+  /** Syntax errors with their offsets. */
+  errors: { message: string; offset: number }[];
+}
+
+export function parseYaml(text: string): ParsedYaml {
+  const docs = parseAllDocuments(text, { lineCounter: new LineCounter(), keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
+  if (!Array.isArray(docs)) return { docs: [], errors: [] };
+  const errors: { message: string; offset: number }[] = [];
+  for (const d of docs) for (const e of d.errors) errors.push({ message: e.message.split('\n')[0], offset: e.pos[0] });
+  return { docs, errors };
+}
+
+/** The value of `key` in a map node, or undefined. */
+export function get(node: unknown, key: string): Node | undefined {
+  if (!isMap(node)) return undefined;
+  for (const it of node.items) {
+    if (isPair(it) && isScalar(it.key) && String(it.key.value) === key) return (it.value ?? undefined) as Node | undefined;
+  }
+  return undefined;
+}
+
+/** The key node of `key` in a map node. */
+export function getKey(node: unknown, key: string): Scalar | undefined {
+  if (!isMap(node)) return undefined;
+  for (const it of node.items) if (isPair(it) && isScalar(it.key) && String(it.key.value) === key) return it.key;
+  return undefined;
+}
+
+export function path(node: unknown, ...keys: string[]): Node | undefined {
+  let cur: unknown = node;
+  for (const k of keys) {
+    cur = get(cur, k);
+    if (cur === undefined) return undefined;
+  }
+  return cur as Node;
+}
+
+export function str(node: unknown): string | undefined {
+  if (isScalar(node) && node.value !== null && node.value !== undefined && typeof node.value !== 'object') return String(node.value);
+  return undefined;
+}
+
+export function items(node: unknown): Node[] {
+  return isSeq(node) ? (node as YAMLSeq<Node>).items.filter((x) => x !== null && x !== undefined) : [];
+}
+
+export function pairs(node: unknown): { key: Scalar; value: Node | undefined }[] {
+  if (!isMap(node)) return [];
+  const out: { key: Scalar; value: Node | undefined }[] = [];
+  for (const it of (node as YAMLMap).items) if (isPair(it) && isScalar(it.key)) out.push({ key: it.key, value: (it.value ?? undefined) as Node | undefined });
+  return out;
+}
+
+export function stringMap(node: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pairs(node)) {
+    const v = str(p.value);
+    if (v !== undefined) out[String(p.key.value)] = v;
+  }
+  return out;
+}
+
+export function nodeLoc(ix: LineIndex, node: Node | Scalar): Loc {
+  const r = node.range ?? [0, 0, 0];
+  return ix.loc(r[0], r[1]);
+}
+
+/**
+ * The text of a scalar and, where the source spells it char for char, the source offset of each
+ * character (plain, quoted without escapes, literal blocks). `at` is undefined otherwise.
+ */
+export interface ScalarText {
+  value: string;
+  at?: (i: number) => number;
+  loc: Loc;
+}
+
+export function scalarText(ix: LineIndex, node: Scalar): ScalarText {
+  const value = node.value === null || node.value === undefined ? '' : String(node.value);
+  const r = node.range ?? [0, 0, 0];
+  const src = ix.text.slice(r[0], r[1]);
+  const loc = ix.loc(r[0], r[1]);
+  const type = node.type;
+  if (type === Scalar.QUOTE_DOUBLE || type === Scalar.QUOTE_SINGLE) {
+    const inner = src.slice(1, -1);
+    if (inner === value) return { value, at: (i) => r[0] + 1 + i, loc: ix.loc(r[0] + 1, r[1] - 1) };
+    return { value, loc };
+  }
+  if (type === Scalar.BLOCK_LITERAL) {
+    // Map each value line onto its source line, in order.
+    const lines = value.split('\n');
+    const starts: number[] = [];
+    let from = src.indexOf('\n') + 1;
+    for (const line of lines) {
+      if (line === '') {
+        starts.push(-1);
+        continue;
+      }
+      const k = src.indexOf(line, from);
+      if (k < 0) return { value, loc };
+      starts.push(r[0] + k);
+      from = k + line.length;
+    }
+    const lineOf: number[] = [];
+    const colOf: number[] = [];
+    lines.forEach((l, li) => {
+      for (let c = 0; c <= l.length; c++) {
+        lineOf.push(li);
+        colOf.push(c);
+      }
+    });
+    return { value, at: (i) => (starts[lineOf[i]] ?? r[0]) + colOf[i], loc };
+  }
+  if (type === Scalar.PLAIN || type === undefined) {
+    if (src === value) return { value, at: (i) => r[0] + i, loc };
+  }
+  return { value, loc };
+}
+
+export function scalarLoc(ix: LineIndex, node: Scalar): Loc {
+  return scalarText(ix, node).loc;
+}
+
+/** Why a port name is not a valid IANA service name, or undefined when it is. */
+export function badPortName(name: string): string | undefined {
+  if (name.length > 15) return `port name "${name}" is longer than 15 characters`;
+  if (!/^[a-z0-9-]+$/.test(name)) return `port name "${name}" may contain only lowercase letters, digits and '-'`;
+  if (!/[a-z]/.test(name)) return `port name "${name}" must contain at least one letter`;
+  if (name.startsWith('-') || name.endsWith('-') || name.includes('--')) return `port name "${name}" must not start or end with '-' or contain '--'`;
+  return undefined;
+}
+
+export function validPort(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && n <= 65535;
+}
+
+/**
+ * Reads a port field. `allowName`: the field takes a number or a name (targetPort, probe port).
+ * Returns the value, or a problem for an empty, non-integer, out-of-range or badly named value.
+ */
+export function readPort(ix: LineIndex, node: Node | undefined, field: string, allowName: boolean, keyLoc: Loc): PortValue | Problem {
+  if (node === undefined || (isScalar(node) && (node.value === null || node.value === ''))) {
+    return { message: `${field} is missing or empty`, loc: node && isScalar(node) && node.range ? nodeLoc(ix, node) : keyLoc };
+  }
+  if (!isScalar(node)) return { message: `${field} must be a ${allowName ? 'number or a port name' : 'number'}`, loc: nodeLoc(ix, node) };
+  const st = scalarText(ix, node);
+  const raw = st.value;
+  const exact = st.at !== undefined;
+  if (typeof node.value === 'number') {
+    if (!validPort(node.value)) return { message: `${field} ${raw} is not a port number (1-65535)`, loc: st.loc };
+    return { port: node.value, raw, loc: st.loc, literal: exact && /^\d+$/.test(raw) };
+  }
+  if (allowName) {
+    if (/^\d+$/.test(raw)) return { message: `${field} "${raw}" is a quoted number: Kubernetes reads it as a port name; write ${raw} without quotes`, loc: st.loc };
+    const why = badPortName(raw);
+    if (why) return { message: `${field}: ${why}`, loc: st.loc };
+    return { name: raw, raw, loc: st.loc, literal: false };
+  }
+  return { message: `${field} "${raw}" is not a port number (1-65535)`, loc: st.loc };
+}
+
+export function isProblem(x: PortValue | Problem): x is Problem {
+  return (x as Problem).message !== undefined && (x as PortValue).raw === undefined;
+}
+
+export { isMap, isScalar, isSeq };
+export type { Node, Scalar };
