@@ -1,1 +1,188 @@
-console.log("not yet");
+// `port-parity`: check, matrix and fix for CI and terminals; exit 0 clean, 1 findings, 2 usage or config.
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { analyze, applyEdits, buildMatrix, RULES, RULE_IDS } from '../core';
+import type { Severity, TextEdit } from '../core';
+import { unifiedDiff } from './diff';
+import { colors, githubReport, jsonReport, matrixText, sarifReport, textReport } from './report';
+import type { Checked } from './report';
+import { readWorkspace, toPosix } from './workspace';
+import type { Workspace } from './workspace';
+
+declare const PORT_PARITY_VERSION: string;
+const VERSION = typeof PORT_PARITY_VERSION === 'string' ? PORT_PARITY_VERSION : '0.0.0-dev';
+
+const HELP = `port-parity ${VERSION}: find ports that drift between Dockerfiles, Compose, Kubernetes and .env files
+
+Usage:
+  port-parity check [DIR...] [--format text|json|sarif|github] [--config FILE] [--fail-on error|warning|info|never]
+  port-parity matrix [DIR] [--format text|json|markdown] [--config FILE]
+  port-parity fix [DIR] [--rule ID...] [--dry-run] [--config FILE]
+  port-parity rules            list the rules
+  port-parity --help | --version
+
+Exit codes: 0 nothing at or above --fail-on (default error), 1 findings at or above it, 2 bad usage or a bad config.
+Rules: ${RULES.map((r) => r.id).join(', ')}`;
+
+class UsageError extends Error {}
+
+interface Args {
+  command: string;
+  dirs: string[];
+  format?: string;
+  config?: string;
+  failOn: Severity | 'never';
+  rules: string[];
+  dryRun: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { command: '', dirs: [], failOn: 'error', rules: [], dryRun: false };
+  const value = (i: number, flag: string): string => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i];
+    let inline: string | undefined;
+    const eq = a.indexOf('=');
+    if (a.startsWith('--') && eq > 0) {
+      inline = a.slice(eq + 1);
+      a = a.slice(0, eq);
+    }
+    const take = (): string => {
+      if (inline !== undefined) return inline;
+      const v = value(i, a);
+      i++;
+      return v;
+    };
+    if (a === '--format' || a === '-f') args.format = take();
+    else if (a === '--config' || a === '-c') args.config = take();
+    else if (a === '--fail-on') {
+      const v = take();
+      if (!['error', 'warning', 'info', 'never'].includes(v)) throw new UsageError(`--fail-on must be error, warning, info or never, not "${v}"`);
+      args.failOn = v as Args['failOn'];
+    } else if (a === '--rule') {
+      const v = take();
+      for (const id of v.split(',')) {
+        if (!RULE_IDS.has(id)) throw new UsageError(`unknown rule "${id}"; see port-parity rules`);
+        args.rules.push(id);
+      }
+    } else if (a === '--dry-run') args.dryRun = true;
+    else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+    else if (!args.command) args.command = a;
+    else args.dirs.push(a);
+  }
+  return args;
+}
+
+function loadAll(dirs: string[], config?: string): { workspaces: Workspace[]; errors: string[] } {
+  const workspaces: Workspace[] = [];
+  const errors: string[] = [];
+  for (const d of dirs) {
+    if (!existsSync(d) || !statSync(d).isDirectory()) throw new UsageError(`${d}: no such directory`);
+    const ws = readWorkspace(resolve(d), config ? resolve(config) : undefined);
+    for (const p of ws.configProblems) errors.push(`${p.loc.file}:${p.loc.line + 1}:${p.loc.col + 1}: ${p.message}`);
+    workspaces.push(ws);
+  }
+  return { workspaces, errors };
+}
+
+function pathFor(dir: string, several: boolean): (f: string) => string {
+  if (!several) return (f) => f;
+  const prefix = toPosix(relative(process.cwd(), resolve(dir))) || '.';
+  return (f) => (prefix === '.' ? f : `${prefix}/${f}`);
+}
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
+  let args: Args;
+  try {
+    if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') {
+      out(`${HELP}\n`);
+      return 0;
+    }
+    if (argv.includes('--version') || argv.includes('-v')) {
+      out(`${VERSION}\n`);
+      return 0;
+    }
+    args = parseArgs(argv);
+    if (!args.command) throw new UsageError('a command is needed: check, matrix, fix or rules (see --help)');
+    if (args.command === 'rules') {
+      for (const r of RULES) out(`${r.id.padEnd(24)}${r.defaultSeverity.padEnd(9)}${r.description}\n`);
+      return 0;
+    }
+    if (!['check', 'matrix', 'fix'].includes(args.command)) throw new UsageError(`unknown command "${args.command}" (check, matrix, fix, rules)`);
+    const formats: Record<string, string[]> = { check: ['text', 'json', 'sarif', 'github'], matrix: ['text', 'json', 'markdown'], fix: ['text'] };
+    const format = args.format ?? 'text';
+    if (!formats[args.command].includes(format)) throw new UsageError(`--format for ${args.command} is one of ${formats[args.command].join(', ')}`);
+    if (args.command !== 'check' && args.dirs.length > 1) throw new UsageError(`${args.command} takes one directory`);
+    const dirs = args.dirs.length ? args.dirs : ['.'];
+    const { workspaces, errors } = loadAll(dirs, args.config);
+    if (errors.length) {
+      err(`${errors.map((e) => `port-parity: config: ${e}`).join('\n')}\n`);
+      return 2;
+    }
+    for (const ws of workspaces) for (const s of ws.skipped) err(`port-parity: skipped ${s.path}: ${s.reason}\n`);
+    const runs: Checked[] = workspaces.map((ws) => ({ analysis: analyze(ws.files, ws.config), path: pathFor(ws.root, workspaces.length > 1) }));
+
+    if (args.command === 'matrix') {
+      const m = buildMatrix(runs[0].analysis.model);
+      if (format === 'json') out(`${JSON.stringify({ version: 1, ...m, rows: m.rows.map((r) => ({ ...r, cells: r.cells.map((c) => ({ ...c, locations: c.locations.map((l) => ({ file: l.file, line: l.line + 1, column: l.col + 1 })) })) })) }, null, 2)}\n`);
+      else out(`${matrixText(m, format === 'markdown')}\n`);
+      return 0;
+    }
+    if (args.command === 'fix') return fix(workspaces[0], runs[0], args, out);
+
+    if (format === 'json') out(`${JSON.stringify(jsonReport(runs), null, 2)}\n`);
+    else if (format === 'sarif') out(`${JSON.stringify(sarifReport(runs, VERSION), null, 2)}\n`);
+    else if (format === 'github') {
+      const g = githubReport(runs);
+      if (g) out(`${g}\n`);
+    } else {
+      const tty = process.env.FORCE_COLOR ? process.env.FORCE_COLOR !== '0' : !!process.stdout.isTTY && !process.env.NO_COLOR;
+      out(`${textReport(runs, colors(tty))}\n`);
+    }
+    if (args.failOn === 'never') return 0;
+    const floor = RANK[args.failOn];
+    return runs.some((r) => r.analysis.findings.some((f) => RANK[f.severity] >= floor)) ? 1 : 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`port-parity: ${e.message}\n`);
+      return 2;
+    }
+    err(`port-parity: internal error: ${(e as Error).stack ?? e}\n`);
+    return 2;
+  }
+}
+
+/** Applies the alignment fixes; prints each change as a unified diff; touches nothing else. */
+function fix(ws: Workspace, run: Checked, args: Args, out: (s: string) => void): number {
+  const fixable = new Set(RULES.filter((r) => r.fixable).map((r) => r.id));
+  const byFile = new Map<string, TextEdit[]>();
+  let count = 0;
+  for (const f of run.analysis.findings) {
+    if (!f.fix || !fixable.has(f.rule) || (args.rules.length && !args.rules.includes(f.rule))) continue;
+    count++;
+    for (const e of f.fix.edits) byFile.set(e.loc.file, [...(byFile.get(e.loc.file) ?? []), e]);
+  }
+  const texts = new Map(ws.files.map((f) => [f.path, f.text]));
+  let changed = 0;
+  for (const [file, edits] of [...byFile].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const before = texts.get(file);
+    if (before === undefined) continue;
+    const after = applyEdits(before, edits).text;
+    if (after === before) continue;
+    changed++;
+    out(unifiedDiff(file, before, after));
+    if (!args.dryRun) writeFileSync(resolve(ws.root, file), after);
+  }
+  out(`${args.dryRun ? 'Would change' : 'Changed'} ${changed} file${changed === 1 ? '' : 's'} for ${count} finding${count === 1 ? '' : 's'}.\n`);
+  return 0;
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

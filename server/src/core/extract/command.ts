@@ -115,7 +115,7 @@ export function parseCommand(ix: LineIndex, words: Word[], env: Env = () => unde
   /** `host:port`, `:port`, `tcp://host:port`, `http://+:8080`, a host alone or a port alone. */
   const addAddress = (w: Word, s: number, flag: string, primary: boolean, hostOnly = false): void => {
     const t = w.text.slice(s);
-    const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(\[[^\]]*\]|[^:/\s;,]*)(?::(\$\{?\w+(?::-[^}]*)?\}?|\d+))?/i.exec(t);
+    const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(\[[^\]]*\]|[^:/\s;,]*)(?::(\$\{?\w+(?::?-[^}]*)?\}?|\d+))?/i.exec(t);
     if (!m) return;
     const schemeLen = (/^[a-z][a-z0-9+.-]*:\/\//i.exec(t) ?? [''])[0].length;
     const hostText = m[1];
@@ -186,7 +186,7 @@ export function parseCommand(ix: LineIndex, words: Word[], env: Env = () => unde
 }
 
 /** Splits `sh -c "script"` scripts into their words; other words stay as they are. */
-function expand(ix: LineIndex, words: Word[]): Word[] {
+export function expand(ix: LineIndex, words: Word[]): Word[] {
   const out: Word[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i];

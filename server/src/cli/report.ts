@@ -1,0 +1,179 @@
+// The CLI's report formats: text, json, sarif and GitHub annotations, from one analysis.
+import type { Analysis, Finding, Loc, Matrix } from '../core';
+import { RULES, portSet } from '../core';
+
+export const DOCS_URL = 'https://github.com/port-parity/port-parity/blob/main/docs/rules/';
+
+/** Rebases paths when several folders are checked at once. */
+export type PathOf = (file: string) => string;
+
+function pos(loc: Loc, file: PathOf): { file: string; line: number; column: number; endLine: number; endColumn: number } {
+  return { file: file(loc.file), line: loc.line + 1, column: loc.col + 1, endLine: loc.endLine + 1, endColumn: loc.endCol + 1 };
+}
+
+export interface Checked {
+  analysis: Analysis;
+  path: PathOf;
+}
+
+export function jsonReport(runs: Checked[]): object {
+  const envs = new Set<string>();
+  const services: object[] = [];
+  const findings: object[] = [];
+  for (const { analysis, path } of runs) {
+    for (const e of analysis.model.envs) envs.add(e);
+    for (const s of [...analysis.model.services.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+      const ports: object[] = [];
+      for (const v of s.views.values()) {
+        for (const port of portSet(v.declared)) {
+          const decls = v.declared.filter((d) => d.port === port);
+          ports.push({ environment: v.env, port, protocol: decls[0].protocol, locations: decls.map((d) => { const p = pos(d.loc, path); return { file: p.file, line: p.line, column: p.column }; }) });
+        }
+      }
+      services.push({ name: s.name, ports });
+    }
+    for (const f of analysis.findings) findings.push(jsonFinding(f, path));
+  }
+  return { version: 1, environments: [...envs], services, findings, summary: summary(runs) };
+}
+
+function jsonFinding(f: Finding, path: PathOf): object {
+  const p = pos(f.loc, path);
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    service: f.service ?? null,
+    environment: f.environment || null,
+    ...p,
+    related: f.related.map((r) => { const q = pos(r.loc, path); return { file: q.file, line: q.line, column: q.column, message: r.message }; }),
+    fix: f.fix ? { title: f.fix.title, edits: f.fix.edits.map((e) => ({ ...pos(e.loc, path), newText: e.newText })) } : null,
+  };
+}
+
+export function summary(runs: Checked[]): { errors: number; warnings: number; infos: number; suppressed: number; files: number } {
+  let errors = 0, warnings = 0, infos = 0, suppressed = 0, files = 0;
+  for (const { analysis } of runs) {
+    for (const f of analysis.findings) {
+      if (f.severity === 'error') errors++;
+      else if (f.severity === 'warning') warnings++;
+      else infos++;
+    }
+    suppressed += analysis.suppressed.length;
+    files += analysis.facts.length;
+  }
+  return { errors, warnings, infos, suppressed, files };
+}
+
+const SARIF_LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
+
+export function sarifReport(runs: Checked[], version: string): object {
+  const results: object[] = [];
+  for (const { analysis, path } of runs) {
+    for (const f of analysis.findings) {
+      const p = pos(f.loc, path);
+      results.push({
+        ruleId: f.rule,
+        ruleIndex: RULES.findIndex((r) => r.id === f.rule),
+        level: SARIF_LEVEL[f.severity],
+        message: { text: f.message },
+        locations: [{ physicalLocation: { artifactLocation: { uri: p.file, uriBaseId: '%SRCROOT%' }, region: { startLine: p.line, startColumn: p.column, endLine: p.endLine, endColumn: p.endColumn } } }],
+        relatedLocations: f.related.map((r, i) => { const q = pos(r.loc, path); return { id: i + 1, message: { text: r.message }, physicalLocation: { artifactLocation: { uri: q.file, uriBaseId: '%SRCROOT%' }, region: { startLine: q.line, startColumn: q.column, endLine: q.endLine, endColumn: q.endColumn } } }; }),
+        ...(f.fix ? { fixes: [{ description: { text: f.fix.title }, artifactChanges: groupEdits(f, path) }] } : {}),
+      });
+    }
+  }
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: { driver: { name: 'port-parity', version, informationUri: `${DOCS_URL}../../README.md`, rules: RULES.map((r) => ({ id: r.id, name: r.id, shortDescription: { text: r.description }, helpUri: `${DOCS_URL}${r.id}.md`, defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] } })) } },
+      originalUriBaseIds: { '%SRCROOT%': { uri: './' } },
+      results,
+    }],
+  };
+}
+
+function groupEdits(f: Finding, path: PathOf): object[] {
+  const by = new Map<string, object[]>();
+  for (const e of f.fix?.edits ?? []) {
+    const p = pos(e.loc, path);
+    const list = by.get(p.file) ?? [];
+    list.push({ deletedRegion: { startLine: p.line, startColumn: p.column, endLine: p.endLine, endColumn: p.endColumn }, insertedContent: { text: e.newText } });
+    by.set(p.file, list);
+  }
+  return [...by].map(([uri, replacements]) => ({ artifactLocation: { uri, uriBaseId: '%SRCROOT%' }, replacements }));
+}
+
+function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+export function githubReport(runs: Checked[]): string {
+  const lines: string[] = [];
+  const cmd = { error: 'error', warning: 'warning', info: 'notice' } as const;
+  for (const { analysis, path } of runs) {
+    for (const f of analysis.findings) {
+      const p = pos(f.loc, path);
+      lines.push(`::${cmd[f.severity]} file=${escapeProperty(p.file)},line=${p.line},col=${p.column},endLine=${p.endLine},endColumn=${p.endColumn},title=${escapeProperty(`port-parity ${f.rule}`)}::${escapeData(f.message)}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export interface Colors {
+  red(s: string): string;
+  yellow(s: string): string;
+  blue(s: string): string;
+  dim(s: string): string;
+  bold(s: string): string;
+}
+
+export function colors(on: boolean): Colors {
+  const wrap = (a: number, b: number) => (s: string): string => (on ? `\u001b[${a}m${s}\u001b[${b}m` : s);
+  return { red: wrap(31, 39), yellow: wrap(33, 39), blue: wrap(34, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
+}
+
+export function textReport(runs: Checked[], c: Colors): string {
+  const out: string[] = [];
+  const byFile = new Map<string, { f: Finding; path: PathOf }[]>();
+  for (const { analysis, path } of runs) for (const f of analysis.findings) {
+    const k = path(f.loc.file);
+    byFile.set(k, [...(byFile.get(k) ?? []), { f, path }]);
+  }
+  for (const [file, list] of byFile) {
+    out.push(c.bold(file));
+    for (const { f } of list) {
+      const sev = f.severity === 'error' ? c.red('error  ') : f.severity === 'warning' ? c.yellow('warning') : c.blue('info   ');
+      out.push(`  ${c.dim(`${f.loc.line + 1}:${f.loc.col + 1}`.padEnd(8))} ${sev}  ${f.message}  ${c.dim(f.rule)}`);
+    }
+    out.push('');
+  }
+  const s = summary(runs);
+  const total = s.errors + s.warnings + s.infos;
+  const line = `${total} problem${total === 1 ? '' : 's'} (${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ${s.infos} info) in ${s.files} files; ${s.suppressed} suppressed`;
+  out.push(total ? c.bold(line) : `${c.bold('No port problems.')} ${line}`);
+  return out.join('\n');
+}
+
+export function matrixText(m: Matrix, markdown: boolean): string {
+  const header = ['service', ...m.environments];
+  const cell = (ports: number[], status: string): string => {
+    const v = ports.length ? ports.join(', ') : '-';
+    if (status === 'differs') return `${v} ≠`;
+    if (status === 'reference') return `${v} *`;
+    return v;
+  };
+  const rows = m.rows.map((r) => [r.service + (r.reference?.contract ? ' (contract ' + r.reference.ports.join(', ') + ')' : ''), ...r.cells.map((x) => cell(x.ports, x.status))]);
+  const note = `* reference environment, ≠ differs from the reference; ${m.rows.length} services, ${m.environments.length} environments, ${m.rows.filter((r) => r.drift).length} drifting`;
+  if (markdown) {
+    const esc = (s: string): string => s.replace(/\|/g, '\\|');
+    return [`| ${header.map(esc).join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`), '', note].join('\n');
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (r: string[]): string => r.map((x, i) => x.padEnd(widths[i])).join('  ').trimEnd();
+  return [fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt), '', note].join('\n');
+}

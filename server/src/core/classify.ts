@@ -1,0 +1,61 @@
+// Which extractor reads a file, from its name and (for YAML) its content.
+import { posix } from 'node:path';
+import { extractCompose } from './extract/compose';
+import { extractDockerfile } from './extract/dockerfile';
+import { extractDotenv } from './extract/dotenv';
+import { extractKubernetes, isKubernetesDoc } from './extract/kubernetes';
+import { commentSuppressions } from './extract/suppress';
+import { LineIndex } from './text';
+import type { FileFacts, SourceFile } from './types';
+import { get, isMap, parseYaml } from './yaml';
+
+export type FileKind = 'dockerfile' | 'compose' | 'yaml' | 'dotenv';
+
+const COMPOSE = /^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/i;
+
+/** The kind of file by name alone, or undefined for files the core never reads. */
+export function kindOfPath(path: string): FileKind | undefined {
+  const base = posix.basename(path);
+  const lower = base.toLowerCase();
+  if (lower === 'dockerfile' || lower.startsWith('dockerfile.') || lower.endsWith('.dockerfile') || lower === 'containerfile' || lower.startsWith('containerfile.')) return 'dockerfile';
+  if (COMPOSE.test(base)) return 'compose';
+  if (lower === '.env' || (lower.startsWith('.env.') && !/\.(example|sample|template|dist|defaults?)$/.test(lower))) return 'dotenv';
+  if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
+  return undefined;
+}
+
+function skipped(file: SourceFile, reason: string): FileFacts {
+  return { kind: 'skipped', file: file.path, reason, problems: [], suppressions: [] };
+}
+
+/** Extracts one file's facts; never throws. `interpolation`: the `.env` beside a compose file. */
+export function extractFile(file: SourceFile, interpolation: Record<string, string> = {}): FileFacts {
+  const kind = kindOfPath(file.path);
+  try {
+    if (file.text.includes('\u0000')) return skipped(file, 'binary file');
+    if (kind === 'dockerfile') return extractDockerfile(file);
+    if (kind === 'dotenv') return extractDotenv(file);
+    if (kind === 'compose') return extractCompose(file, interpolation);
+    if (kind === 'yaml') return extractYaml(file, interpolation);
+    return skipped(file, 'not a deployment file');
+  } catch (e) {
+    const f = skipped(file, 'unreadable');
+    f.problems.push({ message: `could not read ${file.path}: ${(e as Error).message}`, loc: new LineIndex(file.path, file.text).loc(0, 0) });
+    return f;
+  }
+}
+
+function extractYaml(file: SourceFile, interpolation: Record<string, string>): FileFacts {
+  const lower = posix.basename(file.path).toLowerCase();
+  if (/^kustomization\.ya?ml$/.test(lower)) return skipped(file, 'kustomization');
+  // Helm templates are Go templates, not YAML, until rendered.
+  if (file.text.includes('{{')) return skipped(file, 'template');
+  const { docs, errors } = parseYaml(file.text);
+  // YAML syntax errors are the YAML language server's to report; what parsed is still read.
+  if (docs.some(isKubernetesDoc)) return extractKubernetes(file, docs);
+  const root = docs[0]?.contents;
+  if (isMap(root) && isMap(get(root, 'services')) && lower.includes('compose')) return extractCompose(file, interpolation);
+  const f = skipped(file, errors.length ? 'unparsable YAML' : 'YAML that is neither Kubernetes nor Compose');
+  f.suppressions = commentSuppressions(file.text);
+  return f;
+}

@@ -1,0 +1,106 @@
+// Files in, findings out: extraction, the model, every rule, then severity and suppression applied once.
+import { posix } from 'node:path';
+import picomatch from 'picomatch';
+import { extractFile, kindOfPath } from './classify';
+import type { Config } from './config';
+import { defaultConfig } from './config';
+import { extractDotenv } from './extract/dotenv';
+import { buildModel } from './model';
+import type { Model } from './model';
+import { RULES } from './rules';
+import type { FileFacts, Finding, RawFinding, SourceFile } from './types';
+import { get, items, parseYaml, str } from './yaml';
+
+export interface Analysis {
+  model: Model;
+  findings: Finding[];
+  /** Findings a comment, an annotation or the config suppressed: counted, not shown. */
+  suppressed: Finding[];
+  facts: FileFacts[];
+}
+
+/** Variables of the `.env` file in each folder, for Compose interpolation. */
+function interpolationByDir(files: SourceFile[]): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  for (const f of files) {
+    if (posix.basename(f.path) !== '.env') continue;
+    const vars: Record<string, string> = {};
+    for (const v of extractDotenv(f).vars) vars[v.name] = v.value;
+    out.set(posix.dirname(f.path), vars);
+  }
+  return out;
+}
+
+/** Files that a kustomization applies as patches: partial manifests, not workloads of their own. */
+function kustomizePatches(files: SourceFile[]): Set<string> {
+  const out = new Set<string>();
+  for (const f of files) {
+    if (!/^kustomization\.ya?ml$/i.test(posix.basename(f.path))) continue;
+    const dir = posix.dirname(f.path);
+    const root = parseYaml(f.text).docs[0]?.contents;
+    const refs: (string | undefined)[] = [];
+    for (const n of items(get(root, 'patchesStrategicMerge'))) refs.push(str(n));
+    for (const key of ['patches', 'patchesJson6902']) for (const n of items(get(root, key))) refs.push(str(get(n, 'path')));
+    for (const r of refs) if (r && !r.includes('://')) out.add(posix.normalize(posix.join(dir, r)));
+  }
+  return out;
+}
+
+export function isIgnored(config: Config): (path: string) => boolean {
+  if (config.ignore.length === 0) return () => false;
+  const m = picomatch(config.ignore, { dot: true });
+  return (p) => m(p);
+}
+
+/** Extracts every file the core reads. */
+export function extractAll(files: SourceFile[], config: Config = defaultConfig()): FileFacts[] {
+  const ignored = isIgnored(config);
+  const wanted = files.filter((f) => kindOfPath(f.path) !== undefined && !ignored(f.path));
+  const interp = interpolationByDir(wanted);
+  const patches = kustomizePatches(wanted);
+  return wanted.map((f) => {
+    if (f.text.length > config.maxFileSize) return { kind: 'skipped', file: f.path, reason: `larger than ${config.maxFileSize} bytes`, problems: [], suppressions: [] };
+    if (patches.has(f.path)) return { kind: 'skipped', file: f.path, reason: 'kustomize patch', problems: [], suppressions: [] };
+    return extractFile(f, interp.get(posix.dirname(f.path)) ?? {});
+  });
+}
+
+export function analyzeFacts(facts: FileFacts[], config: Config = defaultConfig()): Analysis {
+  const model = buildModel(facts, config);
+  const findings: Finding[] = [];
+  const suppressed: Finding[] = [];
+  const seen = new Set<string>();
+  for (const rule of RULES) {
+    const setting = config.rules[rule.id] ?? rule.defaultSeverity;
+    if (setting === 'off') continue;
+    let raw: RawFinding[];
+    try {
+      raw = rule.check(model);
+    } catch (e) {
+      // A rule that fails on odd input must not take the others down.
+      raw = [];
+      console.error(`port-parity: rule ${rule.id} failed: ${(e as Error).stack ?? e}`);
+    }
+    for (const r of raw) {
+      const key = `${r.rule}|${r.loc.file}|${r.loc.start}|${r.loc.end}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const f: Finding = { ...r, severity: setting };
+      (isSuppressed(model, f) ? suppressed : findings).push(f);
+    }
+  }
+  const order = (a: Finding, b: Finding): number => a.loc.file.localeCompare(b.loc.file) || a.loc.start - b.loc.start || a.rule.localeCompare(b.rule);
+  findings.sort(order);
+  suppressed.sort(order);
+  return { model, findings, suppressed, facts };
+}
+
+export function analyze(files: SourceFile[], config: Config = defaultConfig()): Analysis {
+  return analyzeFacts(extractAll(files, config), config);
+}
+
+function isSuppressed(model: Model, f: Finding): boolean {
+  const facts = model.facts.get(f.loc.file);
+  if (!facts) return false;
+  return facts.suppressions.some((s) => f.loc.line >= s.fromLine && f.loc.line <= s.toLine && (s.rules.includes(f.rule) || s.rules.includes('*')));
+}

@@ -1,0 +1,70 @@
+// Environments from paths and file names, normalised so that `prod` and `production` are one.
+import picomatch from 'picomatch';
+
+const ALIASES: Record<string, string> = {
+  dev: 'local', development: 'local', local: 'local',
+  test: 'test', qa: 'test', ci: 'test',
+  staging: 'staging', stage: 'staging', stg: 'staging', uat: 'staging', preprod: 'staging',
+  prod: 'production', production: 'production', prd: 'production', live: 'production',
+};
+
+/** Environments in the order tables list them; others follow alphabetically. */
+export const ENV_ORDER = ['local', 'test', 'staging', 'production'];
+/** The environment of unmarked manifests when no environment is named anywhere. */
+export const DEFAULT_ENV = 'default';
+
+export function normalizeEnv(name: string): string {
+  const k = name.toLowerCase();
+  return ALIASES[k] ?? k;
+}
+
+export function compareEnvs(a: string, b: string): number {
+  const ia = ENV_ORDER.indexOf(a);
+  const ib = ENV_ORDER.indexOf(b);
+  if (ia >= 0 && ib >= 0) return ia - ib;
+  if (ia >= 0) return -1;
+  if (ib >= 0) return 1;
+  return a.localeCompare(b);
+}
+
+/** Tokens of a file name that can name an environment: `docker-compose.prod.yml` → docker, compose, prod, yml. */
+function nameTokens(base: string): string[] {
+  return base.toLowerCase().split(/[._-]+/).filter(Boolean);
+}
+
+export interface EnvMatcher {
+  /** The environment a path names (deepest marker wins), or undefined for a base file. */
+  envOf(path: string): string | undefined;
+  /** The environment named by the file name alone. */
+  envOfName(base: string): string | undefined;
+}
+
+/** `custom`: environment name → globs from `.portparity.yaml`, tried before inference. */
+export function envMatcher(custom: Record<string, string[]> = {}): EnvMatcher {
+  const globs = Object.entries(custom).map(([env, pats]) => ({ env: normalizeEnv(env), match: picomatch(pats, { dot: true, nocase: true }) }));
+  const known = new Set(globs.map((g) => g.env));
+  const fromToken = (t: string): string | undefined => ALIASES[t] ?? (known.has(t) ? t : undefined);
+  const envOfName = (base: string): string | undefined => {
+    const toks = nameTokens(base);
+    // First marker wins: `.env.production.local` is production's local override, not local.
+    for (const t of toks) {
+      const e = fromToken(t);
+      if (e) return e;
+    }
+    return undefined;
+  };
+  return {
+    envOfName,
+    envOf(path: string): string | undefined {
+      for (const g of globs) if (g.match(path)) return g.env;
+      const segs = path.split('/');
+      const fromName = envOfName(segs[segs.length - 1]);
+      if (fromName) return fromName;
+      for (let i = segs.length - 2; i >= 0; i--) {
+        const e = fromToken(segs[i].toLowerCase());
+        if (e) return e;
+      }
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,135 @@
+// Health check commands name the port they probe in URLs, `host:port` and `nc host port`; Dockerfile and compose share this reader.
+import type { LineIndex } from '../text';
+import type { PortValue } from '../types';
+import { expand, resolveVar } from './command';
+import type { Word } from './command';
+import { validPort } from '../yaml';
+
+const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443 };
+/** A port token: digits or one variable reference. */
+const PORT_TOKEN = /^(\d+|\$\w+|\$\{\w+(?::?[-+?][^}]*)?\})$/;
+const SEPARATORS = new Set([';', '&&', '||', '|', '&']);
+/** netcat options that take a value, so the value is not mistaken for the host or the port. */
+const NC_VALUE_FLAGS = new Set(['-w', '-i', '-p', '-s', '-q', '-W', '-x', '-X', '-T', '-I', '-O', '-V', '-M', '-m', '-e', '-c', '--wait', '--source-port', '--source']);
+/** Database clients whose health check connects to the port given by a flag. */
+const CLIENT_FLAGS: Record<string, { port: string[]; host: string[] }> = {
+  pg_isready: { port: ['-p', '--port'], host: ['-h', '--host'] },
+  'redis-cli': { port: ['-p'], host: ['-h'] },
+  mysqladmin: { port: ['-P', '--port'], host: ['-h', '--host'] },
+  mariadb_admin: { port: ['-P', '--port'], host: ['-h', '--host'] },
+  'mariadb-admin': { port: ['-P', '--port'], host: ['-h', '--host'] },
+};
+
+function basename(t: string): string {
+  return t.slice(t.lastIndexOf('/') + 1);
+}
+
+/**
+ * The ports a health check command connects to: `curl http://localhost:8080/health`,
+ * `wget -qO- http://127.0.0.1:${PORT}/`, `nc -z localhost 8080`, `localhost:8080`,
+ * `/dev/tcp/localhost/8080`, `pg_isready -p 5432`. A URL without a port gets its scheme's default
+ * (located at the host). A variable that resolves to nothing gives a port with only `variable` set.
+ */
+export function healthcheckPorts(ix: LineIndex, words: Word[], env: (n: string) => string | undefined): { port: PortValue; host: string }[] {
+  const out: { port: PortValue; host: string }[] = [];
+  const all = expand(ix, words);
+  const locOf = (w: Word, s: number, e: number): { loc: PortValue['loc']; exact: boolean } =>
+    w.at && e > s ? { loc: ix.loc(w.at(s), w.at(e - 1) + 1), exact: true } : { loc: w.loc, exact: false };
+  const hostOf = (raw: string): string => {
+    const h = raw.includes('$') ? (resolveVar(raw, env)?.value ?? raw) : raw;
+    return h.replace(/^\[|\]$/g, '') || 'localhost';
+  };
+  const add = (w: Word, s: number, e: number, hostRaw: string): void => {
+    const raw = w.text.slice(s, e);
+    const { loc, exact } = locOf(w, s, e);
+    const v = resolveVar(raw, env);
+    const name = /^\$\{?(\w+)/.exec(raw)?.[1];
+    if (v === undefined || v.value === '') {
+      // Left to the rules: a compose variable or build arg may still supply it.
+      if (name) out.push({ port: { raw, loc, literal: false, variable: name }, host: hostOf(hostRaw) });
+      return;
+    }
+    const n = Number(v.value);
+    if (!/^\d+$/.test(v.value) || !validPort(n)) return;
+    const port: PortValue = { port: n, raw, loc, literal: exact && !v.variable };
+    if (v.variable) port.variable = v.variable;
+    out.push({ port, host: hostOf(hostRaw) });
+  };
+  /** `host:port[/path]` or `:port` starting at `s` of a word; false when the text is not one. */
+  const hostPort = (w: Word, s: number): boolean => {
+    const m = /^(\[[^\]]*\]|\$\{\w+\}|\$\w+|[A-Za-z0-9_.-]*):(\d+|\$\w+|\$\{\w+(?::?[-+?][^}]*)?\})(?:\/\S*)?$/.exec(w.text.slice(s));
+    // All-digit "hosts" are times or ratios (`12:30`), not addresses.
+    if (!m || /^\d+$/.test(m[1])) return false;
+    add(w, s + m[1].length + 1, s + m[1].length + 1 + m[2].length, m[1]);
+    return true;
+  };
+  for (let i = 0; i < all.length; i++) {
+    const w = all[i];
+    const t = w.text;
+    let found = false;
+    for (const m of t.matchAll(/([a-z][a-z0-9+.-]*):\/\//gi)) {
+      const scheme = m[1].toLowerCase();
+      const hs = (m.index ?? 0) + m[0].length;
+      const u = /^(?:[^@/\s?#]*@)?(\[[^\]]*\]|\$\{[^}]*\}|[^:/\s?#'"]+)(?::(\d+|\$\w+|\$\{\w+(?::?[-+?][^}]*)?\}))?/.exec(t.slice(hs));
+      if (!u) continue;
+      const hostStart = hs + u[0].length - u[1].length - (u[2] !== undefined ? u[2].length + 1 : 0);
+      if (u[2] !== undefined) {
+        const ps = hostStart + u[1].length + 1;
+        add(w, ps, ps + u[2].length, u[1]);
+        found = true;
+      } else if (DEFAULT_PORTS[scheme] !== undefined) {
+        const { loc } = locOf(w, hostStart, hostStart + u[1].length);
+        out.push({ port: { port: DEFAULT_PORTS[scheme], raw: t.slice(m.index ?? 0, hostStart + u[1].length), loc, literal: false }, host: hostOf(u[1]) });
+        found = true;
+      }
+    }
+    if (found) continue;
+    const dev = /\/dev\/(?:tcp|udp)\/([^/\s]+)\/(\d+|\$\w+|\$\{[^}]*\})/.exec(t);
+    if (dev) {
+      const ps = (dev.index ?? 0) + dev[0].length - dev[2].length;
+      add(w, ps, ps + dev[2].length, dev[1]);
+      continue;
+    }
+    const prog = basename(t);
+    if (prog === 'nc' || prog === 'netcat' || prog === 'ncat') {
+      const pos: Word[] = [];
+      let j = i + 1;
+      for (; j < all.length && !SEPARATORS.has(all[j].text); j++) {
+        const a = all[j].text;
+        if (NC_VALUE_FLAGS.has(a)) j++;
+        else if (!a.startsWith('-')) pos.push(all[j]);
+      }
+      if (pos.length >= 2 && PORT_TOKEN.test(pos[1].text)) add(pos[1], 0, pos[1].text.length, pos[0].text);
+      i = j - 1;
+      continue;
+    }
+    const client = CLIENT_FLAGS[prog];
+    if (client) {
+      let host = 'localhost';
+      let port: [Word, number] | undefined;
+      let j = i + 1;
+      for (; j < all.length && !SEPARATORS.has(all[j].text); j++) {
+        const a = all[j].text;
+        const eq = a.indexOf('=');
+        const flag = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+        const val: [Word, number] | undefined = flag !== a ? [all[j], eq + 1] : all[j + 1] ? [all[j + 1], 0] : undefined;
+        if (!val) continue;
+        if (client.port.includes(flag)) port = val;
+        else if (client.host.includes(flag)) host = val[0].text.slice(val[1]);
+        else continue;
+        if (flag === a) j++;
+      }
+      if (port && PORT_TOKEN.test(port[0].text.slice(port[1]))) add(port[0], port[1], port[0].text.length, host);
+      i = j - 1;
+      continue;
+    }
+    if (t.startsWith('-')) {
+      // `grpc_health_probe -addr=:50051`, `--url=localhost:8080`
+      const eq = t.indexOf('=');
+      if (eq > 0) hostPort(w, eq + 1);
+      continue;
+    }
+    hostPort(w, 0);
+  }
+  return out;
+}

@@ -1,0 +1,171 @@
+// Kubernetes manifests: workloads' containers, ports, env and probes, and Services, with exact ranges.
+import type { Node } from 'yaml';
+import { LineIndex } from '../text';
+import type { ContainerPort, EnvVar, K8sContainer, K8sFacts, K8sService, K8sServicePort, K8sWorkload, Loc, ProbeFact, Problem, Protocol, SourceFile, Suppression } from '../types';
+import { get, getKey, isMap, isProblem, isScalar, items, nodeLoc, pairs, parseYaml, path, readPort, scalarText, str, stringMap, badPortName } from '../yaml';
+import type { YamlDoc } from '../yaml';
+import { parseCommand, wordsOfShell } from './command';
+import type { Word } from './command';
+import { commentSuppressions } from './suppress';
+
+const WORKLOADS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'ReplicationController']);
+const IGNORE_ANNOTATION = 'port-parity/ignore';
+
+/** True when a parsed YAML document is a Kubernetes object (apiVersion and kind). */
+export function isKubernetesDoc(doc: YamlDoc): boolean {
+  return isMap(doc.contents) && str(get(doc.contents, 'apiVersion')) !== undefined && str(get(doc.contents, 'kind')) !== undefined;
+}
+
+export function extractKubernetes(file: SourceFile, docs?: YamlDoc[]): K8sFacts {
+  const ix = new LineIndex(file.path, file.text);
+  const facts: K8sFacts = { kind: 'kubernetes', file: file.path, workloads: [], services: [], problems: [], suppressions: commentSuppressions(file.text) };
+  try {
+    const parsed = docs ?? parseYaml(file.text).docs;
+    for (const doc of parsed) readObject(ix, doc.contents as Node | null, facts);
+  } catch (e) {
+    facts.problems.push({ message: `could not read Kubernetes manifest: ${(e as Error).message}`, loc: ix.loc(0, 0) });
+  }
+  return facts;
+}
+
+function readObject(ix: LineIndex, obj: Node | null | undefined, facts: K8sFacts): void {
+  if (!isMap(obj)) return;
+  const kind = str(get(obj, 'kind'));
+  if (kind === 'List' || (kind?.endsWith('List') && get(obj, 'items'))) {
+    for (const it of items(get(obj, 'items'))) readObject(ix, it, facts);
+    return;
+  }
+  if (!kind) return;
+  const meta = get(obj, 'metadata');
+  const nameNode = get(meta, 'name');
+  const name = str(nameNode) ?? '';
+  const nameLoc = nameNode && isScalar(nameNode) ? scalarText(ix, nameNode).loc : nodeLoc(ix, obj);
+  const namespace = str(get(meta, 'namespace')) ?? 'default';
+  const ignore = str(path(meta, 'annotations', IGNORE_ANNOTATION));
+  if (ignore !== undefined && obj.range) {
+    const a = ix.position(obj.range[0]);
+    const b = ix.position(obj.range[1]);
+    facts.suppressions.push({ rules: ignore.split(',').map((s) => s.trim()).filter(Boolean), fromLine: a.line, toLine: b.line } satisfies Suppression);
+  }
+  if (kind === 'Service') {
+    facts.services.push(readService(ix, obj, name, nameLoc, namespace, facts.problems));
+    return;
+  }
+  if (!WORKLOADS.has(kind)) return;
+  const podSpec = kind === 'Pod' ? get(obj, 'spec') : kind === 'CronJob' ? path(obj, 'spec', 'jobTemplate', 'spec', 'template', 'spec') : path(obj, 'spec', 'template', 'spec');
+  const labels = kind === 'Pod' ? stringMap(get(meta, 'labels')) : kind === 'CronJob' ? stringMap(path(obj, 'spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels')) : stringMap(path(obj, 'spec', 'template', 'metadata', 'labels'));
+  const w: K8sWorkload = { kind, name, nameLoc, namespace, labels, containers: [], hostNetwork: str(get(podSpec, 'hostNetwork')) === 'true' };
+  for (const c of items(get(podSpec, 'containers'))) w.containers.push(readContainer(ix, c, false, facts.problems));
+  for (const c of items(get(podSpec, 'initContainers'))) w.containers.push(readContainer(ix, c, true, facts.problems));
+  facts.workloads.push(w);
+}
+
+function protocolOf(ix: LineIndex, node: Node | undefined, problems: Problem[]): Protocol {
+  const p = str(node);
+  if (p === undefined) return 'TCP';
+  if (p === 'TCP' || p === 'UDP' || p === 'SCTP') return p;
+  problems.push({ message: `protocol "${p}" must be TCP, UDP or SCTP`, loc: nodeLoc(ix, node as Node) });
+  return 'TCP';
+}
+
+function readContainer(ix: LineIndex, c: Node, init: boolean, problems: Problem[]): K8sContainer {
+  const nameNode = get(c, 'name');
+  const container: K8sContainer = {
+    name: str(nameNode) ?? '',
+    nameLoc: nameNode && isScalar(nameNode) ? scalarText(ix, nameNode).loc : nodeLoc(ix, c),
+    image: str(get(c, 'image')),
+    init,
+    nativeSidecar: init && str(get(c, 'restartPolicy')) === 'Always',
+    ports: [],
+    env: [],
+    probes: [],
+    command: { ports: [], binds: [] },
+  };
+  for (const p of items(get(c, 'ports'))) {
+    const key = getKey(p, 'containerPort');
+    const v = readPort(ix, get(p, 'containerPort'), 'containerPort', false, key ? nodeLoc(ix, key) : nodeLoc(ix, p));
+    if (isProblem(v)) {
+      problems.push(v);
+      continue;
+    }
+    const cp: ContainerPort = { containerPort: v, protocol: protocolOf(ix, get(p, 'protocol'), problems) };
+    const nm = get(p, 'name');
+    if (nm && isScalar(nm)) {
+      const st = scalarText(ix, nm);
+      const why = badPortName(st.value);
+      if (why) problems.push({ message: why, loc: st.loc });
+      cp.name = st.value;
+      cp.nameLoc = st.loc;
+    }
+    container.ports.push(cp);
+  }
+  for (const e of items(get(c, 'env'))) {
+    const n = get(e, 'name');
+    const v = get(e, 'value');
+    if (!n || !isScalar(n) || !v || !isScalar(v)) continue;
+    container.env.push(envVar(ix, String(n.value), nodeLoc(ix, n), v));
+  }
+  const envOf = (name: string): string | undefined => container.env.find((x) => x.name === name)?.value;
+  for (const kind of ['liveness', 'readiness', 'startup'] as const) {
+    const probe = get(c, `${kind}Probe`);
+    if (!probe) continue;
+    for (const type of ['httpGet', 'tcpSocket', 'grpc'] as const) {
+      const h = get(probe, type);
+      if (!h) continue;
+      const key = getKey(h, 'port');
+      const v = readPort(ix, get(h, 'port'), `${kind}Probe.${type}.port`, type !== 'grpc', key ? nodeLoc(ix, key) : nodeLoc(ix, h));
+      if (isProblem(v)) problems.push(v);
+      else container.probes.push({ kind, type, port: v } satisfies ProbeFact);
+    }
+  }
+  const words: Word[] = [];
+  for (const field of ['command', 'args']) {
+    const n = get(c, field);
+    if (isScalar(n)) {
+      const st = scalarText(ix, n);
+      words.push(...wordsOfShell(ix, st.value, st.at, st.loc));
+    }
+    for (const a of items(n)) {
+      if (!isScalar(a)) continue;
+      const st = scalarText(ix, a);
+      words.push({ text: st.value, at: st.at, loc: st.loc });
+    }
+  }
+  if (words.length) container.command = parseCommand(ix, words, envOf);
+  return container;
+}
+
+export function envVar(ix: LineIndex, name: string, nameLoc: Loc, v: Node): EnvVar {
+  const st = isScalar(v) ? scalarText(ix, v) : { value: '', loc: nodeLoc(ix, v), at: undefined };
+  const value = st.value;
+  const isInt = /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65535;
+  const ev: EnvVar = { name, value, nameLoc, valueLoc: st.loc, literal: isInt && st.at !== undefined };
+  if (isInt) ev.port = Number(value);
+  return ev;
+}
+
+function readService(ix: LineIndex, obj: Node, name: string, nameLoc: Loc, namespace: string, problems: Problem[]): K8sService {
+  const spec = get(obj, 'spec');
+  const selNode = get(spec, 'selector');
+  const type = str(get(spec, 'type'));
+  const svc: K8sService = { name, nameLoc, namespace, ports: [] };
+  if (selNode && isMap(selNode) && pairs(selNode).length > 0 && type !== 'ExternalName') svc.selector = stringMap(selNode);
+  for (const p of items(get(spec, 'ports'))) {
+    const key = getKey(p, 'port');
+    const port = readPort(ix, get(p, 'port'), 'port', false, key ? nodeLoc(ix, key) : nodeLoc(ix, p));
+    if (isProblem(port)) {
+      problems.push(port);
+      continue;
+    }
+    const sp: K8sServicePort = { port, name: str(get(p, 'name')), protocol: protocolOf(ix, get(p, 'protocol'), problems) };
+    const tpNode = get(p, 'targetPort');
+    if (tpNode !== undefined) {
+      const tk = getKey(p, 'targetPort');
+      const tp = readPort(ix, tpNode, 'targetPort', true, tk ? nodeLoc(ix, tk) : nodeLoc(ix, p));
+      if (isProblem(tp)) problems.push(tp);
+      else sp.targetPort = tp;
+    }
+    svc.ports.push(sp);
+  }
+  return svc;
+}

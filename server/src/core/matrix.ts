@@ -1,0 +1,50 @@
+// The services × environments table of internal ports, shared by the CLI's matrix and the parity panel.
+import { portSet } from './model';
+import type { Model } from './model';
+import { referencePorts } from './query';
+import type { Loc } from './types';
+
+export type CellStatus = 'reference' | 'agree' | 'differs' | 'missing';
+
+export interface MatrixCell {
+  environment: string;
+  ports: number[];
+  status: CellStatus;
+  locations: Loc[];
+}
+
+export interface MatrixRow {
+  service: string;
+  /** The reference: the contract's ports or the reference environment. */
+  reference?: { environment?: string; ports: number[]; contract: boolean };
+  cells: MatrixCell[];
+  drift: boolean;
+}
+
+export interface Matrix {
+  environments: string[];
+  rows: MatrixRow[];
+}
+
+export function buildMatrix(model: Model): Matrix {
+  const rows: MatrixRow[] = [];
+  for (const s of [...model.services.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    const ref = referencePorts(s);
+    const cells: MatrixCell[] = model.envs.map((env) => {
+      const v = s.views.get(env);
+      const ports = v ? portSet(v.declared) : [];
+      let status: CellStatus;
+      if (ports.length === 0) status = 'missing';
+      else if (!s.contract && ref?.env === env) status = 'reference';
+      else if (!ref) status = 'agree';
+      else {
+        const moved = ports.some((p) => !ref.ports.includes(p)) && ref.ports.some((p) => !ports.includes(p));
+        status = moved ? 'differs' : 'agree';
+      }
+      return { environment: env, ports, status, locations: v ? v.declared.map((d) => d.loc) : [] };
+    });
+    if (cells.every((c) => c.status === 'missing')) continue;
+    rows.push({ service: s.name, reference: ref ? { environment: ref.env, ports: ref.ports, contract: !!s.contract } : undefined, cells, drift: cells.some((c) => c.status === 'differs') });
+  }
+  return { environments: model.envs, rows };
+}

@@ -1,0 +1,423 @@
+// The workspace model: which files make up each service, in which environment, and its internal ports.
+import { posix } from 'node:path';
+import type { Config, ContractEntry } from './config';
+import { compareEnvs, DEFAULT_ENV, envMatcher, normalizeEnv } from './environments';
+import type {
+  CommandInfo, ComposeFacts, ComposePort, ComposeService, DockerExpose, DockerfileFacts, DotenvFacts, EnvVar, FileFacts, K8sContainer,
+  K8sFacts, K8sService, K8sWorkload, Loc, ProbeFact, Protocol,
+} from './types';
+
+/** What part a port value plays, as hovers and messages name it. */
+export type Role = 'containerPort' | 'composeContainer' | 'composeExpose' | 'expose';
+
+export const ROLE_TEXT: Record<Role, string> = {
+  containerPort: 'containerPort',
+  composeContainer: 'compose container port',
+  composeExpose: 'compose expose',
+  expose: 'Dockerfile EXPOSE',
+};
+
+/** One place that declares a service's internal port. */
+export interface PortDecl {
+  port: number;
+  protocol: Protocol;
+  name?: string;
+  role: Role;
+  loc: Loc;
+  literal: boolean;
+}
+
+export interface WorkloadUnit {
+  workload: K8sWorkload;
+  file: string;
+  /** The service's own container; the others are sidecars. */
+  main?: K8sContainer;
+  service: string;
+}
+
+export interface ServiceUnit {
+  svc: K8sService;
+  file: string;
+  /** Workloads in the same environment and namespace whose pod labels match the selector. */
+  selected: WorkloadUnit[];
+}
+
+/** The image a service runs: a Dockerfile's final stage (or the compose build target). */
+export interface DockerImage {
+  file: string;
+  exposes: DockerExpose[];
+  env: EnvVar[];
+  command: CommandInfo;
+  healthchecks: ProbeFact[];
+  /** Build args a compose file passes. */
+  buildArgs: Record<string, string>;
+}
+
+export interface ComposeUnit {
+  service: ComposeService;
+  /** The project folder and the files merged for this environment, base first. */
+  dir: string;
+  files: string[];
+}
+
+/** One service in one environment. */
+export interface EnvView {
+  service: string;
+  env: string;
+  compose?: ComposeUnit;
+  workloads: WorkloadUnit[];
+  k8sServices: ServiceUnit[];
+  image?: DockerImage;
+  dotenvs: DotenvFacts[];
+  /** Variables from compose `env_file`s. */
+  envFileVars: EnvVar[];
+  /** The internal port declarations: containerPort and compose container side; EXPOSE when neither. */
+  declared: PortDecl[];
+}
+
+export interface ServiceModel {
+  name: string;
+  views: Map<string, EnvView>;
+  contract?: ContractEntry;
+  /** The environment that decides what "aligned" means (when there is no contract). */
+  reference?: string;
+}
+
+export interface Model {
+  config: Config;
+  envs: string[];
+  services: Map<string, ServiceModel>;
+  facts: Map<string, FileFacts>;
+  /** The one environment a file belongs to, or undefined for a base file shared by several. */
+  fileEnv: Map<string, string | undefined>;
+  /** All workloads by environment, for Service selectors. */
+  workloadsByEnv: Map<string, WorkloadUnit[]>;
+  /** Compose projects' merged services by environment, for duplicate host ports. */
+  composeByEnv: Map<string, ComposeUnit[]>;
+  /** Every Kubernetes Service by environment, with the workloads it selects. */
+  servicesByEnv: Map<string, ServiceUnit[]>;
+}
+
+const GENERIC_DIRS = new Set([
+  '', '.', 'src', 'app', 'apps', 'docker', 'build', 'deploy', 'deployment', 'deployments', '.docker', 'dockerfiles', 'services', 'service',
+  'k8s', 'kube', 'kubernetes', 'manifests', 'kubernetes-manifests', 'helm', 'charts', 'chart', 'config', 'configs', 'infra', 'ops', 'base',
+  'overlays', 'envs', 'environments', 'containers', 'images', 'packages', 'cmd', 'server',
+]);
+
+export function imageBase(image: string | undefined): string | undefined {
+  if (!image) return undefined;
+  const noDigest = image.split('@')[0];
+  const last = noDigest.split('/').pop() ?? '';
+  const name = last.split(':')[0];
+  return name || undefined;
+}
+
+function dirOf(p: string): string {
+  const d = posix.dirname(p);
+  return d === '.' ? '' : d;
+}
+
+function joinRel(dir: string, rel: string): string {
+  const j = posix.normalize(posix.join(dir || '.', rel));
+  return j === '.' ? '' : j.replace(/\/$/, '');
+}
+
+/** The service's own container: named like the workload or the service, else the first app container. */
+function mainContainer(w: K8sWorkload, names: string[]): K8sContainer | undefined {
+  const apps = w.containers.filter((c) => !c.init);
+  return apps.find((c) => names.includes(c.name)) ?? apps.find((c) => names.includes(imageBase(c.image) ?? '')) ?? apps[0];
+}
+
+export function buildModel(factsList: FileFacts[], config: Config): Model {
+  const matcher = envMatcher(config.environments);
+  const facts = new Map(factsList.map((f) => [f.file, f]));
+  const fileEnv = new Map<string, string | undefined>();
+  const marked = (file: string): string | undefined => matcher.envOf(file);
+
+  // Service identity: names and aliases that join a compose service, a workload and a Dockerfile.
+  const alias = new Map<string, string>();
+  const keyOf = (...names: (string | undefined)[]): string | undefined => {
+    for (const n of names) if (n && alias.has(n)) return alias.get(n);
+    return undefined;
+  };
+  const claim = (key: string, ...names: (string | undefined)[]): void => {
+    for (const n of names) if (n && !alias.has(n)) alias.set(n, key);
+  };
+
+  // Compose projects: base + override per environment, merged as Compose merges.
+  const composeByDir = new Map<string, ComposeFacts[]>();
+  const dockerfiles: DockerfileFacts[] = [];
+  const k8s: K8sFacts[] = [];
+  const dotenvs: DotenvFacts[] = [];
+  for (const f of factsList) {
+    if (f.kind === 'compose') {
+      const d = dirOf(f.file);
+      push(composeByDir, d, f);
+    } else if (f.kind === 'dockerfile') dockerfiles.push(f);
+    else if (f.kind === 'kubernetes') k8s.push(f);
+    else if (f.kind === 'dotenv') dotenvs.push(f);
+  }
+  const composeEnvUnits: { env: string; unit: ComposeUnit }[] = [];
+  const builtBy = new Map<string, { key: string; target?: string; args: Record<string, string> }>();
+  for (const [dir, files] of [...composeByDir].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const dirEnv = marked(dir ? `${dir}/x` : 'x');
+    const byName = (f: ComposeFacts): { env?: string; override: boolean } => {
+      const base = posix.basename(f.file).toLowerCase();
+      return { env: matcher.envOfName(base), override: /(^|[.-])override([.-]|$)/.test(base) };
+    };
+    const bases = files.filter((f) => !byName(f).env && !byName(f).override);
+    const base = bases.sort((a, b) => a.file.localeCompare(b.file))[0];
+    const overrides = files.filter((f) => byName(f).override);
+    const baseEnv = dirEnv ?? 'local';
+    const projects = new Map<string, ComposeFacts[]>();
+    if (base) {
+      projects.set(baseEnv, [base, ...overrides]);
+      fileEnv.set(base.file, baseEnv);
+      for (const o of overrides) fileEnv.set(o.file, baseEnv);
+    }
+    for (const f of files) {
+      const e = byName(f).env;
+      if (!e || f === base) continue;
+      projects.set(e, [...(base ? [base] : []), f]);
+      fileEnv.set(f.file, e);
+    }
+    for (const [env, parts] of projects) {
+      const merged = new Map<string, ComposeService>();
+      for (const part of parts) for (const s of part.services) merged.set(s.name, merged.has(s.name) ? mergeCompose(merged.get(s.name) as ComposeService, s) : s);
+      for (const s of merged.values()) {
+        const key = keyOf(s.name) ?? s.name;
+        claim(key, s.name);
+        if (s.build) {
+          claim(key, imageBase(s.image));
+          const ctx = joinRel(dir, s.build.context);
+          const df = joinRel(ctx, s.build.dockerfile ?? 'Dockerfile');
+          builtBy.set(df, { key, target: s.build.target, args: s.build.args });
+        }
+        composeEnvUnits.push({ env, unit: { service: s, dir, files: parts.filter((p) => p.services.some((x) => x.name === s.name)).map((p) => p.file) } });
+      }
+    }
+  }
+
+  // Kubernetes workloads and Services.
+  const workloadUnits: { env?: string; unit: WorkloadUnit }[] = [];
+  const serviceUnits: { env?: string; svc: K8sService; file: string }[] = [];
+  for (const f of k8s) {
+    const env = marked(f.file);
+    fileEnv.set(f.file, env);
+    for (const w of f.workloads) {
+      const apps = w.containers.filter((c) => !c.init);
+      const images = apps.map((c) => imageBase(c.image));
+      const key = keyOf(w.name, ...apps.map((c) => c.name), ...images) ?? w.name;
+      claim(key, w.name);
+      const main = mainContainer(w, [w.name, key]);
+      claim(key, imageBase(main?.image));
+      workloadUnits.push({ env, unit: { workload: w, file: f.file, main, service: key } });
+    }
+    for (const s of f.services) serviceUnits.push({ env, svc: s, file: f.file });
+  }
+
+  // Dockerfiles: linked by a compose build, else by folder names that name a service.
+  const images: { env?: string; key: string; image: DockerImage; primary: boolean }[] = [];
+  const orchestrated = new Set(alias.values());
+  for (const d of dockerfiles) {
+    const env = marked(d.file);
+    fileEnv.set(d.file, env);
+    const link = builtBy.get(d.file) ?? builtBy.get(joinRel(dirOf(d.file), 'Dockerfile'));
+    const dirs = dirOf(d.file).split('/').reverse();
+    const fromName = /^(.+)\.dockerfile$/i.exec(posix.basename(d.file))?.[1];
+    const candidates = [fromName, ...dirs].filter((x): x is string => !!x && !GENERIC_DIRS.has(x.toLowerCase()) && !normalizeEnvKnown(x));
+    let key = link?.key ?? keyOf(...candidates);
+    if (!key && candidates.length === 0 && orchestrated.size === 1) key = [...orchestrated][0];
+    key = key ?? candidates[0] ?? 'Dockerfile';
+    claim(key, key);
+    const stage = link?.target ? d.stages.find((s) => s.name === link.target) ?? d : d;
+    const base = posix.basename(d.file);
+    images.push({
+      env,
+      key,
+      image: { file: d.file, exposes: stage.exposes, env: stage.env, command: stage.command, healthchecks: stage.healthchecks, buildArgs: link?.args ?? {} },
+      primary: !!link || base === 'Dockerfile' || base === 'Containerfile' || !!env,
+    });
+  }
+
+  // .env files: the service whose folder holds them; beside a compose file they only interpolate.
+  const dotenvUnits: { env?: string; key: string; facts: DotenvFacts }[] = [];
+  const imageDirs = new Map(images.map((i) => [dirOf(i.image.file), i.key]));
+  for (const [df, b] of builtBy) if (!imageDirs.has(dirOf(df))) imageDirs.set(dirOf(df), b.key);
+  for (const e of dotenvs) {
+    const dir = dirOf(e.file);
+    const env = marked(e.file);
+    fileEnv.set(e.file, env);
+    if (composeByDir.has(dir)) continue;
+    const key = imageDirs.get(dir) ?? keyOf(...dir.split('/').reverse());
+    if (key) dotenvUnits.push({ env, key, facts: e });
+  }
+
+  // Environments: every marker seen, `local` for unmarked compose; unmarked manifests fill the rest.
+  const envSet = new Set<string>();
+  for (const c of composeEnvUnits) envSet.add(c.env);
+  for (const x of [...workloadUnits, ...serviceUnits, ...images, ...dotenvUnits]) if (x.env) envSet.add(x.env);
+  const k8sEnvs = new Set([...workloadUnits, ...serviceUnits].map((x) => x.env).filter((x): x is string => !!x));
+  let baseK8sEnvs = [...k8sEnvs];
+  if (baseK8sEnvs.length === 0) baseK8sEnvs = [...envSet].filter((e) => e !== 'local');
+  const hasUnmarkedK8s = workloadUnits.some((x) => !x.env) || serviceUnits.some((x) => !x.env);
+  if (baseK8sEnvs.length === 0 && hasUnmarkedK8s) baseK8sEnvs = [DEFAULT_ENV];
+
+  // Which environments an unmarked manifest applies to: those that do not have the service themselves.
+  const markedWorkloadEnvs = new Map<string, Set<string>>();
+  for (const x of workloadUnits) if (x.env) markedWorkloadEnvs.set(x.unit.service, (markedWorkloadEnvs.get(x.unit.service) ?? new Set()).add(x.env));
+  const markedServiceEnvs = new Map<string, Set<string>>();
+  for (const x of serviceUnits) if (x.env) markedServiceEnvs.set(x.svc.name, (markedServiceEnvs.get(x.svc.name) ?? new Set()).add(x.env));
+
+  const services = new Map<string, ServiceModel>();
+  const view = (key: string, env: string): EnvView => {
+    let s = services.get(key);
+    if (!s) services.set(key, (s = { name: key, views: new Map() }));
+    let v = s.views.get(env);
+    if (!v) s.views.set(env, (v = { service: key, env, workloads: [], k8sServices: [], dotenvs: [], envFileVars: [], declared: [] }));
+    return v;
+  };
+  const workloadsByEnv = new Map<string, WorkloadUnit[]>();
+  const composeByEnv = new Map<string, ComposeUnit[]>();
+  const servicesByEnv = new Map<string, ServiceUnit[]>();
+  for (const c of composeEnvUnits) {
+    const key = keyOf(c.unit.service.name) ?? c.unit.service.name;
+    view(key, c.env).compose = c.unit;
+    push(composeByEnv, c.env, c.unit);
+    envSet.add(c.env);
+  }
+  for (const x of workloadUnits) {
+    const envs = x.env ? [x.env] : baseK8sEnvs.filter((e) => !markedWorkloadEnvs.get(x.unit.service)?.has(e));
+    for (const env of envs) {
+      view(x.unit.service, env).workloads.push(x.unit);
+      push(workloadsByEnv, env, x.unit);
+      envSet.add(env);
+    }
+  }
+  for (const x of serviceUnits) {
+    const envs = x.env ? [x.env] : baseK8sEnvs.filter((e) => !markedServiceEnvs.get(x.svc.name)?.has(e));
+    for (const env of envs) {
+      const ns = x.svc.namespace;
+      const selected = x.svc.selector ? (workloadsByEnv.get(env) ?? []).filter((w) => w.workload.namespace === ns && matches(x.svc.selector as Record<string, string>, w.workload.labels)) : [];
+      const unit: ServiceUnit = { svc: x.svc, file: x.file, selected };
+      const owner = selected[0]?.service ?? keyOf(x.svc.name);
+      if (owner) view(owner, env).k8sServices.push(unit);
+      push(servicesByEnv, env, unit);
+    }
+  }
+  const envs = [...envSet].sort(compareEnvs);
+  // Images and .env files join the environments where the service runs.
+  const runEnvs = (key: string): string[] => {
+    const s = services.get(key);
+    return s ? [...s.views.keys()] : [];
+  };
+  const ownImageEnvs = new Map<string, string[]>();
+  for (const i of images) if (i.env && i.primary) push(ownImageEnvs, i.key, i.env);
+  const ownDotenvEnvs = new Map<string, string[]>();
+  for (const d of dotenvUnits) if (d.env) push(ownDotenvEnvs, d.key, d.env);
+  for (const img of images) {
+    if (!img.primary) continue;
+    const own = ownImageEnvs.get(img.key) ?? [];
+    let targets = img.env ? [img.env] : runEnvs(img.key).filter((e) => !own.includes(e));
+    if (targets.length === 0 && !img.env) targets = services.has(img.key) ? [] : [DEFAULT_ENV];
+    for (const env of targets) view(img.key, env).image = img.image;
+  }
+  for (const d of dotenvUnits) {
+    const own = ownDotenvEnvs.get(d.key) ?? [];
+    const targets = d.env ? [d.env] : runEnvs(d.key).filter((e) => !own.includes(e));
+    for (const env of targets) view(d.key, env).dotenvs.push(d.facts);
+  }
+  const allEnvs = new Set(envs);
+  for (const s of services.values()) for (const env of s.views.keys()) allEnvs.add(env);
+
+  // env_file variables and the declared internal ports of every view.
+  for (const s of services.values()) {
+    for (const v of s.views.values()) {
+      if (v.compose) {
+        for (const p of v.compose.service.envFiles) {
+          const ef = facts.get(joinRel(v.compose.dir, p));
+          if (ef?.kind === 'dotenv') v.envFileVars.push(...ef.vars);
+        }
+      }
+      v.declared = declaredPorts(v);
+    }
+    s.contract = config.services[s.name];
+    const order = [...s.views.keys()].filter((e) => (s.views.get(e) as EnvView).declared.length > 0).sort(compareEnvs);
+    const ref = normalizeEnv(config.reference);
+    s.reference = order.includes(ref) ? ref : order.includes('production') ? 'production' : order[order.length - 1];
+  }
+  return { config, envs: [...allEnvs].sort(compareEnvs), services, facts, fileEnv, workloadsByEnv, composeByEnv, servicesByEnv };
+}
+
+function normalizeEnvKnown(x: string): boolean {
+  return normalizeEnv(x) !== x.toLowerCase() || ['local', 'test', 'staging', 'production'].includes(x.toLowerCase());
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function matches(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+export function declaredPorts(v: EnvView): PortDecl[] {
+  const out: PortDecl[] = [];
+  for (const w of v.workloads) {
+    for (const p of w.main?.ports ?? []) {
+      if (p.containerPort.port === undefined) continue;
+      out.push({ port: p.containerPort.port, protocol: p.protocol, name: p.name, role: 'containerPort', loc: p.containerPort.loc, literal: p.containerPort.literal });
+    }
+  }
+  if (v.compose) {
+    for (const p of v.compose.service.ports) {
+      if (p.container.port === undefined) continue;
+      out.push({ port: p.container.port, protocol: p.protocol, role: 'composeContainer', loc: p.container.loc, literal: p.container.literal });
+    }
+    for (const e of v.compose.service.expose) {
+      if (e.port === undefined) continue;
+      out.push({ port: e.port, protocol: e.protocol, role: 'composeExpose', loc: e.loc, literal: e.literal });
+    }
+  }
+  if (out.length === 0 && v.image) {
+    for (const e of v.image.exposes) {
+      if (e.port === undefined) continue;
+      out.push({ port: e.port, protocol: e.protocol, role: 'expose', loc: e.loc, literal: e.literal });
+    }
+  }
+  return out;
+}
+
+/** The distinct internal ports of a view, in order of first declaration. */
+export function portSet(decls: PortDecl[]): number[] {
+  return [...new Set(decls.map((d) => d.port))];
+}
+
+/** Compose's merge: maps key by key, ports unique by mapping, command/entrypoint/healthcheck replaced. */
+export function mergeCompose(base: ComposeService, over: ComposeService): ComposeService {
+  const portKey = (p: ComposePort): string => `${p.hostIp ?? ''}|${p.host?.port ?? ''}|${p.container.port ?? p.container.raw}|${p.protocol}`;
+  const ports = new Map<string, ComposePort>();
+  for (const p of [...base.ports, ...over.ports]) if (!ports.has(portKey(p))) ports.set(portKey(p), p);
+  const env = new Map<string, EnvVar>();
+  for (const e of [...base.environment, ...over.environment]) env.set(e.name, e);
+  const expose = new Map<string, ComposeService['expose'][number]>();
+  for (const e of [...base.expose, ...over.expose]) if (!expose.has(`${e.port}/${e.protocol}`)) expose.set(`${e.port}/${e.protocol}`, e);
+  return {
+    ...base,
+    image: over.image ?? base.image,
+    build: over.build ?? base.build,
+    containerName: over.containerName ?? base.containerName,
+    aliases: [...base.aliases, ...over.aliases],
+    ports: [...ports.values()],
+    expose: [...expose.values()],
+    environment: [...env.values()],
+    envFiles: [...base.envFiles, ...over.envFiles],
+    command: over.command ?? base.command,
+    entrypoint: over.entrypoint ?? base.entrypoint,
+    healthchecks: over.hasHealthcheck ? over.healthchecks : base.healthchecks,
+    hasHealthcheck: base.hasHealthcheck || over.hasHealthcheck,
+    networkModeHost: over.networkModeHost || base.networkModeHost,
+  };
+}

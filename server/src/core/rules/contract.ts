@@ -1,0 +1,44 @@
+// contract: a declared internal port differs from the committed `.portparity.yaml` contract.
+import { alignEdits, list, PerToken, where } from '../query';
+import type { EnvView } from '../model';
+import type { Fix, RawFinding } from '../types';
+import { movedPorts } from './port-parity';
+import type { Rule } from './rule';
+
+export const rule: Rule = {
+  id: 'contract',
+  description: 'A service declares an internal port other than the one committed in .portparity.yaml.',
+  defaultSeverity: 'error',
+  fixable: true,
+  check(model) {
+    const out = new PerToken<{ service: string; from: number; to: number; view: EnvView }>();
+    for (const s of model.services.values()) {
+      if (!s.contract) continue;
+      for (const v of s.views.values()) {
+        for (const [from, to] of movedPorts(v.declared, s.contract.ports, [])) {
+          for (const d of v.declared.filter((x) => x.port === from)) out.add(d.loc, v.env, { service: s.name, from, to, view: v });
+        }
+      }
+    }
+    const findings: RawFinding[] = [];
+    for (const { loc, envs, data } of out.entries()) {
+      const contract = model.services.get(data.service)?.contract;
+      if (!contract) continue;
+      let fix: Fix | undefined;
+      if (envs.length === 1) {
+        const edits = alignEdits(model, data.view, data.from, data.to);
+        if (edits.some((e) => e.loc.file === loc.file && e.loc.start === loc.start)) fix = { title: `Align ${data.service} in ${envs[0]} to ${data.to} (the port contract)`, edits };
+      }
+      findings.push({
+        rule: 'contract',
+        message: `${data.service} listens on ${data.from} in ${list(envs)} but the port contract says ${list(contract.ports)} (${where(contract.loc)})`,
+        loc,
+        service: data.service,
+        environment: envs.join(','),
+        related: [{ loc: contract.loc, message: `the contract for ${data.service}` }],
+        fix,
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,58 @@
+// duplicate-port: a host port published twice in one compose environment, or a containerPort or port name twice in a pod.
+import { list, PerToken, where } from '../query';
+import type { Loc, RawFinding } from '../types';
+import type { Rule } from './rule';
+
+export const rule: Rule = {
+  id: 'duplicate-port',
+  description: 'The same host port published twice in one Compose environment, the same containerPort twice in a pod, or two ports with the same name in a pod.',
+  defaultSeverity: 'warning',
+  fixable: false,
+  check(model) {
+    const out = new PerToken<{ message: string; first: Loc; service?: string }>();
+    for (const [env, units] of model.composeByEnv) {
+      const taken = new Map<string, { loc: Loc; service: string; ip: string }[]>();
+      for (const u of units) {
+        for (const p of u.service.ports) {
+          if (!p.host || p.host.port === undefined) continue;
+          const ip = p.hostIp && p.hostIp !== '0.0.0.0' && p.hostIp !== '::' ? p.hostIp : '*';
+          for (let i = 0; i < Math.min(p.count, 1000); i++) {
+            const key = `${u.dir}|${p.host.port + i}/${p.protocol}`;
+            const prev = taken.get(key) ?? [];
+            const clash = prev.find((x) => x.ip === '*' || ip === '*' || x.ip === ip);
+            if (clash) {
+              out.add(p.host.loc, env, { message: `host port ${p.host.port + i}${p.protocol !== 'TCP' ? `/${p.protocol}` : ''} is published by ${clash.service} already (${where(clash.loc)}); ${u.service.name} cannot bind it too`, first: clash.loc, service: u.service.name });
+              break;
+            }
+            prev.push({ loc: p.host.loc, service: u.service.name, ip });
+            taken.set(key, prev);
+          }
+        }
+      }
+    }
+    for (const f of model.facts.values()) {
+      if (f.kind !== 'kubernetes') continue;
+      for (const w of f.workloads) {
+        const ports = new Map<string, Loc>();
+        const names = new Map<string, Loc>();
+        for (const c of w.containers.filter((x) => !x.init || x.nativeSidecar)) {
+          for (const p of c.ports) {
+            const key = `${p.containerPort.port}/${p.protocol}`;
+            const prev = ports.get(key);
+            if (prev && p.containerPort.port !== undefined) out.add(p.containerPort.loc, '', { message: `containerPort ${p.containerPort.port}${p.protocol !== 'TCP' ? `/${p.protocol}` : ''} is declared twice in ${w.kind} ${w.name} (${where(prev)})`, first: prev });
+            else ports.set(key, p.containerPort.loc);
+            if (p.name && p.nameLoc) {
+              const prevName = names.get(p.name);
+              if (prevName) out.add(p.nameLoc, '', { message: `port name "${p.name}" is used twice in ${w.kind} ${w.name} (${where(prevName)}): named references become ambiguous`, first: prevName });
+              else names.set(p.name, p.nameLoc);
+            }
+          }
+        }
+      }
+    }
+    return out.entries().map(({ loc, envs, data }) => {
+      const e = envs.filter(Boolean);
+      return { rule: 'duplicate-port', message: e.length && model.envs.length > 1 ? `${data.message} in ${list(e)}` : data.message, loc, service: data.service, environment: e.join(',') || undefined, related: [{ loc: data.first, message: 'first declared here' }] } satisfies RawFinding;
+    });
+  },
+};

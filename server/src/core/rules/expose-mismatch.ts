@@ -1,0 +1,62 @@
+// expose-mismatch: the Dockerfile's EXPOSE differs from the container port the orchestrator declares.
+import { list, where } from '../query';
+import type { DockerImage, EnvView } from '../model';
+import type { Fix, RawFinding, Related } from '../types';
+import type { Rule } from './rule';
+
+export const rule: Rule = {
+  id: 'expose-mismatch',
+  description: "The Dockerfile's EXPOSE differs from the container port that Compose or Kubernetes declares for the same service.",
+  defaultSeverity: 'warning',
+  fixable: true,
+  check(model) {
+    const findings: RawFinding[] = [];
+    const done = new Set<string>();
+    for (const s of model.services.values()) {
+      const byImage = new Map<string, { image: DockerImage; views: EnvView[] }>();
+      for (const v of s.views.values()) {
+        if (!v.image) continue;
+        const e = byImage.get(v.image.file) ?? { image: v.image, views: [] };
+        e.views.push(v);
+        byImage.set(v.image.file, e);
+      }
+      for (const { image, views } of byImage.values()) {
+        const exposes = image.exposes.filter((e) => e.port !== undefined);
+        if (exposes.length === 0 || done.has(image.file)) continue;
+        // The orchestrators' declarations decide; EXPOSE itself is the fallback and cannot disagree with itself.
+        const orchestrated = (v: EnvView): EnvView['declared'] => v.declared.filter((d) => d.role !== 'expose');
+        let target: number[];
+        let label: string;
+        let locs: Related[] = [];
+        if (s.contract) {
+          target = s.contract.ports;
+          label = 'the port contract';
+          locs = [{ loc: s.contract.loc, message: `the contract for ${s.name}` }];
+        } else {
+          const refView = views.find((v) => v.env === s.reference && orchestrated(v).length > 0);
+          const use = refView ? [refView] : views.filter((v) => orchestrated(v).length > 0);
+          target = [...new Set(use.flatMap((v) => orchestrated(v).map((d) => d.port)))];
+          label = list(use.map((v) => v.env));
+          locs = use.flatMap((v) => orchestrated(v).map((d) => ({ loc: d.loc, message: `${s.name}'s container port in ${v.env}` })));
+        }
+        if (target.length === 0) continue;
+        const covers = (p: number): boolean => exposes.some((e) => p >= (e.port as number) && p <= (e.rangeEnd ?? (e.port as number)));
+        if (target.some(covers)) continue;
+        done.add(image.file);
+        for (const e of exposes) {
+          let fix: Fix | undefined;
+          if (exposes.length === 1 && target.length === 1 && e.literal && e.rangeEnd === undefined) fix = { title: `Change EXPOSE to ${target[0]}`, edits: [{ loc: e.loc, newText: String(target[0]) }] };
+          findings.push({
+            rule: 'expose-mismatch',
+            message: `Dockerfile exposes ${e.raw}${e.variable ? ` (= ${e.port})` : ''} but ${s.name}'s container port is ${list(target)} in ${label}${locs[0] ? ` (${where(locs[0].loc)})` : ''}`,
+            loc: e.loc,
+            service: s.name,
+            related: locs,
+            fix,
+          });
+        }
+      }
+    }
+    return findings;
+  },
+};

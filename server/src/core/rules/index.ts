@@ -1,0 +1,28 @@
+// The explicit list of rules, sorted by id; the registry refuses two rules with one id.
+import type { Rule } from './rule';
+import { rule as commandPortMismatch } from './command-port-mismatch';
+import { rule as contract } from './contract';
+import { rule as duplicatePort } from './duplicate-port';
+import { rule as envPortMismatch } from './env-port-mismatch';
+import { rule as exposeMismatch } from './expose-mismatch';
+import { rule as invalidPort } from './invalid-port';
+import { rule as loopbackBind } from './loopback-bind';
+import { rule as portParity } from './port-parity';
+import { rule as probePort } from './probe-port';
+import { rule as serviceTargetPort } from './service-target-port';
+
+function registry(rules: Rule[]): Rule[] {
+  const ids = new Set<string>();
+  for (const r of rules) {
+    if (ids.has(r.id)) throw new Error(`duplicate rule id ${r.id}`);
+    ids.add(r.id);
+  }
+  return [...rules].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+export const RULES: Rule[] = registry([
+  commandPortMismatch, contract, duplicatePort, envPortMismatch, exposeMismatch, invalidPort, loopbackBind, portParity, probePort, serviceTargetPort,
+]);
+
+export const RULE_IDS = new Set(RULES.map((r) => r.id));
+export type { Rule };

@@ -1,0 +1,53 @@
+// loopback-bind: the process binds 127.0.0.1/localhost inside its container, unreachable from outside it.
+import { isLoopback } from '../extract/command';
+import { BIND_VARS, effectiveCommands, effectiveVars, list, PerToken } from '../query';
+import type { Fix, Loc, RawFinding } from '../types';
+import type { Rule } from './rule';
+
+/** A fix that rewrites the host part of a token, when the token spells the host exactly. */
+function hostFix(loc: Loc, host: string, text: string | undefined): Fix | undefined {
+  if (text === undefined || !text.startsWith(host)) return undefined;
+  return { title: 'Bind 0.0.0.0 (all interfaces) instead', edits: [{ loc: { ...loc, end: loc.start + host.length, endLine: loc.line, endCol: loc.col + host.length }, newText: '0.0.0.0' }] };
+}
+
+export const rule: Rule = {
+  id: 'loopback-bind',
+  description: 'The process binds 127.0.0.1 or localhost inside its container, so nothing outside the container can connect.',
+  defaultSeverity: 'warning',
+  fixable: false,
+  check(model) {
+    const out = new PerToken<{ service: string; host: string; via: string; defaulted: boolean; fix?: Fix }>();
+    for (const s of model.services.values()) {
+      for (const v of s.views.values()) {
+        // Host networking shares the node's loopback; several containers in a pod share theirs (sidecars on localhost).
+        if (v.compose?.service.networkModeHost) continue;
+        if (v.workloads.some((w) => w.workload.hostNetwork || w.workload.containers.filter((c) => !c.init || c.nativeSidecar).length > 1)) continue;
+        for (const c of effectiveCommands(v)) {
+          for (const b of c.binds) {
+            if (!isLoopback(b.host)) continue;
+            const exact = !b.defaulted && b.loc.end - b.loc.start === b.host.length;
+            out.add(b.loc, v.env, { service: s.name, host: b.host, via: b.via, defaulted: !!b.defaulted, fix: exact ? hostFix(b.loc, b.host, b.host) : undefined });
+          }
+        }
+        for (const e of effectiveVars(v).values()) {
+          if (!BIND_VARS.has(e.name)) continue;
+          const host = e.value.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+          if (!isLoopback(host)) continue;
+          const exact = e.valueLoc.end - e.valueLoc.start === e.value.length;
+          out.add(e.valueLoc, v.env, { service: s.name, host, via: e.name, defaulted: false, fix: exact ? hostFix(e.valueLoc, e.value.startsWith('[') ? `[${host}]` : host, e.value) : undefined });
+        }
+      }
+    }
+    return out.entries().map(({ loc, envs, data }) => ({
+      rule: 'loopback-bind',
+      message: data.defaulted
+        ? `${data.via} binds 127.0.0.1 by default: ${data.service} is unreachable from outside its container in ${list(envs)}; pass --host 0.0.0.0`
+        : `${data.service} binds ${data.host} (${data.via}) inside its container in ${list(envs)}: nothing outside the container can connect; bind 0.0.0.0`,
+      loc,
+      service: data.service,
+      environment: envs.join(','),
+      related: [],
+      fix: data.fix,
+    }) satisfies RawFinding);
+  },
+};

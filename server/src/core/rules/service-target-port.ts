@@ -1,0 +1,55 @@
+// service-target-port: a Service targetPort (number or name) that no selected container declares.
+import { list, PerToken, servedBy, where } from '../query';
+import type { ServiceUnit } from '../model';
+import type { Fix, PortValue, RawFinding, Related } from '../types';
+import type { Rule } from './rule';
+
+export const rule: Rule = {
+  id: 'service-target-port',
+  description: 'A Service targetPort (number or name) that no container of the selected pods declares.',
+  defaultSeverity: 'error',
+  fixable: true,
+  check(model) {
+    const out = new PerToken<{ unit: ServiceUnit; message: string; related: Related[]; fix?: Fix }>();
+    for (const [env, units] of model.servicesByEnv) {
+      for (const unit of units) {
+        if (!unit.svc.selector || unit.selected.length === 0) continue;
+        const containers = unit.selected.flatMap((w) => w.workload.containers.filter((c) => !c.init || c.nativeSidecar).map((c) => ({ w, c })));
+        const mains = unit.selected.map((w) => w.main).filter((c) => c !== undefined);
+        const mainPorts = [...new Set(mains.flatMap((c) => c.ports.filter((p) => p.protocol !== 'UDP' && p.containerPort.port !== undefined)))];
+        const related: Related[] = mainPorts.map((p) => ({ loc: p.containerPort.loc, message: `container ${p.name ? `port ${p.name} = ` : 'port '}${p.containerPort.port}` }));
+        const names = unit.selected.map((w) => w.workload.name);
+        for (const sp of unit.svc.ports) {
+          const tp: PortValue = sp.targetPort ?? sp.port;
+          const implicit = !sp.targetPort;
+          const what = implicit ? `targetPort (omitted, so it equals port ${sp.port.port})` : `targetPort ${tp.raw}`;
+          if (tp.name !== undefined) {
+            if (containers.some(({ c }) => c.ports.some((p) => p.name === tp.name))) continue;
+            const fix: Fix | undefined = mainPorts.length === 1 ? { title: `Set targetPort to ${mainPorts[0].name ?? mainPorts[0].containerPort.port}`, edits: [{ loc: tp.loc, newText: String(mainPorts[0].name ?? mainPorts[0].containerPort.port) }] } : undefined;
+            out.add(tp.loc, env, { unit, message: `Service ${unit.svc.name} ${what}: no container of ${list(names)} has a port named "${tp.name}"${mainPorts.length ? ` (ports: ${list(mainPorts.map((p) => p.name ? `${p.name}=${p.containerPort.port}` : String(p.containerPort.port)))})` : ''}`, related, fix });
+            continue;
+          }
+          const served = new Set<number>();
+          for (const { w, c } of containers) for (const p of servedBy(model.services.get(w.service)?.views.get(env), c, c === w.main)) served.add(p);
+          if (served.size === 0 || tp.port === undefined || served.has(tp.port)) continue;
+          const fix: Fix | undefined = !implicit && mainPorts.length === 1 && tp.literal ? { title: `Set targetPort to ${mainPorts[0].containerPort.port}`, edits: [{ loc: tp.loc, newText: String(mainPorts[0].containerPort.port) }] } : undefined;
+          out.add(tp.loc, env, {
+            unit,
+            message: `Service ${unit.svc.name} ${what} but ${list(names)} listen${names.length === 1 ? 's' : ''} on ${list([...served].sort((a, b) => a - b))}${related[0] ? ` (${where(related[0].loc)})` : ''}`,
+            related,
+            fix,
+          });
+        }
+      }
+    }
+    return out.entries().map(({ loc, envs, data }) => ({
+      rule: 'service-target-port',
+      message: model.envs.length > 1 ? `${data.message} in ${list(envs)}` : data.message,
+      loc,
+      service: data.unit.selected[0]?.service,
+      environment: envs.join(','),
+      related: data.related,
+      fix: data.fix,
+    }) satisfies RawFinding);
+  },
+};
