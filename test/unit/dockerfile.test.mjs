@@ -356,7 +356,7 @@ test('HEALTHCHECK with nc -z host port reads the separate host and port words', 
 test('HEALTHCHECK exec form, URLs without a port and host:port words', () => {
   const text = [
     'FROM base',
-    'HEALTHCHECK CMD ["curl", "-f", "https://api.internal/health", "http://web/", "localhost:9000/ping", "-u", "user:pw"]',
+    'HEALTHCHECK CMD ["curl", "-f", "https://api.internal/health", "http://web/", "localhost:9000/ping", "-u", "admin:1234"]',
   ].join('\n');
   const h = read(text).healthchecks;
   assert.deepEqual(h.map((x) => [x.host, x.port.port, x.port.literal, at(text, x.port.loc)]), [

@@ -19,17 +19,21 @@ export interface Analysis {
   facts: FileFacts[];
 }
 
-/** Variables of the `.env` file in each folder, for Compose interpolation. */
-function interpolationByDir(files: SourceFile[]): Map<string, Record<string, string>> {
-  const out = new Map<string, Record<string, string>>();
-  for (const f of files) {
-    if (posix.basename(f.path) !== '.env') continue;
-    const vars: Record<string, string> = {};
-    for (const v of extractDotenv(f).vars) vars[v.name] = v.value;
-    out.set(posix.dirname(f.path), vars);
-  }
+/** The `.env` file of each folder, which Compose reads for interpolation. */
+function dotenvByDir(files: SourceFile[]): Map<string, SourceFile> {
+  const out = new Map<string, SourceFile>();
+  for (const f of files) if (posix.basename(f.path) === '.env') out.set(posix.dirname(f.path), f);
   return out;
 }
+
+function variables(env: SourceFile | undefined): Record<string, string> {
+  const vars: Record<string, string> = {};
+  if (env) for (const v of extractDotenv(env).vars) vars[v.name] = v.value;
+  return vars;
+}
+
+/** Facts kept between runs (the language server): a file is re-read only when its text or its interpolation changed. */
+export type FactsCache = Map<string, { text: string; interp: string; facts: FileFacts }>;
 
 /** Files that a kustomization applies as patches: partial manifests, not workloads of their own. */
 function kustomizePatches(files: SourceFile[]): Set<string> {
@@ -52,17 +56,28 @@ export function isIgnored(config: Config): (path: string) => boolean {
   return (p) => m(p);
 }
 
-/** Extracts every file the core reads. */
-export function extractAll(files: SourceFile[], config: Config = defaultConfig()): FileFacts[] {
+/** Extracts every file the core reads; with a cache, only what changed since the last call. */
+export function extractAll(files: SourceFile[], config: Config = defaultConfig(), cache?: FactsCache): FileFacts[] {
   const ignored = isIgnored(config);
   const wanted = files.filter((f) => kindOfPath(f.path) !== undefined && !ignored(f.path));
-  const interp = interpolationByDir(wanted);
+  const envs = dotenvByDir(wanted);
   const patches = kustomizePatches(wanted);
-  return wanted.map((f) => {
+  const out = wanted.map((f): FileFacts => {
     if (f.text.length > config.maxFileSize) return { kind: 'skipped', file: f.path, reason: `larger than ${config.maxFileSize} bytes`, problems: [], suppressions: [] };
     if (patches.has(f.path)) return { kind: 'skipped', file: f.path, reason: 'kustomize patch', problems: [], suppressions: [] };
-    return extractFile(f, interp.get(posix.dirname(f.path)) ?? {});
+    const env = envs.get(posix.dirname(f.path));
+    const interp = kindOfPath(f.path) === 'dotenv' ? '' : (env?.text ?? '');
+    const hit = cache?.get(f.path);
+    if (hit && hit.text === f.text && hit.interp === interp) return hit.facts;
+    const facts = extractFile(f, interp ? variables(env) : {});
+    cache?.set(f.path, { text: f.text, interp, facts });
+    return facts;
   });
+  if (cache) {
+    const alive = new Set(wanted.map((f) => f.path));
+    for (const k of [...cache.keys()]) if (!alive.has(k)) cache.delete(k);
+  }
+  return out;
 }
 
 export function analyzeFacts(facts: FileFacts[], config: Config = defaultConfig()): Analysis {

@@ -1,6 +1,6 @@
 // The services × environments table of internal ports, shared by the CLI's matrix and the parity panel.
 import { portSet } from './model';
-import type { Model } from './model';
+import type { Model, ServiceModel } from './model';
 import { referencePorts } from './query';
 import type { Loc } from './types';
 
@@ -29,22 +29,28 @@ export interface Matrix {
 export function buildMatrix(model: Model): Matrix {
   const rows: MatrixRow[] = [];
   for (const s of [...model.services.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-    const ref = referencePorts(s);
-    const cells: MatrixCell[] = model.envs.map((env) => {
-      const v = s.views.get(env);
-      const ports = v ? portSet(v.declared) : [];
-      let status: CellStatus;
-      if (ports.length === 0) status = 'missing';
-      else if (!s.contract && ref?.env === env) status = 'reference';
-      else if (!ref) status = 'agree';
-      else {
-        const moved = ports.some((p) => !ref.ports.includes(p)) && ref.ports.some((p) => !ports.includes(p));
-        status = moved ? 'differs' : 'agree';
-      }
-      return { environment: env, ports, status, locations: v ? v.declared.map((d) => d.loc) : [] };
-    });
-    if (cells.every((c) => c.status === 'missing')) continue;
-    rows.push({ service: s.name, reference: ref ? { environment: ref.env, ports: ref.ports, contract: !!s.contract } : undefined, cells, drift: cells.some((c) => c.status === 'differs') });
+    const row = buildMatrixRow(model, s);
+    if (row) rows.push(row);
   }
   return { environments: model.envs, rows };
+}
+
+/** One service's row; undefined when it declares no port anywhere. */
+export function buildMatrixRow(model: Model, s: ServiceModel): MatrixRow | undefined {
+  const ref = referencePorts(s);
+  const cells: MatrixCell[] = model.envs.map((env) => {
+    const v = s.views.get(env);
+    const ports = v ? portSet(v.declared) : [];
+    let status: CellStatus;
+    if (ports.length === 0) status = 'missing';
+    else if (!s.contract && ref?.env === env) status = 'reference';
+    else if (!ref) status = 'agree';
+    else {
+      const moved = ports.some((p) => !ref.ports.includes(p)) && ref.ports.some((p) => !ports.includes(p));
+      status = moved ? 'differs' : 'agree';
+    }
+    return { environment: env, ports, status, locations: v ? v.declared.map((d) => d.loc) : [] };
+  });
+  if (cells.every((c) => c.status === 'missing')) return undefined;
+  return { service: s.name, reference: ref ? { environment: ref.env, ports: ref.ports, contract: !!s.contract } : undefined, cells, drift: cells.some((c) => c.status === 'differs') };
 }

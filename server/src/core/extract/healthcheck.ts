@@ -11,6 +11,8 @@ const PORT_TOKEN = /^(\d+|\$\w+|\$\{\w+(?::?[-+?][^}]*)?\})$/;
 const SEPARATORS = new Set([';', '&&', '||', '|', '&']);
 /** netcat options that take a value, so the value is not mistaken for the host or the port. */
 const NC_VALUE_FLAGS = new Set(['-w', '-i', '-p', '-s', '-q', '-W', '-x', '-X', '-T', '-I', '-O', '-V', '-M', '-m', '-e', '-c', '--wait', '--source-port', '--source']);
+/** curl/wget options whose value may look like `host:port` (`-u admin:1234`) but is not an address. */
+const NOT_ADDRESS_FLAGS = new Set(['-u', '--user', '-U', '--proxy-user', '--http-user', '--http-password', '-H', '--header', '-d', '--data', '--data-raw', '-A', '--user-agent', '-o', '-O', '--output']);
 /** Database clients whose health check connects to the port given by a flag. */
 const CLIENT_FLAGS: Record<string, { port: string[]; host: string[] }> = {
   pg_isready: { port: ['-p', '--port'], host: ['-h', '--host'] },
@@ -129,7 +131,7 @@ export function healthcheckPorts(ix: LineIndex, words: Word[], env: (n: string) 
       if (eq > 0) hostPort(w, eq + 1);
       continue;
     }
-    hostPort(w, 0);
+    if (i === 0 || !NOT_ADDRESS_FLAGS.has(all[i - 1].text)) hostPort(w, 0);
   }
   return out;
 }

@@ -1,0 +1,111 @@
+// One workspace folder's state: disk and editor texts, cached facts per file, the latest analysis.
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyzeFacts, defaultConfig, extractAll, kindOfPath, parseConfig, portTokens, RULE_IDS } from '../core';
+import type { Analysis, Config, FactsCache, PortToken, Problem, SourceFile } from '../core';
+import { readWorkspace } from '../cli/workspace';
+
+export interface Settings {
+  rules: Record<string, 'error' | 'warning' | 'info' | 'off'>;
+  reference?: string;
+  environments: Record<string, string[]>;
+  exclude: string[];
+  maxFileSize?: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = { rules: {}, environments: {}, exclude: [] };
+
+/** Settings are the user's defaults; the repository's `.portparity.yaml` wins where it speaks. */
+export function mergeConfig(file: Config | undefined, settings: Settings): Config {
+  const base = defaultConfig();
+  const c: Config = { ...base, ...(file ?? {}) };
+  c.rules = { ...settings.rules, ...(file?.rules ?? {}) };
+  c.environments = { ...settings.environments, ...(file?.environments ?? {}) };
+  c.ignore = [...settings.exclude, ...(file?.ignore ?? [])];
+  if (settings.reference && (!file || file.reference === base.reference)) c.reference = settings.reference;
+  if (settings.maxFileSize && (!file || file.maxFileSize === base.maxFileSize)) c.maxFileSize = settings.maxFileSize;
+  return c;
+}
+
+export class Folder {
+  /** Texts from disk, by workspace-relative path. */
+  private disk = new Map<string, string>();
+  /** Texts of documents open in the editor (they win over the disk). */
+  private open = new Map<string, string>();
+  private facts: FactsCache = new Map();
+  private fileConfig?: Config;
+  configProblems: Problem[] = [];
+  configPath?: string;
+  config: Config = defaultConfig();
+  analysis?: Analysis;
+  tokens = new Map<string, PortToken[]>();
+
+  constructor(readonly root: string, private settings: Settings) {}
+
+  /** Reads every file from disk (the CLI's walk: .gitignore, node_modules, size limit). */
+  index(): number {
+    const ws = readWorkspace(this.root);
+    this.fileConfig = ws.configProblems.length === 0 && ws.config.file ? ws.config : undefined;
+    this.configProblems = ws.configProblems;
+    this.configPath = ws.config.file ?? ws.configProblems[0]?.loc.file;
+    this.config = mergeConfig(ws.config.file ? ws.config : undefined, this.settings);
+    this.disk = new Map(ws.files.map((f) => [f.path, f.text]));
+    this.facts.clear();
+    return ws.files.length;
+  }
+
+  setSettings(settings: Settings): void {
+    this.settings = settings;
+    this.config = mergeConfig(this.fileConfig, settings);
+  }
+
+  /** The config file changed: re-read it; its problems become diagnostics in that file. */
+  reloadConfig(rel: string, text: string | undefined): void {
+    if (text === undefined) {
+      this.fileConfig = undefined;
+      this.configProblems = [];
+    } else {
+      const { config, problems } = parseConfig(rel, text, RULE_IDS);
+      this.configProblems = problems;
+      this.fileConfig = problems.length ? this.fileConfig : config;
+    }
+    this.configPath = rel;
+    this.config = mergeConfig(this.fileConfig, this.settings);
+  }
+
+  textOf(rel: string): string | undefined {
+    return this.open.get(rel) ?? this.disk.get(rel);
+  }
+
+  setOpen(rel: string, text: string | undefined): void {
+    if (text === undefined) this.open.delete(rel);
+    else this.open.set(rel, text);
+  }
+
+  /** Re-reads one file from disk after a watcher event; false when it is not a file the core reads. */
+  refreshFromDisk(rel: string): boolean {
+    if (kindOfPath(rel) === undefined) return false;
+    try {
+      const full = join(this.root, rel);
+      if (statSync(full).size > this.config.maxFileSize) this.disk.delete(rel);
+      else this.disk.set(rel, readFileSync(full, 'utf8'));
+    } catch {
+      this.disk.delete(rel);
+    }
+    return true;
+  }
+
+  private files(): SourceFile[] {
+    const paths = new Set([...this.disk.keys(), ...this.open.keys()]);
+    const out: SourceFile[] = [];
+    for (const p of paths) out.push({ path: p, text: this.textOf(p) as string });
+    return out;
+  }
+
+  /** Re-extracts only the files whose text (or compose interpolation) changed, then re-evaluates. */
+  evaluate(): Analysis {
+    this.analysis = analyzeFacts(extractAll(this.files(), this.config, this.facts), this.config);
+    this.tokens = portTokens(this.analysis.model);
+    return this.analysis;
+  }
+}

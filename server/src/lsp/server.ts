@@ -1,0 +1,362 @@
+// The language server: thin LSP handlers over the core; every handler guards its own errors.
+import { readFileSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CodeAction, CodeActionKind, CodeLens, createConnection, DiagnosticSeverity, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification,
+  FileChangeType, ProposedFeatures, TextDocumentSyncKind, TextDocuments,
+} from 'vscode-languageserver/node';
+import type { CancellationToken, Connection, Diagnostic, InitializeParams, Location, Range, WorkspaceEdit } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { alignServiceFix, buildMatrix, CONFIG_FILES, hoverMarkdown, referencePorts, tokenAt } from '../core';
+import type { Finding, Fix, Loc } from '../core';
+import { DOCS_URL } from '../cli/report';
+import { ALIGN_COMMAND, MATRIX_CHANGED, MATRIX_REQUEST } from '../protocol';
+import type { MatrixDto } from '../protocol';
+import { DEFAULT_SETTINGS, Folder } from './folder';
+import type { Settings } from './folder';
+
+const DEBOUNCE_MS = 200;
+const WATCH_GLOB = '**/{Dockerfile,Dockerfile.*,*.Dockerfile,*.dockerfile,Containerfile,*.yaml,*.yml,.env,.env.*,.portparity.yaml,.portparity.yml}';
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const folders: Folder[] = [];
+  let ready: Promise<void> = Promise.resolve();
+  let markReady: () => void = () => undefined;
+  ready = new Promise((r) => (markReady = r));
+  let settings: Settings = DEFAULT_SETTINGS;
+  let canConfigure = false;
+  let canWatch = false;
+  const published = new Set<string>();
+  const dirty = new Set<Folder>();
+  let timer: NodeJS.Timeout | undefined;
+
+  const log = (msg: string): void => connection.console.log(msg);
+  /** Runs a handler; an exception is logged and the handler answers `fallback`, never an error. */
+  const runSafe = async <T>(what: string, fallback: T, token: CancellationToken | undefined, fn: () => T | Promise<T>): Promise<T> => {
+    try {
+      await ready;
+      if (token?.isCancellationRequested) return fallback;
+      return await fn();
+    } catch (e) {
+      connection.console.error(`Error while ${what}: ${(e as Error).stack ?? e}`);
+      return fallback;
+    }
+  };
+
+  const uriOf = (f: Folder, rel: string): string => pathToFileURL(resolve(f.root, rel)).href;
+  const locate = (uri: string): { folder: Folder; rel: string } | undefined => {
+    let path: string;
+    try {
+      path = fileURLToPath(uri);
+    } catch {
+      return undefined;
+    }
+    const folder = folders.filter((f) => path === f.root || path.startsWith(f.root + sep)).sort((a, b) => b.root.length - a.root.length)[0];
+    return folder ? { folder, rel: relative(folder.root, path).split(sep).join('/') } : undefined;
+  };
+  const range = (l: Loc): Range => ({ start: { line: l.line, character: l.col }, end: { line: l.endLine, character: l.endCol } });
+  const location = (f: Folder, l: Loc): Location => ({ uri: uriOf(f, l.file), range: range(l) });
+  const workspaceEdit = (f: Folder, fix: Fix): WorkspaceEdit => {
+    const changes: Record<string, { range: Range; newText: string }[]> = {};
+    for (const e of fix.edits) (changes[uriOf(f, e.loc.file)] ??= []).push({ range: range(e.loc), newText: e.newText });
+    return { changes };
+  };
+  const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information } as const;
+  const diagnostic = (f: Folder, x: Finding): Diagnostic => ({
+    range: range(x.loc),
+    severity: SEVERITY[x.severity],
+    source: 'port-parity',
+    code: x.rule,
+    codeDescription: { href: `${DOCS_URL}${x.rule}.md` },
+    message: x.message,
+    relatedInformation: x.related.map((r) => ({ location: location(f, r.loc), message: r.message })),
+  });
+
+  const publishAll = (): void => {
+    const next = new Map<string, Diagnostic[]>();
+    for (const f of folders) {
+      for (const x of f.analysis?.findings ?? []) {
+        const uri = uriOf(f, x.loc.file);
+        const list = next.get(uri) ?? [];
+        list.push(diagnostic(f, x));
+        next.set(uri, list);
+      }
+      if (f.configPath && f.configProblems.length) {
+        const uri = uriOf(f, f.configPath);
+        next.set(uri, [...(next.get(uri) ?? []), ...f.configProblems.map((p) => ({ range: range(p.loc), severity: DiagnosticSeverity.Error, source: 'port-parity', code: 'config', message: p.message }))]);
+      }
+    }
+    for (const [uri, diagnostics] of next) void connection.sendDiagnostics({ uri, diagnostics });
+    for (const uri of published) if (!next.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    published.clear();
+    for (const uri of next.keys()) published.add(uri);
+    void connection.sendNotification(MATRIX_CHANGED, matrix());
+  };
+
+  const evaluate = (targets: Iterable<Folder>): void => {
+    for (const f of targets) {
+      try {
+        const t0 = Date.now();
+        f.evaluate();
+        log(`evaluated ${f.root} in ${Date.now() - t0} ms: ${f.analysis?.findings.length ?? 0} findings`);
+      } catch (e) {
+        connection.console.error(`Error while evaluating ${f.root}: ${(e as Error).stack ?? e}`);
+      }
+    }
+    publishAll();
+  };
+
+  /** Coalesces bursts of edits: one re-evaluation per quiet period, whatever the number of changes. */
+  const schedule = (f: Folder, delay = DEBOUNCE_MS): void => {
+    dirty.add(f);
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      const targets = [...dirty];
+      dirty.clear();
+      evaluate(targets);
+    }, delay);
+  };
+
+  const matrix = (): MatrixDto => {
+    const dto: MatrixDto = { environments: [], rows: [], findings: { errors: 0, warnings: 0, infos: 0 } };
+    const envs = new Set<string>();
+    for (const f of folders) {
+      if (!f.analysis) continue;
+      const m = buildMatrix(f.analysis.model);
+      for (const e of m.environments) envs.add(e);
+      for (const r of m.rows) dto.rows.push({ ...r, folder: f.root, cells: r.cells.map((c) => ({ ...c, locations: c.locations.map((l) => ({ uri: uriOf(f, l.file), line: l.line, character: l.col })) })) });
+      for (const x of f.analysis.findings) dto.findings[x.severity === 'error' ? 'errors' : x.severity === 'warning' ? 'warnings' : 'infos']++;
+    }
+    dto.environments = [...envs];
+    return dto;
+  };
+
+  const readSettings = async (): Promise<void> => {
+    if (!canConfigure) return;
+    try {
+      const s = (await connection.workspace.getConfiguration('portParity')) as Partial<Settings> | null;
+      settings = { ...DEFAULT_SETTINGS, ...(s ?? {}) };
+      for (const f of folders) f.setSettings(settings);
+    } catch (e) {
+      connection.console.error(`Error while reading settings: ${(e as Error).message}`);
+    }
+  };
+
+  connection.onInitialize((params: InitializeParams) => {
+    const roots = (params.workspaceFolders ?? []).map((w) => w.uri);
+    if (roots.length === 0 && params.rootUri) roots.push(params.rootUri);
+    for (const uri of roots) {
+      try {
+        folders.push(new Folder(fileURLToPath(uri), settings));
+      } catch (e) {
+        connection.console.error(`Skipping workspace folder ${uri}: ${(e as Error).message}`);
+      }
+    }
+    canConfigure = !!params.capabilities.workspace?.configuration;
+    canWatch = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        referencesProvider: true,
+        definitionProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        executeCommandProvider: { commands: [] },
+        workspace: { workspaceFolders: { supported: true } },
+      },
+      serverInfo: { name: 'port-parity' },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    try {
+      if (canConfigure) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'portParity' });
+      if (canWatch) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCH_GLOB }] });
+      await readSettings();
+      const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+      progress?.begin('Port Parity', 0, 'Indexing workspace', false);
+      let total = 0;
+      for (const f of folders) {
+        try {
+          total += f.index();
+          progress?.report(`Indexing ${total.toLocaleString('en-US')} files`);
+        } catch (e) {
+          connection.console.error(`Error while indexing ${f.root}: ${(e as Error).message}`);
+        }
+      }
+      progress?.report(`Checking ${total.toLocaleString('en-US')} files`);
+      evaluate(folders);
+      progress?.done();
+      log(`indexed ${total} files in ${folders.length} folder(s)`);
+    } finally {
+      markReady();
+    }
+  });
+
+  const onText = (uri: string, text: string | undefined): void => {
+    const at = locate(uri);
+    if (!at) return;
+    if (CONFIG_FILES.includes(at.rel)) at.folder.reloadConfig(at.rel, text ?? at.folder.textOf(at.rel));
+    at.folder.setOpen(at.rel, text);
+    schedule(at.folder);
+  };
+  documents.onDidOpen((e) => void runSafe('opening a document', undefined, undefined, () => {
+    const at = locate(e.document.uri);
+    // Opening a file whose text equals the disk changes nothing: no re-evaluation.
+    if (at && at.folder.textOf(at.rel) === e.document.getText()) {
+      at.folder.setOpen(at.rel, e.document.getText());
+      return;
+    }
+    onText(e.document.uri, e.document.getText());
+  }));
+  documents.onDidChangeContent((e) => void runSafe('applying a change', undefined, undefined, () => onText(e.document.uri, e.document.getText())));
+  documents.onDidClose((e) => void runSafe('closing a document', undefined, undefined, () => {
+    const at = locate(e.document.uri);
+    if (!at) return;
+    at.folder.setOpen(at.rel, undefined);
+    at.folder.refreshFromDisk(at.rel);
+    if (CONFIG_FILES.includes(at.rel)) at.folder.reloadConfig(at.rel, at.folder.textOf(at.rel));
+    schedule(at.folder);
+  }));
+
+  connection.onDidChangeWatchedFiles((params) => void runSafe('reading changed files', undefined, undefined, () => {
+    for (const ch of params.changes) {
+      const at = locate(ch.uri);
+      if (!at) continue;
+      if (documents.get(ch.uri) && ch.type !== FileChangeType.Deleted) continue;
+      if (CONFIG_FILES.includes(at.rel)) {
+        at.folder.refreshFromDisk(at.rel);
+        at.folder.reloadConfig(at.rel, ch.type === FileChangeType.Deleted ? undefined : readText(resolve(at.folder.root, at.rel)));
+        schedule(at.folder, 0);
+        continue;
+      }
+      if (at.folder.refreshFromDisk(at.rel)) schedule(at.folder, 50);
+    }
+  }));
+
+  connection.onDidChangeConfiguration(() => void runSafe('reading settings', undefined, undefined, async () => {
+    await readSettings();
+    for (const f of folders) schedule(f, 0);
+  }));
+
+  connection.onHover((params, token) => runSafe(`computing hover for ${params.textDocument.uri}`, null, token, () => {
+    const at = locate(params.textDocument.uri);
+    const doc = documents.get(params.textDocument.uri);
+    if (!at || !at.folder.analysis) return null;
+    const offset = doc ? doc.offsetAt(params.position) : offsetIn(at.folder.textOf(at.rel) ?? '', params.position.line, params.position.character);
+    const t = tokenAt(at.folder.tokens, at.rel, offset);
+    if (!t) return null;
+    const value = hoverMarkdown(at.folder.analysis.model, t, (l) => `${uriOf(at.folder, l.file)}#L${l.line + 1}`);
+    return { contents: { kind: 'markdown', value }, range: range(t.loc) };
+  }));
+
+  connection.onCodeAction((params, token) => runSafe(`computing code actions for ${params.textDocument.uri}`, [] as CodeAction[], token, () => {
+    const at = locate(params.textDocument.uri);
+    const analysis = at?.folder.analysis;
+    if (!at || !analysis) return [];
+    const f = at.folder;
+    const actions: CodeAction[] = [];
+    const r = params.range;
+    const before = (a: { line: number; character: number }, b: { line: number; character: number }): boolean => a.line < b.line || (a.line === b.line && a.character <= b.character);
+    const services = new Set<string>();
+    for (const x of analysis.findings) {
+      if (x.loc.file !== at.rel) continue;
+      const xr = range(x.loc);
+      if (!(before(xr.start, r.end) && before(r.start, xr.end))) continue;
+      if (x.fix) {
+        const a = CodeAction.create(x.fix.title, workspaceEdit(f, x.fix), CodeActionKind.QuickFix);
+        a.diagnostics = [diagnostic(f, x)];
+        a.isPreferred = true;
+        actions.push(a);
+      }
+      if (x.service && ['port-parity', 'expose-mismatch', 'env-port-mismatch', 'command-port-mismatch', 'contract'].includes(x.rule)) services.add(x.service);
+    }
+    for (const s of services) {
+      const fix = alignServiceFix(analysis.model, s);
+      if (fix && !actions.some((a) => a.title === fix.title)) actions.push(CodeAction.create(fix.title, workspaceEdit(f, fix), CodeActionKind.QuickFix));
+    }
+    return actions;
+  }));
+
+  connection.onReferences((params, token) => runSafe(`finding references in ${params.textDocument.uri}`, [] as Location[], token, () => {
+    const at = locate(params.textDocument.uri);
+    if (!at || !at.folder.analysis) return [];
+    const doc = documents.get(params.textDocument.uri);
+    const offset = doc ? doc.offsetAt(params.position) : offsetIn(at.folder.textOf(at.rel) ?? '', params.position.line, params.position.character);
+    const t = tokenAt(at.folder.tokens, at.rel, offset);
+    if (!t) return [];
+    const out: Location[] = [];
+    for (const list of at.folder.tokens.values()) for (const x of list) if (x.service === t.service && x.internal) out.push(location(at.folder, x.loc));
+    return out;
+  }));
+
+  connection.onDefinition((params, token) => runSafe(`finding the definition in ${params.textDocument.uri}`, [] as Location[], token, () => {
+    const at = locate(params.textDocument.uri);
+    if (!at || !at.folder.analysis) return [];
+    const doc = documents.get(params.textDocument.uri);
+    const offset = doc ? doc.offsetAt(params.position) : offsetIn(at.folder.textOf(at.rel) ?? '', params.position.line, params.position.character);
+    const t = tokenAt(at.folder.tokens, at.rel, offset);
+    const s = t && at.folder.analysis.model.services.get(t.service);
+    const ref = s && referencePorts(s);
+    return ref ? ref.locs.map((l) => location(at.folder, l)) : [];
+  }));
+
+  connection.onCodeLens((params, token) => runSafe(`computing code lenses for ${params.textDocument.uri}`, [] as CodeLens[], token, () => {
+    const at = locate(params.textDocument.uri);
+    if (!at || !at.folder.analysis) return [];
+    const m = buildMatrix(at.folder.analysis.model);
+    const lenses: CodeLens[] = [];
+    for (const s of at.folder.analysis.model.services.values()) {
+      const row = m.rows.find((r) => r.service === s.name);
+      if (!row) continue;
+      const anchors = new Map<string, Loc>();
+      for (const v of s.views.values()) {
+        if (v.compose && v.compose.service.nameLoc.file === at.rel) anchors.set(`${v.compose.service.nameLoc.start}`, v.compose.service.nameLoc);
+        for (const w of v.workloads) if (w.file === at.rel) anchors.set(`${w.workload.nameLoc.start}`, w.workload.nameLoc);
+      }
+      const withPorts = row.cells.filter((c) => c.ports.length);
+      const title = row.drift
+        ? `${s.name}: ${withPorts.map((c) => `${c.environment} ${c.ports.join(', ')}`).join(' ≠ ')}`
+        : `${s.name}: ${withPorts[0]?.ports.join(', ')} in ${withPorts.length} environment${withPorts.length === 1 ? '' : 's'}`;
+      for (const l of anchors.values()) lenses.push({ range: range(l), command: { title, command: '' } });
+    }
+    return lenses;
+  }));
+
+  connection.onRequest(MATRIX_REQUEST, (_params, token) => runSafe('building the matrix', { environments: [], rows: [], findings: { errors: 0, warnings: 0, infos: 0 } } as MatrixDto, token, () => matrix()));
+  connection.onRequest(ALIGN_COMMAND, (params: { folder?: string; service: string }, token) => runSafe('aligning a service', null as WorkspaceEdit | null, token, () => {
+    const f = folders.find((x) => !params.folder || x.root === params.folder) ?? folders[0];
+    const fix = f?.analysis ? alignServiceFix(f.analysis.model, params.service) : undefined;
+    return fix && f ? workspaceEdit(f, fix) : null;
+  }));
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+function offsetIn(text: string, line: number, character: number): number {
+  let off = 0;
+  for (let l = 0; l < line; l++) {
+    const nl = text.indexOf('\n', off);
+    if (nl < 0) return text.length;
+    off = nl + 1;
+  }
+  return off + character;
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+if (require.main === module) {
+  process.on('uncaughtException', (e) => console.error(`port-parity: uncaught ${e.stack ?? e}`));
+  startServer(createConnection(ProposedFeatures.all));
+}
