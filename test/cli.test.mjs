@@ -1,0 +1,127 @@
+// The port-parity CLI as CI runs it: exit codes, the report formats, and `fix`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
+const WORKSPACE = new URL('./lsp/workspace', import.meta.url).pathname;
+const CHECK_REPORT = new URL('../../shared/tools/check-report.mjs', import.meta.url).pathname;
+
+function run(args, opts = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', ...opts });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function copy() {
+  const dir = mkdtempSync(join(tmpdir(), 'pp-cli-'));
+  cpSync(WORKSPACE, dir, { recursive: true });
+  return dir;
+}
+
+test('--help and --version answer and exit 0', () => {
+  const h = run(['--help']);
+  assert.equal(h.code, 0);
+  assert.match(h.out, /port-parity check \[DIR\.\.\.\]/);
+  const v = run(['--version']);
+  assert.equal(v.code, 0);
+  assert.match(v.out, /^\d+\.\d+\.\d+/);
+});
+
+test('an unknown option, a missing directory and a missing command are one-line errors with exit 2', () => {
+  for (const args of [['check', '--frobnicate'], ['check', '/no/such/dir'], [], ['check', '--format', 'xml']]) {
+    const r = run(args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.equal(r.err.trim().split('\n').length, 1, r.err);
+    assert.match(r.err, /^port-parity: /);
+  }
+});
+
+test('exit code follows --fail-on: warnings pass by default and fail with --fail-on warning', () => {
+  assert.equal(run(['check', WORKSPACE]).code, 0);
+  assert.equal(run(['check', WORKSPACE, '--fail-on', 'warning']).code, 1);
+  assert.equal(run(['check', WORKSPACE, '--fail-on=never']).code, 0);
+});
+
+test('a bad .portparity.yaml is reported with file and line, exit 2', () => {
+  const dir = copy();
+  writeFileSync(join(dir, '.portparity.yaml'), 'reference: production\nrules:\n  no-such-rule: error\nservices:\n  api: 70000\n');
+  const r = run(['check', dir]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /\.portparity\.yaml:3:3: unknown rule "no-such-rule"/);
+  assert.match(r.err, /\.portparity\.yaml:5:8: services\.api: "70000" is not a port number/);
+});
+
+test('the JSON report has the agreed shape, with 1-based positions relative to the checked folder', (t) => {
+  const r = run(['check', WORKSPACE, '--format', 'json']);
+  const report = JSON.parse(r.out);
+  assert.equal(report.version, 1);
+  assert.deepEqual(report.environments, ['local', 'staging', 'production']);
+  const f = report.findings.find((x) => x.rule === 'port-parity' && x.file === 'deploy/staging/api.yaml');
+  assert.ok(f);
+  assert.deepEqual([f.line, f.column, f.endLine, f.endColumn], [16, 30, 16, 34]);
+  assert.equal(f.fix.edits[0].newText, '4500');
+  const api = report.services.find((s) => s.name === 'api');
+  assert.ok(api.ports.some((p) => p.environment === 'production' && p.port === 4500));
+  if (!existsSync(CHECK_REPORT)) {
+    t.skip('shared/tools/check-report.mjs is not beside this clone: shape checked by the assertions above only');
+    return;
+  }
+  const shape = spawnSync(process.execPath, [CHECK_REPORT], { input: r.out, encoding: 'utf8' });
+  assert.equal(shape.status, 0, shape.stdout);
+});
+
+test('SARIF output is SARIF 2.1.0 with rules, help URIs and exact regions', () => {
+  const r = run(['check', WORKSPACE, '--format', 'sarif']);
+  const s = JSON.parse(r.out);
+  assert.equal(s.version, '2.1.0');
+  const driver = s.runs[0].tool.driver;
+  assert.ok(driver.rules.length >= 10);
+  for (const rule of driver.rules) assert.match(rule.helpUri, new RegExp(`docs/rules/${rule.id}\\.md$`));
+  const res = s.runs[0].results.find((x) => x.ruleId === 'port-parity');
+  assert.equal(res.level, 'warning');
+  assert.deepEqual(res.locations[0].physicalLocation.region, { startLine: 16, startColumn: 30, endLine: 16, endColumn: 34 });
+  assert.equal(driver.rules[res.ruleIndex].id, 'port-parity');
+});
+
+test('GitHub format prints one workflow annotation per finding', () => {
+  const r = run(['check', WORKSPACE, '--format', 'github']);
+  const lines = r.out.trim().split('\n');
+  assert.ok(lines.length >= 1);
+  for (const l of lines) assert.match(l, /^::(error|warning|notice) file=[^,]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=port-parity [a-z-]+::.+/);
+});
+
+test('text output has no colour codes when not on a terminal', () => {
+  const r = run(['check', WORKSPACE]);
+  assert.ok(!r.out.includes('\u001b['));
+  assert.match(r.out, /deploy\/staging\/api\.yaml\n\s+16:30\s+warning\s+api listens on 8080 in staging but 4500 in production/);
+});
+
+test('matrix prints services by environment in text, markdown and json', () => {
+  const t = run(['matrix', WORKSPACE]);
+  assert.equal(t.code, 0);
+  assert.match(t.out, /service\s+local\s+staging\s+production/);
+  assert.match(t.out, /api\s+8080 ≠\s+8080 ≠\s+4500 \*/);
+  assert.match(run(['matrix', WORKSPACE, '--format', 'markdown']).out, /^\| service \| local \| staging \| production \|/);
+  const j = JSON.parse(run(['matrix', WORKSPACE, '--format', 'json']).out);
+  assert.equal(j.rows[0].service, 'api');
+});
+
+test('fix --dry-run prints the diff and changes nothing; fix applies it and the drift is gone', () => {
+  const dir = copy();
+  const before = readFileSync(join(dir, 'deploy/staging/api.yaml'), 'utf8');
+  const dry = run(['fix', dir, '--rule', 'port-parity', '--dry-run']);
+  assert.equal(dry.code, 0);
+  assert.match(dry.out, /--- a\/deploy\/staging\/api\.yaml\n\+\+\+ b\/deploy\/staging\/api\.yaml\n@@ /);
+  assert.match(dry.out, /-\s+- containerPort: 8080 # keep in sync with the Dockerfile\n\+\s+- containerPort: 4500 # keep in sync with the Dockerfile/);
+  assert.equal(readFileSync(join(dir, 'deploy/staging/api.yaml'), 'utf8'), before);
+  const real = run(['fix', dir, '--rule', 'port-parity']);
+  assert.equal(real.code, 0);
+  assert.equal(readFileSync(join(dir, 'deploy/staging/api.yaml'), 'utf8'), before.replace('containerPort: 8080 #', 'containerPort: 4500 #'));
+  const after = JSON.parse(run(['check', dir, '--format', 'json']).out);
+  assert.deepEqual(after.findings.filter((f) => f.rule === 'port-parity'), []);
+  const again = run(['fix', dir, '--rule', 'port-parity']);
+  assert.match(again.out, /Changed 0 files/);
+});
