@@ -1,5 +1,6 @@
 // Which extractor reads a file, from its name and (for YAML) its content.
 import { posix } from 'node:path';
+import { visit } from 'yaml';
 import { extractCompose } from './extract/compose';
 import { extractDockerfile } from './extract/dockerfile';
 import { extractDotenv } from './extract/dotenv';
@@ -8,6 +9,7 @@ import { commentSuppressions } from './extract/suppress';
 import { LineIndex } from './text';
 import type { FileFacts, SourceFile } from './types';
 import { get, isMap, parseYaml } from './yaml';
+import type { YamlDoc } from './yaml';
 
 export type FileKind = 'dockerfile' | 'compose' | 'yaml' | 'dotenv';
 
@@ -48,9 +50,9 @@ export function extractFile(file: SourceFile, interpolation: Record<string, stri
 function extractYaml(file: SourceFile, interpolation: Record<string, string>): FileFacts {
   const lower = posix.basename(file.path).toLowerCase();
   if (/^kustomization\.ya?ml$/.test(lower)) return skipped(file, 'kustomization');
-  // Helm templates are Go templates, not YAML, until rendered.
-  if (file.text.includes('{{')) return skipped(file, 'template');
   const { docs, errors } = parseYaml(file.text);
+  // Helm templates are Go templates, not YAML, until rendered.
+  if (file.text.includes('{{') && isTemplate(file.path, file.text, docs, errors.length > 0)) return skipped(file, 'template');
   // YAML syntax errors are the YAML language server's to report; what parsed is still read.
   if (docs.some(isKubernetesDoc)) return extractKubernetes(file, docs);
   const root = docs[0]?.contents;
@@ -58,4 +60,27 @@ function extractYaml(file: SourceFile, interpolation: Record<string, string>): F
   const f = skipped(file, errors.length ? 'unparsable YAML' : 'YAML that is neither Kubernetes nor Compose');
   f.suppressions = commentSuppressions(file.text);
   return f;
+}
+
+/**
+ * A chart's `templates/` file, or `{{` where YAML structure goes. `{{ $labels.instance }}` inside a
+ * string (alert annotations, Argo parameters) or a comment leaves a real manifest: it is still read.
+ */
+function isTemplate(path: string, text: string, docs: YamlDoc[], broken: boolean): boolean {
+  if (broken || path.split('/').slice(0, -1).includes('templates')) return true;
+  const strings: [number, number][] = [];
+  for (const doc of docs) {
+    visit(doc, {
+      Scalar(_key, node) {
+        if (typeof node.value === 'string' && node.range) strings.push([node.range[0], node.range[1]]);
+      },
+    });
+  }
+  for (let at = text.indexOf('{{'); at >= 0; at = text.indexOf('{{', at + 2)) {
+    if (strings.some(([a, b]) => at >= a && at < b)) continue;
+    const lineStart = text.lastIndexOf('\n', at) + 1;
+    if (/(^|\s)#/.test(text.slice(lineStart, at))) continue;
+    return true;
+  }
+  return false;
 }

@@ -4,7 +4,7 @@ import type { Config, ContractEntry } from './config';
 import { compareEnvs, DEFAULT_ENV, envMatcher, normalizeEnv } from './environments';
 import type {
   CommandInfo, ComposeFacts, ComposePort, ComposeService, DockerExpose, DockerfileFacts, DotenvFacts, EnvVar, FileFacts, K8sContainer,
-  K8sFacts, K8sService, K8sWorkload, Loc, ProbeFact, Protocol,
+  K8sBackend, K8sConfigMap, K8sFacts, K8sNetworkPolicy, K8sService, K8sWorkload, Loc, ProbeFact, Protocol,
 } from './types';
 
 /** What part a port value plays, as hovers and messages name it. */
@@ -33,6 +33,8 @@ export interface WorkloadUnit {
   /** The service's own container; the others are sidecars. */
   main?: K8sContainer;
   service: string;
+  /** The main container's variables from ConfigMaps (`envFrom`, then `configMapKeyRef`), resolved per environment. */
+  configEnv: Map<string, EnvVar[]>;
 }
 
 export interface ServiceUnit {
@@ -96,6 +98,10 @@ export interface Model {
   composeByEnv: Map<string, ComposeUnit[]>;
   /** Every Kubernetes Service by environment, with the workloads it selects. */
   servicesByEnv: Map<string, ServiceUnit[]>;
+  /** Ingress and Gateway API backends by environment. */
+  backendsByEnv: Map<string, { backend: K8sBackend; file: string }[]>;
+  /** NetworkPolicies by environment. */
+  policiesByEnv: Map<string, { policy: K8sNetworkPolicy; file: string }[]>;
 }
 
 const GENERIC_DIRS = new Set([
@@ -201,6 +207,9 @@ export function buildModel(factsList: FileFacts[], config: Config): Model {
   // Kubernetes workloads and Services.
   const workloadUnits: { env?: string; unit: WorkloadUnit }[] = [];
   const serviceUnits: { env?: string; svc: K8sService; file: string }[] = [];
+  const configMapUnits: { env?: string; cm: K8sConfigMap }[] = [];
+  const backendUnits: { env?: string; backend: K8sBackend; file: string }[] = [];
+  const policyUnits: { env?: string; policy: K8sNetworkPolicy; file: string }[] = [];
   for (const f of k8s) {
     const env = marked(f.file);
     fileEnv.set(f.file, env);
@@ -211,9 +220,12 @@ export function buildModel(factsList: FileFacts[], config: Config): Model {
       claim(key, w.name);
       const main = mainContainer(w, [w.name, key]);
       claim(key, imageBase(main?.image));
-      workloadUnits.push({ env, unit: { workload: w, file: f.file, main, service: key } });
+      workloadUnits.push({ env, unit: { workload: w, file: f.file, main, service: key, configEnv: new Map() } });
     }
     for (const s of f.services) serviceUnits.push({ env, svc: s, file: f.file });
+    for (const c of f.configMaps) configMapUnits.push({ env, cm: c });
+    for (const b of f.backends) backendUnits.push({ env, backend: b, file: f.file });
+    for (const n of f.networkPolicies) policyUnits.push({ env, policy: n, file: f.file });
   }
 
   // Dockerfiles: linked by a compose build, else by folder names that name a service.
@@ -305,6 +317,34 @@ export function buildModel(factsList: FileFacts[], config: Config): Model {
       push(servicesByEnv, env, unit);
     }
   }
+  // ConfigMaps, routing objects and NetworkPolicies: in their own environment, or as bases where not overridden.
+  const spread = <U extends { env?: string }>(units: U[], nameOf: (u: U) => string, each: (env: string, u: U) => void): void => {
+    const markedEnvs = new Map<string, Set<string>>();
+    for (const u of units) if (u.env) markedEnvs.set(nameOf(u), (markedEnvs.get(nameOf(u)) ?? new Set()).add(u.env));
+    for (const u of units) {
+      const targets = u.env ? [u.env] : baseK8sEnvs.filter((e) => !markedEnvs.get(nameOf(u))?.has(e));
+      for (const env of targets) each(env, u);
+    }
+  };
+  const configMaps = new Map<string, K8sConfigMap>();
+  spread(configMapUnits, (u) => `${u.cm.namespace}/${u.cm.name}`, (env, u) => configMaps.set(`${env}|${u.cm.namespace}/${u.cm.name}`, u.cm));
+  for (const [env, units] of workloadsByEnv) {
+    for (const w of units) {
+      const c = w.main;
+      if (!c || (c.envFrom.length === 0 && c.envRefs.length === 0)) continue;
+      const vars: EnvVar[] = [];
+      for (const name of c.envFrom) vars.push(...(configMaps.get(`${env}|${w.workload.namespace}/${name}`)?.data ?? []));
+      for (const r of c.envRefs) {
+        const entry = configMaps.get(`${env}|${w.workload.namespace}/${r.configMap}`)?.data.find((d) => d.name === r.key);
+        if (entry) vars.push({ ...entry, name: r.name });
+      }
+      w.configEnv.set(env, vars);
+    }
+  }
+  const backendsByEnv = new Map<string, { backend: K8sBackend; file: string }[]>();
+  spread(backendUnits, (u) => `${u.file}|${u.backend.from}`, (env, u) => push(backendsByEnv, env, u));
+  const policiesByEnv = new Map<string, { policy: K8sNetworkPolicy; file: string }[]>();
+  spread(policyUnits, (u) => `${u.policy.namespace}/${u.policy.name}`, (env, u) => push(policiesByEnv, env, u));
   const envs = [...envSet].sort(compareEnvs);
   // Images and .env files join the environments where the service runs.
   const runEnvs = (key: string): string[] => {
@@ -346,7 +386,7 @@ export function buildModel(factsList: FileFacts[], config: Config): Model {
     const ref = normalizeEnv(config.reference);
     s.reference = order.includes(ref) ? ref : order.includes('production') ? 'production' : order[order.length - 1];
   }
-  return { config, envs: [...allEnvs].sort(compareEnvs), services, facts, fileEnv, workloadsByEnv, composeByEnv, servicesByEnv };
+  return { config, envs: [...allEnvs].sort(compareEnvs), services, facts, fileEnv, workloadsByEnv, composeByEnv, servicesByEnv, backendsByEnv, policiesByEnv };
 }
 
 function normalizeEnvKnown(x: string): boolean {
@@ -397,13 +437,15 @@ export function portSet(decls: PortDecl[]): number[] {
 
 /** Compose's merge: maps key by key, ports unique by mapping, command/entrypoint/healthcheck replaced. */
 export function mergeCompose(base: ComposeService, over: ComposeService): ComposeService {
+  // Keys the override tags `!override`/`!reset` start from nothing: the base's entries are dropped.
+  const keep = (key: string): boolean => !over.replaced?.includes(key);
   const portKey = (p: ComposePort): string => `${p.hostIp ?? ''}|${p.host?.port ?? ''}|${p.container.port ?? p.container.raw}|${p.protocol}`;
   const ports = new Map<string, ComposePort>();
-  for (const p of [...base.ports, ...over.ports]) if (!ports.has(portKey(p))) ports.set(portKey(p), p);
+  for (const p of [...(keep('ports') ? base.ports : []), ...over.ports]) if (!ports.has(portKey(p))) ports.set(portKey(p), p);
   const env = new Map<string, EnvVar>();
-  for (const e of [...base.environment, ...over.environment]) env.set(e.name, e);
+  for (const e of [...(keep('environment') ? base.environment : []), ...over.environment]) env.set(e.name, e);
   const expose = new Map<string, ComposeService['expose'][number]>();
-  for (const e of [...base.expose, ...over.expose]) if (!expose.has(`${e.port}/${e.protocol}`)) expose.set(`${e.port}/${e.protocol}`, e);
+  for (const e of [...(keep('expose') ? base.expose : []), ...over.expose]) if (!expose.has(`${e.port}/${e.protocol}`)) expose.set(`${e.port}/${e.protocol}`, e);
   return {
     ...base,
     image: over.image ?? base.image,
@@ -413,10 +455,10 @@ export function mergeCompose(base: ComposeService, over: ComposeService): Compos
     ports: [...ports.values()],
     expose: [...expose.values()],
     environment: [...env.values()],
-    envFiles: [...base.envFiles, ...over.envFiles],
-    command: over.command ?? base.command,
-    entrypoint: over.entrypoint ?? base.entrypoint,
-    healthchecks: over.hasHealthcheck ? over.healthchecks : base.healthchecks,
+    envFiles: [...(keep('env_file') ? base.envFiles : []), ...over.envFiles],
+    command: over.command ?? (keep('command') ? base.command : undefined),
+    entrypoint: over.entrypoint ?? (keep('entrypoint') ? base.entrypoint : undefined),
+    healthchecks: over.hasHealthcheck || !keep('healthcheck') ? over.healthchecks : base.healthchecks,
     hasHealthcheck: base.hasHealthcheck || over.hasHealthcheck,
     networkModeHost: over.networkModeHost || base.networkModeHost,
   };

@@ -1,4 +1,5 @@
 // Questions the rules, hovers and fixes ask of the model: effective variables, served ports, align edits.
+import { DEFAULT_ENV } from './environments';
 import type { EnvView, Model, ServiceModel } from './model';
 import type { CommandInfo, EnvVar, K8sContainer, Loc, TextEdit } from './types';
 
@@ -10,6 +11,18 @@ export function where(loc: Loc): string {
 export function list(values: (string | number)[]): string {
   const v = values.map(String);
   return v.length <= 1 ? (v[0] ?? '') : `${v.slice(0, -1).join(', ')} and ${v[v.length - 1]}`;
+}
+
+/** ` in staging and production` for messages; nothing for the implicit `default` (it reads like a namespace). */
+export function inEnvs(envs: string[]): string {
+  const named = envs.filter((e) => e !== DEFAULT_ENV);
+  return named.length ? ` in ${list(named)}` : '';
+}
+
+/** Puts ` in staging and production` where a message has `{in}` (or at its end). */
+export function placeEnvs(message: string, envs: string[]): string {
+  const text = inEnvs(envs);
+  return message.includes('{in}') ? message.replace('{in}', text) : `${message}${text}`;
 }
 
 const OWN_PORT_VARS = new Set(['PORT', 'HTTP_PORT', 'SERVER_PORT', 'APP_PORT', 'LISTEN_PORT', 'WEB_PORT', 'SERVICE_PORT', 'ASPNETCORE_HTTP_PORTS']);
@@ -25,11 +38,18 @@ export const BIND_VARS = new Set(['HOST', 'HOSTNAME', 'BIND', 'BIND_ADDRESS', 'B
 
 /**
  * The variables the process sees, by precedence: the orchestrator's own `environment`/`env`, then
- * compose `env_file`s, then the image's ENV, then the service folder's .env (read by the app, lowest).
+ * ConfigMaps (`envFrom` below `configMapKeyRef`) or compose `env_file`s, then the image's ENV, then
+ * the service folder's .env (read by the app, lowest).
  */
 export function effectiveVars(v: EnvView): Map<string, EnvVar> {
   const out = new Map<string, EnvVar>();
-  const layers: EnvVar[][] = [v.dotenvs.flatMap((d) => d.vars), v.image?.env ?? [], v.envFileVars, v.compose?.service.environment ?? [], ...v.workloads.map((w) => w.main?.env ?? [])];
+  const layers: EnvVar[][] = [
+    v.dotenvs.flatMap((d) => d.vars),
+    v.image?.env ?? [],
+    v.envFileVars,
+    v.compose?.service.environment ?? [],
+    ...v.workloads.flatMap((w) => [w.configEnv.get(v.env) ?? [], w.main?.env ?? []]),
+  ];
   for (const layer of layers) for (const e of layer) out.set(e.name, e);
   return out;
 }

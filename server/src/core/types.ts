@@ -140,6 +140,8 @@ export interface ComposeService {
   /** `healthcheck` given: an override replaces the base's. */
   hasHealthcheck: boolean;
   networkModeHost: boolean;
+  /** Keys tagged `!override` or `!reset` in this file: they replace the base's value instead of merging. */
+  replaced?: string[];
 }
 
 export interface ComposeFacts {
@@ -169,6 +171,10 @@ export interface K8sContainer {
   env: EnvVar[];
   probes: ProbeFact[];
   command: CommandInfo;
+  /** `envFrom: [{configMapRef: {name}}]`, in order. */
+  envFrom: string[];
+  /** `env: [{name, valueFrom: {configMapKeyRef: {name, key}}}]`. */
+  envRefs: { name: string; configMap: string; key: string }[];
 }
 
 export interface K8sWorkload {
@@ -199,11 +205,41 @@ export interface K8sService {
   ports: K8sServicePort[];
 }
 
+/** A ConfigMap's `data`, each entry an EnvVar (the key and its value's exact range). */
+export interface K8sConfigMap {
+  name: string;
+  namespace: string;
+  data: EnvVar[];
+}
+
+/** A backend that routes to a Service port: Ingress, HTTPRoute/GRPCRoute backendRefs. */
+export interface K8sBackend {
+  /** What routes: `Ingress web`, `HTTPRoute shop`. */
+  from: string;
+  namespace: string;
+  service: string;
+  serviceLoc: Loc;
+  /** Absent: the object gives none (a Gateway API backendRef to a Service must give one). */
+  port?: PortValue;
+}
+
+/** A NetworkPolicy's ingress ports, for the pods its podSelector selects. */
+export interface K8sNetworkPolicy {
+  name: string;
+  namespace: string;
+  /** Empty: every pod in the namespace. */
+  podSelector: Record<string, string>;
+  ports: (PortValue & { protocol: Protocol })[];
+}
+
 export interface K8sFacts {
   kind: 'kubernetes';
   file: string;
   workloads: K8sWorkload[];
   services: K8sService[];
+  configMaps: K8sConfigMap[];
+  backends: K8sBackend[];
+  networkPolicies: K8sNetworkPolicy[];
   problems: Problem[];
   suppressions: Suppression[];
 }

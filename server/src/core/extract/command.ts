@@ -123,7 +123,8 @@ export function parseCommand(ix: LineIndex, words: Word[], env: Env = () => unde
       addPort(w, s + schemeLen, s + schemeLen + hostText.length, flag, primary);
       return;
     }
-    if (hostText && !['+', '*'].includes(hostText)) addBind(w, s + schemeLen, s + schemeLen + hostText.length, flag);
+    // A secondary listener (metrics, health) on loopback is private on purpose; only the main one's host matters.
+    if (hostText && !['+', '*'].includes(hostText) && primary) addBind(w, s + schemeLen, s + schemeLen + hostText.length, flag);
     if (m[2] !== undefined) {
       const ps = s + schemeLen + hostText.length + 1;
       addPort(w, ps, ps + m[2].length, flag, primary);

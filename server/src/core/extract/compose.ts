@@ -417,6 +417,9 @@ class Reader {
     const node = this.deref(raw);
     if (!isMap(node)) return svc;
     const field = (k: string): Node | undefined => this.lookup(node, k);
+    // Compose 2.24+: `ports: !override [...]` replaces the base's list, `!reset` clears it.
+    const replaced = pairs(node).filter((p) => p.value && (p.value.tag === '!override' || p.value.tag === '!reset')).map((p) => String(p.key.value));
+    if (replaced.length) svc.replaced = replaced;
 
     const image = this.text(field('image'));
     if (image !== undefined) svc.image = image;

@@ -1,7 +1,7 @@
 // Kubernetes manifests: workloads' containers, ports, env and probes, and Services, with exact ranges.
 import type { Node } from 'yaml';
 import { LineIndex } from '../text';
-import type { ContainerPort, EnvVar, K8sContainer, K8sFacts, K8sService, K8sServicePort, K8sWorkload, Loc, ProbeFact, Problem, Protocol, SourceFile, Suppression } from '../types';
+import type { ContainerPort, EnvVar, K8sBackend, K8sContainer, K8sFacts, K8sNetworkPolicy, K8sService, K8sServicePort, K8sWorkload, Loc, ProbeFact, Problem, Protocol, SourceFile, Suppression } from '../types';
 import { get, getKey, isMap, isProblem, isScalar, items, nodeLoc, pairs, parseYaml, path, readPort, scalarText, str, stringMap, badPortName } from '../yaml';
 import type { YamlDoc } from '../yaml';
 import { parseCommand, wordsOfShell } from './command';
@@ -18,7 +18,7 @@ export function isKubernetesDoc(doc: YamlDoc): boolean {
 
 export function extractKubernetes(file: SourceFile, docs?: YamlDoc[]): K8sFacts {
   const ix = new LineIndex(file.path, file.text);
-  const facts: K8sFacts = { kind: 'kubernetes', file: file.path, workloads: [], services: [], problems: [], suppressions: commentSuppressions(file.text) };
+  const facts: K8sFacts = { kind: 'kubernetes', file: file.path, workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [], suppressions: commentSuppressions(file.text) };
   try {
     const parsed = docs ?? parseYaml(file.text).docs;
     for (const doc of parsed) readObject(ix, doc.contents as Node | null, facts);
@@ -51,6 +51,52 @@ function readObject(ix: LineIndex, obj: Node | null | undefined, facts: K8sFacts
     facts.services.push(readService(ix, obj, name, nameLoc, namespace, facts.problems));
     return;
   }
+  if (kind === 'ConfigMap') {
+    const data: EnvVar[] = [];
+    for (const p of pairs(get(obj, 'data'))) if (p.value && isScalar(p.value)) data.push(envVar(ix, String(p.key.value), nodeLoc(ix, p.key), p.value));
+    facts.configMaps.push({ name, namespace, data });
+    return;
+  }
+  if (kind === 'Ingress') {
+    readIngress(ix, obj, name, namespace, facts);
+    return;
+  }
+  if (kind === 'HTTPRoute' || kind === 'GRPCRoute' || kind === 'TCPRoute' || kind === 'TLSRoute' || kind === 'UDPRoute') {
+    for (const rule of items(path(obj, 'spec', 'rules'))) {
+      for (const b of items(get(rule, 'backendRefs'))) {
+        const bkind = str(get(b, 'kind')) ?? 'Service';
+        const group = str(get(b, 'group')) ?? '';
+        const svcNode = get(b, 'name');
+        if (bkind !== 'Service' || group !== '' || !svcNode || !isScalar(svcNode)) continue;
+        const backend: K8sBackend = { from: `${kind} ${name}`, namespace: str(get(b, 'namespace')) ?? namespace, service: String(svcNode.value), serviceLoc: scalarText(ix, svcNode).loc };
+        const pn = get(b, 'port');
+        if (pn !== undefined) {
+          const v = readPort(ix, pn, 'backendRefs.port', false, nodeLoc(ix, b));
+          if (isProblem(v)) facts.problems.push(v);
+          else backend.port = v;
+        }
+        facts.backends.push(backend);
+      }
+    }
+    return;
+  }
+  if (kind === 'NetworkPolicy') {
+    const spec = get(obj, 'spec');
+    const np: K8sNetworkPolicy = { name, namespace, podSelector: stringMap(path(spec, 'podSelector', 'matchLabels')), ports: [] };
+    // matchExpressions select in ways a label map cannot say: such a policy is not checked.
+    if (path(spec, 'podSelector', 'matchExpressions')) return;
+    for (const rule of items(get(spec, 'ingress'))) {
+      for (const p of items(get(rule, 'ports'))) {
+        const pn = get(p, 'port');
+        if (pn === undefined) continue;
+        const v = readPort(ix, pn, 'NetworkPolicy port', true, nodeLoc(ix, p));
+        if (isProblem(v)) facts.problems.push(v);
+        else np.ports.push({ ...v, protocol: protocolOf(ix, get(p, 'protocol'), facts.problems) });
+      }
+    }
+    facts.networkPolicies.push(np);
+    return;
+  }
   if (!WORKLOADS.has(kind)) return;
   const podSpec = kind === 'Pod' ? get(obj, 'spec') : kind === 'CronJob' ? path(obj, 'spec', 'jobTemplate', 'spec', 'template', 'spec') : path(obj, 'spec', 'template', 'spec');
   const labels = kind === 'Pod' ? stringMap(get(meta, 'labels')) : kind === 'CronJob' ? stringMap(path(obj, 'spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels')) : stringMap(path(obj, 'spec', 'template', 'metadata', 'labels'));
@@ -58,6 +104,31 @@ function readObject(ix: LineIndex, obj: Node | null | undefined, facts: K8sFacts
   for (const c of items(get(podSpec, 'containers'))) w.containers.push(readContainer(ix, c, false, facts.problems));
   for (const c of items(get(podSpec, 'initContainers'))) w.containers.push(readContainer(ix, c, true, facts.problems));
   facts.workloads.push(w);
+}
+
+function readIngress(ix: LineIndex, obj: Node, name: string, namespace: string, facts: K8sFacts): void {
+  const spec = get(obj, 'spec');
+  const backends: Node[] = [];
+  const def = get(spec, 'defaultBackend') ?? get(spec, 'backend');
+  if (def) backends.push(def);
+  for (const rule of items(get(spec, 'rules'))) for (const p of items(path(rule, 'http', 'paths'))) {
+    const b = get(p, 'backend');
+    if (b) backends.push(b);
+  }
+  for (const b of backends) {
+    // networking.k8s.io/v1: service.name + service.port.number|name; the beta APIs: serviceName + servicePort.
+    const svc = get(b, 'service');
+    const svcNode = svc ? get(svc, 'name') : get(b, 'serviceName');
+    if (!svcNode || !isScalar(svcNode)) continue;
+    const backend: K8sBackend = { from: `Ingress ${name}`, namespace, service: String(svcNode.value), serviceLoc: scalarText(ix, svcNode).loc };
+    const portNode = svc ? (get(get(svc, 'port'), 'number') ?? get(get(svc, 'port'), 'name')) : get(b, 'servicePort');
+    if (portNode !== undefined) {
+      const v = readPort(ix, portNode, 'backend port', true, nodeLoc(ix, b));
+      if (isProblem(v)) facts.problems.push(v);
+      else backend.port = v;
+    }
+    facts.backends.push(backend);
+  }
 }
 
 function protocolOf(ix: LineIndex, node: Node | undefined, problems: Problem[]): Protocol {
@@ -80,7 +151,13 @@ function readContainer(ix: LineIndex, c: Node, init: boolean, problems: Problem[
     env: [],
     probes: [],
     command: { ports: [], binds: [] },
+    envFrom: [],
+    envRefs: [],
   };
+  for (const e of items(get(c, 'envFrom'))) {
+    const cm = str(path(e, 'configMapRef', 'name'));
+    if (cm) container.envFrom.push(cm);
+  }
   for (const p of items(get(c, 'ports'))) {
     const key = getKey(p, 'containerPort');
     const v = readPort(ix, get(p, 'containerPort'), 'containerPort', false, key ? nodeLoc(ix, key) : nodeLoc(ix, p));
@@ -102,6 +179,13 @@ function readContainer(ix: LineIndex, c: Node, init: boolean, problems: Problem[
   for (const e of items(get(c, 'env'))) {
     const n = get(e, 'name');
     const v = get(e, 'value');
+    const ref = path(e, 'valueFrom', 'configMapKeyRef');
+    if (n && isScalar(n) && ref) {
+      const cm = str(get(ref, 'name'));
+      const key = str(get(ref, 'key'));
+      if (cm && key) container.envRefs.push({ name: String(n.value), configMap: cm, key });
+      continue;
+    }
     if (!n || !isScalar(n) || !v || !isScalar(v)) continue;
     container.env.push(envVar(ix, String(n.value), nodeLoc(ix, n), v));
   }

@@ -1,6 +1,6 @@
 // command-port-mismatch: the port in the start command differs from the declared container port.
 import { portSet } from '../model';
-import { effectiveCommands, list, PerToken, where } from '../query';
+import { effectiveCommands, inEnvs, list, PerToken, where } from '../query';
 import type { Fix, RawFinding, Related } from '../types';
 import type { Rule } from './rule';
 
@@ -28,7 +28,7 @@ export const rule: Rule = {
     }
     return out.entries().map(({ loc, envs, data }) => ({
       rule: 'command-port-mismatch',
-      message: `the start command listens on ${data.value} (${data.flag}) but ${data.service}'s container port is ${list(data.ports)} in ${list(envs)}${data.related[0] ? ` (${where(data.related[0].loc)})` : ''}`,
+      message: `the start command listens on ${data.value} (${data.flag}) but ${data.service}'s container port is ${list(data.ports)}${inEnvs(envs)}${data.related[0] ? ` (${where(data.related[0].loc)})` : ''}`,
       loc,
       service: data.service,
       environment: envs.join(','),

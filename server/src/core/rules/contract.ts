@@ -1,5 +1,5 @@
 // contract: a declared internal port differs from the committed `.portparity.yaml` contract.
-import { alignEdits, list, PerToken, where } from '../query';
+import { alignEdits, inEnvs, list, PerToken, where } from '../query';
 import type { EnvView } from '../model';
 import type { Fix, RawFinding } from '../types';
 import { movedPorts } from './port-parity';
@@ -31,7 +31,7 @@ export const rule: Rule = {
       }
       findings.push({
         rule: 'contract',
-        message: `${data.service} listens on ${data.from} in ${list(envs)} but the port contract says ${list(contract.ports)} (${where(contract.loc)})`,
+        message: `${data.service} listens on ${data.from}${inEnvs(envs)} but the port contract says ${list(contract.ports)} (${where(contract.loc)})`,
         loc,
         service: data.service,
         environment: envs.join(','),

@@ -1,6 +1,6 @@
 // env-port-mismatch: a PORT-style variable differs from the declared container port.
 import { portSet } from '../model';
-import { effectiveVars, isOwnPortVar, list, PerToken, where } from '../query';
+import { effectiveVars, inEnvs, isOwnPortVar, list, PerToken, where } from '../query';
 import type { Fix, RawFinding, Related } from '../types';
 import type { Rule } from './rule';
 
@@ -26,7 +26,7 @@ export const rule: Rule = {
     }
     return out.entries().map(({ loc, envs, data }) => ({
       rule: 'env-port-mismatch',
-      message: `${data.name}=${data.value} but ${data.service}'s container port is ${list(data.ports)} in ${list(envs)}${data.related[0] ? ` (${where(data.related[0].loc)})` : ''}`,
+      message: `${data.name}=${data.value} but ${data.service}'s container port is ${list(data.ports)}${inEnvs(envs)}${data.related[0] ? ` (${where(data.related[0].loc)})` : ''}`,
       loc,
       service: data.service,
       environment: envs.join(','),

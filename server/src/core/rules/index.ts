@@ -5,10 +5,13 @@ import { rule as contract } from './contract';
 import { rule as duplicatePort } from './duplicate-port';
 import { rule as envPortMismatch } from './env-port-mismatch';
 import { rule as exposeMismatch } from './expose-mismatch';
+import { rule as ingressBackendPort } from './ingress-backend-port';
 import { rule as invalidPort } from './invalid-port';
 import { rule as loopbackBind } from './loopback-bind';
+import { rule as networkpolicyPort } from './networkpolicy-port';
 import { rule as portParity } from './port-parity';
 import { rule as probePort } from './probe-port';
+import { rule as referencePort } from './reference-port';
 import { rule as serviceTargetPort } from './service-target-port';
 
 function registry(rules: Rule[]): Rule[] {
@@ -21,7 +24,8 @@ function registry(rules: Rule[]): Rule[] {
 }
 
 export const RULES: Rule[] = registry([
-  commandPortMismatch, contract, duplicatePort, envPortMismatch, exposeMismatch, invalidPort, loopbackBind, portParity, probePort, serviceTargetPort,
+  commandPortMismatch, contract, duplicatePort, envPortMismatch, exposeMismatch, ingressBackendPort, invalidPort, loopbackBind, networkpolicyPort, portParity,
+  probePort, referencePort, serviceTargetPort,
 ]);
 
 export const RULE_IDS = new Set(RULES.map((r) => r.id));

@@ -1,6 +1,6 @@
 // loopback-bind: the process binds 127.0.0.1/localhost inside its container, unreachable from outside it.
 import { isLoopback } from '../extract/command';
-import { BIND_VARS, effectiveCommands, effectiveVars, list, PerToken } from '../query';
+import { BIND_VARS, effectiveCommands, effectiveVars, inEnvs, PerToken } from '../query';
 import type { Fix, Loc, RawFinding } from '../types';
 import type { Rule } from './rule';
 
@@ -22,14 +22,17 @@ export const rule: Rule = {
         // Host networking shares the node's loopback; several containers in a pod share theirs (sidecars on localhost).
         if (v.compose?.service.networkModeHost) continue;
         if (v.workloads.some((w) => w.workload.hostNetwork || w.workload.containers.filter((c) => !c.init || c.nativeSidecar).length > 1)) continue;
+        const vars = effectiveVars(v);
         for (const c of effectiveCommands(v)) {
           for (const b of c.binds) {
             if (!isLoopback(b.host)) continue;
+            // The image's command is parsed with the image's ENV only; compose/k8s env reaches the process too.
+            if (b.defaulted && vars.has(b.via === 'uvicorn' ? 'UVICORN_HOST' : 'FLASK_RUN_HOST')) continue;
             const exact = !b.defaulted && b.loc.end - b.loc.start === b.host.length;
             out.add(b.loc, v.env, { service: s.name, host: b.host, via: b.via, defaulted: !!b.defaulted, fix: exact ? hostFix(b.loc, b.host, b.host) : undefined });
           }
         }
-        for (const e of effectiveVars(v).values()) {
+        for (const e of vars.values()) {
           if (!BIND_VARS.has(e.name)) continue;
           const host = e.value.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
           if (!isLoopback(host)) continue;
@@ -41,8 +44,8 @@ export const rule: Rule = {
     return out.entries().map(({ loc, envs, data }) => ({
       rule: 'loopback-bind',
       message: data.defaulted
-        ? `${data.via} binds 127.0.0.1 by default: ${data.service} is unreachable from outside its container in ${list(envs)}; pass --host 0.0.0.0`
-        : `${data.service} binds ${data.host} (${data.via}) inside its container in ${list(envs)}: nothing outside the container can connect; bind 0.0.0.0`,
+        ? `${data.via} binds 127.0.0.1 by default: ${data.service} is unreachable from outside its container${inEnvs(envs)}; pass --host 0.0.0.0`
+        : `${data.service} binds ${data.host} (${data.via}) inside its container${inEnvs(envs)}: nothing outside the container can connect; bind 0.0.0.0`,
       loc,
       service: data.service,
       environment: envs.join(','),

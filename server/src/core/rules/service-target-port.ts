@@ -1,5 +1,5 @@
 // service-target-port: a Service targetPort (number or name) that no selected container declares.
-import { list, PerToken, servedBy, where } from '../query';
+import { list, PerToken, placeEnvs, servedBy, where } from '../query';
 import type { ServiceUnit } from '../model';
 import type { Fix, PortValue, RawFinding, Related } from '../types';
 import type { Rule } from './rule';
@@ -35,7 +35,7 @@ export const rule: Rule = {
           const fix: Fix | undefined = !implicit && mainPorts.length === 1 && tp.literal ? { title: `Set targetPort to ${mainPorts[0].containerPort.port}`, edits: [{ loc: tp.loc, newText: String(mainPorts[0].containerPort.port) }] } : undefined;
           out.add(tp.loc, env, {
             unit,
-            message: `Service ${unit.svc.name} ${what} but ${list(names)} listen${names.length === 1 ? 's' : ''} on ${list([...served].sort((a, b) => a - b))}${related[0] ? ` (${where(related[0].loc)})` : ''}`,
+            message: `Service ${unit.svc.name} ${what} but ${list(names)} listen${names.length === 1 ? 's' : ''} on ${list([...served].sort((a, b) => a - b))}{in}${related[0] ? ` (${where(related[0].loc)})` : ''}`,
             related,
             fix,
           });
@@ -44,7 +44,7 @@ export const rule: Rule = {
     }
     return out.entries().map(({ loc, envs, data }) => ({
       rule: 'service-target-port',
-      message: model.envs.length > 1 ? `${data.message} in ${list(envs)}` : data.message,
+      message: placeEnvs(data.message, model.envs.length > 1 ? envs : []),
       loc,
       service: data.unit.selected[0]?.service,
       environment: envs.join(','),

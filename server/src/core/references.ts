@@ -1,0 +1,170 @@
+// Cross-service references: URLs and host:port values in configuration that name another service of the workspace.
+import type { EnvView, Model, ServiceModel } from './model';
+import { effectiveVars, servedByCompose } from './query';
+import type { EnvVar, Loc } from './types';
+
+const DEFAULT_PORTS: Record<string, number> = {
+  http: 80, https: 443, ws: 80, wss: 443, grpc: 80, grpcs: 443, redis: 6379, rediss: 6379, postgres: 5432, postgresql: 5432,
+  mysql: 3306, mariadb: 3306, mongodb: 27017, amqp: 5672, amqps: 5671, nats: 4222, kafka: 9092, memcached: 11211, mqtt: 1883,
+};
+
+/** What the reference names and how the target answers it. */
+export interface Reference {
+  /** The caller: the service whose configuration holds the value. */
+  from: string;
+  variable: string;
+  /** The value with any password masked, for messages and reports. */
+  shown: string;
+  host: string;
+  /** The port written, or the scheme's default when none is written. */
+  port: number;
+  /** The port token; when the port is implied by the scheme, the host token (a fix then inserts `:port`). */
+  loc: Loc;
+  explicitPort: boolean;
+  /** The token's text in the source is exactly what `loc` spans, so a fix may replace it. */
+  exact: boolean;
+  env: string;
+  target: string;
+  /** The kind of target: a compose service (container ports) or a Kubernetes Service (Service ports). */
+  via: 'compose' | 'kubernetes';
+  /** The ports the target serves to this caller, and where they are declared. */
+  serves: number[];
+  servesAt: Loc[];
+}
+
+interface Parsed {
+  host: string;
+  hostStart: number;
+  port?: number;
+  portStart?: number;
+  portText?: string;
+  scheme?: string;
+}
+
+/** `scheme://user:pw@host:port/path` or `host:port`, in each comma-separated part of a value. */
+export function parseRefs(value: string): Parsed[] {
+  const out: Parsed[] = [];
+  let offset = 0;
+  for (const part of value.split(',')) {
+    const lead = part.length - part.trimStart().length;
+    const p = part.trim();
+    const base = offset + lead;
+    offset += part.length + 1;
+    const url = /^([a-z][a-z0-9+.-]*):\/\/([^@/?#\s]*@)?(\[[^\]]+\]|[^:/?#\s@]+)(?::(\d+))?(?=[/?#]|$)/i.exec(p);
+    if (url) {
+      const hostStart = base + url[1].length + 3 + (url[2]?.length ?? 0);
+      const r: Parsed = { host: url[3], hostStart, scheme: url[1].toLowerCase() };
+      if (url[4]) {
+        r.port = Number(url[4]);
+        r.portText = url[4];
+        r.portStart = hostStart + url[3].length + 1;
+      }
+      out.push(r);
+      continue;
+    }
+    const hp = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*):(\d{1,5})$/i.exec(p);
+    if (hp) out.push({ host: hp[1], hostStart: base, port: Number(hp[5]), portText: hp[5], portStart: base + hp[1].length + 1 });
+  }
+  return out;
+}
+
+/** Masks the password of `scheme://user:password@host`. */
+export function maskSecret(value: string): string {
+  return value.replace(/(:\/\/[^:@/\s]*:)[^@/\s]*@/g, '$1****@');
+}
+
+interface Targets {
+  /** `env|compose dir|host` → the target's view. */
+  compose: Map<string, EnvView>;
+  /** `env|namespace|name` → the Service, its ports and the service it selects. */
+  k8s: Map<string, { owner?: string; ports: number[]; locs: Loc[]; name: string }>;
+}
+
+function targets(model: Model): Targets {
+  const compose = new Map<string, EnvView>();
+  for (const m of model.services.values()) {
+    for (const v of m.views.values()) {
+      const c = v.compose;
+      if (!c) continue;
+      for (const host of [c.service.name, c.service.containerName, ...c.service.aliases]) if (host) compose.set(`${v.env}|${c.dir}|${host}`, v);
+    }
+  }
+  const k8s: Targets['k8s'] = new Map();
+  for (const [env, units] of model.servicesByEnv) {
+    for (const u of units) {
+      k8s.set(`${env}|${u.svc.namespace}|${u.svc.name}`, {
+        owner: u.selected[0]?.service,
+        ports: u.svc.ports.map((p) => p.port.port).filter((p): p is number => p !== undefined),
+        locs: u.svc.ports.map((p) => p.port.loc),
+        name: u.svc.name,
+      });
+    }
+  }
+  return { compose, k8s };
+}
+
+/** `name`, `name.namespace`, `name.namespace.svc`, `name.namespace.svc.cluster.local`. */
+function serviceHost(host: string): { name: string; ns?: string } | undefined {
+  const parts = host.toLowerCase().replace(/\.$/, '').split('.');
+  if (parts.length === 1) return { name: parts[0] };
+  if (parts.length === 2 || (parts[2] === 'svc' && (parts.length === 3 || parts.slice(3).join('.') === 'cluster.local'))) return { name: parts[0], ns: parts[1] };
+  return undefined;
+}
+
+/** Every reference of every service in every environment (one entry per token and environment). */
+export function findReferences(model: Model): Reference[] {
+  const out: Reference[] = [];
+  const t = targets(model);
+  for (const s of model.services.values()) {
+    for (const v of s.views.values()) {
+      for (const e of effectiveVars(v).values()) {
+        if (!/[:]/.test(e.value)) continue;
+        for (const r of parseRefs(e.value)) {
+          const ref = resolve(t, s, v, e, r);
+          if (ref) out.push(ref);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function resolve(t: Targets, s: ServiceModel, v: EnvView, e: EnvVar, r: Parsed): Reference | undefined {
+  const port = r.port ?? (r.scheme ? DEFAULT_PORTS[r.scheme] : undefined);
+  if (port === undefined) return undefined;
+  // A fix may edit the token only where the value is spelled out on one line exactly as read.
+  const exact = e.valueLoc.end - e.valueLoc.start === e.value.length && e.valueLoc.line === e.valueLoc.endLine;
+  const token = (start: number, len: number): Loc =>
+    exact ? { ...e.valueLoc, start: e.valueLoc.start + start, end: e.valueLoc.start + start + len, col: e.valueLoc.col + start, endCol: e.valueLoc.col + start + len, endLine: e.valueLoc.line } : e.valueLoc;
+  const loc = r.portStart !== undefined ? token(r.portStart, (r.portText ?? '').length) : token(r.hostStart, r.host.length);
+  const base = { from: s.name, variable: e.name, shown: maskSecret(e.value), host: r.host, port, loc, explicitPort: r.port !== undefined, exact, env: v.env };
+  const c = v.compose ? t.compose.get(`${v.env}|${v.compose.dir}|${r.host}`) : undefined;
+  if (c) {
+    if (c.service === s.name) return undefined;
+    return { ...base, target: c.service, via: 'compose', serves: [...servedByCompose(c)], servesAt: c.declared.map((d) => d.loc) };
+  }
+  const sh = serviceHost(r.host);
+  if (!sh) return undefined;
+  for (const ns of sh.ns ? [sh.ns] : [...new Set(v.workloads.map((w) => w.workload.namespace))]) {
+    const k = t.k8s.get(`${v.env}|${ns}|${sh.name}`);
+    if (!k) continue;
+    if (k.owner === s.name) return undefined;
+    return { ...base, target: k.owner ?? k.name, via: 'kubernetes', serves: k.ports, servesAt: k.locs };
+  }
+  return undefined;
+}
+
+/** Callers of each service: who references it, on which port, in which environments. */
+export function callers(refs: Reference[]): Map<string, { from: string; port: number; envs: string[] }[]> {
+  const out = new Map<string, { from: string; port: number; envs: string[] }[]>();
+  for (const r of refs) {
+    const list = out.get(r.target) ?? [];
+    const e = list.find((x) => x.from === r.from && x.port === r.port);
+    if (e) {
+      if (!e.envs.includes(r.env)) e.envs.push(r.env);
+    } else list.push({ from: r.from, port: r.port, envs: [r.env] });
+    out.set(r.target, list);
+  }
+  return out;
+}
+

@@ -1,0 +1,45 @@
+// ingress-backend-port: an Ingress or Gateway API route sends traffic to a port its Service does not have.
+import { list, PerToken, placeEnvs, where } from '../query';
+import type { Fix, Loc, RawFinding } from '../types';
+import type { Rule } from './rule';
+
+export const rule: Rule = {
+  id: 'ingress-backend-port',
+  description: 'An Ingress backend or an HTTPRoute/GRPCRoute backendRef names a port (number or name) that the Service does not have.',
+  defaultSeverity: 'error',
+  fixable: true,
+  check(model) {
+    const out = new PerToken<{ message: string; related: { loc: Loc; message: string }[]; fix?: Fix; service?: string }>();
+    for (const [env, backends] of model.backendsByEnv) {
+      const services = model.servicesByEnv.get(env) ?? [];
+      for (const { backend } of backends) {
+        const unit = services.find((u) => u.svc.name === backend.service && u.svc.namespace === backend.namespace);
+        const p = backend.port;
+        // A Service the workspace does not define (another repo, an operator) is not ours to judge.
+        if (!unit || !p) continue;
+        const ports = unit.svc.ports;
+        const related = ports.map((x) => ({ loc: x.port.loc, message: `Service ${unit.svc.name} port ${x.name ? `${x.name} = ` : ''}${x.port.port}` }));
+        const owner = unit.selected[0]?.service;
+        if (p.name !== undefined) {
+          if (ports.some((x) => x.name === p.name)) continue;
+          const only = ports.length === 1 ? ports[0] : undefined;
+          out.add(p.loc, env, {
+            message: `${backend.from} routes to port "${p.name}" of Service ${unit.svc.name}, which has no port of that name{in}${ports.length ? ` (ports: ${list(ports.map((x) => (x.name ? `${x.name}=${x.port.port}` : String(x.port.port))))})` : ''}`,
+            related,
+            fix: only?.name ? { title: `Use port ${only.name}`, edits: [{ loc: p.loc, newText: only.name }] } : undefined,
+            service: owner,
+          });
+        } else if (p.port !== undefined && !ports.some((x) => x.port.port === p.port)) {
+          const only = ports.length === 1 ? ports[0].port.port : undefined;
+          out.add(p.loc, env, {
+            message: `${backend.from} routes to port ${p.port} of Service ${unit.svc.name}, which serves ${list(ports.map((x) => String(x.port.port)))}{in}${related[0] ? ` (${where(related[0].loc)})` : ''}; the backend port is the Service port, not the targetPort`,
+            related,
+            fix: only !== undefined && p.literal ? { title: `Use port ${only}`, edits: [{ loc: p.loc, newText: String(only) }] } : undefined,
+            service: owner,
+          });
+        }
+      }
+    }
+    return out.entries().map(({ loc, envs, data }) => ({ rule: 'ingress-backend-port', message: placeEnvs(data.message, model.envs.length > 1 ? envs : []), loc, service: data.service, environment: envs.join(','), related: data.related, fix: data.fix }) satisfies RawFinding);
+  },
+};
