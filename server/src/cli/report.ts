@@ -168,7 +168,8 @@ export function matrixText(m: Matrix, markdown: boolean): string {
     return v;
   };
   const rows = m.rows.map((r) => [r.service + (r.reference?.contract ? ' (contract ' + r.reference.ports.join(', ') + ')' : ''), ...r.cells.map((x) => cell(x.ports, x.status))]);
-  const note = `* reference environment, ≠ differs from the reference; ${m.rows.length} services, ${m.environments.length} environments, ${m.rows.filter((r) => r.drift).length} drifting`;
+  const calls = m.rows.filter((r) => r.callers.length).map((r) => `${r.service} ← ${r.callers.map((c) => `${c.from} on ${c.port} (${c.envs.join(', ')})`).join('; ')}`);
+  const note = `${calls.length ? `callers:\n${calls.map((c) => `  ${c}`).join('\n')}\n\n` : ''}* reference environment, ≠ differs from the reference; ${m.rows.length} services, ${m.environments.length} environments, ${m.rows.filter((r) => r.drift).length} drifting`;
   if (markdown) {
     const esc = (s: string): string => s.replace(/\|/g, '\\|');
     return [`| ${header.map(esc).join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`), '', note].join('\n');

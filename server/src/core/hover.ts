@@ -6,9 +6,11 @@ import type { Loc } from './types';
 
 /** `link` turns a location into a Markdown link target (the editor's URI with a line fragment). */
 export function hoverMarkdown(model: Model, token: PortToken, link: (loc: Loc) => string): string {
-  const s = model.services.get(token.service);
+  const subject = token.target ?? token.service;
+  const s = model.services.get(subject);
   const lines: string[] = [];
-  lines.push(`**${escapeMd(token.service)}**: ${escapeMd(token.role)}${token.port !== undefined ? ` **${token.port}**` : ''} (${token.envs.join(', ')})`, '');
+  if (token.target) lines.push(`${escapeMd(token.role)}: **${escapeMd(token.target)}** serves (${token.envs.join(', ')})`, '');
+  else lines.push(`**${escapeMd(token.service)}**: ${escapeMd(token.role)}${token.port !== undefined ? ` **${token.port}**` : ''} (${token.envs.join(', ')})`, '');
   if (!s) return lines.join('\n');
   const row = buildMatrixRow(model, s);
   if (!row) return lines.join('\n');

@@ -2,6 +2,7 @@
 import { portSet } from './model';
 import type { Model, ServiceModel } from './model';
 import { referencePorts } from './query';
+import { callers, findReferences } from './references';
 import type { Loc } from './types';
 
 export type CellStatus = 'reference' | 'agree' | 'differs' | 'missing';
@@ -19,6 +20,8 @@ export interface MatrixRow {
   reference?: { environment?: string; ports: number[]; contract: boolean };
   cells: MatrixCell[];
   drift: boolean;
+  /** Who calls this service through a URL or host:port, on which port, in which environments. */
+  callers: { from: string; port: number; envs: string[] }[];
 }
 
 export interface Matrix {
@@ -28,9 +31,10 @@ export interface Matrix {
 
 export function buildMatrix(model: Model): Matrix {
   const rows: MatrixRow[] = [];
+  const calls = callers(findReferences(model));
   for (const s of [...model.services.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     const row = buildMatrixRow(model, s);
-    if (row) rows.push(row);
+    if (row) rows.push({ ...row, callers: calls.get(s.name) ?? [] });
   }
   return { environments: model.envs, rows };
 }
@@ -52,5 +56,5 @@ export function buildMatrixRow(model: Model, s: ServiceModel): MatrixRow | undef
     return { environment: env, ports, status, locations: v ? v.declared.map((d) => d.loc) : [] };
   });
   if (cells.every((c) => c.status === 'missing')) return undefined;
-  return { service: s.name, reference: ref ? { environment: ref.env, ports: ref.ports, contract: !!s.contract } : undefined, cells, drift: cells.some((c) => c.status === 'differs') };
+  return { callers: [], service: s.name, reference: ref ? { environment: ref.env, ports: ref.ports, contract: !!s.contract } : undefined, cells, drift: cells.some((c) => c.status === 'differs') };
 }

@@ -2,6 +2,7 @@
 import { ROLE_TEXT } from './model';
 import type { Model } from './model';
 import { isOwnPortVar } from './query';
+import { findReferences } from './references';
 import type { Loc } from './types';
 
 export interface PortToken {
@@ -13,6 +14,8 @@ export interface PortToken {
   role: string;
   /** The token carries the service's internal port (references list these). */
   internal: boolean;
+  /** For a reference to another service (`API_URL=http://api:8080`): the service it calls. */
+  target?: string;
 }
 
 /** Port tokens by file, each sorted by offset. */
@@ -65,6 +68,15 @@ export function portTokens(model: Model): Map<string, PortToken[]> {
         for (const h of v.image.healthchecks) add(h.port.loc, s.name, v.env, h.port.port, 'HEALTHCHECK port', true);
       }
     }
+  }
+  for (const r of findReferences(model)) {
+    const k = `${r.loc.file}|${r.loc.start}|${r.loc.end}`;
+    const t = byKey.get(k);
+    if (t?.target) {
+      if (!t.envs.includes(r.env)) t.envs.push(r.env);
+      continue;
+    }
+    byKey.set(k, { loc: r.loc, service: r.from, envs: [r.env], port: r.port, role: `${r.variable} calls ${r.host}:${r.port}`, internal: false, target: r.target });
   }
   const out = new Map<string, PortToken[]>();
   for (const t of byKey.values()) {
