@@ -164,7 +164,8 @@ export function buildModel(factsList: FileFacts[], config: Config): Model {
     else if (f.kind === 'dotenv') dotenvs.push(f);
   }
   const composeEnvUnits: { env: string; unit: ComposeUnit }[] = [];
-  const builtBy = new Map<string, { key: string; target?: string; args: Record<string, string> }>();
+  // A Dockerfile may be built by several compose services (api and worker from one image), in several environments.
+  const builtBy = new Map<string, { key: string; target?: string; args: Record<string, string>; envs: Set<string> }[]>();
   for (const [dir, files] of [...composeByDir].sort((a, b) => a[0].localeCompare(b[0]))) {
     const dirEnv = marked(dir ? `${dir}/x` : 'x');
     const byName = (f: ComposeFacts): { env?: string; override: boolean } => {
@@ -197,7 +198,10 @@ export function buildModel(factsList: FileFacts[], config: Config): Model {
           claim(key, imageBase(s.image));
           const ctx = joinRel(dir, s.build.context);
           const df = joinRel(ctx, s.build.dockerfile ?? 'Dockerfile');
-          builtBy.set(df, { key, target: s.build.target, args: s.build.args });
+          const links = builtBy.get(df) ?? [];
+          const same = links.find((l) => l.key === key && l.target === s.build?.target);
+          if (same) same.envs.add(env);
+          else builtBy.set(df, [...links, { key, target: s.build.target, args: s.build.args, envs: new Set([env]) }]);
         }
         composeEnvUnits.push({ env, unit: { service: s, dir, files: parts.filter((p) => p.services.some((x) => x.name === s.name)).map((p) => p.file) } });
       }
@@ -229,33 +233,38 @@ export function buildModel(factsList: FileFacts[], config: Config): Model {
   }
 
   // Dockerfiles: linked by a compose build, else by folder names that name a service.
-  const images: { env?: string; key: string; image: DockerImage; primary: boolean }[] = [];
+  const images: { env?: string; key: string; image: DockerImage; primary: boolean; builtIn?: Set<string> }[] = [];
   const orchestrated = new Set(alias.values());
   for (const d of dockerfiles) {
     const env = marked(d.file);
     fileEnv.set(d.file, env);
-    const link = builtBy.get(d.file) ?? builtBy.get(joinRel(dirOf(d.file), 'Dockerfile'));
+    const base = posix.basename(d.file);
+    // Only the default name stands in for the compose default: a `Dockerfile.dev` beside it is not what compose builds.
+    const links = builtBy.get(d.file) ?? (/^(dockerfile|containerfile)$/i.test(base) ? builtBy.get(joinRel(dirOf(d.file), 'Dockerfile')) : undefined) ?? [];
     const dirs = dirOf(d.file).split('/').reverse();
-    const fromName = /^(.+)\.dockerfile$/i.exec(posix.basename(d.file))?.[1];
+    const fromName = /^(.+)\.dockerfile$/i.exec(base)?.[1];
     const candidates = [fromName, ...dirs].filter((x): x is string => !!x && !GENERIC_DIRS.has(x.toLowerCase()) && !normalizeEnvKnown(x));
-    let key = link?.key ?? keyOf(...candidates);
+    let key = keyOf(...candidates);
     if (!key && candidates.length === 0 && orchestrated.size === 1) key = [...orchestrated][0];
     key = key ?? candidates[0] ?? 'Dockerfile';
-    claim(key, key);
-    const stage = link?.target ? d.stages.find((s) => s.name === link.target) ?? d : d;
-    const base = posix.basename(d.file);
-    images.push({
-      env,
-      key,
-      image: { file: d.file, exposes: stage.exposes, env: stage.env, command: stage.command, healthchecks: stage.healthchecks, buildArgs: link?.args ?? {} },
-      primary: !!link || base === 'Dockerfile' || base === 'Containerfile' || !!env,
-    });
+    for (const link of links.length ? links : [undefined]) {
+      const k = link?.key ?? key;
+      claim(k, k);
+      const stage = link?.target ? d.stages.find((s) => s.name === link.target) ?? d : d;
+      images.push({
+        env,
+        key: k,
+        image: { file: d.file, exposes: withBuildArgs(stage.exposes, stage.env, link?.args ?? {}), env: stage.env, command: stage.command, healthchecks: stage.healthchecks, buildArgs: link?.args ?? {} },
+        primary: !!link || base === 'Dockerfile' || base === 'Containerfile' || !!env,
+        builtIn: link?.envs,
+      });
+    }
   }
 
   // .env files: the service whose folder holds them; beside a compose file they only interpolate.
   const dotenvUnits: { env?: string; key: string; facts: DotenvFacts }[] = [];
   const imageDirs = new Map(images.map((i) => [dirOf(i.image.file), i.key]));
-  for (const [df, b] of builtBy) if (!imageDirs.has(dirOf(df))) imageDirs.set(dirOf(df), b.key);
+  for (const [df, b] of builtBy) if (!imageDirs.has(dirOf(df)) && b[0]) imageDirs.set(dirOf(df), b[0].key);
   for (const e of dotenvs) {
     const dir = dirOf(e.file);
     const env = marked(e.file);
@@ -362,6 +371,8 @@ export function buildModel(factsList: FileFacts[], config: Config): Model {
     if (targets.length === 0 && !img.env) targets = services.has(img.key) ? [] : [DEFAULT_ENV];
     for (const env of targets) view(img.key, env).image = img.image;
   }
+  // What a compose project builds is the image it runs, whatever other Dockerfiles' names suggest.
+  for (const img of images) for (const env of img.builtIn ?? []) view(img.key, env).image = img.image;
   for (const d of dotenvUnits) {
     const own = ownDotenvEnvs.get(d.key) ?? [];
     const targets = d.env ? [d.env] : runEnvs(d.key).filter((e) => !own.includes(e));
@@ -382,15 +393,29 @@ export function buildModel(factsList: FileFacts[], config: Config): Model {
       v.declared = declaredPorts(v);
     }
     s.contract = config.services[s.name];
-    const order = [...s.views.keys()].filter((e) => (s.views.get(e) as EnvView).declared.length > 0).sort(compareEnvs);
-    const ref = normalizeEnv(config.reference);
-    s.reference = order.includes(ref) ? ref : order.includes('production') ? 'production' : order[order.length - 1];
+    // The configured reference, else the environment closest to production that declares the service.
+    const have = [...s.views.keys()].filter((e) => (s.views.get(e) as EnvView).declared.length > 0);
+    const preference = [normalizeEnv(config.reference), 'production', 'staging', 'test', 'local', DEFAULT_ENV, ...have.sort(compareEnvs)];
+    s.reference = preference.find((e) => have.includes(e));
   }
   return { config, envs: [...allEnvs].sort(compareEnvs), services, facts, fileEnv, workloadsByEnv, composeByEnv, servicesByEnv, backendsByEnv, policiesByEnv };
 }
 
 function normalizeEnvKnown(x: string): boolean {
   return normalizeEnv(x) !== x.toLowerCase() || ['local', 'test', 'staging', 'production'].includes(x.toLowerCase());
+}
+
+/**
+ * A compose build arg replaces the ARG default an `EXPOSE $VAR` was resolved with, unless a literal
+ * ENV of that name set it (an `ENV PORT=$PORT` still passes the argument through).
+ */
+function withBuildArgs(exposes: DockerExpose[], env: EnvVar[], args: Record<string, string>): DockerExpose[] {
+  if (Object.keys(args).length === 0) return exposes;
+  return exposes.map((e) => {
+    const v = e.variable !== undefined ? args[e.variable] : undefined;
+    if (v === undefined || !/^\d+$/.test(v) || env.some((x) => x.name === e.variable && x.literal)) return e;
+    return { ...e, port: Number(v), literal: false };
+  });
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

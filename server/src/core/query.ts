@@ -72,16 +72,20 @@ export function effectiveCommands(v: EnvView): CommandInfo[] {
   return out;
 }
 
-/** Every port a container is known to listen on; empty when nothing says (then nothing is "wrong"). */
-export function servedBy(v: EnvView | undefined, c: K8sContainer, isMain: boolean): Set<number> {
+/**
+ * Every port a container is known to listen on; empty when nothing says (then nothing is "wrong").
+ * `tcpOnly`: leave out UDP and SCTP container ports (probes connect over TCP).
+ */
+export function servedBy(v: EnvView | undefined, c: K8sContainer, isMain: boolean, tcpOnly = false): Set<number> {
   const s = new Set<number>();
-  for (const p of c.ports) if (p.containerPort.port !== undefined) s.add(p.containerPort.port);
+  const own = (name: string): boolean => isOwnPortVar(name, v?.service ?? c.name);
+  for (const p of c.ports) if (p.containerPort.port !== undefined && (!tcpOnly || p.protocol === 'TCP')) s.add(p.containerPort.port);
   for (const p of c.command.ports) if (p.port !== undefined) s.add(p.port);
-  for (const e of c.env) if (e.port !== undefined && /PORT/.test(e.name)) s.add(e.port);
+  for (const e of c.env) if (e.port !== undefined && own(e.name)) s.add(e.port);
   if (isMain && v?.image) {
-    for (const e of v.image.exposes) if (e.port !== undefined) for (let p = e.port; p <= (e.rangeEnd ?? e.port); p++) s.add(p);
+    for (const e of v.image.exposes) if (e.port !== undefined && (!tcpOnly || e.protocol === 'TCP')) for (let p = e.port; p <= (e.rangeEnd ?? e.port); p++) s.add(p);
     for (const p of v.image.command.ports) if (p.port !== undefined) s.add(p.port);
-    for (const e of v.image.env) if (e.port !== undefined && /PORT/.test(e.name)) s.add(e.port);
+    for (const e of v.image.env) if (e.port !== undefined && own(e.name)) s.add(e.port);
   }
   return s;
 }
@@ -92,7 +96,7 @@ export function servedByCompose(v: EnvView): Set<number> {
   for (const d of v.declared) s.add(d.port);
   for (const p of v.compose?.service.ports ?? []) if (p.container.port !== undefined) for (let i = 0; i < p.count; i++) s.add(p.container.port + i);
   for (const c of effectiveCommands(v)) for (const p of c.ports) if (p.port !== undefined) s.add(p.port);
-  for (const e of effectiveVars(v).values()) if (e.port !== undefined && /PORT/.test(e.name)) s.add(e.port);
+  for (const e of effectiveVars(v).values()) if (e.port !== undefined && isOwnPortVar(e.name, v.service)) s.add(e.port);
   for (const e of v.image?.exposes ?? []) if (e.port !== undefined) s.add(e.port);
   return s;
 }

@@ -192,6 +192,8 @@ export interface K8sServicePort {
   port: PortValue;
   /** Absent when the manifest omits it (it then equals `port`). */
   targetPort?: PortValue;
+  /** The manifest gives a targetPort that is not valid (reported by invalid-port). */
+  invalidTarget?: boolean;
   name?: string;
   protocol: Protocol;
 }

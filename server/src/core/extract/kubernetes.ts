@@ -246,8 +246,10 @@ function readService(ix: LineIndex, obj: Node, name: string, nameLoc: Loc, names
     if (tpNode !== undefined) {
       const tk = getKey(p, 'targetPort');
       const tp = readPort(ix, tpNode, 'targetPort', true, tk ? nodeLoc(ix, tk) : nodeLoc(ix, p));
-      if (isProblem(tp)) problems.push(tp);
-      else sp.targetPort = tp;
+      if (isProblem(tp)) {
+        problems.push(tp);
+        sp.invalidTarget = true;
+      } else sp.targetPort = tp;
     }
     svc.ports.push(sp);
   }

@@ -10,10 +10,12 @@ interface Hit {
   fix?: Fix;
 }
 
-function portFix(p: PortValue, c: K8sContainer): Fix | undefined {
-  const tcp = c.ports.filter((x) => x.protocol === 'TCP' && x.containerPort.port !== undefined);
-  if (tcp.length !== 1) return undefined;
-  const to = p.name !== undefined && tcp[0].name ? tcp[0].name : String(tcp[0].containerPort.port);
+/** Only when the container serves exactly one TCP port is the right probe port certain. */
+function portFix(p: PortValue, c: K8sContainer, served: Set<number>): Fix | undefined {
+  if (served.size !== 1) return undefined;
+  const port = [...served][0];
+  const named = c.ports.find((x) => x.protocol === 'TCP' && x.containerPort.port === port && x.name);
+  const to = p.name !== undefined && named?.name ? named.name : String(port);
   return { title: `Probe port ${to} instead`, edits: [{ loc: p.loc, newText: to }] };
 }
 
@@ -21,7 +23,7 @@ export const rule: Rule = {
   id: 'probe-port',
   description: 'A liveness, readiness or startup probe, a Dockerfile HEALTHCHECK or a compose healthcheck targets a port the container does not serve.',
   defaultSeverity: 'error',
-  fixable: true,
+  fixable: false,
   check(model) {
     const out = new PerToken<Hit>();
     const dockerServed = new Map<string, Set<number>>();
@@ -30,17 +32,17 @@ export const rule: Rule = {
         for (const w of v.workloads) {
           for (const c of w.workload.containers) {
             if (c.probes.length === 0) continue;
-            const served = servedBy(v, c, c === w.main);
+            const served = servedBy(v, c, c === w.main, true);
             const related: Related[] = c.ports.map((p) => ({ loc: p.containerPort.loc, message: `container ${c.name} port ${p.name ? `${p.name} = ` : ''}${p.containerPort.port}${p.protocol !== 'TCP' ? `/${p.protocol}` : ''}` }));
             for (const pr of c.probes) {
               const p = pr.port;
               const label = `${pr.kind} probe of container ${c.name}`;
               if (p.name !== undefined) {
                 const named = c.ports.find((x) => x.name === p.name);
-                if (!named) out.add(p.loc, v.env, { service: s.name, message: `${label} uses port "${p.name}" but the container has no port of that name`, related, fix: portFix(p, c) });
-                else if (named.protocol !== 'TCP') out.add(p.loc, v.env, { service: s.name, message: `${label} uses port "${p.name}", which is ${named.protocol}: probes connect over TCP`, related, fix: portFix(p, c) });
+                if (!named) out.add(p.loc, v.env, { service: s.name, message: `${label} uses port "${p.name}" but the container has no port of that name`, related, fix: portFix(p, c, served) });
+                else if (named.protocol !== 'TCP') out.add(p.loc, v.env, { service: s.name, message: `${label} uses port "${p.name}", which is ${named.protocol}: probes connect over TCP`, related, fix: portFix(p, c, served) });
               } else if (p.port !== undefined && served.size > 0 && !served.has(p.port)) {
-                out.add(p.loc, v.env, { service: s.name, message: `${label} checks port ${p.port} but the container listens on ${list([...served].sort((a, b) => a - b))}`, related, fix: p.literal ? portFix(p, c) : undefined });
+                out.add(p.loc, v.env, { service: s.name, message: `${label} checks port ${p.port} but the container listens on ${list([...served].sort((a, b) => a - b))}`, related, fix: p.literal ? portFix(p, c, served) : undefined });
               }
             }
           }
@@ -73,6 +75,8 @@ export const rule: Rule = {
       for (const v of s.views.values()) {
         const served = v.image ? dockerServed.get(v.image.file) : undefined;
         if (!v.image || !served || served.size === 0) continue;
+        // Kubernetes ignores HEALTHCHECK, and a compose healthcheck replaces it.
+        if (v.workloads.length > 0 || v.compose?.service.hasHealthcheck) continue;
         for (const h of v.image.healthchecks) {
           if (!isSelfHost(h.host, v) || h.port.port === undefined || served.has(h.port.port)) continue;
           const only = [...served].sort((a, b) => a - b);

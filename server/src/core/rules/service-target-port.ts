@@ -8,7 +8,7 @@ export const rule: Rule = {
   id: 'service-target-port',
   description: 'A Service targetPort (number or name) that no container of the selected pods declares.',
   defaultSeverity: 'error',
-  fixable: true,
+  fixable: false,
   check(model) {
     const out = new PerToken<{ unit: ServiceUnit; message: string; related: Related[]; fix?: Fix }>();
     for (const [env, units] of model.servicesByEnv) {
@@ -20,6 +20,8 @@ export const rule: Rule = {
         const related: Related[] = mainPorts.map((p) => ({ loc: p.containerPort.loc, message: `container ${p.name ? `port ${p.name} = ` : 'port '}${p.containerPort.port}` }));
         const names = unit.selected.map((w) => w.workload.name);
         for (const sp of unit.svc.ports) {
+          // A targetPort that is not valid is invalid-port's to report; guessing what it meant would mislead.
+          if (sp.invalidTarget) continue;
           const tp: PortValue = sp.targetPort ?? sp.port;
           const implicit = !sp.targetPort;
           const what = implicit ? `targetPort (omitted, so it equals port ${sp.port.port})` : `targetPort ${tp.raw}`;
