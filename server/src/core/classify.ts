@@ -27,7 +27,7 @@ export function kindOfPath(path: string): FileKind | undefined {
 }
 
 function skipped(file: SourceFile, reason: string): FileFacts {
-  return { kind: 'skipped', file: file.path, reason, problems: [], suppressions: [] };
+  return { kind: 'skipped', file: file.path, reason, problems: [], suppressions: reason === 'binary file' ? [] : commentSuppressions(file.text) };
 }
 
 /** Extracts one file's facts; never throws. `interpolation`: the `.env` beside a compose file. */
@@ -57,9 +57,7 @@ function extractYaml(file: SourceFile, interpolation: Record<string, string>): F
   if (docs.some(isKubernetesDoc)) return extractKubernetes(file, docs);
   const root = docs[0]?.contents;
   if (isMap(root) && isMap(get(root, 'services')) && lower.includes('compose')) return extractCompose(file, interpolation);
-  const f = skipped(file, errors.length ? 'unparsable YAML' : 'YAML that is neither Kubernetes nor Compose');
-  f.suppressions = commentSuppressions(file.text);
-  return f;
+  return skipped(file, errors.length ? 'unparsable YAML' : 'YAML that is neither Kubernetes nor Compose');
 }
 
 /**

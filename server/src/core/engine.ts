@@ -5,6 +5,9 @@ import { extractFile, kindOfPath } from './classify';
 import type { Config } from './config';
 import { defaultConfig } from './config';
 import { extractDotenv } from './extract/dotenv';
+import { helmRenders } from './extract/helm';
+import { kustomizeRenders } from './extract/kustomize';
+import { envMatcher } from './environments';
 import { buildModel } from './model';
 import type { Model } from './model';
 import { RULES } from './rules';
@@ -77,7 +80,12 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
     const alive = new Set(wanted.map((f) => f.path));
     for (const k of [...cache.keys()]) if (!alive.has(k)) cache.delete(k);
   }
-  return out;
+  // Charts and overlays become one manifest set per environment; the files they consumed stop counting alone.
+  const envOf = envMatcher(config.environments).envOf;
+  const renders = [helmRenders(wanted, envOf), kustomizeRenders(wanted, envOf)];
+  const consumed = new Set(renders.flatMap((r) => [...r.consumed]));
+  const own = consumed.size ? out.map((f): FileFacts => (consumed.has(f.file) && f.kind !== 'skipped' ? { kind: 'skipped', file: f.file, reason: 'rendered by a chart or kustomization', problems: f.problems, suppressions: f.suppressions } : f)) : out;
+  return [...own, ...renders.flatMap((r) => r.facts)];
 }
 
 export function analyzeFacts(facts: FileFacts[], config: Config = defaultConfig()): Analysis {

@@ -155,6 +155,8 @@ export function buildModel(factsList: FileFacts[], config: Config): Model {
   const dockerfiles: DockerfileFacts[] = [];
   const k8s: K8sFacts[] = [];
   const dotenvs: DotenvFacts[] = [];
+  // Every file's own environment by its path; compose files and renders refine this below.
+  for (const f of factsList) if (!(f.kind === 'kubernetes' && f.env)) fileEnv.set(f.file, marked(f.file));
   for (const f of factsList) {
     if (f.kind === 'compose') {
       const d = dirOf(f.file);
@@ -215,7 +217,7 @@ export function buildModel(factsList: FileFacts[], config: Config): Model {
   const backendUnits: { env?: string; backend: K8sBackend; file: string }[] = [];
   const policyUnits: { env?: string; policy: K8sNetworkPolicy; file: string }[] = [];
   for (const f of k8s) {
-    const env = marked(f.file);
+    const env = f.env ?? marked(f.file);
     fileEnv.set(f.file, env);
     for (const w of f.workloads) {
       const apps = w.containers.filter((c) => !c.init);

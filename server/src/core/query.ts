@@ -1,5 +1,5 @@
 // Questions the rules, hovers and fixes ask of the model: effective variables, served ports, align edits.
-import { DEFAULT_ENV } from './environments';
+import { compareEnvs, DEFAULT_ENV } from './environments';
 import type { EnvView, Model, ServiceModel } from './model';
 import type { CommandInfo, EnvVar, K8sContainer, Loc, TextEdit } from './types';
 
@@ -83,7 +83,8 @@ export function servedBy(v: EnvView | undefined, c: K8sContainer, isMain: boolea
   for (const p of c.command.ports) if (p.port !== undefined) s.add(p.port);
   for (const e of c.env) if (e.port !== undefined && own(e.name)) s.add(e.port);
   if (isMain && v?.image) {
-    for (const e of v.image.exposes) if (e.port !== undefined && (!tcpOnly || e.protocol === 'TCP')) for (let p = e.port; p <= (e.rangeEnd ?? e.port); p++) s.add(p);
+    // EXPOSE is documentation: it counts only where the container declares nothing itself.
+    if (c.ports.length === 0) for (const e of v.image.exposes) if (e.port !== undefined && (!tcpOnly || e.protocol === 'TCP')) for (let p = e.port; p <= (e.rangeEnd ?? e.port); p++) s.add(p);
     for (const p of v.image.command.ports) if (p.port !== undefined) s.add(p.port);
     for (const e of v.image.env) if (e.port !== undefined && own(e.name)) s.add(e.port);
   }
@@ -97,7 +98,7 @@ export function servedByCompose(v: EnvView): Set<number> {
   for (const p of v.compose?.service.ports ?? []) if (p.container.port !== undefined) for (let i = 0; i < p.count; i++) s.add(p.container.port + i);
   for (const c of effectiveCommands(v)) for (const p of c.ports) if (p.port !== undefined) s.add(p.port);
   for (const e of effectiveVars(v).values()) if (e.port !== undefined && isOwnPortVar(e.name, v.service)) s.add(e.port);
-  for (const e of v.image?.exposes ?? []) if (e.port !== undefined) s.add(e.port);
+  if (s.size === 0) for (const e of v.image?.exposes ?? []) if (e.port !== undefined) s.add(e.port);
   return s;
 }
 
@@ -176,6 +177,6 @@ export class PerToken<T> {
     } else this.map.set(k, { loc, envs: [env], data });
   }
   entries(): { loc: Loc; envs: string[]; data: T }[] {
-    return [...this.map.values()];
+    return [...this.map.values()].map((e) => ({ ...e, envs: [...e.envs].sort(compareEnvs) }));
   }
 }

@@ -1,4 +1,5 @@
 // Cross-service references: URLs and host:port values in configuration that name another service of the workspace.
+import { compareEnvs } from './environments';
 import type { EnvView, Model, ServiceModel } from './model';
 import { effectiveVars, servedByCompose } from './query';
 import type { EnvVar, Loc } from './types';
@@ -165,6 +166,7 @@ export function callers(refs: Reference[]): Map<string, { from: string; port: nu
     } else list.push({ from: r.from, port: r.port, envs: [r.env] });
     out.set(r.target, list);
   }
+  for (const list of out.values()) for (const c of list) c.envs.sort(compareEnvs);
   return out;
 }
 

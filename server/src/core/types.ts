@@ -236,7 +236,14 @@ export interface K8sNetworkPolicy {
 
 export interface K8sFacts {
   kind: 'kubernetes';
+  /** The manifest's path; for a render (a Helm chart or a kustomization in one environment), a virtual id `dir#env`. */
   file: string;
+  /** Set for renders: the environment they are, instead of one inferred from `file`. */
+  env?: string;
+  /** Set for renders: that the values come from a render, and of what (`Helm chart deploy/chart`, `kustomization overlays/prod`). */
+  renderedFrom?: string;
+  /** What a render could not follow (a remote resource, a template value): reported as info, never guessed. */
+  unknowns?: Problem[];
   workloads: K8sWorkload[];
   services: K8sService[];
   configMaps: K8sConfigMap[];

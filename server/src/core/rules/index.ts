@@ -13,6 +13,7 @@ import { rule as portParity } from './port-parity';
 import { rule as probePort } from './probe-port';
 import { rule as referencePort } from './reference-port';
 import { rule as serviceTargetPort } from './service-target-port';
+import { rule as skippedSource } from './skipped-source';
 
 function registry(rules: Rule[]): Rule[] {
   const ids = new Set<string>();
@@ -25,7 +26,7 @@ function registry(rules: Rule[]): Rule[] {
 
 export const RULES: Rule[] = registry([
   commandPortMismatch, contract, duplicatePort, envPortMismatch, exposeMismatch, ingressBackendPort, invalidPort, loopbackBind, networkpolicyPort, portParity,
-  probePort, referencePort, serviceTargetPort,
+  probePort, referencePort, serviceTargetPort, skippedSource,
 ]);
 
 export const RULE_IDS = new Set(RULES.map((r) => r.id));
