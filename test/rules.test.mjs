@@ -1,6 +1,8 @@
 // Rule fixtures: every test/fixtures/<rule>/<case>/ is a tiny workspace; its expected.json lists the
 // findings of that rule, exactly. valid-* cases must stay silent, invalid-* cases must report, and
 // every fix of an invalid case must remove its finding while touching nothing outside its edits.
+// Beside expected.json, an invalid case's fixes.json pins which findings offer a fix and its edits
+// (an empty list says on purpose that no fix is offered, e.g. for a file shared with other environments).
 //
 //   node --test test/rules.test.mjs                       check
 //   UPDATE_FIXTURES=1 node --test test/rules.test.mjs     rewrite expected.json (review every diff by eye)
@@ -34,6 +36,13 @@ export function fixtureCases() {
 /** A finding as expected.json spells it: 1-based, end exclusive, as `check --format json` prints it. */
 function plain(f) {
   return { rule: f.rule, file: f.loc.file, line: f.loc.line + 1, column: f.loc.col + 1, endLine: f.loc.endLine + 1, endColumn: f.loc.endCol + 1, message: f.message };
+}
+
+/** A finding's fix as fixes.json spells it: where the finding is, the title, and every edit (1-based). */
+function plainFix(f) {
+  const at = (l) => ({ file: l.file, line: l.line + 1, column: l.col + 1, endLine: l.endLine + 1, endColumn: l.endCol + 1 });
+  const { file, line, column } = at(f.loc);
+  return { file, line, column, title: f.fix.title, edits: f.fix.edits.map((e) => ({ ...at(e.loc), newText: e.newText })) };
 }
 
 function byPosition(a, b) {
@@ -123,6 +132,14 @@ for (const c of cases) {
   const texts = new Map(ws.files.map((f) => [f.path, f.text]));
   const analysis = run(ws.files, ws.config);
   const fixed = analysis.findings.filter((f) => f.rule === c.rule && f.fix);
+
+  test(`${label} offers the fixes fixes.json lists`, () => {
+    const found = fixed.map(plainFix).sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.title.localeCompare(b.title));
+    const fixesFile = join(c.dir, 'fixes.json');
+    if (UPDATE) writeFileSync(fixesFile, `${JSON.stringify(found, null, 2)}\n`);
+    assert.ok(existsSync(fixesFile), `${fixesFile} is missing (run with UPDATE_FIXTURES=1 and review it)`);
+    assert.deepEqual(found, JSON.parse(readFileSync(fixesFile, 'utf8')));
+  });
 
   for (const f of fixed) {
     const p = plain(f);

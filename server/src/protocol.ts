@@ -2,6 +2,26 @@
 export const MATRIX_REQUEST = 'portParity/matrix';
 export const MATRIX_CHANGED = 'portParity/matrixChanged';
 export const ALIGN_COMMAND = 'portParity.alignService';
+/** Request: the service whose port token is under a position (`ServiceAtParams` → `ServiceAtResult | null`). */
+export const SERVICE_AT_REQUEST = 'portParity/serviceAt';
+/** Request: re-read every workspace folder from disk and re-check it (no params → `ReindexResult`). */
+export const REINDEX_REQUEST = 'portParity/reindex';
+
+export interface ServiceAtParams {
+  textDocument: { uri: string };
+  position: { line: number; character: number };
+}
+
+export interface ServiceAtResult {
+  service: string;
+  /** The root folder the service belongs to. */
+  folder: string;
+}
+
+export interface ReindexResult {
+  files: number;
+  folders: number;
+}
 
 export interface MatrixLocation {
   uri: string;
@@ -21,6 +41,8 @@ export interface MatrixRowDto {
   reference?: { environment?: string; ports: number[]; contract: boolean };
   cells: MatrixCellDto[];
   drift: boolean;
+  /** Who calls this service through a URL or host:port, on which port, in which environments. */
+  callers?: { from: string; port: number; envs: string[] }[];
   /** The root folder the service belongs to. */
   folder: string;
 }

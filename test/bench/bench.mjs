@@ -4,9 +4,10 @@
 //   node --expose-gc test/bench/bench.mjs --services 2000 --compare 0 --runs 3 --no-cli
 //   node --expose-gc test/bench/bench.mjs --profile   # also a CPU profile of the check (see profile.mjs)
 //
-// Each measurement runs in a fresh child process (`--child floor|check`), so that the peak RSS
-// (process.resourceUsage().maxRSS) belongs to that phase alone. Timings are reported, never asserted:
-// the exit code is 0 whether the targets are met or not (2 only for a usage or setup error).
+// The measurements run in child processes: the timings in one (floor and check interleaved), the
+// memory of each phase in a fresh one, so that the peak RSS (process.resourceUsage().maxRSS) belongs to
+// that phase alone. Timings are reported, never asserted: the exit code is 0 whether the targets are
+// met or not (2 only for a usage or setup error).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -32,7 +33,7 @@ usage: node --expose-gc test/bench/bench.mjs [--services N] [--compare N|0] [--r
 }
 
 function parseArgs(argv) {
-  const a = { services: 1000, compare: 50, runs: 5, warmup: 1, cli: true, profile: false, child: undefined, dir: undefined };
+  const a = { services: 1000, compare: 50, runs: 5, warmup: 1, cli: true, profile: false, child: undefined, dir: undefined, phase: 'check' };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const num = () => {
@@ -48,6 +49,7 @@ function parseArgs(argv) {
     else if (k === '--profile') a.profile = true;
     else if (k === '--child') a.child = argv[++i];
     else if (k === '--dir') a.dir = argv[++i];
+    else if (k === '--phase') a.phase = argv[++i];
     else usage(`unknown argument ${k}`);
   }
   if (a.services < 1) usage('--services must be at least 1');
@@ -67,118 +69,159 @@ function gc() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Children: one phase each, printing one `CHILD {...}` line.
+// Children, each printing one `CHILD {...}` line:
+//   time   floor and check runs interleaved, the order alternating run by run, so that load from
+//          elsewhere on the machine weighs on both alike; then extractAll/analyzeFacts apart.
+//   mem    one floor or one check run (`--phase`) in a fresh process: its maxRSS is that phase's alone.
+//   check  check runs only (what profile.mjs profiles).
 
-/** Runs `fn` warm-up + runs times; each run returns named durations in ms (and `total`). */
-/** `before`: drops what the previous run kept, so that two runs' data never live at once. */
-function repeat(runs, warmup, fn, before = () => {}) {
-  const samples = [];
-  for (let k = 0; k < warmup + runs; k++) {
-    before();
-    gc();
-    const s = fn();
-    if (k >= warmup) samples.push(s);
-  }
+function summarise(samples) {
   const out = {};
   for (const key of Object.keys(samples[0])) out[key] = round(median(samples.map((s) => s[key])));
   out.samples = samples.map((s) => round(s.total));
   return out;
 }
 
-function memory(keep) {
-  gc();
-  const heapRetained = process.memoryUsage().heapUsed;
-  keep.length = 0;
-  gc();
-  const heapBaseline = process.memoryUsage().heapUsed;
-  return {
-    maxRssMB: round(process.resourceUsage().maxRSS / 1024),
-    heapAfterGcMB: round(heapRetained / MB),
-    heapBaselineMB: round(heapBaseline / MB),
-  };
+/** CPU time (user + system, all threads: GC included) since `from`: steadier than wall time on a busy machine. */
+function cpuMs(from) {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
 }
 
-function childFloor(dir, runs, warmup) {
-  const api = require(API);
+/** The floor: the check's walk, then each file through the parser the core uses for it, and nothing else. */
+function floorRunner(api, dir) {
   const { LineCounter, parseAllDocuments } = require('yaml');
   const { DockerfileParser } = require('dockerfile-ast');
-  const keep = [];
-  let counts;
-  const timing = repeat(runs, warmup, () => {
+  return () => {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const ws = api.readWorkspace(dir);
     const t1 = performance.now();
-    const c = { files: ws.files.length, yaml: 0, dockerfile: 0, dotenv: 0, yamlDocs: 0, instructions: 0, lines: 0 };
+    const counts = { files: ws.files.length, yaml: 0, dockerfile: 0, dotenv: 0, other: 0, yamlDocs: 0, instructions: 0, lines: 0 };
     for (const f of ws.files) {
       const kind = api.kindOfPath(f.path);
       if (kind === 'yaml' || kind === 'compose') {
-        // The options the core passes (server/src/core/yaml.ts parseYaml).
+        // The options the core passes (server/src/core/yaml.ts, parseYaml).
         const docs = parseAllDocuments(f.text, { lineCounter: new LineCounter(), keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
-        c.yaml++;
-        c.yamlDocs += Array.isArray(docs) ? docs.length : 0;
+        counts.yaml++;
+        counts.yamlDocs += Array.isArray(docs) ? docs.length : 0;
       } else if (kind === 'dockerfile') {
-        c.dockerfile++;
-        c.instructions += DockerfileParser.parse(f.text).getInstructions().length;
+        counts.dockerfile++;
+        counts.instructions += DockerfileParser.parse(f.text).getInstructions().length;
       } else if (kind === 'dotenv') {
-        c.dotenv++;
-        c.lines += f.text.split(/\r\n|\r|\n/).length;
-      }
+        counts.dotenv++;
+        counts.lines += f.text.split(/\r\n|\r|\n/).length;
+      } else counts.other++;
     }
     const t2 = performance.now();
-    counts = c;
-    keep[0] = ws;
-    return { total: t2 - t0, walk: t1 - t0, parse: t2 - t1 };
-  }, () => {
-    keep.length = 0;
-  });
-  return { phase: 'floor', ...timing, counts, ...memory(keep) };
+    return { times: { total: t2 - t0, walk: t1 - t0, parse: t2 - t1, cpu: cpuMs(c0) }, counts, keep: [ws] };
+  };
+}
+
+/** The full check, as the CLI runs it: readWorkspace + analyze. */
+function checkRunner(api, dir) {
+  return () => {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const ws = api.readWorkspace(dir);
+    const t1 = performance.now();
+    const result = api.analyze(ws.files, ws.config);
+    const t2 = performance.now();
+    return { times: { total: t2 - t0, walk: t1 - t0, analyze: t2 - t1, cpu: cpuMs(c0) }, ws, result, keep: [ws, result] };
+  };
+}
+
+function describeCheck(ws, result) {
+  const byRule = {};
+  for (const f of result.findings) byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+  return {
+    counts: {
+      files: ws.files.length,
+      findings: result.findings.length,
+      suppressed: result.suppressed.length,
+      skippedFacts: result.facts.filter((f) => f.kind === 'skipped').length,
+      services: result.model.services.size,
+      environments: result.model.envs,
+      byRule,
+    },
+    found: result.findings.map((f) => ({ rule: f.rule, file: f.loc.file, service: f.service })),
+  };
+}
+
+function childTime(dir, runs, warmup) {
+  const api = require(API);
+  const floor = floorRunner(api, dir);
+  const check = checkRunner(api, dir);
+  const floorSamples = [];
+  const checkSamples = [];
+  let floorCounts;
+  for (let k = 0; k < warmup + runs; k++) {
+    for (const which of k % 2 ? ['check', 'floor'] : ['floor', 'check']) {
+      gc();
+      const r = which === 'floor' ? floor() : check();
+      if (which === 'floor') floorCounts = r.counts;
+      if (k >= warmup) (which === 'floor' ? floorSamples : checkSamples).push(r.times);
+    }
+  }
+  // Where analyze's time goes: extraction (parsing included) against the model and the rules.
+  gc();
+  const ws = api.readWorkspace(dir);
+  const split = [];
+  let analysis;
+  for (let k = 0; k < Math.min(runs, 3); k++) {
+    analysis = undefined;
+    gc();
+    const t0 = performance.now();
+    const facts = api.extractAll(ws.files, ws.config);
+    const t1 = performance.now();
+    analysis = api.analyzeFacts(facts, ws.config);
+    const t2 = performance.now();
+    split.push({ total: t2 - t0, extract: t1 - t0, modelAndRules: t2 - t1 });
+  }
+  const pairRatios = checkSamples.map((c, k) => c.total / floorSamples[k].total);
+  const parts = summarise(split);
+  return {
+    floor: { ...summarise(floorSamples), counts: floorCounts },
+    check: { ...summarise(checkSamples), extract: parts.extract, modelAndRules: parts.modelAndRules },
+    pairRatioMedian: round(median(pairRatios), 2),
+    ...describeCheck(ws, analysis),
+  };
+}
+
+function childMem(dir, phase) {
+  const api = require(API);
+  const r = (phase === 'floor' ? floorRunner : checkRunner)(api, dir)();
+  const keep = r.keep;
+  r.keep = undefined;
+  gc();
+  const heapRetained = process.memoryUsage().heapUsed;
+  keep.length = 0;
+  r.ws = undefined;
+  r.result = undefined;
+  gc();
+  return {
+    phase,
+    ms: round(r.times.total),
+    maxRssMB: round(process.resourceUsage().maxRSS / 1024),
+    heapAfterGcMB: round(heapRetained / MB),
+    heapReleasedMB: round(process.memoryUsage().heapUsed / MB),
+  };
 }
 
 function childCheck(dir, runs, warmup) {
   const api = require(API);
-  const keep = [];
-  let result;
-  let ws;
-  const timing = repeat(runs, warmup, () => {
-    const t0 = performance.now();
-    ws = api.readWorkspace(dir);
-    const t1 = performance.now();
-    result = api.analyze(ws.files, ws.config);
-    const t2 = performance.now();
-    return { total: t2 - t0, walk: t1 - t0, analyze: t2 - t1 };
-  }, () => {
-    ws = undefined;
-    result = undefined;
-  });
-  // Where analyze's time goes: extraction (parsing included) against the model and the rules.
-  const split = repeat(Math.min(runs, 3), 0, () => {
-    const t0 = performance.now();
-    const facts = api.extractAll(ws.files, ws.config);
-    const t1 = performance.now();
-    api.analyzeFacts(facts, ws.config);
-    const t2 = performance.now();
-    return { total: t2 - t0, extract: t1 - t0, modelAndRules: t2 - t1 };
-  });
-  const byRule = {};
-  for (const f of result.findings) byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
-  const found = result.findings.map((f) => ({ rule: f.rule, file: f.loc.file, service: f.service }));
-  const counts = {
-    files: ws.files.length,
-    findings: result.findings.length,
-    suppressed: result.suppressed.length,
-    skippedFacts: result.facts.filter((f) => f.kind === 'skipped').length,
-    services: result.model.services.size,
-    environments: result.model.envs,
-    byRule,
-  };
-  keep.push(ws, result);
-  ws = undefined;
-  result = undefined;
-  return { phase: 'check', ...timing, extract: split.extract, modelAndRules: split.modelAndRules, counts, found, ...memory(keep) };
+  const check = checkRunner(api, dir);
+  const samples = [];
+  for (let k = 0; k < warmup + runs; k++) {
+    gc();
+    const r = check();
+    if (k >= warmup) samples.push(r.times);
+  }
+  return { phase: 'check', ...summarise(samples) };
 }
 
-function runChild(phase, dir, args, extraNodeArgs = []) {
-  const r = spawnSync(process.execPath, [...extraNodeArgs, '--expose-gc', fileURLToPath(import.meta.url), '--child', phase, '--dir', dir, '--runs', String(args.runs), '--warmup', String(args.warmup)], {
+function runChild(child, dir, args, extra = []) {
+  const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', child, '--dir', dir, '--runs', String(args.runs), '--warmup', String(args.warmup), ...extra], {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 256 * MB,
@@ -186,7 +229,7 @@ function runChild(phase, dir, args, extraNodeArgs = []) {
   const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('CHILD '));
   if (r.status !== 0 || !line) {
     console.error(r.stderr);
-    throw new Error(`the ${phase} child failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''})`);
+    throw new Error(`the ${child} ${extra.join(' ')} child failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''})`);
   }
   return JSON.parse(line.slice('CHILD '.length));
 }
@@ -222,10 +265,12 @@ function measure(services, args) {
   const gen = ensureMonorepo(dir, { services });
   const genMs = round(performance.now() - t0);
   process.stderr.write(`bench: N=${services}: ${gen.generated ? `generated in ${genMs} ms` : 'tree up to date'} (${gen.manifest.files} files); measuring...\n`);
-  const floor = runChild('floor', dir, args);
-  const check = runChild('check', dir, args);
+  const time = runChild('time', dir, args);
+  const floorMem = runChild('mem', dir, args, ['--phase', 'floor']);
+  const checkMem = runChild('mem', dir, args, ['--phase', 'check']);
   const cli = args.cli ? runCli(dir) : undefined;
-  const { found, ...checkRest } = check;
+  const floor = { ...time.floor, ...floorMem };
+  const check = { ...time.check, counts: time.counts, ...checkMem };
   const ratio = round(check.total / floor.total, 2);
   return {
     services,
@@ -234,9 +279,10 @@ function measure(services, args) {
     treeFiles: gen.manifest.files,
     nodeModulesFiles: gen.manifest.nodeModulesFiles,
     floor,
-    check: checkRest,
+    check,
     ratio,
-    drifts: plantedCheck(readManifest(dir)?.planted ?? [], found),
+    pairRatioMedian: time.pairRatioMedian,
+    drifts: plantedCheck(readManifest(dir)?.planted ?? [], time.found),
     cli,
     targets: {
       ratio: { target: `<= ${TARGET_RATIO}`, value: ratio, met: ratio <= TARGET_RATIO },
@@ -269,8 +315,12 @@ function report(results, args) {
     row('  analyze (ms)', (r) => r.check.analyze),
     row('    extractAll (ms)', (r) => r.check.extract),
     row('    model + rules (ms)', (r) => r.check.modelAndRules),
+    row('floor runs (ms)', (r) => r.floor.samples.join(' ')),
     row('check runs (ms)', (r) => r.check.samples.join(' ')),
     row(`ratio check/floor (<= ${TARGET_RATIO})`, (r) => `${r.ratio.toFixed(2)}x`),
+    row('  median of run-by-run ratios', (r) => `${r.pairRatioMedian.toFixed(2)}x`),
+    row('floor / check CPU time (ms)', (r) => `${r.floor.cpu} / ${r.check.cpu}`),
+    row('  ratio by CPU time', (r) => `${(r.check.cpu / r.floor.cpu).toFixed(2)}x`),
     row('findings (suppressed)', (r) => `${r.check.counts.findings} (${r.check.counts.suppressed})`),
     row('planted drifts detected', (r) => `${r.drifts.detected}/${r.drifts.planted}`),
     row('findings off planted services', (r) => r.drifts.unexpected),
@@ -278,7 +328,8 @@ function report(results, args) {
     row('floor peak RSS (MB)', (r) => r.floor.maxRssMB),
     row(`check peak RSS (MB, < ${TARGET_MB})`, (r) => r.check.maxRssMB),
     row('check heap after gc, result held (MB)', (r) => r.check.heapAfterGcMB),
-    row('check heap after gc, released (MB)', (r) => r.check.heapBaselineMB),
+    row('check heap after gc, released (MB)', (r) => r.check.heapReleasedMB),
+    row('single check run in the mem child (ms)', (r) => r.check.ms),
     row('CLI wall time (ms)', (r) => r.cli?.wallMs),
     row('CLI exit code / findings', (r) => (r.cli ? `${r.cli.exitCode} / ${r.cli.findings}` : undefined)),
   ], ['', ...cols]));
@@ -294,6 +345,7 @@ function report(results, args) {
       console.log(`  N=${String(r.services).padEnd(6)} ${name.padEnd(12)} ${shown.padStart(10)}  (${t.target})  ${t.met ? 'target met' : 'target MISSED'}`);
     }
     for (const m of r.drifts.missed) console.log(`  N=${r.services}: planted ${m.kind} in ${m.service} gave no ${m.rule} finding at ${m.file}`);
+    if (r.floor.counts.files !== r.check.counts.files) console.log(`  N=${r.services}: the floor parsed ${r.floor.counts.files} files, the check read ${r.check.counts.files}`);
     if (r.cli && r.cli.findings !== r.check.counts.findings) console.log(`  N=${r.services}: the CLI reported ${r.cli.findings} findings, in-process ${r.check.counts.findings}${r.cli.stderr ? `: ${r.cli.stderr}` : ''}`);
   }
 }
@@ -302,7 +354,13 @@ function main() {
   const args = parseArgs(process.argv.slice(2));
   if (args.child) {
     if (!args.dir) usage('--child needs --dir');
-    const out = args.child === 'floor' ? childFloor(args.dir, args.runs, args.warmup) : args.child === 'check' ? childCheck(args.dir, args.runs, args.warmup) : usage(`unknown phase ${args.child}`);
+    const children = {
+      time: () => childTime(args.dir, args.runs, args.warmup),
+      mem: () => childMem(args.dir, args.phase),
+      check: () => childCheck(args.dir, args.runs, args.warmup),
+    };
+    if (!children[args.child]) usage(`unknown child ${args.child}`);
+    const out = children[args.child]();
     console.log(`CHILD ${JSON.stringify(out)}`);
     return;
   }
@@ -332,6 +390,9 @@ function main() {
       floorMs: r.floor.total,
       floorWalkMs: r.floor.walk,
       floorParseMs: r.floor.parse,
+      floorCpuMs: r.floor.cpu,
+      checkCpuMs: r.check.cpu,
+      cpuRatio: round(r.check.cpu / r.floor.cpu, 2),
       checkMs: r.check.total,
       checkWalkMs: r.check.walk,
       analyzeMs: r.check.analyze,
@@ -339,6 +400,7 @@ function main() {
       modelAndRulesMs: r.check.modelAndRules,
       checkSamplesMs: r.check.samples,
       ratio: r.ratio,
+      pairRatioMedian: r.pairRatioMedian,
       findings: r.check.counts.findings,
       byRule: r.check.counts.byRule,
       plantedDetected: r.drifts.detected,

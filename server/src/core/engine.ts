@@ -9,7 +9,7 @@ import { helmRenders } from './extract/helm';
 import { kustomizeRenders } from './extract/kustomize';
 import { envMatcher } from './environments';
 import { buildModel } from './model';
-import type { Model } from './model';
+import type { Model, ModelContext } from './model';
 import { RULES } from './rules';
 import type { FileFacts, Finding, RawFinding, SourceFile } from './types';
 import { get, items, parseYaml, str } from './yaml';
@@ -88,8 +88,9 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
   return [...own, ...renders.flatMap((r) => r.facts)];
 }
 
-export function analyzeFacts(facts: FileFacts[], config: Config = defaultConfig()): Analysis {
-  const model = buildModel(facts, config);
+/** `context`: the whole workspace's, when `facts` are only part of it (see incremental.ts). */
+export function analyzeFacts(facts: FileFacts[], config: Config = defaultConfig(), context?: ModelContext): Analysis {
+  const model = buildModel(facts, config, context);
   const findings: Finding[] = [];
   const suppressed: Finding[] = [];
   const seen = new Set<string>();

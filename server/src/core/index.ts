@@ -23,4 +23,6 @@ export { portTokens, tokenAt } from './tokens';
 export type { PortToken } from './tokens';
 export { hoverMarkdown } from './hover';
 export { alignServiceFix } from './fixes';
+export { fullState, updateState } from './incremental';
+export type { IncrementalState } from './incremental';
 export { referencePorts } from './query';

@@ -86,6 +86,10 @@ export interface ServiceModel {
 }
 
 export interface Model {
+  /** What a partial model of this workspace must share with it. */
+  context: ModelContext;
+  /** A model of part of the workspace: checks about the whole (a contract naming no service) do not run. */
+  partial: boolean;
   config: Config;
   envs: string[];
   services: Map<string, ServiceModel>;
@@ -128,13 +132,30 @@ function joinRel(dir: string, rel: string): string {
   return j === '.' ? '' : j.replace(/\/$/, '');
 }
 
-/** The service's own container: named like the workload or the service, else the first app container. */
+/** Proxies, agents and collectors that ride along in a pod: never the service's own container by default. */
+const SIDECAR = /(^|[-_])(proxy|proxyv2|sidecar|agent|envoy|collector|otelcol(-contrib)?|fluent-?bit|fluentd|filebeat|vault)([-_]|$)/i;
+
+/** The service's own container: named like the workload or the service, else the first app container that is not a known sidecar. */
 function mainContainer(w: K8sWorkload, names: string[]): K8sContainer | undefined {
   const apps = w.containers.filter((c) => !c.init);
-  return apps.find((c) => names.includes(c.name)) ?? apps.find((c) => names.includes(imageBase(c.image) ?? '')) ?? apps[0];
+  // A cloud-sql-proxy or envoy listed first is not the app: taking it would compare the sidecar's port.
+  const notSidecar = apps.find((c) => !SIDECAR.test(c.name) && !SIDECAR.test(imageBase(c.image) ?? ''));
+  return apps.find((c) => names.includes(c.name)) ?? apps.find((c) => names.includes(imageBase(c.image) ?? '')) ?? notSidecar ?? apps[0];
 }
 
-export function buildModel(factsList: FileFacts[], config: Config): Model {
+/**
+ * What a model of part of a workspace must take from the whole: which environments exist, which of
+ * them unmarked manifests apply to, and the one orchestrated service a root Dockerfile belongs to.
+ */
+export interface ModelContext {
+  envs: string[];
+  envSet: string[];
+  baseK8sEnvs: string[];
+  soleService?: string;
+}
+
+/** `context`: given when modelling part of a workspace (the language server's incremental path). */
+export function buildModel(factsList: FileFacts[], config: Config, context?: ModelContext): Model {
   const matcher = envMatcher(config.environments);
   const facts = new Map(factsList.map((f) => [f.file, f]));
   const fileEnv = new Map<string, string | undefined>();
@@ -247,7 +268,8 @@ export function buildModel(factsList: FileFacts[], config: Config): Model {
     const fromName = /^(.+)\.dockerfile$/i.exec(base)?.[1];
     const candidates = [fromName, ...dirs].filter((x): x is string => !!x && !GENERIC_DIRS.has(x.toLowerCase()) && !normalizeEnvKnown(x));
     let key = keyOf(...candidates);
-    if (!key && candidates.length === 0 && orchestrated.size === 1) key = [...orchestrated][0];
+    const sole = context ? context.soleService : orchestrated.size === 1 ? [...orchestrated][0] : undefined;
+    if (!key && candidates.length === 0 && sole) key = sole;
     key = key ?? candidates[0] ?? 'Dockerfile';
     for (const link of links.length ? links : [undefined]) {
       const k = link?.key ?? key;
@@ -285,6 +307,12 @@ export function buildModel(factsList: FileFacts[], config: Config): Model {
   if (baseK8sEnvs.length === 0) baseK8sEnvs = [...envSet].filter((e) => e !== 'local');
   const hasUnmarkedK8s = workloadUnits.some((x) => !x.env) || serviceUnits.some((x) => !x.env);
   if (baseK8sEnvs.length === 0 && hasUnmarkedK8s) baseK8sEnvs = [DEFAULT_ENV];
+  const computed = { envSet: [...envSet], baseK8sEnvs: [...baseK8sEnvs], soleService: orchestrated.size === 1 ? [...orchestrated][0] : undefined };
+  if (context) {
+    envSet.clear();
+    for (const e of context.envSet) envSet.add(e);
+    baseK8sEnvs = [...context.baseK8sEnvs];
+  }
 
   // Which environments an unmarked manifest applies to: those that do not have the service themselves.
   const markedWorkloadEnvs = new Map<string, Set<string>>();
@@ -317,11 +345,18 @@ export function buildModel(factsList: FileFacts[], config: Config): Model {
       envSet.add(env);
     }
   }
+  // Pods by environment, namespace and one label, so a selector looks at candidates only, not every pod.
+  const byLabel = new Map<string, WorkloadUnit[]>();
+  for (const [env, units] of workloadsByEnv) for (const w of units) for (const [k, val] of Object.entries(w.workload.labels)) push(byLabel, `${env}|${w.workload.namespace}|${k}=${val}`, w);
+  const selectPods = (env: string, ns: string, selector: Record<string, string>): WorkloadUnit[] => {
+    const [k, val] = Object.entries(selector)[0];
+    return orderPods((byLabel.get(`${env}|${ns}|${k}=${val}`) ?? []).filter((w) => matches(selector, w.workload.labels)));
+  };
   for (const x of serviceUnits) {
     const envs = x.env ? [x.env] : baseK8sEnvs.filter((e) => !markedServiceEnvs.get(x.svc.name)?.has(e));
     for (const env of envs) {
       const ns = x.svc.namespace;
-      const selected = x.svc.selector ? (workloadsByEnv.get(env) ?? []).filter((w) => w.workload.namespace === ns && matches(x.svc.selector as Record<string, string>, w.workload.labels)) : [];
+      const selected = x.svc.selector ? selectPods(env, ns, x.svc.selector) : [];
       const unit: ServiceUnit = { svc: x.svc, file: x.file, selected };
       const owner = selected[0]?.service ?? keyOf(x.svc.name);
       if (owner) view(owner, env).k8sServices.push(unit);
@@ -400,7 +435,8 @@ export function buildModel(factsList: FileFacts[], config: Config): Model {
     const preference = [normalizeEnv(config.reference), 'production', 'staging', 'test', 'local', DEFAULT_ENV, ...have.sort(compareEnvs)];
     s.reference = preference.find((e) => have.includes(e));
   }
-  return { config, envs: [...allEnvs].sort(compareEnvs), services, facts, fileEnv, workloadsByEnv, composeByEnv, servicesByEnv, backendsByEnv, policiesByEnv };
+  const modelEnvs = context ? context.envs : [...allEnvs].sort(compareEnvs);
+  return { context: context ?? { ...computed, envs: modelEnvs }, partial: !!context, config, envs: modelEnvs, services, facts, fileEnv, workloadsByEnv, composeByEnv, servicesByEnv, backendsByEnv, policiesByEnv };
 }
 
 function normalizeEnvKnown(x: string): boolean {
@@ -418,6 +454,11 @@ function withBuildArgs(exposes: DockerExpose[], env: EnvVar[], args: Record<stri
     if (v === undefined || !/^\d+$/.test(v) || env.some((x) => x.name === e.variable && x.literal)) return e;
     return { ...e, port: Number(v), literal: false };
   });
+}
+
+/** Selected pods in a stable order (by service, file, name), so the first one (the owner of findings) never depends on file order. */
+export function orderPods(pods: WorkloadUnit[]): WorkloadUnit[] {
+  return [...pods].sort((a, b) => a.service.localeCompare(b.service) || a.file.localeCompare(b.file) || a.workload.name.localeCompare(b.workload.name));
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -1,7 +1,14 @@
 // Questions the rules, hovers and fixes ask of the model: effective variables, served ports, align edits.
 import { compareEnvs, DEFAULT_ENV } from './environments';
-import type { EnvView, Model, ServiceModel } from './model';
-import type { CommandInfo, EnvVar, K8sContainer, Loc, TextEdit } from './types';
+import { orderPods } from './model';
+import type { EnvView, Model, ServiceModel, WorkloadUnit } from './model';
+import type { CommandInfo, EnvVar, K8sContainer, K8sNetworkPolicy, Loc, Related, TextEdit } from './types';
+
+/** The pods a NetworkPolicy's podSelector selects, in the stable owner order. */
+export function policyPods(model: Model, env: string, policy: K8sNetworkPolicy): WorkloadUnit[] {
+  const keys = Object.entries(policy.podSelector);
+  return orderPods((model.workloadsByEnv.get(env) ?? []).filter((w) => w.workload.namespace === policy.namespace && keys.every(([k, v]) => w.workload.labels[k] === v)));
+}
 
 /** `deploy/staging/api.yaml:21` (1-based line) for messages. */
 export function where(loc: Loc): string {
@@ -11,6 +18,26 @@ export function where(loc: Loc): string {
 export function list(values: (string | number)[]): string {
   const v = values.map(String);
   return v.length <= 1 ? (v[0] ?? '') : `${v.slice(0, -1).join(', ')} and ${v[v.length - 1]}`;
+}
+
+export function unionRelated(lists: Related[][]): Related[] {
+  const seen = new Set<string>();
+  const out: Related[] = [];
+  for (const r of lists.flat()) {
+    const k = `${r.loc.file}|${r.loc.start}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+/** `8081 in staging and 4500 in production`: values grouped by the environments that share them. */
+export function byEnvs(perEnv: { env: string; value: string }[]): string {
+  const groups = new Map<string, string[]>();
+  for (const { env, value } of perEnv) groups.set(value, [...(groups.get(value) ?? []), env]);
+  return [...groups].map(([value, envs]) => `${value}${inEnvs(envs)}`).join(' and ');
 }
 
 /** ` in staging and production` for messages; nothing for the implicit `default` (it reads like a namespace). */
@@ -166,17 +193,49 @@ export function isSelfHost(host: string | undefined, v: EnvView): boolean {
   return h === v.service || h === s?.name || h === s?.containerName?.toLowerCase() || (s?.aliases ?? []).includes(h);
 }
 
+/**
+ * Which service views (`service|env`) a token reaches and what each flagged view wants it to be. A
+ * token shared with a view where it is right (a base Dockerfile's ENV or CMD, an image two compose
+ * services build, an unmarked Service) must not be "fixed" for the one where it is wrong.
+ */
+export class TokenUse {
+  private readonly used = new Map<string, Set<string>>();
+  private readonly flagged = new Map<string, Set<string>>();
+  private readonly wanted = new Map<string, Set<string>>();
+  private static key(loc: Loc): string {
+    return `${loc.file}|${loc.start}`;
+  }
+  seen(loc: Loc, who: string): void {
+    const k = TokenUse.key(loc);
+    this.used.set(k, (this.used.get(k) ?? new Set()).add(who));
+  }
+  wants(loc: Loc, who: string, values: (number | string)[]): void {
+    const k = TokenUse.key(loc);
+    this.flagged.set(k, (this.flagged.get(k) ?? new Set()).add(who));
+    this.wanted.set(k, (this.wanted.get(k) ?? new Set()).add(values.join(',')));
+  }
+  /** Every view that uses the token is flagged, and all want the same value. */
+  safe(loc: Loc): boolean {
+    const k = TokenUse.key(loc);
+    return (this.used.get(k)?.size ?? 0) === (this.flagged.get(k)?.size ?? -1) && this.wanted.get(k)?.size === 1;
+  }
+}
+
 /** Groups findings that concern one token in several environments. */
 export class PerToken<T> {
-  private readonly map = new Map<string, { loc: Loc; envs: string[]; data: T }>();
+  private readonly map = new Map<string, { loc: Loc; byEnv: Map<string, T> }>();
   add(loc: Loc, env: string, data: T): void {
     const k = `${loc.file}|${loc.start}|${loc.end}`;
     const e = this.map.get(k);
     if (e) {
-      if (!e.envs.includes(env)) e.envs.push(env);
-    } else this.map.set(k, { loc, envs: [env], data });
+      if (!e.byEnv.has(env)) e.byEnv.set(env, data);
+    } else this.map.set(k, { loc, byEnv: new Map([[env, data]]) });
   }
-  entries(): { loc: Loc; envs: string[]; data: T }[] {
-    return [...this.map.values()].map((e) => ({ ...e, envs: [...e.envs].sort(compareEnvs) }));
+  /** Environments in table order; `data` is the first environment's, `perEnv` every environment's. */
+  entries(): { loc: Loc; envs: string[]; data: T; perEnv: { env: string; data: T }[] }[] {
+    return [...this.map.values()].map((e) => {
+      const envs = [...e.byEnv.keys()].sort(compareEnvs);
+      return { loc: e.loc, envs, data: e.byEnv.get(envs[0]) as T, perEnv: envs.map((env) => ({ env, data: e.byEnv.get(env) as T })) };
+    });
   }
 }

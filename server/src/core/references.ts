@@ -113,10 +113,12 @@ function serviceHost(host: string): { name: string; ns?: string } | undefined {
 }
 
 /** Every reference of every service in every environment (one entry per token and environment). */
-export function findReferences(model: Model): Reference[] {
+/** `only`: the callers to look at (all services when absent). */
+export function findReferences(model: Model, only?: Set<string>): Reference[] {
   const out: Reference[] = [];
   const t = targets(model);
   for (const s of model.services.values()) {
+    if (only && !only.has(s.name)) continue;
     for (const v of s.views.values()) {
       for (const e of effectiveVars(v).values()) {
         if (!/[:]/.test(e.value)) continue;

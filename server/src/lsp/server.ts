@@ -11,8 +11,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { alignServiceFix, buildMatrix, CONFIG_FILES, hoverMarkdown, referencePorts, tokenAt } from '../core';
 import type { Finding, Fix, Loc } from '../core';
 import { DOCS_URL } from '../cli/report';
-import { ALIGN_COMMAND, MATRIX_CHANGED, MATRIX_REQUEST } from '../protocol';
-import type { MatrixDto } from '../protocol';
+import { ALIGN_COMMAND, MATRIX_CHANGED, MATRIX_REQUEST, REINDEX_REQUEST, SERVICE_AT_REQUEST } from '../protocol';
+import type { MatrixDto, ReindexResult, ServiceAtParams, ServiceAtResult } from '../protocol';
 import { DEFAULT_SETTINGS, Folder } from './folder';
 import type { Settings } from './folder';
 
@@ -332,6 +332,30 @@ export function startServer(connection: Connection): void {
     const f = folders.find((x) => !params.folder || x.root === params.folder) ?? folders[0];
     const fix = f?.analysis ? alignServiceFix(f.analysis.model, params.service) : undefined;
     return fix && f ? workspaceEdit(f, fix) : null;
+  }));
+
+  // For the VS Code client's "Align Service in All Environments": the service under the cursor.
+  connection.onRequest(SERVICE_AT_REQUEST, (params: ServiceAtParams, token) => runSafe('finding the service at a position', null as ServiceAtResult | null, token, () => {
+    const at = locate(params.textDocument.uri);
+    if (!at || !at.folder.analysis) return null;
+    const doc = documents.get(params.textDocument.uri);
+    const offset = doc ? doc.offsetAt(params.position) : offsetIn(at.folder.textOf(at.rel) ?? '', params.position.line, params.position.character);
+    const t = tokenAt(at.folder.tokens, at.rel, offset);
+    return t ? { service: t.service, folder: at.folder.root } : null;
+  }));
+  // "Re-index Workspace": read every folder from disk again (open documents keep their editor text).
+  connection.onRequest(REINDEX_REQUEST, (_params, token) => runSafe('re-indexing', { files: 0, folders: 0 } as ReindexResult, token, () => {
+    let files = 0;
+    for (const f of folders) {
+      try {
+        files += f.index();
+      } catch (e) {
+        connection.console.error(`Error while indexing ${f.root}: ${(e as Error).message}`);
+      }
+    }
+    evaluate(folders);
+    log(`re-indexed ${files} files in ${folders.length} folder(s)`);
+    return { files, folders: folders.length };
   }));
 
   documents.listen(connection);

@@ -23,7 +23,7 @@ export const rule: Rule = {
     const findings: RawFinding[] = [];
     // A contract entry for a service the workspace does not define is most likely a typo.
     for (const [name, entry] of Object.entries(model.config.services)) {
-      if (model.services.has(name)) continue;
+      if (model.partial || model.services.has(name)) continue;
       findings.push({ rule: 'contract', message: `the port contract names service "${name}", which no Dockerfile, compose file or manifest defines (services: ${list([...model.services.keys()].sort()) || 'none'})`, loc: entry.loc, related: [] });
     }
     for (const { loc, envs, data } of out.entries()) {

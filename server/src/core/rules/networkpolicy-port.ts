@@ -1,5 +1,5 @@
 // networkpolicy-port: a NetworkPolicy admits traffic on a port that none of the pods it selects serves.
-import { list, PerToken, placeEnvs, servedBy } from '../query';
+import { list, PerToken, placeEnvs, policyPods, servedBy } from '../query';
 import type { Loc, RawFinding } from '../types';
 import type { Rule } from './rule';
 
@@ -15,7 +15,7 @@ export const rule: Rule = {
         // An empty podSelector admits a port for every pod of the namespace; most of them rightly do not serve it.
         const keys = Object.entries(policy.podSelector);
         if (keys.length === 0) continue;
-        const pods = (model.workloadsByEnv.get(env) ?? []).filter((w) => w.workload.namespace === policy.namespace && keys.every(([k, v]) => w.workload.labels[k] === v));
+        const pods = policyPods(model, env, policy);
         if (pods.length === 0) continue;
         const containers = pods.flatMap((w) => w.workload.containers.filter((c) => !c.init || c.nativeSidecar).map((c) => ({ w, c })));
         const served = new Set<number>();

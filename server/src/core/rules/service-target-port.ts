@@ -1,5 +1,5 @@
 // service-target-port: a Service targetPort (number or name) that no selected container declares.
-import { list, PerToken, placeEnvs, servedBy, where } from '../query';
+import { list, PerToken, placeEnvs, servedBy, TokenUse, where } from '../query';
 import type { ServiceUnit } from '../model';
 import type { Fix, PortValue, RawFinding, Related } from '../types';
 import type { Rule } from './rule';
@@ -11,6 +11,7 @@ export const rule: Rule = {
   fixable: false,
   check(model) {
     const out = new PerToken<{ unit: ServiceUnit; message: string; related: Related[]; fix?: Fix }>();
+    const use = new TokenUse();
     for (const [env, units] of model.servicesByEnv) {
       for (const unit of units) {
         if (!unit.svc.selector || unit.selected.length === 0) continue;
@@ -25,9 +26,11 @@ export const rule: Rule = {
           const tp: PortValue = sp.targetPort ?? sp.port;
           const implicit = !sp.targetPort;
           const what = implicit ? `targetPort (omitted, so it equals port ${sp.port.port})` : `targetPort ${tp.raw}`;
+          use.seen(tp.loc, env);
           if (tp.name !== undefined) {
             if (containers.some(({ c }) => c.ports.some((p) => p.name === tp.name))) continue;
             const fix: Fix | undefined = mainPorts.length === 1 ? { title: `Set targetPort to ${mainPorts[0].name ?? mainPorts[0].containerPort.port}`, edits: [{ loc: tp.loc, newText: String(mainPorts[0].name ?? mainPorts[0].containerPort.port) }] } : undefined;
+            use.wants(tp.loc, env, [fix?.edits[0].newText ?? '']);
             out.add(tp.loc, env, { unit, message: `Service ${unit.svc.name} ${what}: no container of ${list(names)} has a port named "${tp.name}"${mainPorts.length ? ` (ports: ${list(mainPorts.map((p) => p.name ? `${p.name}=${p.containerPort.port}` : String(p.containerPort.port)))})` : ''}`, related, fix });
             continue;
           }
@@ -35,6 +38,7 @@ export const rule: Rule = {
           for (const { w, c } of containers) for (const p of servedBy(model.services.get(w.service)?.views.get(env), c, c === w.main)) served.add(p);
           if (served.size === 0 || tp.port === undefined || served.has(tp.port)) continue;
           const fix: Fix | undefined = !implicit && mainPorts.length === 1 && tp.literal ? { title: `Set targetPort to ${mainPorts[0].containerPort.port}`, edits: [{ loc: tp.loc, newText: String(mainPorts[0].containerPort.port) }] } : undefined;
+          use.wants(tp.loc, env, [fix?.edits[0].newText ?? '']);
           out.add(tp.loc, env, {
             unit,
             message: `Service ${unit.svc.name} ${what} but ${list(names)} listen${names.length === 1 ? 's' : ''} on ${list([...served].sort((a, b) => a - b))}{in}${related[0] ? ` (${where(related[0].loc)})` : ''}`,
@@ -51,7 +55,8 @@ export const rule: Rule = {
       service: data.unit.selected[0]?.service,
       environment: envs.join(','),
       related: data.related,
-      fix: data.fix,
+      // An unmarked Service shared by environments whose pods differ is fixed in the overlays, not here.
+      fix: use.safe(loc) ? data.fix : undefined,
     }) satisfies RawFinding);
   },
 };

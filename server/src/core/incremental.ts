@@ -1,0 +1,296 @@
+// Re-evaluating after an edit: only the services a changed file touches (and those linked to them), so
+// the cost follows the change, not the workspace. Anything that could move a service boundary falls back
+// to a full evaluation; the result always equals a cold evaluation of the same files.
+import { analyzeFacts } from './engine';
+import type { Analysis } from './engine';
+import type { Config } from './config';
+import type { EnvView, Model, ServiceModel } from './model';
+import { policyPods } from './query';
+import { findReferences, parseRefs } from './references';
+import type { EnvVar, FileFacts, Finding } from './types';
+
+export interface IncrementalState {
+  analysis: Analysis;
+  facts: Map<string, FileFacts>;
+  /** What decides service boundaries in each file: names, images, builds, labels, selectors. */
+  signatures: Map<string, string>;
+  filesOf: Map<string, Set<string>>;
+  servicesOf: Map<string, Set<string>>;
+  /** target → the services whose URLs call it (their reference-port findings depend on its ports). */
+  callers: Map<string, Set<string>>;
+  /** caller → the services it calls (their ports decide its findings). */
+  targets: Map<string, Set<string>>;
+  /** service → owners of Services that select its pods (their service-target-port findings depend on it). */
+  selectedBy: Map<string, Set<string>>;
+  /** owner → the services whose pods its Services select. */
+  selects: Map<string, Set<string>>;
+  /** Host names (compose names and aliases, Kubernetes Service names) → the service they reach. */
+  hosts: Map<string, string>;
+  /** How the last update was done, for logs and the benchmark. */
+  last: { mode: 'full' | 'incremental'; services: number; files: number; scope?: Set<string> };
+}
+
+/** The parts of a file's facts that decide which service is which and where it runs. */
+export function signature(f: FileFacts): string {
+  switch (f.kind) {
+    case 'compose':
+      return JSON.stringify(f.services.map((s) => [s.name, s.image, s.build?.context, s.build?.dockerfile, s.build?.target, s.containerName, s.aliases, s.envFiles]));
+    case 'kubernetes':
+      return JSON.stringify([
+        f.env,
+        f.workloads.map((w) => [w.kind, w.name, w.namespace, w.labels, w.containers.map((c) => [c.name, c.image, c.init, c.nativeSidecar, c.envFrom, c.envRefs])]),
+        f.services.map((s) => [s.name, s.namespace, s.selector]),
+        f.configMaps.map((c) => [c.name, c.namespace]),
+        f.backends.map((b) => [b.service, b.namespace]),
+        f.networkPolicies.map((p) => [p.name, p.namespace, p.podSelector]),
+      ]);
+    case 'dockerfile':
+      return JSON.stringify(f.stages.map((s) => s.name ?? ''));
+    case 'dotenv':
+      return 'dotenv';
+    case 'skipped':
+      return `skipped:${f.reason}`;
+  }
+}
+
+/** Copy-on-write: a state's sets may be shared with the state it came from, which stays valid. */
+function add<K, V>(map: Map<K, Set<V>>, k: K, v: V): void {
+  const s = map.get(k);
+  if (s?.has(v)) return;
+  map.set(k, new Set(s ? [...s, v] : [v]));
+}
+
+function viewFiles(v: EnvView, out: Set<string>): void {
+  for (const f of v.compose?.files ?? []) out.add(f);
+  for (const w of v.workloads) {
+    out.add(w.file);
+    for (const e of w.configEnv.get(v.env) ?? []) out.add(e.valueLoc.file);
+  }
+  for (const u of v.k8sServices) out.add(u.file);
+  if (v.image) out.add(v.image.file);
+  for (const d of v.dotenvs) out.add(d.file);
+  for (const e of v.envFileVars) out.add(e.valueLoc.file);
+  for (const d of v.declared) out.add(d.loc.file);
+}
+
+/** Files, neighbours and host names of the given services (all of them when `only` is absent). */
+type Index = Pick<IncrementalState, 'filesOf' | 'servicesOf' | 'callers' | 'targets' | 'selectedBy' | 'selects' | 'hosts'>;
+
+function indexServices(model: Model, state: Index, only?: Set<string>): void {
+  const wanted = (s: string | undefined): s is string => s !== undefined && (!only || only.has(s));
+  for (const s of model.services.values()) {
+    if (!wanted(s.name)) continue;
+    const files = new Set<string>();
+    for (const v of s.views.values()) {
+      viewFiles(v, files);
+      const c = v.compose?.service;
+      if (c) for (const h of [c.name, c.containerName, ...c.aliases]) if (h) state.hosts.set(h, s.name);
+    }
+    state.filesOf.set(s.name, files);
+    for (const f of files) add(state.servicesOf, f, s.name);
+  }
+  for (const [env, units] of model.servicesByEnv) {
+    for (const u of units) {
+      const owner = u.selected[0]?.service;
+      if (!owner) continue;
+      state.hosts.set(u.svc.name, owner);
+      for (const w of u.selected) {
+        if (w.service === owner || !(wanted(owner) || wanted(w.service))) continue;
+        add(state.selects, owner, w.service);
+        add(state.selectedBy, w.service, owner);
+      }
+      void env;
+    }
+  }
+  // Routing objects report on their own file for the Service's owner: that file belongs to the owner.
+  for (const [env, list] of model.backendsByEnv) {
+    for (const { backend, file } of list) {
+      const unit = model.servicesByEnv.get(env)?.find((u) => u.svc.name === backend.service && u.svc.namespace === backend.namespace);
+      const owner = unit?.selected[0]?.service;
+      if (!wanted(owner)) continue;
+      add(state.filesOf, owner, file);
+      add(state.servicesOf, file, owner);
+    }
+  }
+  // A NetworkPolicy reports for its first pod's service, judged against every pod it selects.
+  for (const [env, list] of model.policiesByEnv) {
+    for (const { policy, file } of list) {
+      if (Object.keys(policy.podSelector).length === 0) continue;
+      const pods = policyPods(model, env, policy);
+      const owner = pods[0]?.service;
+      for (const w of pods) {
+        if (!wanted(w.service) && !wanted(owner)) continue;
+        add(state.filesOf, w.service, file);
+        add(state.servicesOf, file, w.service);
+        if (owner && w.service !== owner) {
+          add(state.selects, owner, w.service);
+          add(state.selectedBy, w.service, owner);
+        }
+      }
+    }
+  }
+  for (const r of findReferences(model, only)) {
+    add(state.targets, r.from, r.target);
+    add(state.callers, r.target, r.from);
+  }
+}
+
+export function fullState(facts: FileFacts[], config: Config): IncrementalState {
+  const analysis = analyzeFacts(facts, config);
+  const state: IncrementalState = {
+    analysis,
+    facts: new Map(facts.map((f) => [f.file, f])),
+    signatures: new Map(facts.map((f) => [f.file, signature(f)])),
+    filesOf: new Map(),
+    servicesOf: new Map(),
+    callers: new Map(),
+    targets: new Map(),
+    selectedBy: new Map(),
+    selects: new Map(),
+    hosts: new Map(),
+    last: { mode: 'full', services: analysis.model.services.size, files: facts.length },
+  };
+  indexServices(analysis.model, state);
+  return state;
+}
+
+function varsOf(f: FileFacts): EnvVar[] {
+  switch (f.kind) {
+    case 'compose':
+      return f.services.flatMap((s) => s.environment);
+    case 'kubernetes':
+      return [...f.workloads.flatMap((w) => w.containers.flatMap((c) => c.env)), ...f.configMaps.flatMap((c) => c.data)];
+    case 'dockerfile':
+      return f.env;
+    case 'dotenv':
+      return f.vars;
+    default:
+      return [];
+  }
+}
+
+/**
+ * The state after the files changed to `facts`. `facts` holds every file; unchanged files keep their
+ * FileFacts objects (the extraction cache guarantees it), which is how a change is seen. `maxShare`:
+ * the largest share of services worth re-evaluating alone (tests set 1 to take the path everywhere).
+ */
+export function updateState(prev: IncrementalState, facts: FileFacts[], config: Config, opts: { maxShare?: number } = {}): IncrementalState {
+  if (config !== prev.analysis.model.config) return fullState(facts, config);
+  const next = new Map(facts.map((f) => [f.file, f]));
+  const changed: string[] = [];
+  for (const [file, f] of next) if (prev.facts.get(file) !== f) changed.push(file);
+  for (const file of prev.facts.keys()) if (!next.has(file)) changed.push(file);
+  if (changed.length === 0) return prev;
+  const full = (): IncrementalState => fullState(facts, config);
+  const seed = new Set<string>();
+  const targetsNamed = new Set<string>();
+  for (const file of changed) {
+    const before = prev.facts.get(file);
+    const after = next.get(file);
+    // A file that appears, disappears or changes a name, a label or a build can move service boundaries.
+    if (!before || !after || prev.signatures.get(file) !== signature(after)) return full();
+    const owners = prev.servicesOf.get(file);
+    if (!owners || owners.size === 0) {
+      if (before.kind === 'skipped' && after.kind === 'skipped') continue;
+      return full();
+    }
+    for (const s of owners) seed.add(s);
+    // A value may now name another service: that service's ports decide its findings.
+    for (const v of varsOf(after)) {
+      if (!v.value.includes(':')) continue;
+      for (const r of parseRefs(v.value)) {
+        const target = prev.hosts.get(r.host) ?? prev.hosts.get(r.host.split('.')[0]);
+        if (target) targetsNamed.add(target);
+      }
+    }
+  }
+  if (seed.size === 0) return { ...prev, facts: next, analysis: { ...prev.analysis, facts } };
+  // Recomputed: the changed services, the callers whose URLs name them, the owners of Services selecting
+  // them, and every service that shares a changed file. Read but not judged (context): what those call or select.
+  const scope = new Set<string>(seed);
+  for (const s of seed) {
+    for (const c of prev.callers.get(s) ?? []) scope.add(c);
+    for (const o of prev.selectedBy.get(s) ?? []) scope.add(o);
+  }
+  const context = new Set<string>(scope);
+  for (const s of scope) {
+    for (const t of prev.targets.get(s) ?? []) context.add(t);
+    for (const t of prev.selects.get(s) ?? []) context.add(t);
+  }
+  for (const t of targetsNamed) context.add(t);
+  // Past half the workspace, one full evaluation costs less than the bookkeeping.
+  if (context.size > (opts.maxShare ?? 0.5) * prev.analysis.model.services.size) return full();
+  const files = new Set<string>(changed);
+  for (const s of context) for (const f of prev.filesOf.get(s) ?? []) files.add(f);
+  const subset = [...files].map((f) => next.get(f)).filter((f): f is FileFacts => f !== undefined);
+  const part = analyzeFacts(subset, config, prev.analysis.model.context);
+  // A finding belongs to its service, except those about a file as such (malformed values, duplicates in a file).
+  const perFile = (f: Finding): boolean => f.service === undefined || f.rule === 'duplicate-port';
+  const keep = (f: Finding): boolean => (perFile(f) ? !files.has(f.loc.file) : !scope.has(f.service as string));
+  const take = (f: Finding): boolean => (perFile(f) ? files.has(f.loc.file) : scope.has(f.service as string));
+  const order = (a: Finding, b: Finding): number => a.loc.file.localeCompare(b.loc.file) || a.loc.start - b.loc.start || a.rule.localeCompare(b.rule);
+  const model = mergeModel(prev.analysis.model, part.model, scope, files, next);
+  const analysis: Analysis = {
+    model,
+    findings: [...prev.analysis.findings.filter(keep), ...part.findings.filter(take)].sort(order),
+    suppressed: [...prev.analysis.suppressed.filter(keep), ...part.suppressed.filter(take)].sort(order),
+    facts,
+  };
+  const state: IncrementalState = {
+    analysis,
+    facts: next,
+    signatures: new Map(prev.signatures),
+    filesOf: new Map(prev.filesOf),
+    servicesOf: new Map(prev.servicesOf),
+    callers: new Map(prev.callers),
+    targets: new Map(prev.targets),
+    selectedBy: new Map(prev.selectedBy),
+    selects: new Map(prev.selects),
+    hosts: new Map(prev.hosts),
+    last: { mode: 'incremental', services: scope.size, files: files.size, scope },
+  };
+  for (const s of scope) {
+    for (const f of prev.filesOf.get(s) ?? []) {
+      const owners = state.servicesOf.get(f);
+      if (owners?.has(s)) state.servicesOf.set(f, new Set([...owners].filter((x) => x !== s)));
+    }
+    state.filesOf.delete(s);
+  }
+  // Only the scope's entries are rebuilt: context services were read incompletely.
+  for (const s of scope) {
+    for (const t of state.targets.get(s) ?? []) {
+      const c = state.callers.get(t);
+      if (c?.has(s)) state.callers.set(t, new Set([...c].filter((x) => x !== s)));
+    }
+    state.targets.delete(s);
+  }
+  indexServices(part.model, state, scope);
+  for (const file of changed) {
+    const f = next.get(file);
+    if (f) state.signatures.set(file, signature(f));
+  }
+  return state;
+}
+
+/** The whole model with the scoped services (and the objects of the re-read files) taken from the part. */
+function mergeModel(whole: Model, part: Model, scope: Set<string>, files: Set<string>, facts: Map<string, FileFacts>): Model {
+  const services = new Map<string, ServiceModel>();
+  for (const [name, s] of whole.services) services.set(name, scope.has(name) ? (part.services.get(name) ?? s) : s);
+  for (const [name, s] of part.services) if (!services.has(name)) services.set(name, s);
+  const byFile = <T>(a: Map<string, T[]>, b: Map<string, T[]>, fileOf: (x: T) => string[]): Map<string, T[]> => {
+    const out = new Map<string, T[]>();
+    for (const [env, list] of a) out.set(env, list.filter((x) => !fileOf(x).some((f) => files.has(f))));
+    for (const [env, list] of b) out.set(env, [...(out.get(env) ?? []), ...list]);
+    return out;
+  };
+  return {
+    ...whole,
+    services,
+    facts,
+    workloadsByEnv: byFile(whole.workloadsByEnv, part.workloadsByEnv, (w) => [w.file]),
+    composeByEnv: byFile(whole.composeByEnv, part.composeByEnv, (u) => u.files),
+    servicesByEnv: byFile(whole.servicesByEnv, part.servicesByEnv, (u) => [u.file]),
+    backendsByEnv: byFile(whole.backendsByEnv, part.backendsByEnv, (u) => [u.file]),
+    policiesByEnv: byFile(whole.policiesByEnv, part.policiesByEnv, (u) => [u.file]),
+  };
+}

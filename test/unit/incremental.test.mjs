@@ -1,0 +1,50 @@
+// The language server's incremental re-evaluation must equal a cold evaluation after any edit.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import api from '../../dist/api.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+const workspaces = [
+  join(root, 'examples/shop'),
+  join(root, 'examples/clean'),
+  join(root, 'test/lsp/workspace'),
+  ...readdirSync(join(root, 'test/fixtures')).flatMap((rule) => readdirSync(join(root, 'test/fixtures', rule)).map((c) => join(root, 'test/fixtures', rule, c))),
+].filter((d) => existsSync(d));
+
+const key = (f) => `${f.rule} ${f.severity} ${f.loc.file}:${f.loc.start}-${f.loc.end} ${f.message} ${JSON.stringify(f.fix?.edits.map((e) => [e.loc.file, e.loc.start, e.newText]) ?? null)}`;
+
+/** Each edit: one port-looking number in one file becomes another. */
+function* edits(files) {
+  for (const f of files) {
+    const re = /\b([1-9]\d{1,4})\b/g;
+    let m;
+    let n = 0;
+    while ((m = re.exec(f.text)) && n < 3) {
+      n++;
+      yield { path: f.path, text: f.text.slice(0, m.index) + String(Number(m[1]) + 1) + f.text.slice(m.index + m[1].length) };
+    }
+  }
+}
+
+test('incremental re-evaluation after each single edit equals a cold evaluation, in every fixture workspace', () => {
+  let compared = 0;
+  let incremental = 0;
+  for (const dir of workspaces) {
+    const ws = api.readWorkspace(dir);
+    const cache = new Map();
+    const start = api.fullState(api.extractAll(ws.files, ws.config, cache), ws.config);
+    for (const e of edits(ws.files)) {
+      const files = ws.files.map((f) => (f.path === e.path ? e : f));
+      const state = api.updateState(start, api.extractAll(files, ws.config, new Map(cache)), ws.config, { maxShare: 1 });
+      const cold = api.analyze(files, ws.config);
+      assert.deepEqual(state.analysis.findings.map(key), cold.findings.map(key), `${dir}: after editing ${e.path} (${state.last.mode})`);
+      assert.deepEqual(state.analysis.suppressed.map(key), cold.suppressed.map(key));
+      compared++;
+      if (state.last.mode === 'incremental') incremental++;
+    }
+  }
+  assert.ok(compared > 100, `compared ${compared} edits`);
+  assert.ok(incremental > 20, `only ${incremental} of ${compared} edits took the incremental path`);
+});
