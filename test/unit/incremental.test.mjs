@@ -34,8 +34,10 @@ test('incremental re-evaluation after each single edit equals a cold evaluation,
   for (const dir of workspaces) {
     const ws = api.readWorkspace(dir);
     const cache = new Map();
-    const start = api.fullState(api.extractAll(ws.files, ws.config, cache), ws.config);
+    const startFacts = api.extractAll(ws.files, ws.config, cache);
     for (const e of edits(ws.files)) {
+      // updateState consumes the state it starts from.
+      const start = api.fullState(startFacts, ws.config);
       const files = ws.files.map((f) => (f.path === e.path ? e : f));
       const state = api.updateState(start, api.extractAll(files, ws.config, new Map(cache)), ws.config, { maxShare: 1 });
       const cold = api.analyze(files, ws.config);

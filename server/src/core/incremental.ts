@@ -53,11 +53,10 @@ export function signature(f: FileFacts): string {
   }
 }
 
-/** Copy-on-write: a state's sets may be shared with the state it came from, which stays valid. */
 function add<K, V>(map: Map<K, Set<V>>, k: K, v: V): void {
   const s = map.get(k);
-  if (s?.has(v)) return;
-  map.set(k, new Set(s ? [...s, v] : [v]));
+  if (s) s.add(v);
+  else map.set(k, new Set([v]));
 }
 
 function viewFiles(v: EnvView, out: Set<string>): void {
@@ -171,7 +170,8 @@ function varsOf(f: FileFacts): EnvVar[] {
 
 /**
  * The state after the files changed to `facts`. `facts` holds every file; unchanged files keep their
- * FileFacts objects (the extraction cache guarantees it), which is how a change is seen. `maxShare`:
+ * FileFacts objects (the extraction cache guarantees it), which is how a change is seen. The indexes
+ * of `prev` are updated in place: `prev` must not be used afterwards. `maxShare`:
  * the largest share of services worth re-evaluating alone (tests set 1 to take the path everywhere).
  */
 export function updateState(prev: IncrementalState, facts: FileFacts[], config: Config, opts: { maxShare?: number } = {}): IncrementalState {
@@ -239,29 +239,23 @@ export function updateState(prev: IncrementalState, facts: FileFacts[], config: 
   const state: IncrementalState = {
     analysis,
     facts: next,
-    signatures: new Map(prev.signatures),
-    filesOf: new Map(prev.filesOf),
-    servicesOf: new Map(prev.servicesOf),
-    callers: new Map(prev.callers),
-    targets: new Map(prev.targets),
-    selectedBy: new Map(prev.selectedBy),
-    selects: new Map(prev.selects),
-    hosts: new Map(prev.hosts),
+    signatures: prev.signatures,
+    filesOf: prev.filesOf,
+    servicesOf: prev.servicesOf,
+    callers: prev.callers,
+    targets: prev.targets,
+    selectedBy: prev.selectedBy,
+    selects: prev.selects,
+    hosts: prev.hosts,
     last: { mode: 'incremental', services: scope.size, files: files.size, scope },
   };
   for (const s of scope) {
-    for (const f of prev.filesOf.get(s) ?? []) {
-      const owners = state.servicesOf.get(f);
-      if (owners?.has(s)) state.servicesOf.set(f, new Set([...owners].filter((x) => x !== s)));
-    }
+    for (const f of state.filesOf.get(s) ?? []) state.servicesOf.get(f)?.delete(s);
     state.filesOf.delete(s);
   }
   // Only the scope's entries are rebuilt: context services were read incompletely.
   for (const s of scope) {
-    for (const t of state.targets.get(s) ?? []) {
-      const c = state.callers.get(t);
-      if (c?.has(s)) state.callers.set(t, new Set([...c].filter((x) => x !== s)));
-    }
+    for (const t of state.targets.get(s) ?? []) state.callers.get(t)?.delete(s);
     state.targets.delete(s);
   }
   indexServices(part.model, state, scope);

@@ -18,8 +18,8 @@ export interface PortToken {
   target?: string;
 }
 
-/** Port tokens by file, each sorted by offset. */
-export function portTokens(model: Model): Map<string, PortToken[]> {
+/** Port tokens by file, each sorted by offset; `only`: the tokens of these services alone. */
+export function portTokens(model: Model, only?: Set<string>): Map<string, PortToken[]> {
   const byKey = new Map<string, PortToken>();
   const add = (loc: Loc, service: string, env: string, port: number | undefined, role: string, internal: boolean): void => {
     const k = `${loc.file}|${loc.start}|${loc.end}`;
@@ -31,6 +31,7 @@ export function portTokens(model: Model): Map<string, PortToken[]> {
     byKey.set(k, { loc, service, envs: [env], port, role, internal });
   };
   for (const s of model.services.values()) {
+    if (only && !only.has(s.name)) continue;
     for (const v of s.views.values()) {
       const internal = new Set(v.declared.map((d) => d.port));
       for (const d of v.declared) add(d.loc, s.name, v.env, d.port, ROLE_TEXT[d.role] === 'containerPort' ? 'container port' : ROLE_TEXT[d.role], true);
@@ -69,7 +70,7 @@ export function portTokens(model: Model): Map<string, PortToken[]> {
       }
     }
   }
-  for (const r of findReferences(model)) {
+  for (const r of findReferences(model, only)) {
     const k = `${r.loc.file}|${r.loc.start}|${r.loc.end}`;
     const t = byKey.get(k);
     if (t?.target) {

@@ -1,8 +1,8 @@
 // One workspace folder's state: disk and editor texts, cached facts per file, the latest analysis.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeFacts, defaultConfig, extractAll, kindOfPath, parseConfig, portTokens, RULE_IDS } from '../core';
-import type { Analysis, Config, FactsCache, PortToken, Problem, SourceFile } from '../core';
+import { defaultConfig, extractAll, fullState, kindOfPath, parseConfig, portTokens, RULE_IDS, updateState } from '../core';
+import type { Analysis, Config, FactsCache, IncrementalState, PortToken, Problem, SourceFile } from '../core';
 import { readWorkspace } from '../cli/workspace';
 
 export interface Settings {
@@ -39,6 +39,7 @@ export class Folder {
   config: Config = defaultConfig();
   analysis?: Analysis;
   tokens = new Map<string, PortToken[]>();
+  private state?: IncrementalState;
 
   constructor(readonly root: string, private settings: Settings) {}
 
@@ -51,6 +52,7 @@ export class Folder {
     this.config = mergeConfig(ws.config.file ? ws.config : undefined, this.settings);
     this.disk = new Map(ws.files.map((f) => [f.path, f.text]));
     this.facts.clear();
+    this.state = undefined;
     return ws.files.length;
   }
 
@@ -104,8 +106,26 @@ export class Folder {
 
   /** Re-extracts only the files whose text (or compose interpolation) changed, then re-evaluates. */
   evaluate(): Analysis {
-    this.analysis = analyzeFacts(extractAll(this.files(), this.config, this.facts), this.config);
-    this.tokens = portTokens(this.analysis.model);
+    const facts = extractAll(this.files(), this.config, this.facts);
+    this.state = this.state ? updateState(this.state, facts, this.config) : fullState(facts, this.config);
+    this.analysis = this.state.analysis;
+    const scope = this.state.last.scope;
+    if (this.state.last.mode === 'incremental' && scope) {
+      // Only the re-evaluated services' tokens change.
+      for (const [file, list] of this.tokens) {
+        const rest = list.filter((t) => !scope.has(t.service));
+        if (rest.length === list.length) continue;
+        if (rest.length) this.tokens.set(file, rest);
+        else this.tokens.delete(file);
+      }
+      for (const [file, list] of portTokens(this.analysis.model, scope)) this.tokens.set(file, [...(this.tokens.get(file) ?? []), ...list].sort((a, b) => a.loc.start - b.loc.start));
+    } else this.tokens = portTokens(this.analysis.model);
     return this.analysis;
+  }
+
+  /** How the last evaluation went, for the log. */
+  lastMode(): string {
+    const l = this.state?.last;
+    return l ? `${l.mode} (${l.services} services, ${l.files} files)` : 'none';
   }
 }

@@ -28,7 +28,9 @@ export function startServer(connection: Connection): void {
   let settings: Settings = DEFAULT_SETTINGS;
   let canConfigure = false;
   let canWatch = false;
-  const published = new Set<string>();
+  /** What was last published per URI, to send only changes. */
+  const published = new Map<string, string>();
+  let matrixPending = false;
   const dirty = new Set<Folder>();
   let timer: NodeJS.Timeout | undefined;
 
@@ -88,11 +90,30 @@ export function startServer(connection: Connection): void {
         next.set(uri, [...(next.get(uri) ?? []), ...f.configProblems.map((p) => ({ range: range(p.loc), severity: DiagnosticSeverity.Error, source: 'port-parity', code: 'config', message: p.message }))]);
       }
     }
-    for (const [uri, diagnostics] of next) void connection.sendDiagnostics({ uri, diagnostics });
-    for (const uri of published) if (!next.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
-    published.clear();
-    for (const uri of next.keys()) published.add(uri);
-    void connection.sendNotification(MATRIX_CHANGED, matrix());
+    // Only what changed goes out: an edit in one file does not resend a thousand files' diagnostics.
+    for (const [uri, diagnostics] of next) {
+      const text = JSON.stringify(diagnostics);
+      if (published.get(uri) === text) continue;
+      published.set(uri, text);
+      void connection.sendDiagnostics({ uri, diagnostics });
+    }
+    for (const uri of [...published.keys()]) {
+      if (next.has(uri)) continue;
+      published.delete(uri);
+      void connection.sendDiagnostics({ uri, diagnostics: [] });
+    }
+    // The matrix goes after the diagnostics, once per quiet period.
+    if (!matrixPending) {
+      matrixPending = true;
+      setImmediate(() => {
+        matrixPending = false;
+        try {
+          void connection.sendNotification(MATRIX_CHANGED, matrix());
+        } catch (e) {
+          connection.console.error(`Error while building the matrix: ${(e as Error).stack ?? e}`);
+        }
+      });
+    }
   };
 
   const evaluate = (targets: Iterable<Folder>): void => {
@@ -100,7 +121,7 @@ export function startServer(connection: Connection): void {
       try {
         const t0 = Date.now();
         f.evaluate();
-        log(`evaluated ${f.root} in ${Date.now() - t0} ms: ${f.analysis?.findings.length ?? 0} findings`);
+        log(`evaluated ${f.root} in ${Date.now() - t0} ms, ${f.lastMode()}: ${f.analysis?.findings.length ?? 0} findings`);
       } catch (e) {
         connection.console.error(`Error while evaluating ${f.root}: ${(e as Error).stack ?? e}`);
       }
