@@ -50,3 +50,22 @@ test('incremental re-evaluation after each single edit equals a cold evaluation,
   assert.ok(compared > 100, `compared ${compared} edits`);
   assert.ok(incremental > 20, `only ${incremental} of ${compared} edits took the incremental path`);
 });
+
+test('a sequence of incremental re-evaluations stays equal to a cold evaluation at every step', () => {
+  let steps = 0;
+  for (const dir of workspaces) {
+    const ws = api.readWorkspace(dir);
+    const cache = new Map();
+    let files = ws.files;
+    let state = api.fullState(api.extractAll(files, ws.config, cache), ws.config);
+    // Each step edits on top of the previous one, so index maintenance errors would accumulate.
+    for (const e of [...edits(ws.files)].slice(0, 6)) {
+      files = files.map((f) => (f.path === e.path ? { path: f.path, text: e.text.length === f.text.length ? e.text : f.text.replace(/\b([1-9]\d{1,4})\b/, (m) => String(Number(m) + 7)) } : f));
+      state = api.updateState(state, api.extractAll(files, ws.config, cache), ws.config, { maxShare: 1 });
+      const cold = api.analyze(files, ws.config);
+      assert.deepEqual(state.analysis.findings.map(key), cold.findings.map(key), `${dir}: step ${steps} on ${e.path} (${state.last.mode})`);
+      steps++;
+    }
+  }
+  assert.ok(steps > 100, `${steps} steps`);
+});

@@ -429,6 +429,8 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
       }
       v.declared = declaredPorts(v);
     }
+    // Views in table order, whatever order the files came in (a partial model must equal the whole's).
+    s.views = new Map([...s.views].sort((a, b) => compareEnvs(a[0], b[0])));
     s.contract = config.services[s.name];
     // The configured reference, else the environment closest to production that declares the service.
     const have = [...s.views.keys()].filter((e) => (s.views.get(e) as EnvView).declared.length > 0);
