@@ -388,7 +388,7 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
     }
   }
   const backendsByEnv = new Map<string, { backend: K8sBackend; file: string }[]>();
-  spread(backendUnits, (u) => `${u.file}|${u.backend.from}`, (env, u) => push(backendsByEnv, env, u));
+  spread(backendUnits, (u) => `${u.backend.namespace}|${u.backend.from}`, (env, u) => push(backendsByEnv, env, u));
   const policiesByEnv = new Map<string, { policy: K8sNetworkPolicy; file: string }[]>();
   spread(policyUnits, (u) => `${u.policy.namespace}/${u.policy.name}`, (env, u) => push(policiesByEnv, env, u));
   const envs = [...envSet].sort(compareEnvs);

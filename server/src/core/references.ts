@@ -93,10 +93,12 @@ function targets(model: Model): Targets {
   const k8s: Targets['k8s'] = new Map();
   for (const [env, units] of model.servicesByEnv) {
     for (const u of units) {
+      // A headless Service (clusterIP: None) resolves to the pods: callers connect on the container ports.
+      const pods = u.svc.headless ? u.selected.flatMap((w) => w.main?.ports ?? []).filter((p) => p.containerPort.port !== undefined) : [];
       k8s.set(`${env}|${u.svc.namespace}|${u.svc.name}`, {
         owner: u.selected[0]?.service,
-        ports: u.svc.ports.map((p) => p.port.port).filter((p): p is number => p !== undefined),
-        locs: u.svc.ports.map((p) => p.port.loc),
+        ports: u.svc.headless ? pods.map((p) => p.containerPort.port as number) : u.svc.ports.map((p) => p.port.port).filter((p): p is number => p !== undefined),
+        locs: u.svc.headless ? pods.map((p) => p.containerPort.loc) : u.svc.ports.map((p) => p.port.loc),
         name: u.svc.name,
       });
     }

@@ -204,6 +204,8 @@ export interface K8sService {
   namespace: string;
   /** Absent: a Service without selector (hand-made Endpoints), never checked against pods. */
   selector?: Record<string, string>;
+  /** `clusterIP: None`: clients reach the pods directly, on their container ports. */
+  headless?: boolean;
   ports: K8sServicePort[];
 }
 
@@ -231,7 +233,8 @@ export interface K8sNetworkPolicy {
   namespace: string;
   /** Empty: every pod in the namespace. */
   podSelector: Record<string, string>;
-  ports: (PortValue & { protocol: Protocol })[];
+  /** `endPort` makes the entry a range `port`-`endPort`. */
+  ports: (PortValue & { protocol: Protocol; endPort?: number })[];
 }
 
 export interface K8sFacts {

@@ -91,7 +91,10 @@ function readObject(ix: LineIndex, obj: Node | null | undefined, facts: K8sFacts
         if (pn === undefined) continue;
         const v = readPort(ix, pn, 'NetworkPolicy port', true, nodeLoc(ix, p));
         if (isProblem(v)) facts.problems.push(v);
-        else np.ports.push({ ...v, protocol: protocolOf(ix, get(p, 'protocol'), facts.problems) });
+        else {
+          const end = Number(str(get(p, 'endPort')));
+          np.ports.push({ ...v, protocol: protocolOf(ix, get(p, 'protocol'), facts.problems), ...(Number.isInteger(end) && end > 0 ? { endPort: end } : {}) });
+        }
       }
     }
     facts.networkPolicies.push(np);
@@ -233,6 +236,7 @@ function readService(ix: LineIndex, obj: Node, name: string, nameLoc: Loc, names
   const selNode = get(spec, 'selector');
   const type = str(get(spec, 'type'));
   const svc: K8sService = { name, nameLoc, namespace, ports: [] };
+  if (str(get(spec, 'clusterIP')) === 'None') svc.headless = true;
   if (selNode && isMap(selNode) && pairs(selNode).length > 0 && type !== 'ExternalName') svc.selector = stringMap(selNode);
   for (const p of items(get(spec, 'ports'))) {
     const key = getKey(p, 'port');

@@ -1,5 +1,5 @@
 // ingress-backend-port: an Ingress or Gateway API route sends traffic to a port its Service does not have.
-import { list, PerToken, placeEnvs, where } from '../query';
+import { list, PerToken, placeEnvs, TokenUse, where } from '../query';
 import type { Fix, Loc, RawFinding } from '../types';
 import type { Rule } from './rule';
 
@@ -10,6 +10,7 @@ export const rule: Rule = {
   fixable: true,
   check(model) {
     const out = new PerToken<{ message: string; related: { loc: Loc; message: string }[]; fix?: Fix; service?: string }>();
+    const use = new TokenUse();
     for (const [env, backends] of model.backendsByEnv) {
       const services = model.servicesByEnv.get(env) ?? [];
       for (const { backend } of backends) {
@@ -17,6 +18,9 @@ export const rule: Rule = {
         const p = backend.port;
         // A Service the workspace does not define (another repo, an operator) is not ours to judge.
         if (!unit || !p) continue;
+        use.seen(p.loc, env);
+        const ok = p.name !== undefined ? unit.svc.ports.some((x) => x.name === p.name) : unit.svc.ports.some((x) => x.port.port === p.port);
+        if (!ok) use.wants(p.loc, env, unit.svc.ports.map((x) => (p.name !== undefined ? (x.name ?? '') : String(x.port.port))));
         const ports = unit.svc.ports;
         const related = ports.map((x) => ({ loc: x.port.loc, message: `Service ${unit.svc.name} port ${x.name ? `${x.name} = ` : ''}${x.port.port}` }));
         const owner = unit.selected[0]?.service;
@@ -40,6 +44,7 @@ export const rule: Rule = {
         }
       }
     }
-    return out.entries().map(({ loc, envs, data }) => ({ rule: 'ingress-backend-port', message: placeEnvs(data.message, model.envs.length > 1 ? envs : []), loc, service: data.service, environment: envs.join(','), related: data.related, fix: data.fix }) satisfies RawFinding);
+    // A base Ingress shared with an environment where its port is right is not "fixed" for another.
+    return out.entries().map(({ loc, envs, data }) => ({ rule: 'ingress-backend-port', message: placeEnvs(data.message, model.envs.length > 1 ? envs : []), loc, service: data.service, environment: envs.join(','), related: data.related, fix: use.safe(loc) ? data.fix : undefined }) satisfies RawFinding);
   },
 };

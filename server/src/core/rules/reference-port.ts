@@ -1,6 +1,6 @@
 // reference-port: a URL or host:port in configuration names a workspace service on a port it does not serve.
 import { findReferences } from '../references';
-import { inEnvs, list, PerToken, where } from '../query';
+import { byEnvs, list, PerToken, TokenUse, unionRelated, where } from '../query';
 import type { Fix, RawFinding } from '../types';
 import type { Reference } from '../references';
 import type { Rule } from './rule';
@@ -21,30 +21,30 @@ export const rule: Rule = {
   fixable: true,
   check(model) {
     const out = new PerToken<{ ref: Reference; fix?: Fix }>();
-    const seenIn = new Map<string, Set<string>>();
-    const refs = findReferences(model);
-    for (const r of refs) {
-      const k = `${r.loc.file}|${r.loc.start}`;
-      seenIn.set(k, (seenIn.get(k) ?? new Set()).add(r.env));
-    }
-    for (const r of refs) {
+    const use = new TokenUse();
+    for (const r of findReferences(model)) {
+      use.seen(r.loc, r.env);
       // A target that declares no port (a stock image) cannot be judged.
       if (r.serves.length === 0 || r.serves.includes(r.port)) continue;
+      use.wants(r.loc, r.env, r.serves);
       out.add(r.loc, r.env, { ref: r, fix: fixFor(r) });
     }
-    return out.entries().map(({ loc, envs, data: { ref, fix } }): RawFinding => {
+    const several = model.envs.length > 1;
+    return out.entries().map(({ loc, envs, data: { ref, fix }, perEnv }): RawFinding => {
       const what = ref.via === 'compose' ? 'listens on' : 'serves';
       const implied = ref.explicitPort ? '' : ` (no port given, so ${ref.port})`;
+      const serves = several ? byEnvs(perEnv.map((p) => ({ env: p.env, value: list(p.data.ref.serves) }))) : list(ref.serves);
       return {
         rule: 'reference-port',
-        message: `${ref.variable}=${ref.shown} calls ${ref.host}:${ref.port}${implied} but ${ref.target} ${what} ${list(ref.serves)}${inEnvs(envs)}${ref.servesAt[0] ? ` (${where(ref.servesAt[0])})` : ''}`,
+        message: `${ref.variable}=${ref.shown} calls ${ref.host}:${ref.port}${implied} but ${ref.target} ${what} ${serves}${ref.servesAt[0] ? ` (${where(ref.servesAt[0])})` : ''}`,
         loc,
         service: ref.from,
         environment: envs.join(','),
-        related: ref.servesAt.map((l) => ({ loc: l, message: `${ref.target} ${ref.via === 'compose' ? 'container' : 'Service'} port` })),
-        // A value shared by an environment where it is right must not be "fixed" for the one where it is wrong.
-        fix: seenIn.get(`${loc.file}|${loc.start}`)?.size === envs.length ? fix : undefined,
+        related: unionRelated(perEnv.map((p) => p.data.ref.servesAt.map((l) => ({ loc: l, message: `${p.data.ref.target} ${p.data.ref.via === 'compose' ? 'container' : 'Service'} port in ${p.env}` })))),
+        // A value shared by an environment where it is right, or where another port is right, is not "fixed" for one of them.
+        fix: use.safe(loc) ? fix : undefined,
       };
     });
   },
+
 };
