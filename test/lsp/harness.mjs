@@ -29,7 +29,9 @@ export class LspClient {
   async start(root, { capabilities = {}, configuration = {} } = {}) {
     this.root = root;
     this.configuration = configuration;
-    this.proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // PP_SERVER_NODE_ARGS: extra node flags for the server (e.g. --cpu-prof when profiling the benchmark).
+    const nodeArgs = process.env.PP_SERVER_NODE_ARGS ? process.env.PP_SERVER_NODE_ARGS.split(' ') : [];
+    this.proc = spawn(process.execPath, [...nodeArgs, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.stderr = '';
     this.proc.stderr.on('data', (d) => (this.stderr += d));
     this.exited = new Promise((r) => this.proc.once('exit', (code) => r(code)));

@@ -11,7 +11,7 @@ import type { FileFacts, SourceFile } from './types';
 import { get, isMap, parseYaml } from './yaml';
 import type { YamlDoc } from './yaml';
 
-export type FileKind = 'dockerfile' | 'compose' | 'yaml' | 'dotenv';
+export type FileKind = 'dockerfile' | 'compose' | 'yaml' | 'dotenv' | 'helm-helpers';
 
 const COMPOSE = /^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/i;
 
@@ -23,6 +23,8 @@ export function kindOfPath(path: string): FileKind | undefined {
   if (COMPOSE.test(base)) return 'compose';
   if (lower === '.env' || (lower.startsWith('.env.') && !/\.(example|sample|template|dist|defaults?)$/.test(lower))) return 'dotenv';
   if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
+  // A chart's named templates (`templates/_helpers.tpl`): read only to render the chart.
+  if (lower.endsWith('.tpl') && path.split('/').slice(0, -1).includes('templates')) return 'helm-helpers';
   return undefined;
 }
 
@@ -39,6 +41,7 @@ export function extractFile(file: SourceFile, interpolation: Record<string, stri
     if (kind === 'dotenv') return extractDotenv(file);
     if (kind === 'compose') return extractCompose(file, interpolation);
     if (kind === 'yaml') return extractYaml(file, interpolation);
+    if (kind === 'helm-helpers') return skipped(file, 'template');
     return skipped(file, 'not a deployment file');
   } catch (e) {
     const f = skipped(file, 'unreadable');

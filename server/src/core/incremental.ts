@@ -4,8 +4,9 @@
 import { analyzeFacts } from './engine';
 import type { Analysis } from './engine';
 import type { Config } from './config';
+import { indexPods } from './model';
 import type { EnvView, Model, ServiceModel } from './model';
-import { policyPods } from './query';
+import { policyPods, serviceIndex } from './query';
 import { findReferences, parseRefs } from './references';
 import type { EnvVar, FileFacts, Finding } from './types';
 
@@ -103,8 +104,9 @@ function indexServices(model: Model, state: Index, only?: Set<string>): void {
   }
   // Routing objects report on their own file for the Service's owner: that file belongs to the owner.
   for (const [env, list] of model.backendsByEnv) {
+    const services = serviceIndex(model.servicesByEnv.get(env) ?? []);
     for (const { backend, file } of list) {
-      const unit = model.servicesByEnv.get(env)?.find((u) => u.svc.name === backend.service && u.svc.namespace === backend.namespace);
+      const unit = services.get(`${backend.namespace}/${backend.service}`);
       const owner = unit?.selected[0]?.service;
       if (!wanted(owner)) continue;
       add(state.filesOf, owner, file);
@@ -277,11 +279,13 @@ function mergeModel(whole: Model, part: Model, scope: Set<string>, files: Set<st
     for (const [env, list] of b) out.set(env, [...(out.get(env) ?? []), ...list]);
     return out;
   };
+  const workloadsByEnv = byFile(whole.workloadsByEnv, part.workloadsByEnv, (w) => [w.file]);
   return {
     ...whole,
     services,
     facts,
-    workloadsByEnv: byFile(whole.workloadsByEnv, part.workloadsByEnv, (w) => [w.file]),
+    workloadsByEnv,
+    podIndex: indexPods(workloadsByEnv),
     composeByEnv: byFile(whole.composeByEnv, part.composeByEnv, (u) => u.files),
     servicesByEnv: byFile(whole.servicesByEnv, part.servicesByEnv, (u) => [u.file]),
     backendsByEnv: byFile(whole.backendsByEnv, part.backendsByEnv, (u) => [u.file]),

@@ -26,3 +26,5 @@ export { alignServiceFix } from './fixes';
 export { fullState, updateState } from './incremental';
 export type { IncrementalState } from './incremental';
 export { referencePorts } from './query';
+export { callers, findReferences } from './references';
+export type { Reference } from './references';

@@ -29,9 +29,9 @@ export interface Matrix {
   rows: MatrixRow[];
 }
 
-export function buildMatrix(model: Model): Matrix {
+/** `calls`: callers by service when the caller keeps them (the language server, incrementally). */
+export function buildMatrix(model: Model, calls: Map<string, MatrixRow['callers']> = callers(findReferences(model))): Matrix {
   const rows: MatrixRow[] = [];
-  const calls = callers(findReferences(model));
   for (const s of [...model.services.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     const row = buildMatrixRow(model, s);
     if (row) rows.push({ ...row, callers: calls.get(s.name) ?? [] });

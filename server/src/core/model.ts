@@ -104,6 +104,8 @@ export interface Model {
   servicesByEnv: Map<string, ServiceUnit[]>;
   /** Ingress and Gateway API backends by environment. */
   backendsByEnv: Map<string, { backend: K8sBackend; file: string }[]>;
+  /** Pods by `env|namespace|label=value`, for selectors (see selectFrom). */
+  podIndex: Map<string, WorkloadUnit[]>;
   /** NetworkPolicies by environment. */
   policiesByEnv: Map<string, { policy: K8sNetworkPolicy; file: string }[]>;
 }
@@ -345,13 +347,8 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
       envSet.add(env);
     }
   }
-  // Pods by environment, namespace and one label, so a selector looks at candidates only, not every pod.
-  const byLabel = new Map<string, WorkloadUnit[]>();
-  for (const [env, units] of workloadsByEnv) for (const w of units) for (const [k, val] of Object.entries(w.workload.labels)) push(byLabel, `${env}|${w.workload.namespace}|${k}=${val}`, w);
-  const selectPods = (env: string, ns: string, selector: Record<string, string>): WorkloadUnit[] => {
-    const [k, val] = Object.entries(selector)[0];
-    return orderPods((byLabel.get(`${env}|${ns}|${k}=${val}`) ?? []).filter((w) => matches(selector, w.workload.labels)));
-  };
+  const podIndex = indexPods(workloadsByEnv);
+  const selectPods = (env: string, ns: string, selector: Record<string, string>): WorkloadUnit[] => selectFrom(podIndex, env, ns, selector);
   for (const x of serviceUnits) {
     const envs = x.env ? [x.env] : baseK8sEnvs.filter((e) => !markedServiceEnvs.get(x.svc.name)?.has(e));
     for (const env of envs) {
@@ -438,7 +435,7 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
     s.reference = preference.find((e) => have.includes(e));
   }
   const modelEnvs = context ? context.envs : [...allEnvs].sort(compareEnvs);
-  return { context: context ?? { ...computed, envs: modelEnvs }, partial: !!context, config, envs: modelEnvs, services, facts, fileEnv, workloadsByEnv, composeByEnv, servicesByEnv, backendsByEnv, policiesByEnv };
+  return { context: context ?? { ...computed, envs: modelEnvs }, partial: !!context, config, envs: modelEnvs, services, facts, fileEnv, workloadsByEnv, composeByEnv, servicesByEnv, backendsByEnv, policiesByEnv, podIndex };
 }
 
 function normalizeEnvKnown(x: string): boolean {
@@ -459,6 +456,19 @@ function withBuildArgs(exposes: DockerExpose[], env: EnvVar[], args: Record<stri
 }
 
 /** Selected pods in a stable order (by service, file, name), so the first one (the owner of findings) never depends on file order. */
+/** Pods by environment, namespace and one label, so a selector looks at candidates only, not every pod. */
+export function indexPods(workloadsByEnv: Map<string, WorkloadUnit[]>): Map<string, WorkloadUnit[]> {
+  const byLabel = new Map<string, WorkloadUnit[]>();
+  for (const [env, units] of workloadsByEnv) for (const w of units) for (const [k, val] of Object.entries(w.workload.labels)) push(byLabel, `${env}|${w.workload.namespace}|${k}=${val}`, w);
+  return byLabel;
+}
+
+/** The pods a non-empty label selector selects, in owner order. */
+export function selectFrom(index: Map<string, WorkloadUnit[]>, env: string, ns: string, selector: Record<string, string>): WorkloadUnit[] {
+  const [k, val] = Object.entries(selector)[0];
+  return orderPods((index.get(`${env}|${ns}|${k}=${val}`) ?? []).filter((w) => matches(selector, w.workload.labels)));
+}
+
 export function orderPods(pods: WorkloadUnit[]): WorkloadUnit[] {
   return [...pods].sort((a, b) => a.service.localeCompare(b.service) || a.file.localeCompare(b.file) || a.workload.name.localeCompare(b.workload.name));
 }

@@ -1,13 +1,23 @@
 // Questions the rules, hovers and fixes ask of the model: effective variables, served ports, align edits.
 import { compareEnvs, DEFAULT_ENV } from './environments';
-import { orderPods } from './model';
-import type { EnvView, Model, ServiceModel, WorkloadUnit } from './model';
+import { orderPods, selectFrom } from './model';
+import type { EnvView, Model, ServiceModel, ServiceUnit, WorkloadUnit } from './model';
 import type { CommandInfo, EnvVar, K8sContainer, K8sNetworkPolicy, Loc, Related, TextEdit } from './types';
 
 /** The pods a NetworkPolicy's podSelector selects, in the stable owner order. */
 export function policyPods(model: Model, env: string, policy: K8sNetworkPolicy): WorkloadUnit[] {
-  const keys = Object.entries(policy.podSelector);
-  return orderPods((model.workloadsByEnv.get(env) ?? []).filter((w) => w.workload.namespace === policy.namespace && keys.every(([k, v]) => w.workload.labels[k] === v)));
+  if (Object.keys(policy.podSelector).length === 0) return orderPods((model.workloadsByEnv.get(env) ?? []).filter((w) => w.workload.namespace === policy.namespace));
+  return selectFrom(model.podIndex, env, policy.namespace, policy.podSelector);
+}
+
+/** Services by `namespace/name`; the first of a name wins, as a lookup in file order would. */
+export function serviceIndex(units: ServiceUnit[]): Map<string, ServiceUnit> {
+  const out = new Map<string, ServiceUnit>();
+  for (const u of units) {
+    const k = `${u.svc.namespace}/${u.svc.name}`;
+    if (!out.has(k)) out.set(k, u);
+  }
+  return out;
 }
 
 /** `deploy/staging/api.yaml:21` (1-based line) for messages. */
@@ -69,7 +79,11 @@ export const BIND_VARS = new Set(['HOST', 'HOSTNAME', 'BIND', 'BIND_ADDRESS', 'B
  * the service folder's .env (read by the app, lowest).
  */
 export function effectiveVars(v: EnvView): Map<string, EnvVar> {
+  // Views do not change once built, and several rules ask: compute once per view.
+  const cached = varsCache.get(v);
+  if (cached) return cached;
   const out = new Map<string, EnvVar>();
+  varsCache.set(v, out);
   const layers: EnvVar[][] = [
     v.dotenvs.flatMap((d) => d.vars),
     v.image?.env ?? [],
@@ -80,6 +94,8 @@ export function effectiveVars(v: EnvView): Map<string, EnvVar> {
   for (const layer of layers) for (const e of layer) out.set(e.name, e);
   return out;
 }
+
+const varsCache = new WeakMap<EnvView, Map<string, EnvVar>>();
 
 /** The start command that runs: the orchestrator's where it sets one, else the image's. */
 export function effectiveCommands(v: EnvView): CommandInfo[] {

@@ -3,6 +3,7 @@ import { ROLE_TEXT } from './model';
 import type { Model } from './model';
 import { isOwnPortVar } from './query';
 import { findReferences } from './references';
+import type { Reference } from './references';
 import type { Loc } from './types';
 
 export interface PortToken {
@@ -19,7 +20,7 @@ export interface PortToken {
 }
 
 /** Port tokens by file, each sorted by offset; `only`: the tokens of these services alone. */
-export function portTokens(model: Model, only?: Set<string>): Map<string, PortToken[]> {
+export function portTokens(model: Model, only?: Set<string>, refs: Reference[] = findReferences(model, only)): Map<string, PortToken[]> {
   const byKey = new Map<string, PortToken>();
   const add = (loc: Loc, service: string, env: string, port: number | undefined, role: string, internal: boolean): void => {
     const k = `${loc.file}|${loc.start}|${loc.end}`;
@@ -70,7 +71,7 @@ export function portTokens(model: Model, only?: Set<string>): Map<string, PortTo
       }
     }
   }
-  for (const r of findReferences(model, only)) {
+  for (const r of refs) {
     const k = `${r.loc.file}|${r.loc.start}|${r.loc.end}`;
     const t = byKey.get(k);
     if (t?.target) {

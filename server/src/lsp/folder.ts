@@ -1,8 +1,8 @@
 // One workspace folder's state: disk and editor texts, cached facts per file, the latest analysis.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultConfig, extractAll, fullState, kindOfPath, parseConfig, portTokens, RULE_IDS, updateState } from '../core';
-import type { Analysis, Config, FactsCache, IncrementalState, PortToken, Problem, SourceFile } from '../core';
+import { buildMatrix, callers, defaultConfig, extractAll, findReferences, fullState, kindOfPath, parseConfig, portTokens, RULE_IDS, updateState } from '../core';
+import type { Analysis, Config, FactsCache, IncrementalState, Matrix, PortToken, Problem, Reference, SourceFile } from '../core';
 import { readWorkspace } from '../cli/workspace';
 
 export interface Settings {
@@ -40,6 +40,8 @@ export class Folder {
   analysis?: Analysis;
   tokens = new Map<string, PortToken[]>();
   private state?: IncrementalState;
+  /** References by calling service, kept like the tokens: the matrix's callers come from here. */
+  private refs = new Map<string, Reference[]>();
 
   constructor(readonly root: string, private settings: Settings) {}
 
@@ -110,7 +112,11 @@ export class Folder {
     this.state = this.state ? updateState(this.state, facts, this.config) : fullState(facts, this.config);
     this.analysis = this.state.analysis;
     const scope = this.state.last.scope;
+    const model = this.analysis.model;
     if (this.state.last.mode === 'incremental' && scope) {
+      const refs = findReferences(model, scope);
+      for (const s of scope) this.refs.delete(s);
+      for (const r of refs) this.refs.set(r.from, [...(this.refs.get(r.from) ?? []), r]);
       // Only the re-evaluated services' tokens change.
       for (const [file, list] of this.tokens) {
         const rest = list.filter((t) => !scope.has(t.service));
@@ -118,9 +124,19 @@ export class Folder {
         if (rest.length) this.tokens.set(file, rest);
         else this.tokens.delete(file);
       }
-      for (const [file, list] of portTokens(this.analysis.model, scope)) this.tokens.set(file, [...(this.tokens.get(file) ?? []), ...list].sort((a, b) => a.loc.start - b.loc.start));
-    } else this.tokens = portTokens(this.analysis.model);
+      for (const [file, list] of portTokens(model, scope, refs)) this.tokens.set(file, [...(this.tokens.get(file) ?? []), ...list].sort((a, b) => a.loc.start - b.loc.start));
+    } else {
+      const refs = findReferences(model);
+      this.refs = new Map();
+      for (const r of refs) this.refs.set(r.from, [...(this.refs.get(r.from) ?? []), r]);
+      this.tokens = portTokens(model, undefined, refs);
+    }
     return this.analysis;
+  }
+
+  /** The services × environments table, with callers from the kept references. */
+  matrix(): Matrix | undefined {
+    return this.analysis ? buildMatrix(this.analysis.model, callers([...this.refs.values()].flat())) : undefined;
   }
 
   /** How the last evaluation went, for the log. */

@@ -8,7 +8,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { CancellationToken, Connection, Diagnostic, InitializeParams, Location, Range, WorkspaceEdit } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { alignServiceFix, buildMatrix, CONFIG_FILES, hoverMarkdown, referencePorts, tokenAt } from '../core';
+import { alignServiceFix, CONFIG_FILES, hoverMarkdown, referencePorts, tokenAt } from '../core';
 import type { Finding, Fix, Loc } from '../core';
 import { DOCS_URL } from '../cli/report';
 import { ALIGN_COMMAND, MATRIX_CHANGED, MATRIX_REQUEST, REINDEX_REQUEST, SERVICE_AT_REQUEST } from '../protocol';
@@ -145,8 +145,8 @@ export function startServer(connection: Connection): void {
     const dto: MatrixDto = { environments: [], rows: [], findings: { errors: 0, warnings: 0, infos: 0 } };
     const envs = new Set<string>();
     for (const f of folders) {
-      if (!f.analysis) continue;
-      const m = buildMatrix(f.analysis.model);
+      const m = f.matrix();
+      if (!m || !f.analysis) continue;
       for (const e of m.environments) envs.add(e);
       for (const r of m.rows) dto.rows.push({ ...r, folder: f.root, cells: r.cells.map((c) => ({ ...c, locations: c.locations.map((l) => ({ uri: uriOf(f, l.file), line: l.line, character: l.col })) })) });
       for (const x of f.analysis.findings) dto.findings[x.severity === 'error' ? 'errors' : x.severity === 'warning' ? 'warnings' : 'infos']++;
@@ -329,7 +329,8 @@ export function startServer(connection: Connection): void {
   connection.onCodeLens((params, token) => runSafe(`computing code lenses for ${params.textDocument.uri}`, [] as CodeLens[], token, () => {
     const at = locate(params.textDocument.uri);
     if (!at || !at.folder.analysis) return [];
-    const m = buildMatrix(at.folder.analysis.model);
+    const m = at.folder.matrix();
+    if (!m) return [];
     const lenses: CodeLens[] = [];
     for (const s of at.folder.analysis.model.services.values()) {
       const row = m.rows.find((r) => r.service === s.name);

@@ -16,6 +16,15 @@ export interface Rich {
   parts: Part[];
 }
 
+/** Where an action's output went in a render (`[from, to)`) and where the action is (`[start, end)` of `file`). */
+export interface ActionOut {
+  from: number;
+  to: number;
+  file: string;
+  start: number;
+  end: number;
+}
+
 /** Something left out of a render: an action whose value is unknown, or a block whose condition is. */
 export interface Hole {
   /** Offset in the rendered text. */
@@ -42,15 +51,16 @@ interface Scope {
 }
 
 /** Renders a parsed template; unknown values are left out and listed as holes. */
-export function renderTemplate(ctx: ChartContext, tpl: ParsedTemplate, root: Val): { out: Rich; holes: Hole[] } {
+export function renderTemplate(ctx: ChartContext, tpl: ParsedTemplate, root: Val): { out: Rich; holes: Hole[]; actions: ActionOut[] } {
   const r = new Renderer(ctx, true);
   const out: Rich = { text: '', parts: [] };
   r.nodes(tpl, tpl.root, { dot: root, vars: [{ name: '$', val: root }] }, out);
-  return { out, holes: r.holes };
+  return { out, holes: r.holes, actions: r.actions };
 }
 
 class Renderer {
   readonly holes: Hole[] = [];
+  readonly actions: ActionOut[] = [];
   private depth = 0;
   constructor(private readonly ctx: ChartContext, private readonly top: boolean) {}
 
@@ -69,7 +79,7 @@ class Renderer {
           v = this.pipe(tpl, n.pipe, scope);
           if (n.pipe.decl) return;
           const p = printVal(v);
-          append(out, p.text, p.parts, { kind: 'whole', loc: this.ctx.loc(tpl.file, n.span.start, n.span.end) });
+          this.emit(tpl, n.span, p, out);
         } catch (e) {
           if (!(e instanceof Cannot)) throw e;
           this.hole(tpl, n.span, e.message, 'value', out);
@@ -130,8 +140,7 @@ class Renderer {
       case 'template': {
         try {
           const arg = n.pipe ? this.pipe(tpl, n.pipe, scope) : NIL;
-          const r = this.include(n.name, arg);
-          append(out, r.text, r.parts, { kind: 'whole', loc: this.ctx.loc(tpl.file, n.span.start, n.span.end) });
+          this.emit(tpl, n.span, this.include(n.name, arg), out);
         } catch (e) {
           if (!(e instanceof Cannot)) throw e;
           this.hole(tpl, n.span, e.message, 'value', out);
@@ -143,6 +152,13 @@ class Renderer {
       case 'continue':
         throw new ContinueSignal();
     }
+  }
+
+  /** An action's output: what has no source of its own stands for the action. */
+  private emit(tpl: ParsedTemplate, span: ActionSpan, r: Rich, out: Rich): void {
+    const from = out.text.length;
+    append(out, r.text, r.parts, { kind: 'whole', loc: this.ctx.loc(tpl.file, span.start, span.end), tpl: true });
+    if (this.top && r.text) this.actions.push({ from, to: out.text.length, file: tpl.file, start: span.start, end: span.end });
   }
 
   private hole(tpl: ParsedTemplate, span: ActionSpan, why: string, kind: Hole['kind'], out: Rich): void {
@@ -176,7 +192,7 @@ class Renderer {
       if (e instanceof Cannot && /(^|\.)(name|fullname)$/.test(name)) return { text: this.ctx.chartName, parts: [] };
       throw e;
     }
-    return { text: out.text, parts: out.parts.filter((p) => !(p.map.kind === 'linear' && p.map.tpl)) };
+    return { text: out.text, parts: out.parts.filter((p) => !p.map.tpl) };
   }
 
   pipe(tpl: ParsedTemplate, p: Pipe, scope: Scope): Val {
@@ -208,7 +224,7 @@ class Renderer {
         return str(o.v, o.v && raw === JSON.stringify(o.v) ? [{ from: 0, to: o.v.length, map: { kind: 'linear', file: tpl.file, at: o.start + 1, tpl: true } }] : undefined);
       }
       case 'num':
-        return { k: 'num', v: o.v, map: o.raw === numText(o.v) ? { kind: 'linear', file: tpl.file, at: o.start, tpl: true } : { kind: 'whole', loc: this.ctx.loc(tpl.file, o.start, o.end) } };
+        return { k: 'num', v: o.v, map: o.raw === numText(o.v) ? { kind: 'linear', file: tpl.file, at: o.start, tpl: true } : { kind: 'whole', loc: this.ctx.loc(tpl.file, o.start, o.end), tpl: true } };
       case 'bool':
         return { k: 'bool', v: o.v };
       case 'nil':
@@ -264,7 +280,7 @@ class Renderer {
       const r = this.include(text(values[0]), values[1]);
       return str(r.text, r.parts);
     }
-    const fn = FUNCS[name];
+    const fn = Object.hasOwn(FUNCS, name) ? FUNCS[name] : undefined;
     if (!fn) throw new Cannot(`${name} is not supported`);
     for (const v of values) if (v.k === 'unknown') throw new Cannot(v.why);
     return fn(values);
@@ -552,7 +568,7 @@ const FUNCS: Record<string, (a: Val[]) => Val> = {
     if (a[1].k === 'nil' || (a[1].k === 'str' && a[1].v === '')) throw new Cannot(`required value is not set: ${text(a[0])}`);
     return a[1];
   },
-  fail: (a) => {
+  fail: (a): Val => {
     throw new Cannot(`the chart fails: ${a.map(text).join(' ')}`);
   },
   empty: (a) => ({ k: 'bool', v: empty(a[0] ?? NIL) }),
@@ -617,7 +633,7 @@ const FUNCS: Record<string, (a: Val[]) => Val> = {
     const r = printVal(vals[0]);
     return str(`'${r.text}'`, shifted(r.parts, 1, r.text.length + 1));
   },
-  toString: (a) => {
+  toString: (a: Val[]) => {
     const r = printVal(a[0] ?? NIL);
     return str(r.text, r.parts);
   },

@@ -7,10 +7,10 @@ import { parseYaml, scalarText } from '../yaml';
 
 /**
  * Where rendered text came from. `linear`: character i of the text is character `at + i` of `file`
- * (the text is spelled there exactly); `tpl` marks a template file, as opposed to a values file.
- * `whole`: the text as a whole stands for `loc` (a value that was converted, or an action's output).
+ * (the text is spelled there exactly). `whole`: the text as a whole stands for `loc` (a value that was
+ * converted, or an action's output). `tpl` marks a template file, as opposed to a values file.
  */
-export type Mapping = { kind: 'linear'; file: string; at: number; tpl: boolean } | { kind: 'whole'; loc: Loc };
+export type Mapping = { kind: 'linear'; file: string; at: number; tpl: boolean } | { kind: 'whole'; loc: Loc; tpl: boolean };
 
 /** `[from, to)` of a string and where it came from. Parts are sorted and never overlap; gaps have no source. */
 export interface Part {
@@ -75,7 +75,7 @@ function toVal(ix: LineIndex, doc: Document.Parsed, node: Node | null | undefine
   if (!isScalar(node)) return NIL;
   const st = scalarText(ix, node);
   const exact = st.at !== undefined && !st.value.includes('\n');
-  const map: Mapping = exact ? { kind: 'linear', file: ix.file, at: (st.at as (i: number) => number)(0), tpl: false } : { kind: 'whole', loc: st.loc };
+  const map: Mapping = exact ? { kind: 'linear', file: ix.file, at: (st.at as (i: number) => number)(0), tpl: false } : { kind: 'whole', loc: st.loc, tpl: false };
   const value = node.value;
   if (value === null || value === undefined) return NIL;
   if (typeof value === 'number' || typeof value === 'bigint') return { k: 'num', v: Number(value), map };

@@ -1,9 +1,452 @@
-// PLACEHOLDER: being written; Helm charts rendered per environment from their values files.
-import type { SourceFile } from '../types';
+// Helm charts rendered per environment from their values files, with every location mapped back to the source that set it.
+import { posix } from 'node:path';
+import { isMap, isPair, isScalar, isSeq } from 'yaml';
+import type { Node } from 'yaml';
+import { LineIndex } from '../text';
+import type { K8sFacts, Loc, Problem, SourceFile } from '../types';
+import { get, items, parseYaml, str as yamlStr } from '../yaml';
+import type { YamlDoc } from '../yaml';
+import { plainVal, renderTemplate } from './helm-eval';
+import type { ActionOut, ChartContext, Hole, Rich } from './helm-eval';
+import { parseTemplate, TemplateSyntaxError } from './helm-template';
+import type { ParsedTemplate, TNode } from './helm-template';
+import { mergeValues, readValues, valueAt } from './helm-values';
+import type { Part, Val } from './helm-values';
+import { extractKubernetes } from './kubernetes';
 import type { EnvOf, Renders } from './render';
 
+interface Dependency {
+  name: string;
+  alias?: string;
+  condition?: string;
+  /** The dependency's entry in Chart.yaml (or requirements.yaml). */
+  file: string;
+  range: [number, number];
+}
+
+interface Chart {
+  dir: string;
+  name: string;
+  meta: Val;
+  library: boolean;
+  files: SourceFile[];
+  /** Files under templates/ that render (not partials). */
+  manifests: SourceFile[];
+  /** Every template file (manifests and partials), for the named templates. */
+  templates: SourceFile[];
+  values?: SourceFile;
+  /** Environment values files of a chart that is not a subchart, in path order. */
+  envValues: { env: string; file: SourceFile }[];
+  dependencies: Dependency[];
+  subcharts: Chart[];
+  parent?: Chart;
+}
+
+const ENV_VALUES: RegExp[] = [
+  /^values[-.]([^/]+)\.ya?ml$/,
+  /^([^/]+)[-.]values\.ya?ml$/,
+  /^values\/([^/]+)\.ya?ml$/,
+  /^(?:env|envs|environments)\/([^/]+)\/values\.ya?ml$/,
+];
+
+const PORT_TEXT = /\b(containerPort|targetPort|hostPort|servicePort|nodePort|port|ports)\s*:|\.[\w.]*[pP]orts?\b/;
+
+function dirOf(p: string): string {
+  const d = posix.dirname(p);
+  return d === '.' ? '' : d;
+}
+
+function rel(dir: string, p: string): string {
+  return dir ? p.slice(dir.length + 1) : p;
+}
+
+function under(dir: string, p: string): boolean {
+  return dir === '' || p.startsWith(`${dir}/`);
+}
+
+/** Chart.yaml's fields as `.Chart` spells them (`appVersion` → `AppVersion`). */
+function chartMeta(file: string, root: Node | null | undefined): { meta: Val; name: string; library: boolean; dependencies: Dependency[] } {
+  const fields: Record<string, unknown> = {};
+  const special: Record<string, string> = { apiVersion: 'APIVersion', appVersion: 'AppVersion', kubeVersion: 'KubeVersion' };
+  if (isMap(root)) {
+    for (const it of root.items) {
+      if (!isPair(it) || !isScalar(it.key)) continue;
+      const k = String(it.key.value);
+      const v = it.value as Node | null;
+      const key = special[k] ?? k.charAt(0).toUpperCase() + k.slice(1);
+      if (isScalar(v)) fields[key] = v.value === null ? undefined : v.value;
+      else if (v && typeof (v as { toJSON?: unknown }).toJSON === 'function') fields[key] = (v as { toJSON: () => unknown }).toJSON();
+    }
+  }
+  return { meta: plainVal(fields), name: typeof fields.Name === 'string' ? fields.Name : '', library: fields.Type === 'library', dependencies: dependenciesOf(file, root) };
+}
+
+function dependenciesOf(file: string, root: Node | null | undefined): Dependency[] {
+  const out: Dependency[] = [];
+  for (const d of items(get(root, 'dependencies'))) {
+    const n = get(d, 'name');
+    const name = yamlStr(n);
+    if (name && n?.range) out.push({ name, alias: yamlStr(get(d, 'alias')), condition: yamlStr(get(d, 'condition')), file, range: [n.range[0], n.range[1]] });
+  }
+  return out;
+}
+
+/** The charts of the workspace (a folder with Chart.yaml), subcharts hung under their parents. */
+function findCharts(files: SourceFile[], envOf: EnvOf): Chart[] {
+  const byDir = new Map<string, Chart>();
+  for (const f of files) {
+    if (posix.basename(f.path) !== 'Chart.yaml') continue;
+    const dir = dirOf(f.path);
+    const { meta, name, library, dependencies } = chartMeta(f.path, parseYaml(f.text).docs[0]?.contents as Node | null | undefined);
+    byDir.set(dir, { dir, name: name || posix.basename(dir) || 'chart', meta, library, files: [f], manifests: [], templates: [], envValues: [], dependencies, subcharts: [] });
+  }
+  if (byDir.size === 0) return [];
+  const dirs = [...byDir.keys()].sort((a, b) => b.length - a.length);
+  // Each file belongs to the deepest chart that holds it.
+  for (const f of files) {
+    const dir = dirs.find((d) => under(d, f.path));
+    if (dir === undefined) continue;
+    const chart = byDir.get(dir) as Chart;
+    const r = rel(dir, f.path);
+    if (r === 'Chart.yaml') continue;
+    if (r.startsWith('templates/')) {
+      if (!/\.(ya?ml|tpl)$/i.test(r)) continue;
+      chart.files.push(f);
+      chart.templates.push(f);
+      const base = posix.basename(r);
+      if (!base.startsWith('_') && /\.ya?ml$/i.test(base)) chart.manifests.push(f);
+      continue;
+    }
+    if (/^values\.ya?ml$/.test(r)) {
+      chart.values = f;
+      chart.files.push(f);
+      continue;
+    }
+    if (/^requirements\.ya?ml$/.test(r)) {
+      chart.files.push(f);
+      for (const d of dependenciesOf(f.path, parseYaml(f.text).docs[0]?.contents as Node | null | undefined)) if (!chart.dependencies.some((x) => x.name === d.name)) chart.dependencies.push(d);
+      continue;
+    }
+    for (const re of ENV_VALUES) {
+      const m = re.exec(r);
+      if (!m) continue;
+      // Only a name that means an environment (prod, staging, a configured one); `values-minimal.yaml` is a variant.
+      const env = envOf(m[1]);
+      if (env) {
+        chart.envValues.push({ env, file: f });
+        chart.files.push(f);
+      }
+      break;
+    }
+  }
+  const roots: Chart[] = [];
+  for (const c of [...byDir.values()].sort((a, b) => a.dir.localeCompare(b.dir))) {
+    const parentDir = posix.basename(dirOf(c.dir)) === 'charts' ? dirOf(dirOf(c.dir)) : undefined;
+    const parent = parentDir !== undefined ? byDir.get(parentDir) : undefined;
+    if (parent && parent !== c) {
+      c.parent = parent;
+      parent.subcharts.push(c);
+    } else roots.push(c);
+  }
+  for (const c of byDir.values()) c.envValues.sort((a, b) => a.file.path.localeCompare(b.file.path));
+  return roots;
+}
+
+function allCharts(c: Chart): Chart[] {
+  return [c, ...c.subcharts.flatMap(allCharts)];
+}
+
+/** Maps rendered offsets back to the source of each character. */
+class SourceMap {
+  private readonly index = new Map<string, LineIndex>();
+  private readonly texts = new Map<string, string>();
+  constructor(files: SourceFile[]) {
+    for (const f of files) {
+      this.index.set(f.path, new LineIndex(f.path, f.text));
+      this.texts.set(f.path, f.text);
+    }
+  }
+  loc(file: string, start: number, end: number): Loc {
+    const ix = this.index.get(file) ?? new LineIndex(file, '');
+    return ix.loc(start, end);
+  }
+  /**
+   * The source of `[s, e)` of a render; `exact`: the source spells the rendered text char for char.
+   * A range that mixes sources (`"{{ .Values.host }}:8080"`) maps to the template text that writes it.
+   */
+  map(r: Rich, actions: ActionOut[], s: number, e: number, fallback: string): { loc: Loc; exact: boolean; tpl: boolean } {
+    const m = this.source(r, actions, s, e, fallback);
+    if (m.exact) return m;
+    // A length that matches by chance must not pass for the rendered text (consumers compare lengths).
+    const src = this.texts.get(m.loc.file)?.slice(m.loc.start, m.loc.end);
+    if (m.loc.end - m.loc.start === e - s && src !== r.text.slice(s, e)) return { ...m, loc: this.loc(m.loc.file, m.loc.start, m.loc.start) };
+    return m;
+  }
+
+  private source(r: Rich, actions: ActionOut[], s: number, e: number, fallback: string): { loc: Loc; exact: boolean; tpl: boolean } {
+    const p = partAt(r.parts, s);
+    const q = partAt(r.parts, Math.max(s, e - 1));
+    if (!p || !q) return { loc: this.loc(fallback, 0, 0), exact: false, tpl: true };
+    if (p === q && e <= p.to) {
+      if (p.map.kind === 'whole') return { loc: p.map.loc, exact: false, tpl: p.map.tpl };
+      const at = p.map.at + s - p.from;
+      return { loc: this.loc(p.map.file, at, at + (e - s)), exact: true, tpl: p.map.tpl };
+    }
+    // In template coordinates: template text maps char for char, an action's output to the action.
+    const side = (i: number, part: Part, end: boolean): { file: string; at: number } | undefined => {
+      if (part.map.kind === 'linear' && part.map.tpl) return { file: part.map.file, at: part.map.at + (end ? i + 1 : i) - part.from };
+      const a = actions.find((x) => x.from <= i && i < x.to);
+      return a ? { file: a.file, at: end ? a.end : a.start } : undefined;
+    };
+    const a = side(s, p, false);
+    const b = side(Math.max(s, e - 1), q, true);
+    if (a && b && a.file === b.file && b.at >= a.at) return { loc: this.loc(a.file, a.at, b.at), exact: false, tpl: true };
+    const whole = r.parts.find((x) => x.from < e && x.to > s && x.map.kind === 'whole');
+    if (whole && whole.map.kind === 'whole') return { loc: whole.map.loc, exact: false, tpl: whole.map.tpl };
+    if (p.map.kind === 'linear') return { loc: this.loc(p.map.file, p.map.at + s - p.from, p.map.at + s - p.from), exact: false, tpl: p.map.tpl };
+    return { loc: this.loc(fallback, 0, 0), exact: false, tpl: true };
+  }
+}
+
+/** The part that holds offset `i` (or the last one before it). */
+function partAt(parts: Part[], i: number): Part | undefined {
+  let lo = 0;
+  let hi = parts.length - 1;
+  let best: Part | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (parts[mid].from <= i) {
+      best = parts[mid];
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best;
+}
+
+function isLoc(x: unknown): x is Loc {
+  return !!x && typeof x === 'object' && typeof (x as Loc).file === 'string' && typeof (x as Loc).start === 'number' && typeof (x as Loc).endCol === 'number';
+}
+
+/**
+ * Replaces every Loc of facts extracted from a render by its source. A `literal` stays true only
+ * where the source spells the number exactly, in a file a fix may edit.
+ */
+function remap(node: unknown, mapLoc: (l: Loc) => { loc: Loc; editable: boolean }): void {
+  if (Array.isArray(node)) {
+    for (const x of node) remap(x, mapLoc);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  const o = node as Record<string, unknown>;
+  for (const [k, v] of Object.entries(o)) {
+    if (isLoc(v)) {
+      const m = mapLoc(v);
+      o[k] = m.loc;
+      if ((k === 'loc' || k === 'valueLoc') && typeof o.literal === 'boolean') o.literal = o.literal && m.editable;
+    } else if (v && typeof v === 'object') remap(v, mapLoc);
+  }
+}
+
+/** The map keys leading to the YAML node at `at`, and the map holding the last key. */
+function pathAt(docs: YamlDoc[], at: number): { keys: string[]; holder?: Node; node?: Node } | undefined {
+  const inside = (n: Node | null | undefined): boolean => !!n && !!n.range && n.range[0] <= at && at <= n.range[1];
+  const walk = (n: Node | null | undefined, keys: string[], holder: Node | undefined): { keys: string[]; holder?: Node; node?: Node } | undefined => {
+    if (isMap(n)) {
+      for (const it of n.items) {
+        if (!isPair(it) || !isScalar(it.key)) continue;
+        const v = it.value as Node | null;
+        if (v && inside(v)) return walk(v, [...keys, String(it.key.value)], n);
+      }
+      return inside(n) ? { keys, holder, node: n } : undefined;
+    }
+    if (isSeq(n)) {
+      for (const it of n.items as Node[]) if (inside(it)) return walk(it, [...keys, '#'], n);
+      return inside(n) ? { keys, holder, node: n } : undefined;
+    }
+    return inside(n) ? { keys, holder, node: n ?? undefined } : undefined;
+  };
+  for (const d of docs) {
+    const r = walk(d.contents as Node | null, [], undefined);
+    if (r) return r;
+  }
+  return undefined;
+}
+
+/** Whether a value left out of a render stood where a port goes (a port field, a port name, a PORT variable, a flag). */
+function inPortField(docs: YamlDoc[], text: string, at: number): boolean {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  const prefix = text.slice(lineStart, at);
+  if (/(^|\s)#/.test(prefix)) return false;
+  const p = pathAt(docs, at);
+  const last = p?.keys[p.keys.length - 1];
+  if (p && last !== undefined) {
+    if (/ports?$/i.test(last) || last === 'number' || /Probe$/.test(last) || last === 'httpGet' || last === 'tcpSocket' || last === 'grpc') return true;
+    if (last === 'name' && p.keys[p.keys.length - 3] === 'ports') return true;
+    if (last === 'value' && /PORT/i.test(yamlStr(get(p.holder, 'name')) ?? '')) return true;
+    if (last === '#' && /^(args|command)$/.test(p.keys[p.keys.length - 2] ?? '')) return /port|listen|bind|addr/i.test(yamlStr(p.node) ?? '');
+    if (/^(args|command)$/.test(last)) return /port|listen|bind|addr/i.test(yamlStr(p.node) ?? '');
+    return false;
+  }
+  return /(^|[\s{,-])["']?[\w-]*([pP]orts?|number|Probe)["']?\s*:\s*["']?$/.test(prefix);
+}
+
+interface Rendering {
+  facts: K8sFacts;
+  map: SourceMap;
+  allowTemplateEdits: boolean;
+}
+
+function unknown(message: string, loc: Loc): Problem {
+  return { message, loc };
+}
+
+/** One template rendered with one set of values: its facts, with locations in the source files. */
+function renderOne(ctx: ChartContext, tpl: ParsedTemplate, root: Val, r: Rendering): void {
+  const { out, holes, actions } = renderTemplate(ctx, tpl, root);
+  if (out.text.trim() === '') {
+    for (const h of holes) if (h.kind === 'block') r.facts.unknowns?.push(holeProblem(ctx, h));
+    return;
+  }
+  const { docs } = parseYaml(out.text);
+  // Hooks (chart tests, migration jobs) run and exit around an install: they serve no ports.
+  const facts = extractKubernetes({ path: tpl.file, text: out.text }, docs.filter((d) => get(get(get(d.contents, 'metadata'), 'annotations'), 'helm.sh/hook') === undefined));
+  const rendered = new LineIndex(tpl.file, out.text);
+  const holeLines = new Set<number>();
+  for (const h of holes) {
+    if (h.kind === 'block' || inPortField(docs, out.text, h.at)) {
+      r.facts.unknowns?.push(holeProblem(ctx, h));
+      if (h.kind === 'value') holeLines.add(rendered.position(h.at).line);
+    }
+  }
+  // What a left-out port makes of its field (empty, missing) is not a problem of the chart: the unknown says it.
+  facts.problems = facts.problems.filter((p) => !holeLines.has(p.loc.line));
+  remap(facts, (l) => {
+    const m = r.map.map(out, actions, l.start, l.end, tpl.file);
+    return { loc: m.loc, editable: m.exact && (!m.tpl || r.allowTemplateEdits) };
+  });
+  r.facts.workloads.push(...facts.workloads);
+  r.facts.services.push(...facts.services);
+  r.facts.configMaps.push(...facts.configMaps);
+  r.facts.backends.push(...facts.backends);
+  r.facts.networkPolicies.push(...facts.networkPolicies);
+  r.facts.problems.push(...facts.problems);
+}
+
+function holeProblem(ctx: ChartContext, h: Hole): Problem {
+  const tail = h.kind === 'block' ? 'the ports inside are not checked' : 'this port is not checked';
+  return unknown(`${h.span.text} cannot be evaluated here (${h.why}): ${tail}`, ctx.loc(h.file, h.span.start, h.span.end));
+}
+
+/** Whether a subchart is on: its dependency's `condition` (the first path that is set decides), else on. */
+function enabled(dep: Dependency | undefined, values: Val): boolean {
+  if (!dep?.condition) return true;
+  for (const path of dep.condition.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const v = valueAt(values, path);
+    if (v && v.k === 'bool') return v.v;
+  }
+  return true;
+}
+
+/** Renders a chart and its enabled subcharts with `values` into `r`. */
+function renderChart(chart: Chart, values: Val, release: Chart, parsed: Map<string, ParsedTemplate | TemplateSyntaxError>, ctx: ChartContext, r: Rendering): void {
+  if (!chart.library) {
+    for (const f of chart.manifests) {
+      const tpl = parsed.get(f.path);
+      if (!tpl) continue;
+      if (tpl instanceof TemplateSyntaxError) {
+        if (PORT_TEXT.test(f.text)) r.facts.unknowns?.push(unknown(`${f.path} cannot be rendered here (${tpl.message}): its ports are not checked`, ctx.loc(f.path, tpl.offset, tpl.offset)));
+        continue;
+      }
+      const name = `${release.name}/${rel(release.dir, f.path)}`;
+      const root = plainVal({}) as Extract<Val, { k: 'map' }>;
+      root.v.set('Values', values);
+      root.v.set('Chart', chart.meta);
+      root.v.set('Release', plainVal({ Name: release.name, Namespace: 'default', Service: 'Helm', IsInstall: true, IsUpgrade: false, Revision: 1 }));
+      root.v.set('Template', plainVal({ Name: name, BasePath: posix.dirname(name) }));
+      root.v.set('Capabilities', { k: 'unknown', why: '.Capabilities depends on the cluster' });
+      root.v.set('Files', { k: 'unknown', why: '.Files is not read here' });
+      root.v.set('Subcharts', { k: 'unknown', why: '.Subcharts is not supported' });
+      renderOne({ ...ctx, chartName: chart.name }, tpl, root, r);
+    }
+  }
+  // A dependency that is not unpacked under charts/ (fetched by `helm dependency build`) is not here to read.
+  for (const dep of chart.dependencies) {
+    if (chart.subcharts.some((c) => c.name === dep.name) || !enabled(dep, values)) continue;
+    r.facts.unknowns?.push(unknown(`dependency ${dep.name} is not unpacked under ${chart.dir ? `${chart.dir}/` : ''}charts/: its ports are not checked`, ctx.loc(dep.file, dep.range[0], dep.range[1])));
+  }
+  for (const sub of chart.subcharts) {
+    const dep = chart.dependencies.find((d) => d.name === sub.name);
+    if (!enabled(dep, values)) continue;
+    const key = dep?.alias ?? sub.name;
+    const own = values.k === 'map' ? values.v.get(key) : undefined;
+    let subValues = mergeValues(defaults(sub), own && own.k === 'map' ? own : plainVal({}));
+    // Globals flow down: the parent's `global` over the subchart's own.
+    const global = values.k === 'map' ? values.v.get('global') : undefined;
+    if (global && global.k === 'map' && subValues.k === 'map') {
+      const g = subValues.v.get('global');
+      subValues = { k: 'map', v: new Map(subValues.v).set('global', mergeValues(g && g.k === 'map' ? g : plainVal({}), global)) };
+    }
+    renderChart(sub, subValues, release, parsed, ctx, r);
+  }
+}
+
+const defaultsCache = new WeakMap<Chart, Val>();
+const valueProblems = new WeakMap<Chart, Problem[]>();
+
+function defaults(c: Chart): Val {
+  let v = defaultsCache.get(c);
+  if (!v) {
+    const problems: Problem[] = [];
+    v = c.values ? readValues(c.values, problems) : plainVal({});
+    defaultsCache.set(c, v);
+    valueProblems.set(c, problems);
+  }
+  return v;
+}
+
 export function helmRenders(files: SourceFile[], envOf: EnvOf): Renders {
-  void files;
-  void envOf;
-  return { facts: [], consumed: new Set() };
+  const facts: K8sFacts[] = [];
+  const consumed = new Set<string>();
+  for (const chart of findCharts(files, envOf)) {
+    const tree = allCharts(chart);
+    const treeFiles = tree.flatMap((c) => c.files);
+    for (const f of treeFiles) consumed.add(f.path);
+    const map = new SourceMap(treeFiles);
+    // Templates parse once; named templates are shared by the chart and its subcharts (the parent's win).
+    const parsed = new Map<string, ParsedTemplate | TemplateSyntaxError>();
+    const defines = new Map<string, { tpl: ParsedTemplate; body: TNode[] }>();
+    for (const c of [...tree].reverse()) {
+      for (const f of c.templates) {
+        try {
+          const tpl = parseTemplate(f.path, f.text);
+          parsed.set(f.path, tpl);
+          for (const [name, body] of tpl.defines) defines.set(name, { tpl, body });
+        } catch (e) {
+          if (!(e instanceof TemplateSyntaxError)) throw e;
+          parsed.set(f.path, e);
+        }
+      }
+    }
+    const ctx: ChartContext = { defines, chartName: chart.name, loc: (file, start, end) => map.loc(file, start, end) };
+    // Each environment is the chart's values.yaml with its own file layered on; none: the chart renders once.
+    const envs = new Map<string, SourceFile[]>();
+    for (const e of chart.envValues) envs.set(e.env, [...(envs.get(e.env) ?? []), e.file]);
+    const runs: [string | undefined, SourceFile[]][] = envs.size ? [...envs] : [[undefined, []]];
+    const base = defaults(chart);
+    const dir = chart.dir || '.';
+    for (const [env, layers] of runs) {
+      const problems = [...(valueProblems.get(chart) ?? [])];
+      let values = base;
+      for (const f of layers) values = mergeValues(values, readValues(f, problems));
+      const r: Rendering = {
+        facts: { kind: 'kubernetes', file: `${dir}#${env ?? 'base'}`, env, renderedFrom: `Helm chart ${dir}`, unknowns: problems, workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [], suppressions: [] },
+        map,
+        // A template serves every environment of the chart: a fix may edit it only when the chart renders once.
+        allowTemplateEdits: runs.length === 1,
+      };
+      renderChart(chart, values, chart, parsed, ctx, r);
+      facts.push(r.facts);
+    }
+  }
+  return { facts, consumed };
 }

@@ -98,6 +98,8 @@ export class Sources {
 
 export interface PortItem {
   p: ContainerPort;
+  /** The list item it was read from, to pair a patch's items with their directives. */
+  node?: Node;
   /** `protocol` as written: Kustomize merges by what is written, not by the default. */
   proto?: string;
 }
@@ -105,12 +107,14 @@ export interface PortItem {
 /** One `env` entry; `v` for a literal value, `ref` for a configMapKeyRef, neither for other sources (kept for list indexes). */
 export interface EnvEntry {
   name: string;
+  node?: Node;
   v?: EnvVar;
   ref?: { name: string; configMap: string; key: string };
 }
 
 export interface KCont {
   c: K8sContainer;
+  node?: Node;
   ports: PortItem[];
   env: EnvEntry[];
   /** `envFrom` entries in order; undefined for a secretRef. */
@@ -128,6 +132,7 @@ export interface KWork {
 
 export interface SvcPortItem {
   p: K8sServicePort;
+  node?: Node;
   proto?: string;
 }
 
@@ -189,7 +194,8 @@ function relocate(src: Src, root: unknown): void {
   if (!src.inline) return;
   const seen = new Set<object>();
   const walk = (x: unknown): void => {
-    if (!x || typeof x !== 'object' || seen.has(x)) return;
+    // YAML nodes are kept for pairing, not facts; words are placed later, through the sources' index.
+    if (!x || typeof x !== 'object' || seen.has(x) || isNode(x)) return;
     seen.add(x);
     if (Array.isArray(x)) {
       for (const v of x) walk(v);
@@ -197,7 +203,7 @@ function relocate(src: Src, root: unknown): void {
     }
     const o = x as Record<string, unknown>;
     if (typeof o.file === 'string' && typeof o.start === 'number' && typeof o.end === 'number' && typeof o.endCol === 'number') {
-      Object.assign(o, src.loc(o.start, o.end));
+      if (o.start < STRIDE) Object.assign(o, src.loc(o.start, o.end));
       return;
     }
     // A value that cannot be placed char for char cannot be edited by a fix.
@@ -261,19 +267,24 @@ export function readObject(src: Src, node: Node, problems?: Problem[]): KObj | u
   const s = facts.services[0];
   if (s) {
     const pnodes = items(pathNode(node, ['spec', 'ports']));
-    o.svc = { s, ports: s.ports.map((p) => ({ p, proto: str(get(pnodes.find((n) => within(p.port.loc, n)), 'protocol')) })) };
+    o.svc = {
+      s,
+      ports: s.ports.map((p) => {
+        const n = pnodes.find((x) => within(p.port.loc, x));
+        return { p, node: n, proto: str(get(n, 'protocol')) };
+      }),
+    };
   }
   if (facts.configMaps[0]) o.cm = facts.configMaps[0];
   if (facts.networkPolicies[0]) o.policy = facts.networkPolicies[0];
-  relocate(src, o);
-  relocate(src, facts.problems);
+  // One walk: a problem and a fact may share one Loc object, which must move once.
+  relocate(src, [o, facts.problems]);
   if (problems) problems.push(...facts.problems);
-  if (src.inline && src.exact) o.nameLoc = nameNode && isScalar(nameNode) ? o.nameLoc : o.nameLoc;
   return o;
 }
 
 function container(src: Src, c: K8sContainer, node: Node | undefined): KCont {
-  const k: KCont = { c, ports: [], env: [], envFrom: [] };
+  const k: KCont = { c, node, ports: [], env: [], envFrom: [] };
   if (!node) {
     k.ports = c.ports.map((p) => ({ p }));
     k.env = [...c.env.map((v) => ({ name: v.name, v })), ...c.envRefs.map((ref) => ({ name: ref.name, ref }))];
@@ -281,14 +292,17 @@ function container(src: Src, c: K8sContainer, node: Node | undefined): KCont {
     return k;
   }
   const pnodes = items(get(node, 'ports'));
-  for (const p of c.ports) k.ports.push({ p, proto: str(get(pnodes.find((n) => within(p.containerPort.loc, n)), 'protocol')) });
+  for (const p of c.ports) {
+    const n = pnodes.find((x) => within(p.containerPort.loc, x));
+    k.ports.push({ p, node: n, proto: str(get(n, 'protocol')) });
+  }
   const refs = [...c.envRefs];
   for (const e of items(get(node, 'env'))) {
     const name = str(get(e, 'name'));
     if (name === undefined) continue;
     const v = c.env.find((x) => x.name === name && within(x.nameLoc, e));
     const ri = refs.findIndex((r) => r.name === name);
-    const entry: EnvEntry = { name };
+    const entry: EnvEntry = { name, node: e };
     if (v) entry.v = v;
     else if (ri >= 0 && get(get(e, 'valueFrom'), 'configMapKeyRef')) entry.ref = refs.splice(ri, 1)[0];
     k.env.push(entry);

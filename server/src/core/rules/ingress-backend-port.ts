@@ -1,5 +1,5 @@
 // ingress-backend-port: an Ingress or Gateway API route sends traffic to a port its Service does not have.
-import { list, PerToken, placeEnvs, TokenUse, where } from '../query';
+import { list, PerToken, placeEnvs, serviceIndex, TokenUse, where } from '../query';
 import type { Fix, Loc, RawFinding } from '../types';
 import type { Rule } from './rule';
 
@@ -12,9 +12,9 @@ export const rule: Rule = {
     const out = new PerToken<{ message: string; related: { loc: Loc; message: string }[]; fix?: Fix; service?: string }>();
     const use = new TokenUse();
     for (const [env, backends] of model.backendsByEnv) {
-      const services = model.servicesByEnv.get(env) ?? [];
+      const services = serviceIndex(model.servicesByEnv.get(env) ?? []);
       for (const { backend } of backends) {
-        const unit = services.find((u) => u.svc.name === backend.service && u.svc.namespace === backend.namespace);
+        const unit = services.get(`${backend.namespace}/${backend.service}`);
         const p = backend.port;
         // A Service the workspace does not define (another repo, an operator) is not ours to judge.
         if (!unit || !p) continue;
