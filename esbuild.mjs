@@ -10,4 +10,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/core/index.ts'], outfile: 'dist/core.js' }),
   build({ ...common, entryPoints: ['server/src/lsp/server.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli/api.ts'], outfile: 'dist/api.js' }),
+  // The VS Code extension: `vscode` is the editor's own module, everything else is bundled.
+  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  // The client's pure parts (status bar, report, contract, the panel's HTML shell), for the tests.
+  build({ ...common, entryPoints: ['client/src/lib.ts'], outfile: 'dist/client-lib.js' }),
 ]);

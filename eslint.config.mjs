@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'examples/**', 'test/fixtures/**', '.bench/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'examples/**', 'test/fixtures/**', '.bench/**', '.e2e-cache/**', 'test-results/**', '.vscode-test/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['server/src/core/**/*.ts'],
@@ -16,5 +16,32 @@ export default tseslint.config(
   {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
+    // CommonJS: the extension-host test suites (test/vscode, the e2e self-test extension).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', exports: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off', 'no-undef': 'error' },
+  },
+  {
+    // The parity panel's webview script: a browser script under a strict CSP. Workspace strings reach
+    // the DOM only through textContent/setAttribute, never as HTML.
+    files: ['media/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', acquireVsCodeApi: 'readonly', URL: 'readonly', Node: 'readonly', HTMLElement: 'readonly', HTMLInputElement: 'readonly', KeyboardEvent: 'readonly', console: 'readonly' },
+    },
+    rules: {
+      'no-undef': 'error',
+      'no-restricted-properties': ['error',
+        { property: 'innerHTML', message: 'Build the DOM with textContent: workspace strings must never be parsed as HTML.' },
+        { property: 'outerHTML', message: 'Build the DOM with textContent: workspace strings must never be parsed as HTML.' },
+        { property: 'insertAdjacentHTML', message: 'Build the DOM with textContent: workspace strings must never be parsed as HTML.' },
+        { object: 'document', property: 'write', message: 'Build the DOM with textContent.' },
+        { property: 'createContextualFragment', message: 'Build the DOM with textContent.' },
+      ],
+      'no-eval': 'error',
+      'no-implied-eval': 'error',
+    },
   },
 );

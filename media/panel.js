@@ -2,7 +2,6 @@
 // page through textContent or setAttribute, never through innerHTML: the DOM is built node by node.
 // @ts-check
 (function () {
-  // eslint-disable-next-line no-undef
   const vscode = acquireVsCodeApi();
   /** @type {{ onlyDrift: boolean, query: string }} */
   const state = { onlyDrift: false, query: '', ...(vscode.getState() || {}) };

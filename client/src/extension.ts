@@ -46,7 +46,7 @@ export interface PortParityApi {
 let client: LanguageClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): PortParityApi {
-  const output = vscode.window.createOutputChannel('Port Parity');
+  const output = vscode.window.createOutputChannel('Port Parity', { log: true });
   context.subscriptions.push(output);
 
   const module = context.asAbsolutePath(join('dist', 'server.js'));

@@ -117,9 +117,7 @@ export function contractYaml(m: MatrixDto, folder: string | undefined, existing?
   }
   for (const r of rows) {
     const ports = r.reference?.ports ?? [];
-    const node = doc.createNode(ports.length === 1 ? ports[0] : ports);
-    if (ports.length > 1) node.flow = true;
-    doc.setIn(['services', r.service], node);
+    doc.setIn(['services', r.service], doc.createNode(ports.length === 1 ? ports[0] : ports, { flow: true }));
   }
   return { text: doc.toString(), services: rows.length };
 }

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { MatrixDto } from '../../server/src/protocol';
+import { panelHtml } from './html';
 
 export const VIEW_ID = 'portParity.matrix';
 
@@ -32,7 +33,12 @@ export class ParityPanel implements vscode.WebviewViewProvider, vscode.Disposabl
     this.ready = false;
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     view.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [media] };
-    view.webview.html = panelHtml(view.webview, media, nonce());
+    view.webview.html = panelHtml({
+      cspSource: view.webview.cspSource,
+      script: view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.js')).toString(),
+      style: view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css')).toString(),
+      nonce: nonce(),
+    });
     this.disposables.push(
       view.webview.onDidReceiveMessage((m: PanelMessage) => void this.onMessage(m)),
       view.onDidDispose(() => {
@@ -71,35 +77,4 @@ export class ParityPanel implements vscode.WebviewViewProvider, vscode.Disposabl
 
 function nonce(): string {
   return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
-}
-
-/** The static shell: strict CSP, only the extension's own script and stylesheet, nothing from the workspace. */
-export function panelHtml(webview: vscode.Webview, media: vscode.Uri, nonceValue: string): string {
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css'));
-  const csp = [
-    "default-src 'none'",
-    `style-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonceValue}'`,
-    "connect-src 'none'",
-    "frame-src 'none'",
-    "form-action 'none'",
-    "base-uri 'none'",
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Port Parity</title>
-</head>
-<body>
-<main id="app"><p class="empty">Indexing the workspace…</p></main>
-<script nonce="${nonceValue}" src="${script.toString()}"></script>
-</body>
-</html>`;
 }

@@ -22,7 +22,10 @@ export function kindOfPath(path: string): FileKind | undefined {
   if (lower === 'dockerfile' || lower.startsWith('dockerfile.') || lower.endsWith('.dockerfile') || lower === 'containerfile' || lower.startsWith('containerfile.')) return 'dockerfile';
   if (COMPOSE.test(base)) return 'compose';
   if (lower === '.env' || (lower.startsWith('.env.') && !/\.(example|sample|template|dist|defaults?)$/.test(lower))) return 'dotenv';
-  if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
+  // `app.env`: the env files a kustomization's configMapGenerator (or a compose env_file) reads.
+  if (lower.endsWith('.env') && !lower.startsWith('.')) return 'dotenv';
+  // `Kustomization`, the extensionless name Kustomize also accepts.
+  if (lower.endsWith('.yaml') || lower.endsWith('.yml') || base === 'Kustomization') return 'yaml';
   // A chart's named templates (`templates/_helpers.tpl`): read only to render the chart.
   if (lower.endsWith('.tpl') && path.split('/').slice(0, -1).includes('templates')) return 'helm-helpers';
   return undefined;
@@ -52,7 +55,7 @@ export function extractFile(file: SourceFile, interpolation: Record<string, stri
 
 function extractYaml(file: SourceFile, interpolation: Record<string, string>): FileFacts {
   const lower = posix.basename(file.path).toLowerCase();
-  if (/^kustomization\.ya?ml$/.test(lower)) return skipped(file, 'kustomization');
+  if (/^kustomization(\.ya?ml)?$/.test(lower)) return skipped(file, 'kustomization');
   const { docs, errors } = parseYaml(file.text);
   // Helm templates are Go templates, not YAML, until rendered.
   if (file.text.includes('{{') && isTemplate(file.path, file.text, docs, errors.length > 0)) return skipped(file, 'template');

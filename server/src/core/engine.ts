@@ -6,13 +6,12 @@ import type { Config } from './config';
 import { defaultConfig } from './config';
 import { extractDotenv } from './extract/dotenv';
 import { helmRenders } from './extract/helm';
-import { kustomizeRenders } from './extract/kustomize';
+import { kustomizePatchFiles, kustomizeRenders } from './extract/kustomize';
 import { envMatcher } from './environments';
 import { buildModel } from './model';
 import type { Model, ModelContext } from './model';
 import { RULES } from './rules';
 import type { FileFacts, Finding, RawFinding, SourceFile } from './types';
-import { get, items, parseYaml, str } from './yaml';
 
 export interface Analysis {
   model: Model;
@@ -38,21 +37,6 @@ function variables(env: SourceFile | undefined): Record<string, string> {
 /** Facts kept between runs (the language server): a file is re-read only when its text or its interpolation changed. */
 export type FactsCache = Map<string, { text: string; interp: string; facts: FileFacts }>;
 
-/** Files that a kustomization applies as patches: partial manifests, not workloads of their own. */
-function kustomizePatches(files: SourceFile[]): Set<string> {
-  const out = new Set<string>();
-  for (const f of files) {
-    if (!/^kustomization\.ya?ml$/i.test(posix.basename(f.path))) continue;
-    const dir = posix.dirname(f.path);
-    const root = parseYaml(f.text).docs[0]?.contents;
-    const refs: (string | undefined)[] = [];
-    for (const n of items(get(root, 'patchesStrategicMerge'))) refs.push(str(n));
-    for (const key of ['patches', 'patchesJson6902']) for (const n of items(get(root, key))) refs.push(str(get(n, 'path')));
-    for (const r of refs) if (r && !r.includes('://')) out.add(posix.normalize(posix.join(dir, r)));
-  }
-  return out;
-}
-
 export function isIgnored(config: Config): (path: string) => boolean {
   if (config.ignore.length === 0) return () => false;
   const m = picomatch(config.ignore, { dot: true });
@@ -64,10 +48,11 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
   const ignored = isIgnored(config);
   const wanted = files.filter((f) => kindOfPath(f.path) !== undefined && !ignored(f.path));
   const envs = dotenvByDir(wanted);
-  const patches = kustomizePatches(wanted);
+  // Patches are partial manifests: read through their kustomization, never alone (their comments still suppress).
+  const patches = kustomizePatchFiles(wanted);
   const out = wanted.map((f): FileFacts => {
     if (f.text.length > config.maxFileSize) return { kind: 'skipped', file: f.path, reason: `larger than ${config.maxFileSize} bytes`, problems: [], suppressions: [] };
-    if (patches.has(f.path)) return { kind: 'skipped', file: f.path, reason: 'kustomize patch', problems: [], suppressions: [] };
+    if (patches.has(f.path)) return { kind: 'skipped', file: f.path, reason: 'kustomize patch', problems: [], suppressions: extractFile(f).suppressions };
     const env = envs.get(posix.dirname(f.path));
     const interp = kindOfPath(f.path) === 'dotenv' ? '' : (env?.text ?? '');
     const hit = cache?.get(f.path);

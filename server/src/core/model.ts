@@ -245,9 +245,11 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
     for (const w of f.workloads) {
       const apps = w.containers.filter((c) => !c.init);
       const images = apps.map((c) => imageBase(c.image));
-      const key = keyOf(w.name, ...apps.map((c) => c.name), ...images) ?? w.name;
-      claim(key, w.name);
-      const main = mainContainer(w, [w.name, key]);
+      // `staging-api` and `api-prod` from one base are the service `api`.
+      const id = w.baseName ?? w.name;
+      const key = keyOf(id, ...apps.map((c) => c.name), ...images) ?? id;
+      claim(key, id, w.name);
+      const main = mainContainer(w, [id, w.name, key]);
       claim(key, imageBase(main?.image));
       workloadUnits.push({ env, unit: { workload: w, file: f.file, main, service: key, configEnv: new Map() } });
     }
@@ -306,7 +308,9 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
   for (const x of [...workloadUnits, ...serviceUnits, ...images, ...dotenvUnits]) if (x.env) envSet.add(x.env);
   const k8sEnvs = new Set([...workloadUnits, ...serviceUnits].map((x) => x.env).filter((x): x is string => !!x));
   let baseK8sEnvs = [...k8sEnvs];
-  if (baseK8sEnvs.length === 0) baseK8sEnvs = [...envSet].filter((e) => e !== 'local');
+  // Without environment-marked manifests, a base applies where other deployment files name an environment
+  // (a Dockerfile.prod, .env.staging); environments that only Compose files name are Compose's own.
+  if (baseK8sEnvs.length === 0) baseK8sEnvs = [...new Set([...images, ...dotenvUnits].map((x) => x.env).filter((e): e is string => !!e && e !== 'local'))];
   const hasUnmarkedK8s = workloadUnits.some((x) => !x.env) || serviceUnits.some((x) => !x.env);
   if (baseK8sEnvs.length === 0 && hasUnmarkedK8s) baseK8sEnvs = [DEFAULT_ENV];
   const computed = { envSet: [...envSet], baseK8sEnvs: [...baseK8sEnvs], soleService: orchestrated.size === 1 ? [...orchestrated][0] : undefined };

@@ -180,6 +180,8 @@ export interface K8sContainer {
 export interface K8sWorkload {
   kind: string;
   name: string;
+  /** For a Kustomize render that renamed it (namePrefix/nameSuffix), its name in the base: the service it is in every environment. */
+  baseName?: string;
   nameLoc: Loc;
   namespace: string;
   /** Pod template labels (what Services select). */

@@ -43,6 +43,9 @@ export interface ChartContext {
   loc(file: string, start: number, end: number): Loc;
 }
 
+/** A render larger than this is runaway (a range in a range over big values): it stops. */
+const MAX_OUTPUT = 4_000_000;
+
 const PORTISH = /\b(containerPort|targetPort|hostPort|servicePort|nodePort|port|ports|number)\s*:|\.[\w.]*[pP]orts?\b|Probe\s*:/;
 
 interface Scope {
@@ -65,7 +68,10 @@ class Renderer {
   constructor(private readonly ctx: ChartContext, private readonly top: boolean) {}
 
   nodes(tpl: ParsedTemplate, nodes: TNode[], scope: Scope, out: Rich): void {
-    for (const n of nodes) this.node(tpl, n, scope, out);
+    for (const n of nodes) {
+      this.node(tpl, n, scope, out);
+      if (out.text.length > MAX_OUTPUT) throw new Error(`${tpl.file} renders to more than ${MAX_OUTPUT} characters`);
+    }
   }
 
   private node(tpl: ParsedTemplate, n: TNode, scope: Scope, out: Rich): void {
@@ -110,7 +116,7 @@ class Renderer {
         try {
           v = this.pipe(tpl, { cmds: n.pipe.cmds }, scope);
           if (v.k === 'unknown') throw new Cannot(v.why);
-          if (v.k !== 'nil' && v.k !== 'list' && v.k !== 'map' && !(v.k === 'num' && Number.isInteger(v.v))) throw new Cannot(`range over ${kindName(v)} is not supported`);
+          if (v.k !== 'nil' && v.k !== 'list' && v.k !== 'map' && !(v.k === 'num' && Number.isInteger(v.v) && v.v <= 10000)) throw new Cannot(`range over ${kindName(v)} is not supported`);
         } catch (e) {
           if (!(e instanceof Cannot)) throw e;
           this.skipped(tpl, n.span, n.bodyEnd, e.message, out);
@@ -213,7 +219,11 @@ class Renderer {
   private command(tpl: ParsedTemplate, cmd: Operand[], scope: Scope, piped: Val | undefined): Val {
     const head = cmd[0];
     if (head.t === 'ident') return this.call(tpl, head.name, cmd.slice(1), scope, piped);
-    if (cmd.length > 1 || piped !== undefined) throw new Cannot(head.t === 'field' ? 'method calls with arguments are not supported' : `${describe(head)} is not a function`);
+    if (cmd.length > 1 || piped !== undefined) {
+      // `.Capabilities.APIVersions.Has "x"`: say what is unknown about the receiver before blaming the call.
+      if (head.t === 'field') this.operand(tpl, head, scope);
+      throw new Cannot(head.t === 'field' ? 'method calls with arguments are not supported' : `${describe(head)} is not a function`);
+    }
     return this.operand(tpl, head, scope);
   }
 
@@ -400,12 +410,15 @@ function wholeMap(v: Val): Mapping | undefined {
   return p.from === 0 && p.to === v.v.length ? p.map : undefined;
 }
 
-function toInt(v: Val): Val {
-  const n = Math.trunc(num(v));
+/** `v` as the number `n`; the digits still point at their source only where they are spelled the same. */
+function asNum(v: Val, n: number): Val {
   const m = wholeMap(v);
-  // The digits still point at the source only where they are spelled the same.
   const same = v.k === 'num' ? numText(v.v) === numText(n) : v.k === 'str' && v.v === numText(n);
   return { k: 'num', v: n, map: m && (same || m.kind === 'whole') ? m : undefined };
+}
+
+function toInt(v: Val): Val {
+  return asNum(v, Math.trunc(num(v)));
 }
 
 function equal(a: Val, b: Val): boolean {
@@ -471,6 +484,8 @@ function strFn(v: Val, f: (s: string) => string): Val {
 }
 
 const YAML_WORDS = /^(true|false|yes|no|on|off|y|n|null|~)$/i;
+/** What YAML 1.1 would read as a number or a date: go-yaml quotes such strings. */
+const YAML_NUMBER = /^([-+]?(\d[\d_]*(\.[\d_]*)?|\.\d+)([eE][-+]?\d+)?|0[xX][\da-fA-F_]+|0[bB][01_]+|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)|\d+(:[0-5]?\d)+|\d{4}-\d\d?-\d\d?.*)$/;
 
 /** Scalars as Helm's toYaml (go-yaml) writes them: plain where that reads back the same, else double-quoted. */
 function yamlScalar(v: Val): Rich {
@@ -478,7 +493,7 @@ function yamlScalar(v: Val): Rich {
   if (v.k === 'num' || v.k === 'bool') return printVal(v);
   const s = text(v);
   const parts = v.k === 'str' ? (v.parts ?? []) : [];
-  const plain = s !== '' && /^[A-Za-z_/][\w./-]*( [\w./-]+)*$/.test(s) && !YAML_WORDS.test(s);
+  const plain = s !== '' && /^[\w./][\w./-]*( [\w./-]+)*$/.test(s) && !YAML_WORDS.test(s) && !YAML_NUMBER.test(s);
   if (plain) return { text: s, parts };
   const q = JSON.stringify(s);
   return { text: q, parts: q === `"${s}"` ? shifted(parts, 1, q.length - 1) : [] };
@@ -641,7 +656,12 @@ const FUNCS: Record<string, (a: Val[]) => Val> = {
   int64: (a) => toInt(a[0] ?? NIL),
   int32: (a) => toInt(a[0] ?? NIL),
   atoi: (a) => toInt(a[0] ?? NIL),
-  float64: (a) => ({ k: 'num', v: num(a[0] ?? NIL), map: wholeMap(a[0] ?? NIL) }),
+  float64: (a) => asNum(a[0] ?? NIL, num(a[0] ?? NIL)),
+  until: (a) => {
+    const n = num(a[0] ?? NIL);
+    if (n > 10000) throw new Cannot(`until ${n} is too long`);
+    return { k: 'list', v: Array.from({ length: Math.max(0, Math.trunc(n)) }, (_, i): Val => ({ k: 'num', v: i })) };
+  },
   toYaml: (a) => toYaml(a[0] ?? NIL),
   toJson: (a) => str(toJson(a[0] ?? NIL)),
   indent: (a) => {

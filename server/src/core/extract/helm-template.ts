@@ -330,7 +330,6 @@ class PipeParser {
       fields.push(f.name);
       end = f.end;
     }
-    if (recv.t === 'pipe' && fields.length === 0) return { t: 'field', recv, fields, start, end };
     return { t: 'field', recv, fields, start, end };
   }
 }

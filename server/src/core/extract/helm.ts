@@ -170,6 +170,11 @@ class SourceMap {
     const ix = this.index.get(file) ?? new LineIndex(file, '');
     return ix.loc(start, end);
   }
+  /** A template expression as messages quote it: `{{ .Values.port }}`, whatever its trim markers. */
+  snippet(file: string, start: number, end: number): string {
+    const inner = (this.texts.get(file) ?? '').slice(start + 2, end - 2).replace(/^-\s/, '').replace(/\s-$/, '').trim();
+    return `{{ ${inner.replace(/\s+/g, ' ')} }}`;
+  }
   /**
    * The source of `[s, e)` of a render; `exact`: the source spells the rendered text char for char.
    * A range that mixes sources (`"{{ .Values.host }}:8080"`) maps to the template text that writes it.
@@ -320,6 +325,11 @@ function renderOne(ctx: ChartContext, tpl: ParsedTemplate, root: Val, r: Renderi
   }
   // What a left-out port makes of its field (empty, missing) is not a problem of the chart: the unknown says it.
   facts.problems = facts.problems.filter((p) => !holeLines.has(p.loc.line));
+  // A bad value reported in a values file names the template expression that uses it.
+  for (const p of facts.problems) {
+    const a = actions.find((x) => x.from <= p.loc.start && p.loc.start < x.to);
+    if (a && !r.map.map(out, actions, p.loc.start, p.loc.end, tpl.file).tpl) p.message += ` (used by ${r.map.snippet(a.file, a.start, a.end)} at ${a.file}:${r.map.loc(a.file, a.start, a.start).line + 1})`;
+  }
   remap(facts, (l) => {
     const m = r.map.map(out, actions, l.start, l.end, tpl.file);
     return { loc: m.loc, editable: m.exact && (!m.tpl || r.allowTemplateEdits) };
@@ -372,7 +382,7 @@ function renderChart(chart: Chart, values: Val, release: Chart, parsed: Map<stri
   // A dependency that is not unpacked under charts/ (fetched by `helm dependency build`) is not here to read.
   for (const dep of chart.dependencies) {
     if (chart.subcharts.some((c) => c.name === dep.name) || !enabled(dep, values)) continue;
-    r.facts.unknowns?.push(unknown(`dependency ${dep.name} is not unpacked under ${chart.dir ? `${chart.dir}/` : ''}charts/: its ports are not checked`, ctx.loc(dep.file, dep.range[0], dep.range[1])));
+    r.facts.unknowns?.push(unknown(`dependency ${dep.name} is not in ${chart.dir ? `${chart.dir}/` : ''}charts/ (helm dependency build fetches it): what it renders is not checked`, ctx.loc(dep.file, dep.range[0], dep.range[1])));
   }
   for (const sub of chart.subcharts) {
     const dep = chart.dependencies.find((d) => d.name === sub.name);
@@ -380,6 +390,7 @@ function renderChart(chart: Chart, values: Val, release: Chart, parsed: Map<stri
     const key = dep?.alias ?? sub.name;
     const own = values.k === 'map' ? values.v.get(key) : undefined;
     let subValues = mergeValues(defaults(sub), own && own.k === 'map' ? own : plainVal({}));
+    r.facts.unknowns?.push(...(valueProblems.get(sub) ?? []));
     // Globals flow down: the parent's `global` over the subchart's own.
     const global = values.k === 'map' ? values.v.get('global') : undefined;
     if (global && global.k === 'map' && subValues.k === 'map') {
@@ -404,6 +415,12 @@ function defaults(c: Chart): Val {
   return v;
 }
 
+/**
+ * The last renders of each chart, by the texts and environments they came from: an unchanged chart gives
+ * back the same facts objects, which is how incremental evaluation sees that nothing changed.
+ */
+const renderCache = new Map<string, { key: string; facts: K8sFacts[] }>();
+
 export function helmRenders(files: SourceFile[], envOf: EnvOf): Renders {
   const facts: K8sFacts[] = [];
   const consumed = new Set<string>();
@@ -411,42 +428,66 @@ export function helmRenders(files: SourceFile[], envOf: EnvOf): Renders {
     const tree = allCharts(chart);
     const treeFiles = tree.flatMap((c) => c.files);
     for (const f of treeFiles) consumed.add(f.path);
-    const map = new SourceMap(treeFiles);
-    // Templates parse once; named templates are shared by the chart and its subcharts (the parent's win).
-    const parsed = new Map<string, ParsedTemplate | TemplateSyntaxError>();
-    const defines = new Map<string, { tpl: ParsedTemplate; body: TNode[] }>();
-    for (const c of [...tree].reverse()) {
-      for (const f of c.templates) {
-        try {
-          const tpl = parseTemplate(f.path, f.text);
-          parsed.set(f.path, tpl);
-          for (const [name, body] of tpl.defines) defines.set(name, { tpl, body });
-        } catch (e) {
-          if (!(e instanceof TemplateSyntaxError)) throw e;
-          parsed.set(f.path, e);
-        }
-      }
+    const key = JSON.stringify([chart.envValues.map((e) => [e.env, e.file.path]), treeFiles.map((f) => [f.path, f.text])]);
+    const hit = renderCache.get(chart.dir);
+    if (hit && hit.key === key) {
+      facts.push(...hit.facts);
+      continue;
     }
-    const ctx: ChartContext = { defines, chartName: chart.name, loc: (file, start, end) => map.loc(file, start, end) };
-    // Each environment is the chart's values.yaml with its own file layered on; none: the chart renders once.
-    const envs = new Map<string, SourceFile[]>();
-    for (const e of chart.envValues) envs.set(e.env, [...(envs.get(e.env) ?? []), e.file]);
-    const runs: [string | undefined, SourceFile[]][] = envs.size ? [...envs] : [[undefined, []]];
-    const base = defaults(chart);
-    const dir = chart.dir || '.';
-    for (const [env, layers] of runs) {
-      const problems = [...(valueProblems.get(chart) ?? [])];
-      let values = base;
-      for (const f of layers) values = mergeValues(values, readValues(f, problems));
-      const r: Rendering = {
-        facts: { kind: 'kubernetes', file: `${dir}#${env ?? 'base'}`, env, renderedFrom: `Helm chart ${dir}`, unknowns: problems, workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [], suppressions: [] },
-        map,
-        // A template serves every environment of the chart: a fix may edit it only when the chart renders once.
-        allowTemplateEdits: runs.length === 1,
-      };
-      renderChart(chart, values, chart, parsed, ctx, r);
-      facts.push(r.facts);
+    let own: K8sFacts[];
+    try {
+      own = renderChartEnvs(chart, tree, treeFiles);
+    } catch (e) {
+      // A chart the evaluator trips over is left unchecked, said once; it never takes the workspace down.
+      const dir = chart.dir || '.';
+      const at = chart.files[0];
+      own = [{ kind: 'kubernetes', file: `${dir}#base`, renderedFrom: `Helm chart ${dir}`, unknowns: [unknown(`Helm chart ${dir} cannot be rendered here (${(e as Error).message}): its ports are not checked`, new LineIndex(at.path, at.text).loc(0, 0))], workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [], suppressions: [] }];
     }
+    if (renderCache.size > 256) renderCache.clear();
+    renderCache.set(chart.dir, { key, facts: own });
+    facts.push(...own);
   }
   return { facts, consumed };
+}
+
+/** One K8sFacts per environment of a chart (or one for a chart without environment values files). */
+function renderChartEnvs(chart: Chart, tree: Chart[], treeFiles: SourceFile[]): K8sFacts[] {
+  const facts: K8sFacts[] = [];
+  const map = new SourceMap(treeFiles);
+  // Templates parse once; named templates are shared by the chart and its subcharts (the parent's win).
+  const parsed = new Map<string, ParsedTemplate | TemplateSyntaxError>();
+  const defines = new Map<string, { tpl: ParsedTemplate; body: TNode[] }>();
+  for (const c of [...tree].reverse()) {
+    for (const f of c.templates) {
+      try {
+        const tpl = parseTemplate(f.path, f.text);
+        parsed.set(f.path, tpl);
+        for (const [name, body] of tpl.defines) defines.set(name, { tpl, body });
+      } catch (e) {
+        if (!(e instanceof TemplateSyntaxError)) throw e;
+        parsed.set(f.path, e);
+      }
+    }
+  }
+  const ctx: ChartContext = { defines, chartName: chart.name, loc: (file, start, end) => map.loc(file, start, end) };
+  // Each environment is the chart's values.yaml with its own file layered on; none: the chart renders once.
+  const envs = new Map<string, SourceFile[]>();
+  for (const e of chart.envValues) envs.set(e.env, [...(envs.get(e.env) ?? []), e.file]);
+  const runs: [string | undefined, SourceFile[]][] = envs.size ? [...envs] : [[undefined, []]];
+  const base = defaults(chart);
+  const dir = chart.dir || '.';
+  for (const [env, layers] of runs) {
+    const problems = [...(valueProblems.get(chart) ?? [])];
+    let values = base;
+    for (const f of layers) values = mergeValues(values, readValues(f, problems));
+    const r: Rendering = {
+      facts: { kind: 'kubernetes', file: `${dir}#${env ?? 'base'}`, env, renderedFrom: `Helm chart ${dir}`, unknowns: problems, workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [], suppressions: [] },
+      map,
+      // A template serves every environment of the chart: a fix may edit it only when the chart renders once.
+      allowTemplateEdits: runs.length === 1,
+    };
+    renderChart(chart, values, chart, parsed, ctx, r);
+    facts.push(r.facts);
+  }
+  return facts;
 }

@@ -371,6 +371,7 @@ export function finishObject(o: KObj, sources: Sources): { workload?: K8sWorkloa
     out.workload = {
       ...o.work.w,
       name,
+      ...(o.names[0] && o.names[0] !== name ? { baseName: o.names[0] } : {}),
       namespace,
       labels: { ...o.work.w.labels },
       containers: [...o.work.containers, ...o.work.inits].map((c) => finishContainer(c, sources)),

@@ -1,9 +1,639 @@
-// PLACEHOLDER: being written; Kustomize overlays rendered per environment.
-import type { SourceFile } from '../types';
+// Kustomize overlays rendered per environment at the facts level: resources, components, generators, patches and transformers applied in Kustomize's order.
+import { posix } from 'node:path';
+import { isMap, isScalar, isSeq, Pair, Scalar, YAMLMap } from 'yaml';
+import type { Node } from 'yaml';
+import type { EnvVar, K8sFacts, Loc, Problem, SourceFile } from '../types';
+import { get, items, scalarText, str, stringMap } from '../yaml';
+import { extractDotenv } from './dotenv';
+import { mergeObject } from './kustomize-merge';
+import { curName, envVarOf, finishObject, readObject, Sources } from './kustomize-objects';
+import type { KObj, Src } from './kustomize-objects';
+import { applyJsonOp, fieldPathTokens, isPortSlot, locate, locateAll, pointerTokens, readSlot, writeSlot } from './kustomize-paths';
+import type { Copied } from './kustomize-paths';
 import type { EnvOf, Renders } from './render';
 
+const KUSTOMIZATION = /^(kustomization\.ya?ml|Kustomization)$/;
+
+/** Kinds without a namespace: the namespace transformer leaves them alone. */
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'IngressClass',
+  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService', 'RuntimeClass', 'CSIDriver', 'GatewayClass',
+]);
+
+export function isKustomizationFile(path: string): boolean {
+  return KUSTOMIZATION.test(posix.basename(path));
+}
+
+/** A remote base or resource: a URL, a `git::`/`git@` address, a `github.com/...` path or a `?ref=`. */
+export function isRemote(ref: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || /^(git::|git@|ssh:)/i.test(ref) || /[?&](ref|version|timeout|submodules)=/.test(ref) || /^(github\.com|gitlab\.com|bitbucket\.org)\//i.test(ref);
+}
+
+function dirOf(p: string): string {
+  const d = posix.dirname(p);
+  return d === '.' ? '' : d;
+}
+
+function resolve(dir: string, ref: string): string {
+  const j = posix.normalize(posix.join(dir || '.', ref));
+  return j === '.' || j === './' ? '' : j.replace(/\/$/, '');
+}
+
+interface Kust {
+  dir: string;
+  path: string;
+  src: Src;
+  root: Node | undefined;
+  component: boolean;
+}
+
+/** A patch target or replacement selector; string fields are anchored regular expressions, as in Kustomize. */
+interface Selector {
+  group?: string;
+  version?: string;
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  labelSelector?: string;
+  annotationSelector?: string;
+}
+
+function selectorOf(node: unknown): Selector | undefined {
+  if (!isMap(node)) return undefined;
+  const sel: Selector = {};
+  for (const k of ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'] as const) {
+    const v = str(get(node, k));
+    if (v !== undefined && v !== '') sel[k] = v;
+  }
+  return sel;
+}
+
+function anchored(pattern: string, values: (string | undefined)[]): boolean {
+  let re: RegExp;
+  try {
+    re = new RegExp(`^(?:${pattern})$`);
+  } catch {
+    return values.includes(pattern);
+  }
+  return values.some((v) => v !== undefined && re.test(v));
+}
+
+/** A label selector: `a=b`, `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`, `a`, `!a`. */
+export function labelsMatch(expr: string, labels: Record<string, string>): boolean {
+  const reqs = expr.split(/,(?![^(]*\))/).map((r) => r.trim()).filter(Boolean);
+  return reqs.every((r) => {
+    let m = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(r);
+    if (m) {
+      const vals = m[3].split(',').map((v) => v.trim());
+      const has = m[1] in labels && vals.includes(labels[m[1]]);
+      return m[2] === 'in' ? has : !has;
+    }
+    m = /^([^!=\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(r);
+    if (m) return m[2] === '!=' ? labels[m[1]] !== m[3] : labels[m[1]] === m[3];
+    if (r.startsWith('!')) return !(r.slice(1).trim() in labels);
+    return r in labels;
+  });
+}
+
+function selects(sel: Selector, o: KObj): boolean {
+  const slash = o.apiVersion.lastIndexOf('/');
+  const group = slash >= 0 ? o.apiVersion.slice(0, slash) : '';
+  const version = slash >= 0 ? o.apiVersion.slice(slash + 1) : o.apiVersion;
+  if (sel.kind && !anchored(sel.kind, [o.kind])) return false;
+  if (sel.name && !anchored(sel.name, [o.names[0], curName(o)])) return false;
+  if (sel.namespace && !anchored(sel.namespace, [o.orgNs ?? 'default', o.ns ?? 'default'])) return false;
+  if (sel.group && !anchored(sel.group, [group])) return false;
+  if (sel.version && !anchored(sel.version, [version])) return false;
+  if (sel.labelSelector && !labelsMatch(sel.labelSelector, o.labels)) return false;
+  if (sel.annotationSelector && !labelsMatch(sel.annotationSelector, o.annotations)) return false;
+  return true;
+}
+
+/** A strategic merge patch without a kind takes its target's, so it reads as that kind. */
+function withKind(node: Node, kind: string): Node {
+  if (str(get(node, 'kind')) !== undefined || !isMap(node)) return node;
+  const m = new YAMLMap();
+  m.items.push(...(node as YAMLMap).items, new Pair(new Scalar('kind'), new Scalar(kind)));
+  return m as unknown as Node;
+}
+
+/** Lists and single objects of a manifest, one node per object. */
+function objectNodes(node: unknown): Node[] {
+  if (!isMap(node)) return [];
+  const kind = str(get(node, 'kind'));
+  if (kind?.endsWith('List') && isSeq(get(node, 'items'))) return items(get(node, 'items')).flatMap(objectNodes);
+  return [node as Node];
+}
+
+interface Ctx {
+  sources: Sources;
+  kusts: Map<string, Kust>;
+}
+
+/** One render: what it read, what it could not follow, and the problems of the patches it applied. */
+class Render {
+  readonly consumed = new Set<string>();
+  readonly unknowns: Problem[] = [];
+  readonly problems: Problem[] = [];
+  private readonly seen = new Set<string>();
+  constructor(private readonly ctx: Ctx) {}
+
+  private unknown(loc: Loc, message: string): void {
+    const k = `${loc.file}|${loc.start}|${message}`;
+    if (this.seen.has(k)) return;
+    this.seen.add(k);
+    this.unknowns.push({ message, loc });
+  }
+
+  /** Problems of patches: a partial manifest leaves fields out on purpose, so "missing" is not one. */
+  private patchProblems(list: Problem[]): void {
+    for (const p of list) {
+      if (/is missing or empty$/.test(p.message)) continue;
+      const k = `${p.loc.file}|${p.loc.start}|${p.message}`;
+      if (this.seen.has(k)) continue;
+      this.seen.add(k);
+      this.problems.push(p);
+    }
+  }
+
+  /** Where to report a kustomization entry: a scalar's text (a block's first line), a map's `name`. */
+  private tokenLoc(k: Kust, node: Node): Loc {
+    if (!isScalar(node)) {
+      const name = get(node, 'name');
+      return name && isScalar(name) ? this.tokenLoc(k, name) : k.src.nodeLoc(node);
+    }
+    const st = scalarText(k.src.ix, node);
+    const nl = st.value.indexOf('\n');
+    return nl > 0 && st.at ? k.src.ix.loc(st.at(0), st.at(nl - 1) + 1) : st.loc;
+  }
+
+  /** The objects a kustomization outputs. */
+  build(dir: string, stack: string[]): KObj[] {
+    const k = this.ctx.kusts.get(dir);
+    if (!k) return [];
+    this.consumed.add(k.path);
+    const inner = [...stack, dir];
+    let objs: KObj[] = [];
+    for (const n of [...items(get(k.root, 'resources')), ...items(get(k.root, 'bases'))]) objs.push(...this.resource(k, n, inner));
+    for (const n of items(get(k.root, 'components'))) objs = this.component(k, n, objs, inner);
+    return this.own(k, objs, inner);
+  }
+
+  private local(k: Kust, n: Node, what: string): string | undefined {
+    const ref = str(n);
+    if (ref === undefined) return undefined;
+    if (isRemote(ref)) {
+      this.unknown(this.tokenLoc(k, n), `remote ${what} ${ref} is not read: its ports are not checked`);
+      return undefined;
+    }
+    return resolve(k.dir, ref);
+  }
+
+  private resource(k: Kust, n: Node, stack: string[]): KObj[] {
+    const p = this.local(k, n, 'resource');
+    if (p === undefined) return [];
+    if (this.ctx.kusts.has(p)) {
+      if (stack.includes(p)) {
+        this.unknown(this.tokenLoc(k, n), `resource ${str(n)} includes itself: kustomize cannot build it`);
+        return [];
+      }
+      return this.build(p, stack);
+    }
+    const src = this.ctx.sources.file(p);
+    if (!src) {
+      this.unknown(this.tokenLoc(k, n), `resource ${str(n)} is not a file Port Parity reads in this workspace: its ports are not checked`);
+      return [];
+    }
+    this.consumed.add(p);
+    const out: KObj[] = [];
+    for (const doc of src.docs()) for (const node of objectNodes(doc.contents)) {
+      const o = readObject(src, node);
+      if (o) out.push(o);
+    }
+    return out;
+  }
+
+  /** A component adds its resources to the including kustomization's, then transforms them all. */
+  private component(k: Kust, n: Node, objs: KObj[], stack: string[]): KObj[] {
+    const p = this.local(k, n, 'component');
+    if (p === undefined) return objs;
+    const c = this.ctx.kusts.get(p);
+    if (!c || stack.includes(p)) {
+      this.unknown(this.tokenLoc(k, n), `component ${str(n)} is not a kustomization in this workspace: its ports are not checked`);
+      return objs;
+    }
+    this.consumed.add(c.path);
+    const inner = [...stack, p];
+    let out = [...objs];
+    for (const r of [...items(get(c.root, 'resources')), ...items(get(c.root, 'bases'))]) out.push(...this.resource(c, r, inner));
+    for (const r of items(get(c.root, 'components'))) out = this.component(c, r, out, inner);
+    return this.own(c, out, inner);
+  }
+
+  /** Generators, then the transformers in Kustomize's order: patches, namespace, names, labels, JSON patches, replacements. */
+  private own(k: Kust, objs: KObj[], stack: string[]): KObj[] {
+    void stack;
+    const root = k.root;
+    for (const key of ['helmCharts', 'generators', 'transformers', 'validators']) {
+      for (const n of items(get(root, key))) {
+        const label = str(n) ?? str(get(n, 'name')) ?? key;
+        this.unknown(this.tokenLoc(k, n), `${key === 'helmCharts' ? 'Helm chart' : key.slice(0, -1)} ${label} is not run: the ports it produces or changes are not checked`);
+      }
+    }
+    this.generate(k, objs);
+    for (const n of items(get(root, 'patchesStrategicMerge'))) objs = this.patchFile(k, n, undefined, objs, 'smp');
+    for (const n of items(get(root, 'patches'))) objs = this.patchEntry(k, n, objs);
+    const ns = str(get(root, 'namespace'));
+    if (ns) {
+      for (const o of objs) {
+        if (CLUSTER_SCOPED.has(o.kind)) continue;
+        for (const b of o.backends) if (b.namespace === (o.ns ?? 'default')) b.namespace = ns;
+        o.ns = ns;
+      }
+    }
+    const prefix = str(get(root, 'namePrefix')) ?? '';
+    const suffix = str(get(root, 'nameSuffix')) ?? '';
+    if (prefix || suffix) for (const o of objs) if (o.kind !== 'Namespace' && o.kind !== 'CustomResourceDefinition') o.names.push(`${prefix}${curName(o)}${suffix}`);
+    const common = stringMap(get(root, 'commonLabels'));
+    if (Object.keys(common).length) addLabels(objs, common, true, true);
+    for (const n of items(get(root, 'labels'))) {
+      const sel = str(get(n, 'includeSelectors')) === 'true';
+      addLabels(objs, stringMap(get(n, 'pairs')), sel, sel || str(get(n, 'includeTemplates')) === 'true');
+    }
+    for (const n of items(get(root, 'patchesJson6902'))) objs = this.patchEntry(k, n, objs, true);
+    for (const n of items(get(root, 'replacements'))) this.replacementEntry(k, n, objs);
+    return objs;
+  }
+
+  /** configMapGenerator: literals and env files become ConfigMap data (the hash suffix is left out: references follow it). */
+  private generate(k: Kust, objs: KObj[]): void {
+    for (const g of items(get(k.root, 'configMapGenerator'))) {
+      const nameNode = get(g, 'name');
+      const name = str(nameNode);
+      if (!name || !nameNode) continue;
+      const ns = str(get(g, 'namespace'));
+      const data: EnvVar[] = [];
+      for (const lit of items(get(g, 'literals'))) {
+        const v = this.literal(k, lit);
+        if (v) data.push(v);
+      }
+      const envNode = get(g, 'env');
+      for (const n of [...items(get(g, 'envs')), ...(envNode ? [envNode] : [])]) {
+        const p = this.local(k, n, 'env file');
+        if (p === undefined) continue;
+        const src = this.ctx.sources.file(p);
+        if (!src) {
+          this.unknown(this.tokenLoc(k, n), `configMapGenerator env file ${str(n)} is not a file Port Parity reads: its variables are not checked`);
+          continue;
+        }
+        this.consumed.add(p);
+        data.push(...extractDotenv({ path: src.file, text: src.text }).vars);
+      }
+      for (const n of items(get(g, 'files'))) {
+        const ref = str(n)?.replace(/^[^=]*=/, '');
+        if (ref && !isRemote(ref) && this.ctx.sources.has(resolve(k.dir, ref))) this.consumed.add(resolve(k.dir, ref));
+      }
+      const behavior = str(get(g, 'behavior')) ?? 'create';
+      const existing = behavior === 'create' ? undefined : objs.find((o) => o.cm && o.names.includes(name) && (ns === undefined || (o.ns ?? 'default') === ns));
+      if (existing?.cm) {
+        const keep = behavior === 'replace' ? [] : existing.cm.data.filter((e) => !data.some((d) => d.name === e.name));
+        existing.cm = { ...existing.cm, data: [...keep, ...data] };
+        continue;
+      }
+      objs.push({
+        apiVersion: 'v1', kind: 'ConfigMap', names: [name], ns, orgNs: ns, labels: {}, annotations: {},
+        nameLoc: this.tokenLoc(k, nameNode), file: k.path, backends: [],
+        cm: { name, namespace: ns ?? 'default', data },
+      });
+    }
+  }
+
+  /** `KEY=VALUE` of a generator, with the exact ranges of the key and the value (quotes left out). */
+  private literal(k: Kust, n: Node): EnvVar | undefined {
+    if (!isScalar(n)) return undefined;
+    const st = scalarText(k.src.ix, n);
+    const text = st.value;
+    const eq = text.indexOf('=');
+    if (eq <= 0) return undefined;
+    let vs = eq + 1;
+    let ve = text.length;
+    if (ve - vs >= 2 && (text[vs] === '"' || text[vs] === "'") && text[ve - 1] === text[vs]) {
+      vs++;
+      ve--;
+    }
+    const at = st.at;
+    const loc = (a: number, b: number): Loc => (at ? k.src.ix.loc(at(a), b > a ? at(b - 1) + 1 : at(a)) : st.loc);
+    return envVarOf(text.slice(0, eq).trim(), text.slice(vs, ve), loc(0, eq), loc(vs, ve), !!at);
+  }
+
+  /** The source of a patch: a file of the workspace or the inline text of the kustomization. */
+  private patchSource(k: Kust, n: Node, inlineAllowed: boolean): Src | undefined {
+    const ref = str(n);
+    if (ref === undefined || !isScalar(n)) return undefined;
+    const inline = ref.includes('\n') || /^\s*[[{]/.test(ref) || /^\s*(apiVersion|kind|-\s*op)\s*:/.test(ref);
+    if (inline && inlineAllowed) return this.ctx.sources.inline(k.src, n);
+    const p = this.local(k, n, 'patch');
+    if (p === undefined) return undefined;
+    const src = this.ctx.sources.file(p);
+    if (!src) {
+      this.unknown(this.tokenLoc(k, n), `patch ${ref} is not a file Port Parity reads in this workspace: what it changes is not checked`);
+      return undefined;
+    }
+    this.consumed.add(p);
+    return src;
+  }
+
+  /** An entry of `patches` or `patchesJson6902`: a `path` or an inline `patch`, with an optional `target`. */
+  private patchEntry(k: Kust, n: Node, objs: KObj[], json6902 = false): KObj[] {
+    const target = selectorOf(get(n, 'target'));
+    const pathNode = get(n, 'path');
+    const patchNode = get(n, 'patch');
+    if (pathNode) return this.patchFile(k, pathNode, target, objs, json6902 ? 'json' : 'any', false);
+    if (patchNode && isScalar(patchNode)) return this.patchFile(k, patchNode, target, objs, json6902 ? 'json' : 'any', true);
+    return objs;
+  }
+
+  private patchFile(k: Kust, n: Node, target: Selector | undefined, objs: KObj[], kind: 'smp' | 'json' | 'any', inline?: boolean): KObj[] {
+    const src = inline === true ? this.ctx.sources.inline(k.src, n as unknown as Scalar) : this.patchSource(k, n, inline === undefined);
+    if (!src) return objs;
+    const where = this.tokenLoc(k, n);
+    const label = src.inline ? 'inline patch' : `patch ${str(n)}`;
+    const docs = src.docs().filter((d) => d.contents);
+    // A YAML or JSON list of operations is a JSON 6902 patch; a map is a strategic merge patch.
+    if (docs.length && isSeq(docs[0].contents)) {
+      if (kind === 'smp') return objs;
+      if (!target) {
+        this.unknown(where, `${label} is a JSON patch without a target: kustomize cannot apply it`);
+        return objs;
+      }
+      return this.applyJson(src, docs[0].contents as Node, target, objs, where, label);
+    }
+    if (kind === 'json') return objs;
+    for (const d of docs) objs = this.applySmp(src, d.contents as Node, target, objs, where, label);
+    return objs;
+  }
+
+  private applySmp(src: Src, node: Node, target: Selector | undefined, objs: KObj[], where: Loc, label: string): KObj[] {
+    if (!isMap(node)) return objs;
+    const kind = str(get(node, 'kind'));
+    const name = str(get(get(node, 'metadata'), 'name'));
+    const ns = str(get(get(node, 'metadata'), 'namespace'));
+    const matched = target
+      ? objs.filter((o) => selects(target, o))
+      : objs.filter((o) => o.kind === kind && (o.names[0] === name || curName(o) === name) && (ns === undefined || ns === (o.orgNs ?? 'default') || ns === (o.ns ?? 'default')));
+    if (matched.length === 0) {
+      this.unknown(where, `${label} matches no resource${kind && name ? ` (${kind} ${name})` : ''}: kustomize cannot apply it`);
+      return objs;
+    }
+    const problems: Problem[] = [];
+    let out = objs;
+    for (const o of matched) {
+      const pn = withKind(node, o.kind);
+      const p = readObject(src, pn, problems);
+      if (p && mergeObject(o, p, pn) === 'delete') out = out.filter((x) => x !== o);
+    }
+    this.patchProblems(problems);
+    return out;
+  }
+
+  private applyJson(src: Src, ops: Node, target: Selector, objs: KObj[], where: Loc, label: string): KObj[] {
+    const matched = objs.filter((o) => selects(target, o));
+    if (matched.length === 0) {
+      this.unknown(where, `${label} matches no resource${target.kind && target.name ? ` (${target.kind} ${target.name})` : ''}: kustomize cannot apply it`);
+      return objs;
+    }
+    const problems: Problem[] = [];
+    for (const o of matched) {
+      for (const opNode of items(ops)) {
+        const op = str(get(opNode, 'op'));
+        const pathNode = get(opNode, 'path');
+        const pointer = str(pathNode);
+        if (!op || pointer === undefined || !pathNode || op === 'test') continue;
+        const loc = isScalar(pathNode) ? src.loc(...scalarRange(src, pathNode)) : src.nodeLoc(pathNode);
+        const slot = locate(o, pointerTokens(pointer));
+        const what = `${o.kind} ${curName(o)}`;
+        if (op === 'move' || op === 'copy') {
+          if (slot.t !== 'ignored') this.unknown(loc, `JSON patch ${op} to ${pointer} in ${what} is not followed: its ports are not checked`);
+          continue;
+        }
+        const r = applyJsonOp(o, slot, op, get(opNode, 'value'), src, problems);
+        if (r === 'missing') this.unknown(loc, `JSON patch path ${pointer} does not exist in ${what}: kustomize cannot apply it`);
+        else if (r === 'unfollowed') this.unknown(loc, `JSON patch ${op} ${pointer} in ${what} is not followed: its ports are not checked`);
+      }
+    }
+    this.patchProblems(problems);
+    return objs;
+  }
+
+  private replacementEntry(k: Kust, n: Node, objs: KObj[]): void {
+    const pathNode = get(n, 'path');
+    if (!pathNode) {
+      this.replacement(k.src, n, objs);
+      return;
+    }
+    const src = this.patchSource(k, pathNode, false);
+    if (!src) return;
+    for (const d of src.docs()) {
+      const c = d.contents as Node | null;
+      for (const r of isSeq(c) ? items(c) : c ? [c] : []) this.replacement(src, r, objs);
+    }
+  }
+
+  /** A replacement copies one field into others; followed where it reads or writes ports. */
+  private replacement(src: Src, r: Node, objs: KObj[]): void {
+    const source = get(r, 'source');
+    const sel = selectorOf(source);
+    const fieldPath = str(get(source, 'fieldPath')) ?? 'metadata.name';
+    const from = sel ? objs.find((o) => selects(sel, o)) : undefined;
+    let value: Copied | undefined = from ? readSlot(from, locate(from, fieldPathTokens(fieldPath))) : undefined;
+    const opts = get(source, 'options');
+    const delim = str(get(opts, 'delimiter'));
+    if (value && delim !== undefined) {
+      const part = value.text.split(delim)[Number(str(get(opts, 'index')) ?? '0')];
+      value = part === undefined ? undefined : { text: part, loc: value.loc, literal: false };
+    }
+    const problems: Problem[] = [];
+    for (const t of items(get(r, 'targets'))) {
+      const tsel = selectorOf(get(t, 'select'));
+      if (!tsel) continue;
+      const rejects = items(get(t, 'reject')).map(selectorOf).filter((x): x is Selector => !!x);
+      const targets = objs.filter((o) => selects(tsel, o) && !rejects.some((x) => selects(x, o)));
+      const tdelim = str(get(get(t, 'options'), 'delimiter'));
+      for (const fp of items(get(t, 'fieldPaths'))) {
+        const path = str(fp);
+        if (!path) continue;
+        const loc = isScalar(fp) ? src.loc(...scalarRange(src, fp)) : src.nodeLoc(fp);
+        for (const o of targets) {
+          for (const slot of locateAll(o, fieldPathTokens(path))) {
+            const what = `${path} of ${o.kind} ${curName(o)}`;
+            if (slot.t === 'missing') {
+              this.unknown(loc, `replacement target ${what} does not exist: kustomize cannot apply it`);
+              continue;
+            }
+            if (!isPortSlot(slot)) {
+              if (value && tdelim === undefined) writeSlot(o, slot, value, problems);
+              continue;
+            }
+            if (!value || tdelim !== undefined) {
+              this.unknown(loc, `replacement into ${what} is not followed: its ports are not checked`);
+              continue;
+            }
+            const res = writeSlot(o, slot, value, problems);
+            if (res === 'missing') this.unknown(loc, `replacement target ${what} does not exist: kustomize cannot apply it`);
+            else if (res === 'unfollowed') this.unknown(loc, `replacement into ${what} is not followed: its ports are not checked`);
+          }
+        }
+      }
+    }
+    this.patchProblems(problems);
+  }
+}
+
+/** The offsets of a scalar's text (quotes left out). */
+function scalarRange(src: Src, n: Scalar): [number, number] {
+  const st = scalarText(src.ix, n);
+  return [st.loc.start, st.loc.end];
+}
+
+/** commonLabels and labels: metadata always; pod templates and selectors when asked (Kustomize creates a Service's selector). */
+function addLabels(objs: KObj[], labels: Record<string, string>, selectors: boolean, templates: boolean): void {
+  if (Object.keys(labels).length === 0) return;
+  for (const o of objs) {
+    Object.assign(o.labels, labels);
+    if (o.work && templates) Object.assign(o.work.w.labels, labels);
+    if (!selectors) continue;
+    if (o.svc) o.svc.s = { ...o.svc.s, selector: { ...(o.svc.s.selector ?? {}), ...labels } };
+    if (o.policy && Object.keys(o.policy.podSelector).length) o.policy = { ...o.policy, podSelector: { ...o.policy.podSelector, ...labels } };
+  }
+}
+
+/** Kustomize rewrites references to renamed ConfigMaps and Services (envFrom, configMapKeyRef, backends) in the final output. */
+function fixReferences(objs: KObj[]): void {
+  const rename = (ref: string, pool: KObj[], ns: string | undefined): string => {
+    if (pool.some((o) => curName(o) === ref)) return ref;
+    const hits = pool.filter((o) => o.names.includes(ref));
+    const hit = hits.find((o) => o.ns === ns) ?? hits[0];
+    return hit ? curName(hit) : ref;
+  };
+  const cms = objs.filter((o) => o.cm);
+  const svcs = objs.filter((o) => o.svc);
+  for (const o of objs) {
+    if (o.work) {
+      for (const c of [...o.work.containers, ...o.work.inits]) {
+        c.envFrom = c.envFrom.map((n) => (n === undefined ? n : rename(n, cms, o.ns)));
+        c.env = c.env.map((e) => (e.ref ? { ...e, ref: { ...e.ref, configMap: rename(e.ref.configMap, cms, o.ns) } } : e));
+      }
+    }
+    for (const b of o.backends) b.service = rename(b.service, svcs, b.namespace === 'default' ? undefined : b.namespace);
+  }
+}
+
+function localRefs(k: Kust): string[] {
+  const out: string[] = [];
+  for (const key of ['resources', 'bases', 'components']) for (const n of items(get(k.root, key))) {
+    const ref = str(n);
+    if (ref !== undefined && !isRemote(ref)) out.push(resolve(k.dir, ref));
+  }
+  return out;
+}
+
+function reach(start: string, edges: Map<string, Set<string>>): Set<string> {
+  const out = new Set<string>();
+  const todo = [start];
+  while (todo.length) {
+    const d = todo.pop() as string;
+    for (const n of edges.get(d) ?? []) if (!out.has(n)) {
+      out.add(n);
+      todo.push(n);
+    }
+  }
+  return out;
+}
+
+/**
+ * Every kustomization that is an environment (its folder names one) renders as that environment,
+ * unless an including kustomization of the same environment renders it. A root that names no
+ * environment and includes none renders as an unmarked base. Bases and components an overlay
+ * includes are not environments of their own.
+ */
 export function kustomizeRenders(files: SourceFile[], envOf: EnvOf): Renders {
-  void files;
-  void envOf;
-  return { facts: [], consumed: new Set() };
+  const consumed = new Set<string>();
+  const kfiles = files.filter((f) => isKustomizationFile(f.path)).sort((a, b) => a.path.localeCompare(b.path));
+  if (kfiles.length === 0) return { facts: [], consumed };
+  const sources = new Sources(new Map(files.map((f) => [f.path, f])));
+  const kusts = new Map<string, Kust>();
+  for (const f of kfiles) {
+    const dir = dirOf(f.path);
+    if (kusts.has(dir)) continue;
+    const src = sources.file(f.path) as Src;
+    const root = (src.docs()[0]?.contents ?? undefined) as Node | undefined;
+    kusts.set(dir, { dir, path: f.path, src, root, component: str(get(root, 'kind')) === 'Component' });
+  }
+  const parents = new Map<string, Set<string>>();
+  const children = new Map<string, Set<string>>();
+  for (const k of kusts.values()) {
+    for (const p of localRefs(k)) {
+      if (!kusts.has(p) || p === k.dir) continue;
+      parents.set(p, (parents.get(p) ?? new Set()).add(k.dir));
+      children.set(k.dir, (children.get(k.dir) ?? new Set()).add(p));
+    }
+  }
+  const envOfDir = (dir: string): string | undefined => {
+    const k = kusts.get(dir);
+    return k ? envOf(k.path) : undefined;
+  };
+  const renders: { k: Kust; env?: string }[] = [];
+  for (const k of kusts.values()) {
+    if (k.component) continue;
+    const env = envOfDir(k.dir);
+    if (env) {
+      if (![...reach(k.dir, parents)].some((a) => envOfDir(a) === env)) renders.push({ k, env });
+      continue;
+    }
+    if (parents.get(k.dir)?.size) continue;
+    // A root that gathers environment overlays is not an environment itself: its overlays render on their own.
+    if ([...reach(k.dir, children)].some((d) => envOfDir(d) !== undefined)) continue;
+    renders.push({ k });
+  }
+  const facts: K8sFacts[] = [];
+  for (const { k, env } of renders) {
+    const r = new Render({ sources, kusts });
+    const objs = r.build(k.dir, []);
+    fixReferences(objs);
+    const f: K8sFacts = {
+      kind: 'kubernetes', file: `${k.path}#${env ?? 'base'}`, env, renderedFrom: `kustomization ${k.dir || '.'}`, unknowns: r.unknowns,
+      workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: r.problems, suppressions: [],
+    };
+    for (const o of objs) {
+      const out = finishObject(o, sources);
+      if (out.workload) f.workloads.push(out.workload);
+      if (out.service) f.services.push(out.service);
+      if (out.configMap) f.configMaps.push(out.configMap);
+      if (out.policy) f.networkPolicies.push(out.policy);
+      f.backends.push(...out.backends);
+    }
+    facts.push(f);
+    for (const p of r.consumed) consumed.add(p);
+  }
+  return { facts, consumed };
+}
+
+/** Files any kustomization applies as patches: partial manifests, read only through their kustomization. */
+export function kustomizePatchFiles(files: SourceFile[]): Set<string> {
+  const out = new Set<string>();
+  const have = new Set(files.map((f) => f.path));
+  for (const f of files) {
+    if (!isKustomizationFile(f.path)) continue;
+    const dir = dirOf(f.path);
+    const src = new Sources(new Map([[f.path, f]])).file(f.path) as Src;
+    const root = src.docs()[0]?.contents;
+    const refs: (string | undefined)[] = items(get(root, 'patchesStrategicMerge')).map((n) => str(n));
+    for (const key of ['patches', 'patchesJson6902']) for (const n of items(get(root, key))) refs.push(str(get(n, 'path')));
+    for (const r of refs) {
+      if (!r || r.includes('\n') || isRemote(r)) continue;
+      const p = resolve(dir, r);
+      if (have.has(p)) out.add(p);
+    }
+  }
+  return out;
 }

@@ -1,0 +1,3 @@
+// The client's pure parts, bundled to dist/client-lib.js for the tests (no `vscode` import here).
+export * from './format';
+export * from './html';

@@ -1,0 +1,359 @@
+// Kustomize renderer: overlays rendered per environment at the facts level, every effective value
+// placed at the file and line that set it (base, patch, inline patch, generator or env file).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import api from '../../dist/api.js';
+
+const { extractAll, readWorkspace, analyze } = api;
+const HERE = dirname(fileURLToPath(import.meta.url));
+const FIXTURES = join(HERE, 'fixtures', 'kustomize');
+const CLI = join(HERE, '..', '..', 'dist', 'cli.js');
+
+/** Renders a fixture case (or in-memory files): the facts by file, a slicer for Locs, and the renders by environment. */
+function load(input) {
+  const files = typeof input === 'string' ? readWorkspace(join(FIXTURES, input)).files : Object.entries(input).map(([path, text]) => ({ path, text }));
+  const texts = new Map(files.map((f) => [f.path, f.text]));
+  const facts = extractAll(files);
+  const renders = facts.filter((f) => f.renderedFrom?.startsWith('kustomization'));
+  return {
+    facts: new Map(facts.map((f) => [f.file, f])),
+    renders,
+    env: (env) => {
+      const r = renders.find((x) => x.env === env);
+      assert.ok(r, `a render for ${env} (have ${renders.map((x) => x.env).join(', ')})`);
+      return r;
+    },
+    /** `file:line="text"`, 1-based, the text sliced from the real file with loc.start/loc.end. */
+    at: (loc) => `${loc.file}:${loc.line + 1}=${texts.get(loc.file)?.slice(loc.start, loc.end)}`,
+  };
+}
+
+function workload(render, name) {
+  const w = render.workloads.find((x) => x.name === name);
+  assert.ok(w, `workload ${name} in ${render.file} (have ${render.workloads.map((x) => x.name).join(', ')})`);
+  return w;
+}
+function container(w, name) {
+  const c = w.containers.find((x) => x.name === name);
+  assert.ok(c, `container ${name}`);
+  return c;
+}
+function service(render, name) {
+  const s = render.services.find((x) => x.name === name);
+  assert.ok(s, `Service ${name} in ${render.file}`);
+  return s;
+}
+
+test('each environment overlay is one render: a virtual file id, env, renderedFrom; base and patch files are consumed', () => {
+  const k = load('smp-adds-port');
+  assert.deepEqual(k.renders.map((r) => [r.file, r.env, r.renderedFrom]).sort(), [
+    ['overlays/production/kustomization.yaml#production', 'production', 'kustomization overlays/production'],
+    ['overlays/staging/kustomization.yaml#staging', 'staging', 'kustomization overlays/staging'],
+  ]);
+  for (const f of ['base/deployment.yaml', 'base/service.yaml', 'overlays/production/tls-port.yaml', 'overlays/staging/probe-patch.yaml']) assert.equal(k.facts.get(f).kind, 'skipped', f);
+});
+
+test('a strategic merge patch that lists 8443 adds it beside the base 8080 (kustomize #173), each at its own file and line', () => {
+  const k = load('smp-adds-port');
+  const prod = container(workload(k.env('production'), 'api'), 'api');
+  assert.deepEqual(prod.ports.map((p) => [p.containerPort.port, p.name, k.at(p.containerPort.loc)]), [
+    [8443, 'https', 'overlays/production/tls-port.yaml:12=8443'],
+    [8080, 'http', 'base/deployment.yaml:21=8080'],
+  ]);
+  const staging = container(workload(k.env('staging'), 'api'), 'api');
+  assert.deepEqual(staging.ports.map((p) => p.containerPort.port), [8080]);
+});
+
+test("a probe patch's port wins for the handler it names; the other probes stay the base's", () => {
+  const k = load('smp-adds-port');
+  const c = container(workload(k.env('staging'), 'api'), 'api');
+  assert.deepEqual(c.probes.map((p) => [p.kind, p.type, p.port.port ?? p.port.name, k.at(p.port.loc)]), [
+    ['liveness', 'httpGet', 8081, 'overlays/staging/probe-patch.yaml:13=8081'],
+    ['readiness', 'httpGet', 'http', 'base/deployment.yaml:33=http'],
+  ]);
+});
+
+test('a JSON 6902 replace of containerPort takes the value node of the patch file as its Loc', () => {
+  const k = load('json6902-containerport');
+  const c = container(workload(k.env('production'), 'api'), 'api');
+  assert.deepEqual(c.ports.map((p) => [p.containerPort.port, p.name, p.containerPort.literal, k.at(p.containerPort.loc)]), [[9090, 'http', true, 'overlays/production/port.yaml:3=9090']]);
+  assert.deepEqual(c.probes.filter((p) => p.kind === 'liveness').map((p) => k.at(p.port.loc)), ['overlays/production/port.yaml:6=9090']);
+  // The staging overlay's inline JSON patch (a block scalar of the kustomization) maps back onto the kustomization's lines.
+  const s = container(workload(k.env('staging'), 'api'), 'api');
+  const log = s.env.find((e) => e.name === 'LOG_LEVEL');
+  assert.equal(k.at(log.valueLoc), 'overlays/staging/kustomization.yaml:14=debug');
+  assert.deepEqual(s.ports.map((p) => k.at(p.containerPort.loc)), ['base/deployment.yaml:21=8080']);
+});
+
+test('namePrefix/nameSuffix rename workloads, Services and ConfigMaps and the references to them; the base name stays the identity', () => {
+  const k = load('names-namespace-labels');
+  const st = k.env('staging');
+  const w = workload(st, 'staging-web');
+  assert.equal(w.baseName, 'web');
+  assert.equal(w.namespace, 'shop-staging');
+  assert.deepEqual(container(w, 'web').envFrom, ['staging-web-config']);
+  assert.deepEqual(st.configMaps.map((c) => [c.namespace, c.name]), [['shop-staging', 'staging-web-config']]);
+  assert.deepEqual(st.backends.map((b) => [b.from, b.namespace, b.service, k.at(b.serviceLoc)]), [['Ingress staging-web', 'shop-staging', 'staging-web', 'base/app.yaml:61=web']]);
+  const prod = k.env('production');
+  assert.equal(workload(prod, 'web-prod').baseName, 'web');
+  assert.equal(service(prod, 'web-prod').namespace, 'shop');
+  // The model joins staging-web and web-prod into one service, web.
+  const model = analyze([...readWorkspace(join(FIXTURES, 'names-namespace-labels')).files]).model;
+  assert.deepEqual([...model.services.keys()], ['web']);
+});
+
+test('commonLabels reach template labels and Service selectors; labels reach them only when asked', () => {
+  const k = load('names-namespace-labels');
+  const st = k.env('staging');
+  assert.deepEqual(workload(st, 'staging-web').labels, { app: 'web', env: 'staging' });
+  assert.deepEqual(service(st, 'staging-web').selector, { app: 'web', env: 'staging' });
+  const prod = k.env('production');
+  assert.deepEqual(workload(prod, 'web-prod').labels, { app: 'web', env: 'production', team: 'storefront' });
+  assert.deepEqual(service(prod, 'web-prod').selector, { app: 'web', env: 'production' });
+});
+
+test('configMapGenerator literals and env files become ConfigMap data at their exact ranges; behavior merge overrides keys', () => {
+  const k = load('configmap-generator');
+  const data = (env) => Object.fromEntries(k.env(env).configMaps[0].data.map((e) => [e.name, [e.port ?? e.value, k.at(e.valueLoc), k.at(e.nameLoc)]]));
+  assert.deepEqual(data('production'), {
+    PORT: [7001, 'overlays/production/kustomization.yaml:7=7001', 'overlays/production/kustomization.yaml:7=PORT'],
+    METRICS_PORT: [9100, 'base/kustomization.yaml:7=9100', 'base/kustomization.yaml:7=METRICS_PORT'],
+    LOG_LEVEL: ['info', 'base/kustomization.yaml:8=info', 'base/kustomization.yaml:8=LOG_LEVEL'],
+  });
+  assert.deepEqual(data('staging').PORT, [7000, 'overlays/staging/worker.env:3=7000', 'overlays/staging/worker.env:3=PORT']);
+  assert.equal(k.facts.get('overlays/staging/worker.env').kind, 'skipped');
+  // The workload's envFrom and configMapKeyRef follow the generated (and prefixed) name.
+  const c = container(workload(k.env('staging'), 'stg-worker'), 'worker');
+  assert.deepEqual([c.envFrom, c.envRefs.map((r) => r.configMap)], [['stg-worker-config'], ['stg-worker-config']]);
+});
+
+test('configMapGenerator values reach the process through envFrom: a rule reports the literal in the overlay', () => {
+  const { findings } = analyze(readWorkspace(join(FIXTURES, 'configmap-generator')).files);
+  assert.deepEqual(findings.map((f) => [f.rule, `${f.loc.file}:${f.loc.line + 1}:${f.loc.col + 1}`]), [['env-port-mismatch', 'overlays/production/kustomization.yaml:7:14']]);
+});
+
+test('a component adds its resources and patches the including overlay only', () => {
+  const k = load('components');
+  const prod = k.env('production');
+  const w = workload(prod, 'api');
+  assert.deepEqual(w.containers.map((c) => c.name), ['exporter', 'api']);
+  assert.deepEqual(container(w, 'exporter').ports.map((p) => k.at(p.containerPort.loc)), ['components/metrics/kustomization.yaml:18=9102']);
+  assert.equal(service(prod, 'api-metrics').namespace, 'prod');
+  assert.deepEqual(workload(k.env('staging'), 'api').containers.map((c) => c.name), ['api']);
+  assert.equal(k.facts.get('components/metrics/metrics-service.yaml').kind, 'skipped');
+});
+
+test('remote resources and components are unknowns at the URL token, never guessed', () => {
+  const k = load('remote-resource');
+  const u = (env) => k.env(env).unknowns.map((x) => [x.message, k.at(x.loc)]);
+  assert.deepEqual(u('production'), [
+    ['remote resource github.com/example/monitoring/deploy?ref=v1.2.0 is not read: its ports are not checked', 'overlays/production/kustomization.yaml:3=github.com/example/monitoring/deploy?ref=v1.2.0'],
+    ['remote resource https://raw.githubusercontent.com/example/infra/main/redis.yaml is not read: its ports are not checked', 'overlays/production/kustomization.yaml:4=https://raw.githubusercontent.com/example/infra/main/redis.yaml'],
+  ]);
+  assert.deepEqual(u('staging'), [['remote component git::https://github.com/example/components.git//tls?ref=main is not read: its ports are not checked', 'overlays/staging/kustomization.yaml:4=git::https://github.com/example/components.git//tls?ref=main']]);
+  // The local base is still rendered.
+  assert.deepEqual(container(workload(k.env('production'), 'api'), 'api').ports.map((p) => p.containerPort.port), [8080]);
+});
+
+test('$patch: delete and replace, null-free inline patches, and Service ports merged by port and protocol', () => {
+  const k = load('inline-directives');
+  const st = k.env('staging');
+  const w = workload(st, 'gateway');
+  assert.deepEqual(w.containers.map((c) => c.name), ['gateway', 'migrate']);
+  const g = container(w, 'gateway');
+  assert.deepEqual(g.ports.map((p) => k.at(p.containerPort.loc)), ['overlays/staging/kustomization.yaml:20=8000']);
+  assert.deepEqual(g.command.ports.map((p) => [p.flag, p.primary, k.at(p.loc)]), [
+    ['--listen', true, 'overlays/staging/kustomization.yaml:17=8000'],
+    ['--admin-port', false, 'overlays/staging/kustomization.yaml:17=8001'],
+  ]);
+  assert.deepEqual(service(st, 'gateway').ports.map((p) => [p.name, p.port.port, p.targetPort?.port, k.at(p.targetPort.loc)]), [
+    ['http', 80, 8000, 'base/resources.yaml:47=8000'],
+    ['admin', 8001, 8001, 'overlays/staging/kustomization.yaml:31=8001'],
+  ]);
+  const prod = k.env('production');
+  const pw = workload(prod, 'gateway');
+  assert.deepEqual(pw.containers.map((c) => c.name), ['gateway', 'envoy']);
+  const pg = container(pw, 'gateway');
+  assert.deepEqual(pg.ports.map((p) => [p.containerPort.port, k.at(p.containerPort.loc)]), [[8443, 'overlays/production/gateway-patch.yaml:16=8443'], [8000, 'base/resources.yaml:23=8000']]);
+  assert.deepEqual(pg.env.map((e) => e.name), ['TLS_PORT', 'PORT']);
+  assert.deepEqual(pg.probes.map((p) => [p.kind, p.type, p.port.name]), [['readiness', 'tcpSocket', 'https']]);
+  // With a protocol written, a new port comes first and the base's keep their order; 53/UDP takes the patch's targetPort.
+  assert.deepEqual(service(prod, 'gateway').ports.map((p) => [p.port.port, p.protocol, p.targetPort?.port, k.at(p.targetPort.loc)]), [
+    [443, 'TCP', 8443, 'overlays/production/kustomization.yaml:16=8443'],
+    [80, 'TCP', 8000, 'base/resources.yaml:47=8000'],
+    [53, 'UDP', 53, 'overlays/production/kustomization.yaml:13=53'],
+  ]);
+});
+
+test('replacements copy a ConfigMap value into containerPort, env, probe and targetPort, placed at the literal', () => {
+  const k = load('replacements');
+  const prod = k.env('production');
+  const c = container(workload(prod, 'billing'), 'billing');
+  const lit = 'overlays/production/kustomization.yaml:6=5050';
+  assert.deepEqual(c.ports.map((p) => [p.containerPort.port, p.containerPort.literal, k.at(p.containerPort.loc)]), [[5050, true, lit]]);
+  assert.deepEqual(c.env.map((e) => [e.name, e.port, k.at(e.valueLoc), k.at(e.nameLoc)]), [['PORT', 5050, lit, 'base/app.yaml:21=PORT']]);
+  assert.deepEqual(c.probes.map((p) => k.at(p.port.loc)), [lit]);
+  assert.deepEqual(service(prod, 'billing').ports.map((p) => k.at(p.targetPort.loc)), [lit]);
+  assert.deepEqual(prod.unknowns, []);
+});
+
+test('Kustomization without extension, bases, a List, a CronJob and a Pod; envs/dev is local; a target name is an anchored regex', () => {
+  const k = load('variants');
+  const dev = k.env('local');
+  assert.equal(dev.file, 'deploy/envs/dev/kustomization.yml#local');
+  const report = workload(dev, 'report');
+  assert.deepEqual(report.labels, { app: 'report', tier: 'batch' });
+  assert.deepEqual(container(report, 'report').ports.map((p) => k.at(p.containerPort.loc)), ['deploy/envs/dev/kustomization.yml:9=6001']);
+  const prod = k.env('production');
+  const dbg = container(workload(prod, 'debug'), 'debug');
+  assert.deepEqual(dbg.ports.map((p) => [p.containerPort.port, p.protocol]), [[7071, 'UDP'], [7070, 'TCP']]);
+  assert.deepEqual(workload(prod, 'debug').labels, { app: 'debug', role: 'debug' });
+  assert.equal(workload(prod, 'report').namespace, 'batch');
+});
+
+const BASE = {
+  'base/kustomization.yaml': 'resources:\n  - app.yaml\n',
+  'base/app.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    metadata:
+      labels:
+        app: api
+    spec:
+      containers:
+        - name: api
+          image: example/api
+          command: ["uvicorn", "main:app"]
+          ports:
+            - containerPort: 8000
+`,
+};
+
+test('which kustomizations render: overlays are environments, an included base is not, an aggregating root is not, an unmarked root is the base', () => {
+  const k = load({
+    ...BASE,
+    'overlays/staging/kustomization.yaml': 'resources: [../../base]\n',
+    'overlays/production/kustomization.yaml': 'resources: [../../base, ../production/extra]\n',
+    'overlays/production/extra/kustomization.yaml': 'resources: []\n',
+    'kustomization.yaml': 'resources: [overlays/staging, overlays/production]\n',
+    'other/kustomization.yaml': 'resources: [../base]\n',
+    'components/x/kustomization.yaml': 'kind: Component\n',
+  });
+  assert.deepEqual(k.renders.map((r) => [r.file, r.env]).sort(), [
+    ['other/kustomization.yaml#base', undefined],
+    ['overlays/production/kustomization.yaml#production', 'production'],
+    ['overlays/staging/kustomization.yaml#staging', 'staging'],
+  ]);
+});
+
+test('a command whose args a patch replaces is parsed again whole: the base program, the patch flags at their lines', () => {
+  const k = load({
+    ...BASE,
+    'overlays/production/kustomization.yaml': 'resources: [../../base]\npatches:\n  - path: args.yaml\n',
+    'overlays/production/args.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          args: ["--host", "0.0.0.0", "--port", "9000"]
+`,
+  });
+  const c = container(workload(k.env('production'), 'api'), 'api');
+  assert.deepEqual(c.command.ports.map((p) => [p.port, p.literal, k.at(p.loc)]), [[9000, true, 'overlays/production/args.yaml:10=9000']]);
+  // uvicorn in the base's command, --host in the patch's args: not the loopback default.
+  assert.deepEqual(c.command.binds.map((b) => [b.host, k.at(b.loc)]), [['0.0.0.0', 'overlays/production/args.yaml:10=0.0.0.0']]);
+});
+
+test('what cannot be followed is an unknown at its token: no match, a missing JSON path, a delimiter replacement, a generator, a missing file', () => {
+  const k = load({
+    ...BASE,
+    'overlays/production/kustomization.yaml': `resources:
+  - ../../base
+  - missing.yaml
+helmCharts:
+  - name: redis
+configMapGenerator:
+  - name: cfg
+    literals: [PORT=9000]
+    envs: [app.properties]
+patches:
+  - patch: |-
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: nothing
+  - target: {kind: Deployment}
+    patch: |-
+      - op: replace
+        path: /spec/template/spec/containers/3/ports/0/containerPort
+        value: 1
+replacements:
+  - source: {kind: ConfigMap, name: cfg, fieldPath: data.PORT}
+    targets:
+      - select: {kind: Deployment}
+        fieldPaths: [spec.template.spec.containers.0.ports.0.containerPort]
+        options: {delimiter: ":"}
+`,
+  });
+  assert.deepEqual(k.env('production').unknowns.map((u) => [u.message, k.at(u.loc)]), [
+    ['resource missing.yaml is not a file Port Parity reads in this workspace: its ports are not checked', 'overlays/production/kustomization.yaml:3=missing.yaml'],
+    ['Helm chart redis is not run: the ports it produces or changes are not checked', 'overlays/production/kustomization.yaml:5=redis'],
+    ['configMapGenerator env file app.properties is not a file Port Parity reads: its variables are not checked', 'overlays/production/kustomization.yaml:9=app.properties'],
+    ['inline patch matches no resource (Deployment nothing): kustomize cannot apply it', 'overlays/production/kustomization.yaml:12=apiVersion: apps/v1'],
+    ['JSON patch path /spec/template/spec/containers/3/ports/0/containerPort does not exist in Deployment api: kustomize cannot apply it', 'overlays/production/kustomization.yaml:19=/spec/template/spec/containers/3/ports/0/containerPort'],
+    ['replacement into spec.template.spec.containers.0.ports.0.containerPort of Deployment api is not followed: its ports are not checked', 'overlays/production/kustomization.yaml:25=spec.template.spec.containers.0.ports.0.containerPort'],
+  ]);
+});
+
+test('a bad value in a patch is a problem at the patch; a field a patch leaves out is not', () => {
+  const k = load({
+    ...BASE,
+    'overlays/production/kustomization.yaml': 'resources: [../../base]\npatches:\n  - path: p.yaml\n',
+    'overlays/production/p.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          ports:
+            - containerPort: 70000
+          livenessProbe:
+            httpGet:
+              path: /healthz
+`,
+  });
+  assert.deepEqual(k.env('production').problems.map((p) => [p.message, k.at(p.loc)]), [['containerPort 70000 is not a port number (1-65535)', 'overlays/production/p.yaml:11=70000']]);
+  assert.deepEqual(k.facts.get('overlays/production/p.yaml').problems, []);
+});
+
+test('check reports a drift only overlays/production has at the patch line, and fix edits the patch files, not the base', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pp-kustomize-'));
+  cpSync(join(HERE, '..', 'fixtures', 'port-parity', 'invalid-kustomize-patch-drift'), dir, { recursive: true });
+  const run = (args) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  const check = run(['check', dir, '--fail-on', 'never']);
+  assert.equal(check.status, 0, check.stderr);
+  assert.match(check.stdout, /k8s\/overlays\/production\/container-port\.yaml\n {2}3:10 +warning +api listens on 9090 in production but 8080 in staging \(k8s\/base\/deployment\.yaml:18\) +port-parity/);
+  const base = readFileSync(join(dir, 'k8s/base/deployment.yaml'), 'utf8');
+  const fix = run(['fix', dir, '--rule', 'port-parity']);
+  assert.equal(fix.status, 0, fix.stderr);
+  assert.equal(readFileSync(join(dir, 'k8s/overlays/production/container-port.yaml'), 'utf8').split('\n')[2], '  value: 8080');
+  assert.match(readFileSync(join(dir, 'k8s/overlays/production/service-port.yaml'), 'utf8'), /targetPort: 8080/);
+  assert.equal(readFileSync(join(dir, 'k8s/base/deployment.yaml'), 'utf8'), base);
+  const again = run(['check', dir, '--fail-on', 'never']);
+  assert.doesNotMatch(again.stdout, /port-parity/);
+});
