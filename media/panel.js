@@ -114,7 +114,7 @@
     const envs = /** @type {string[]} */ (matrix.environments);
     const head = h('tr', {}, h('th', { scope: 'col', class: 'service-col' }, 'Service'),
       ...envs.map((e) => h('th', { scope: 'col', class: e === mainRef ? 'ref-col' : undefined, title: e === mainRef ? `${e} is the reference environment` : undefined },
-        e, e === mainRef ? h('span', { class: 'badge ref-badge', 'aria-label': ', reference environment' }, '★ reference') : undefined)),
+        e, e === mainRef ? ' ' : undefined, e === mainRef ? h('span', { class: 'badge ref-badge', 'aria-label': ', reference environment' }, '★ reference') : undefined)),
       h('th', { scope: 'col', class: 'action-col' }, h('span', { class: 'visually-hidden' }, 'Action')));
     const [ar, ac] = active.split(':').map(Number);
     const activeRow = Math.min(ar, rows.length - 1);
@@ -143,6 +143,7 @@
           title: c.locations.length ? c.locations.map((/** @type {any} */ l) => `${shortPath(l.uri, r.folder)}:${l.line + 1}`).join('\n') : undefined,
         },
         h('span', { class: 'ports' }, c.ports.length ? c.ports.join(', ') : '—'),
+        ' ',
         h('span', { class: 'status', 'aria-hidden': 'true' }, c.status === 'missing' ? '' : `${STATUS_MARK[/** @type {'agree'} */ (c.status)]} ${STATUS_WORD[/** @type {'agree'} */ (c.status)]}`));
         if (c.locations.length) {
           const loc = c.locations[0];
@@ -172,16 +173,21 @@
     });
     const table = h('table', { role: 'grid', 'aria-label': 'Internal ports per service and environment', 'aria-rowcount': String(rows.length + 1) }, h('thead', {}, head), body);
     table.addEventListener('keydown', onGridKey);
+    // Focus that arrives some other way (a click, a screen reader) moves the tab stop along.
+    table.addEventListener('focusin', (e) => {
+      const td = /** @type {HTMLElement} */ (e.target);
+      if (td.classList && td.classList.contains('cell')) moveTo(td, false);
+    });
     tableHost.replaceChildren(table);
     if (hadFocus) /** @type {HTMLElement | null} */ (table.querySelector(`[data-pos="${active}"]`))?.focus();
   }
 
-  function moveTo(/** @type {HTMLElement} */ td) {
+  function moveTo(/** @type {HTMLElement} */ td, focus = true) {
     const prev = tableHost.querySelector('.cell[tabindex="0"]');
     if (prev && prev !== td) prev.setAttribute('tabindex', '-1');
     td.setAttribute('tabindex', '0');
     active = td.getAttribute('data-pos') || '0:0';
-    td.focus();
+    if (focus) td.focus();
   }
 
   /** Arrow keys, Home and End move between cells (one tab stop for the whole grid). */

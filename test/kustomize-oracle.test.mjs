@@ -1,7 +1,7 @@
 // The Kustomize renderer against `kubectl kustomize`: for every overlay of the Kustomize fixtures, the
 // effective ports Port Parity renders (per workload and container: containerPorts with names and
 // protocols, probe ports, literal env values, ConfigMap references, pod labels; per Service: port,
-// targetPort, name, selector; per ConfigMap: its data)
+// targetPort, name, selector; per ConfigMap: its data; Ingress and route backends)
 // must equal what kubectl renders. Overlays with a remote resource are left out (no network here).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -50,7 +50,7 @@ function containerView(c, init) {
 
 /** What kubectl rendered, reduced to the port facts. */
 function fromKubectl(text) {
-  const out = { workloads: [], services: [], configMaps: [] };
+  const out = { workloads: [], services: [], configMaps: [], backends: [] };
   for (const doc of parseAllDocuments(text)) {
     const o = doc.toJS();
     if (!o?.kind) continue;
@@ -62,6 +62,11 @@ function fromKubectl(text) {
         labels: sortKeys(labels),
         containers: [...(spec.containers ?? []).map((c) => containerView(c, false)), ...(spec.initContainers ?? []).map((c) => containerView(c, true))],
       });
+    } else if (o.kind === 'Ingress') {
+      const list = [o.spec?.defaultBackend, ...(o.spec?.rules ?? []).flatMap((r) => (r.http?.paths ?? []).map((p) => p.backend))].filter((b) => b?.service);
+      for (const b of list) out.backends.push([o.kind, ns, b.service.name, String(b.service.port?.number ?? b.service.port?.name ?? null)]);
+    } else if (/Route$/.test(o.kind)) {
+      for (const r of o.spec?.rules ?? []) for (const b of r.backendRefs ?? []) if ((b.kind ?? 'Service') === 'Service') out.backends.push([o.kind, b.namespace ?? ns, b.name, String(b.port ?? null)]);
     } else if (o.kind === 'ConfigMap') {
       out.configMaps.push({ id: `${ns}/${plain(o.metadata.name)}`, data: sortBy(Object.entries(o.data ?? {})) });
     } else if (o.kind === 'Service') {
@@ -72,6 +77,7 @@ function fromKubectl(text) {
   out.workloads.sort((a, b) => a.id.localeCompare(b.id));
   out.services.sort((a, b) => a.id.localeCompare(b.id));
   out.configMaps.sort((a, b) => a.id.localeCompare(b.id));
+  out.backends = sortBy(out.backends);
   return out;
 }
 
@@ -98,6 +104,7 @@ function fromRender(f) {
       .map((s) => ({ id: `${s.namespace}/${s.name}`, selector: s.selector ? sortKeys(s.selector) : null, ports: sortBy(s.ports.map((p) => [p.port.port, port(p.targetPort), p.name ?? null, p.protocol])) }))
       .sort((a, b) => a.id.localeCompare(b.id)),
     configMaps: f.configMaps.map((c) => ({ id: `${c.namespace}/${c.name}`, data: sortBy(c.data.map((e) => [e.name, e.value])) })).sort((a, b) => a.id.localeCompare(b.id)),
+    backends: sortBy(f.backends.map((b) => [b.from.split(' ')[0], b.namespace, b.service, String(b.port ? (b.port.port ?? b.port.name) : null)])),
   };
 }
 

@@ -1,6 +1,6 @@
 // Pure text from the parity matrix: the status bar, the summary line, the Markdown report and the
 // port contract. No `vscode` import, so the tests load it from a plain Node bundle.
-import { isMap, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { MatrixDto, MatrixRowDto } from '../../server/src/protocol';
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
@@ -117,7 +117,11 @@ export function contractYaml(m: MatrixDto, folder: string | undefined, existing?
   }
   for (const r of rows) {
     const ports = r.reference?.ports ?? [];
-    doc.setIn(['services', r.service], doc.createNode(ports.length === 1 ? ports[0] : ports, { flow: true }));
+    // Change the value in place where its shape allows, so a comment beside it stays.
+    const cur = doc.getIn(['services', r.service], true);
+    if (isScalar(cur) && ports.length === 1) cur.value = ports[0];
+    else if (isSeq(cur) && ports.length > 1) cur.items = ports.map((p) => doc.createNode(p));
+    else doc.setIn(['services', r.service], doc.createNode(ports.length === 1 ? ports[0] : ports, { flow: true }));
   }
   return { text: doc.toString(), services: rows.length };
 }

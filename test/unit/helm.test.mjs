@@ -310,6 +310,17 @@ test('a template that does not parse is left unchecked: an unknown where it writ
   assert.deepEqual(analyze(files).findings.map((f) => f.rule), ['skipped-source']);
 });
 
+test('a variable set from an expression the evaluator cannot follow carries the reason to the port that uses it', () => {
+  const tpl = deployment(`          {{- $port := .Values.http.port | add 1 }}
+            - containerPort: {{ $port }}
+            - containerPort: {{ .Values.http.port }}`);
+  const files = inline('http:\n  port: 8080\n', tpl);
+  const r = renders(files)[0];
+  assert.deepEqual(container(r).ports.map((p) => p.containerPort.port), [8080]);
+  assert.deepEqual(r.unknowns.map((u) => [u.message, at(files, u.loc)]), [['{{ $port }} cannot be evaluated here (add is not supported): this port is not checked', '{{ $port }}']]);
+  assert.deepEqual(r.problems, []);
+});
+
 test('a missing value in a port field is the chart problem it is; a missing map on the way is an unknown, not a guess', () => {
   const tpl = deployment(`            - containerPort: {{ .Values.port }}
             - containerPort: {{ .Values.missing.port }}`);

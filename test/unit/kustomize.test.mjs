@@ -190,6 +190,25 @@ test('$patch: delete and replace, null-free inline patches, and Service ports me
   ]);
 });
 
+test('object, container, env and probe directives; an item-level $patch: replace keeps the base item, as kubectl does', () => {
+  const k = load('directives');
+  const prod = k.env('production');
+  assert.deepEqual(prod.workloads.map((w) => w.name), ['a']);
+  const w = workload(prod, 'a');
+  assert.deepEqual(w.labels, { app: 'a', extra: 'y' });
+  assert.deepEqual(container(w, 'b').ports.map((p) => k.at(p.containerPort.loc)), ['base/r.yaml:18=3']);
+  const a = container(w, 'a');
+  assert.deepEqual(a.env.map((e) => [e.name, e.value]), [['C', '30'], ['D', '4'], ['B', '2']]);
+  assert.deepEqual(a.envFrom, ['two']);
+  assert.deepEqual(a.probes.map((p) => [p.kind, p.port.port, k.at(p.port.loc)]), [['readiness', 22, 'overlays/production/kustomization.yaml:25=22']]);
+  assert.deepEqual(service(prod, 'a').selector, { app: 'a' });
+  const st = k.env('staging');
+  // `- $patch: replace` replaces the whole list; the JSON patch targets a-s, a name the suffix gives only after patches run: it selects nothing.
+  const only = workload(st, 'a-s').containers;
+  assert.deepEqual(only.map((c) => [c.name, c.ports.map((p) => p.containerPort.port), c.probes.length]), [['only', [5], 0]]);
+  assert.deepEqual(service(st, 'a-s').ports.map((p) => [p.name, p.port.port, p.targetPort.port, k.at(p.targetPort.loc)]), [['x', 1, 5, 'overlays/staging/kustomization.yaml:31=5']]);
+});
+
 test('replacements copy a ConfigMap value into containerPort, env, probe and targetPort, placed at the literal', () => {
   const k = load('replacements');
   const prod = k.env('production');
@@ -237,6 +256,12 @@ spec:
 `,
 };
 
+/** BASE with a production overlay whose strategic merge patch p.yaml gives container api the lines `body`. */
+function withPatch(body) {
+  const head = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n';
+  return { ...BASE, 'overlays/production/kustomization.yaml': 'resources: [../../base]\npatches:\n  - path: p.yaml\n', 'overlays/production/p.yaml': head + body };
+}
+
 test('which kustomizations render: overlays are environments, an included base is not, an aggregating root is not, an unmarked root is the base', () => {
   const k = load({
     ...BASE,
@@ -255,25 +280,11 @@ test('which kustomizations render: overlays are environments, an included base i
 });
 
 test('a command whose args a patch replaces is parsed again whole: the base program, the patch flags at their lines', () => {
-  const k = load({
-    ...BASE,
-    'overlays/production/kustomization.yaml': 'resources: [../../base]\npatches:\n  - path: args.yaml\n',
-    'overlays/production/args.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: api
-spec:
-  template:
-    spec:
-      containers:
-        - name: api
-          args: ["--host", "0.0.0.0", "--port", "9000"]
-`,
-  });
+  const k = load(withPatch('          args: ["--host", "0.0.0.0", "--port", "9000"]\n'));
   const c = container(workload(k.env('production'), 'api'), 'api');
-  assert.deepEqual(c.command.ports.map((p) => [p.port, p.literal, k.at(p.loc)]), [[9000, true, 'overlays/production/args.yaml:10=9000']]);
+  assert.deepEqual(c.command.ports.map((p) => [p.port, p.literal, k.at(p.loc)]), [[9000, true, 'overlays/production/p.yaml:10=9000']]);
   // uvicorn in the base's command, --host in the patch's args: not the loopback default.
-  assert.deepEqual(c.command.binds.map((b) => [b.host, k.at(b.loc)]), [['0.0.0.0', 'overlays/production/args.yaml:10=0.0.0.0']]);
+  assert.deepEqual(c.command.binds.map((b) => [b.host, k.at(b.loc)]), [['0.0.0.0', 'overlays/production/p.yaml:10=0.0.0.0']]);
 });
 
 test('what cannot be followed is an unknown at its token: no match, a missing JSON path, a delimiter replacement, a generator, a missing file', () => {
@@ -318,25 +329,7 @@ replacements:
 });
 
 test('a bad value in a patch is a problem at the patch; a field a patch leaves out is not', () => {
-  const k = load({
-    ...BASE,
-    'overlays/production/kustomization.yaml': 'resources: [../../base]\npatches:\n  - path: p.yaml\n',
-    'overlays/production/p.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: api
-spec:
-  template:
-    spec:
-      containers:
-        - name: api
-          ports:
-            - containerPort: 70000
-          livenessProbe:
-            httpGet:
-              path: /healthz
-`,
-  });
+  const k = load(withPatch('          ports:\n            - containerPort: 70000\n          livenessProbe:\n            httpGet:\n              path: /healthz\n'));
   assert.deepEqual(k.env('production').problems.map((p) => [p.message, k.at(p.loc)]), [['containerPort 70000 is not a port number (1-65535)', 'overlays/production/p.yaml:11=70000']]);
   assert.deepEqual(k.facts.get('overlays/production/p.yaml').problems, []);
 });

@@ -98,6 +98,14 @@ export function analyzeFacts(facts: FileFacts[], config: Config = defaultConfig(
       (isSuppressed(model, f) ? suppressed : findings).push(f);
     }
   }
+  // A finding on a Helm values line also points at the template line that uses the value.
+  const vias = facts.flatMap((f) => (f.kind === 'kubernetes' && f.vias ? [f.vias] : []));
+  if (vias.length) {
+    for (const f of [...findings, ...suppressed]) {
+      const v = vias.map((m) => m.get(`${f.loc.file}|${f.loc.start}`)).find((x) => x);
+      if (v && !f.related.some((r) => r.loc.file === v.loc.file && r.loc.start === v.loc.start)) f.related = [...f.related, { loc: v.loc, message: `used by ${v.text}` }];
+    }
+  }
   const order = (a: Finding, b: Finding): number => a.loc.file.localeCompare(b.loc.file) || a.loc.start - b.loc.start || a.rule.localeCompare(b.rule);
   findings.sort(order);
   suppressed.sort(order);

@@ -249,6 +249,8 @@ export interface K8sFacts {
   renderedFrom?: string;
   /** What a render could not follow (a remote resource, a template value): reported as info, never guessed. */
   unknowns?: Problem[];
+  /** Renders: for a token set in a values file (`file|start`), the template expression that uses it. */
+  vias?: Map<string, { loc: Loc; text: string }>;
   workloads: K8sWorkload[];
   services: K8sService[];
   configMaps: K8sConfigMap[];

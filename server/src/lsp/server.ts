@@ -17,7 +17,7 @@ import { DEFAULT_SETTINGS, Folder } from './folder';
 import type { Settings } from './folder';
 
 const DEBOUNCE_MS = 200;
-const WATCH_GLOB = '**/{Dockerfile,Dockerfile.*,*.Dockerfile,*.dockerfile,Containerfile,*.yaml,*.yml,.env,.env.*,.portparity.yaml,.portparity.yml}';
+const WATCH_GLOB = '**/{Dockerfile,Dockerfile.*,*.Dockerfile,*.dockerfile,Containerfile,*.yaml,*.yml,*.tpl,.env,.env.*,.portparity.yaml,.portparity.yml}';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);

@@ -88,12 +88,21 @@ class Renderer {
           this.emit(tpl, n.span, p, out);
         } catch (e) {
           if (!(e instanceof Cannot)) throw e;
-          this.hole(tpl, n.span, e.message, 'value', out);
+          // `{{ $p := … }}` writes nothing: the variable carries the reason to wherever it is used.
+          if (!n.pipe.decl) this.hole(tpl, n.span, e.message, 'value', out);
+          else if (!n.pipe.decl.assign) declare(scope, n.pipe.decl, { k: 'unknown', why: e.message });
+          else {
+            const name = n.pipe.decl.names[n.pipe.decl.names.length - 1];
+            const slot = [...scope.vars].reverse().find((x) => x.name === name);
+            if (slot) slot.val = { k: 'unknown', why: e.message };
+          }
         }
         return;
       }
       case 'if':
       case 'with': {
+        // Variables declared in the condition or the body end with the block.
+        const mark = scope.vars.length;
         let v: Val;
         let yes: boolean;
         try {
@@ -101,10 +110,10 @@ class Renderer {
           yes = truth(v);
         } catch (e) {
           if (!(e instanceof Cannot)) throw e;
+          scope.vars.length = mark;
           this.skipped(tpl, n.span, n.bodyEnd, e.message, out);
           return;
         }
-        const mark = scope.vars.length;
         if (yes) this.nodes(tpl, n.body, n.t === 'with' ? { dot: v, vars: scope.vars } : scope, out);
         else if (n.otherwise) this.nodes(tpl, n.otherwise, scope, out);
         scope.vars.length = mark;
@@ -205,14 +214,7 @@ class Renderer {
     let v: Val | undefined;
     for (const cmd of p.cmds) v = this.command(tpl, cmd, scope, v);
     const result = v as Val;
-    if (p.decl) {
-      const name = p.decl.names[p.decl.names.length - 1];
-      if (p.decl.assign) {
-        const slot = [...scope.vars].reverse().find((x) => x.name === name);
-        if (!slot) throw new Cannot(`undefined variable ${name}`);
-        slot.val = result;
-      } else scope.vars.push({ name, val: result });
-    }
+    if (p.decl) declare(scope, p.decl, result);
     return result;
   }
 
@@ -295,6 +297,16 @@ class Renderer {
     for (const v of values) if (v.k === 'unknown') throw new Cannot(v.why);
     return fn(values);
   }
+}
+
+/** `$x := v` declares in the current scope; `$x = v` assigns the nearest `$x`. */
+function declare(scope: Scope, decl: NonNullable<Pipe['decl']>, val: Val): void {
+  const name = decl.names[decl.names.length - 1];
+  if (decl.assign) {
+    const slot = [...scope.vars].reverse().find((x) => x.name === name);
+    if (!slot) throw new Cannot(`undefined variable ${name}`);
+    slot.val = val;
+  } else scope.vars.push({ name, val });
 }
 
 function describe(o: Operand): string {
@@ -453,24 +465,33 @@ function sprintf(format: string, args: Val[]): string {
 /** `s` indented by `n` spaces on every line, with its parts moved along (nindent: after a newline). */
 function indentRich(s: Val, n: number, newline: boolean): Val {
   const r = printVal(s);
-  const pad = ' '.repeat(Math.max(0, n));
+  const pad = ' '.repeat(Math.max(0, Math.min(n, 1000)));
   const lead = (newline ? 1 : 0) + pad.length;
   const out = (newline ? '\n' : '') + pad + r.text.replace(/\n/g, `\n${pad}`);
-  // Old offset i moves by lead + pad per newline before it.
   const nl: number[] = [];
   for (let i = 0; i < r.text.length; i++) if (r.text[i] === '\n') nl.push(i);
-  const moved = (i: number): number => {
-    let k = 0;
-    while (k < nl.length && nl[k] < i) k++;
-    return i + lead + k * pad.length;
+  /** How many newlines come before offset i. */
+  const before = (i: number): number => {
+    let lo = 0;
+    let hi = nl.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (nl[mid] < i) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   };
+  // Old offset i moves by the lead, plus a pad per newline before it; a part is cut after each newline it holds.
   const parts: Part[] = [];
   for (const p of r.parts) {
     let from = p.from;
-    for (const cut of [...nl.filter((x) => x >= p.from && x < p.to), p.to]) {
-      const to = cut === p.to ? p.to : cut + 1;
-      if (to > from) parts.push({ from: moved(from), to: moved(from) + (to - from), map: shiftMap(p.map, from - p.from) });
+    let k = before(p.from);
+    while (from < p.to) {
+      const to = k < nl.length && nl[k] < p.to ? nl[k] + 1 : p.to;
+      const at = from + lead + k * pad.length;
+      parts.push({ from: at, to: at + (to - from), map: shiftMap(p.map, from - p.from) });
       from = to;
+      k++;
     }
   }
   return str(out, parts);

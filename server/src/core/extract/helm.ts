@@ -332,6 +332,9 @@ function renderOne(ctx: ChartContext, tpl: ParsedTemplate, root: Val, r: Renderi
   }
   remap(facts, (l) => {
     const m = r.map.map(out, actions, l.start, l.end, tpl.file);
+    // A value from a values file: remember the template expression that uses it, for related information.
+    const a = m.tpl ? undefined : actions.find((x) => x.from <= l.start && l.start < x.to);
+    if (a) r.facts.vias?.set(`${m.loc.file}|${m.loc.start}`, { loc: r.map.loc(a.file, a.start, a.end), text: r.map.snippet(a.file, a.start, a.end) });
     return { loc: m.loc, editable: m.exact && (!m.tpl || r.allowTemplateEdits) };
   });
   r.facts.workloads.push(...facts.workloads);
@@ -481,7 +484,7 @@ function renderChartEnvs(chart: Chart, tree: Chart[], treeFiles: SourceFile[]): 
     let values = base;
     for (const f of layers) values = mergeValues(values, readValues(f, problems));
     const r: Rendering = {
-      facts: { kind: 'kubernetes', file: `${dir}#${env ?? 'base'}`, env, renderedFrom: `Helm chart ${dir}`, unknowns: problems, workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [], suppressions: [] },
+      facts: { kind: 'kubernetes', file: `${dir}#${env ?? 'base'}`, env, renderedFrom: `Helm chart ${dir}`, unknowns: problems, vias: new Map(), workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [], suppressions: [] },
       map,
       // A template serves every environment of the chart: a fix may edit it only when the chart renders once.
       allowTemplateEdits: runs.length === 1,

@@ -1,7 +1,7 @@
 // Strategic merge at the facts level, as `kubectl kustomize` merges: lists by their merge keys, maps key by key, `$patch` directives.
 import { isMap } from 'yaml';
 import type { Node } from 'yaml';
-import { get, items, pairs, str } from '../yaml';
+import { get, items, pairs, path, str } from '../yaml';
 import type { EnvEntry, KCont, KObj, PortItem, SvcPortItem } from './kustomize-objects';
 import { nullable, podLabelsPath, podSpecPath, PROBE_KINDS } from './kustomize-objects';
 
@@ -12,15 +12,6 @@ function directive(node: unknown): string | undefined {
 /** A list item that is only a directive (`- $patch: replace`). */
 function directiveOnly(node: unknown): boolean {
   return isMap(node) && pairs(node).length === 1 && directive(node) !== undefined;
-}
-
-function nodeAt(node: unknown, keys: string[]): Node | undefined {
-  let cur: unknown = node;
-  for (const k of keys) {
-    cur = get(cur, k);
-    if (cur === undefined) return undefined;
-  }
-  return cur as Node;
 }
 
 /** A map patch onto a string map, in place: null values delete keys; a null map clears it. */
@@ -43,6 +34,8 @@ interface Entry<T> {
   proto?: string;
   item?: T;
   del: boolean;
+  /** `$patch: replace` on one item: `kubectl kustomize` keeps the base's item as it is (a new item is added). */
+  keep: boolean;
 }
 
 /**
@@ -59,7 +52,7 @@ function mergeKeyed<T>(base: T[], entries: Entry<T>[], keyOf: (b: T) => string |
       const b = e.key === undefined ? undefined : base.find((x) => !used.has(x) && keyOf(x) === e.key);
       if (b) used.add(b);
       if (e.del) continue;
-      if (b) out.push(e.item ? merge(b, e.item, e.node) : b);
+      if (b) out.push(e.item && !e.keep ? merge(b, e.item, e.node) : b);
       else if (e.item) out.push(e.item);
     }
     for (const b of base) if (!used.has(b)) out.push(b);
@@ -69,7 +62,7 @@ function mergeKeyed<T>(base: T[], entries: Entry<T>[], keyOf: (b: T) => string |
   for (const b of base) {
     const e = entries.find((x) => x.key === keyOf(b) && x.proto === protoOf(b));
     if (e?.del) continue;
-    out.push(e?.item ? merge(b, e.item, e.node) : b);
+    out.push(e?.item && !e.keep ? merge(b, e.item, e.node) : b);
   }
   return out;
 }
@@ -80,7 +73,7 @@ function listEntries<T>(listNode: Node, patch: T[], nodeOf: (p: T) => Node | und
   if (nodes.some((n) => directiveOnly(n) && directive(n) === 'replace')) return { replace: patch.filter((p) => !directiveOnly(nodeOf(p))), entries: [] };
   const entries = nodes
     .filter((n) => !directiveOnly(n))
-    .map((n): Entry<T> => ({ node: n, key: keyOf(n), proto: str(get(n, 'protocol')), item: patch.find((p) => nodeOf(p) === n), del: directive(n) === 'delete' }));
+    .map((n): Entry<T> => ({ node: n, key: keyOf(n), proto: str(get(n, 'protocol')), item: patch.find((p) => nodeOf(p) === n), del: directive(n) === 'delete', keep: directive(n) === 'replace' }));
   return { entries };
 }
 
@@ -137,7 +130,6 @@ function mergeEnv(base: EnvEntry[], patch: EnvEntry[], listNode: Node | null): E
 }
 
 function mergeContainer(b: KCont, p: KCont, pn: Node): KCont {
-  if (directive(pn) === 'replace') return p;
   const out: KCont = { ...b, c: { ...b.c, image: p.c.image ?? b.c.image, probes: [...b.c.probes] } };
   if (nullable(pn, 'restartPolicy') !== undefined) out.c.nativeSidecar = p.c.nativeSidecar;
   const ports = nullable(pn, 'ports');
@@ -192,8 +184,8 @@ export function mergeObject(t: KObj, p: KObj, pn: Node): 'delete' | undefined {
   patchMap(t.labels, nullable(meta, 'labels'));
   patchMap(t.annotations, nullable(meta, 'annotations'));
   if (t.work && p.work) {
-    const spec = nodeAt(pn, podSpecPath(t.kind));
-    if (t.kind !== 'Pod') patchMap(t.work.w.labels, nullable(nodeAt(pn, podLabelsPath(t.kind).slice(0, -1)), 'labels'));
+    const spec = path(pn, ...podSpecPath(t.kind));
+    if (t.kind !== 'Pod') patchMap(t.work.w.labels, nullable(path(pn, ...podLabelsPath(t.kind).slice(0, -1)), 'labels'));
     const hn = nullable(spec, 'hostNetwork');
     if (hn !== undefined) t.work.w = { ...t.work.w, hostNetwork: hn !== null && str(hn) === 'true' };
     t.work.containers = mergeContainers(t.work.containers, p.work.containers, nullable(spec, 'containers'));
@@ -228,7 +220,7 @@ export function mergeObject(t: KObj, p: KObj, pn: Node): 'delete' | undefined {
   // Ingress and route rules have no merge key: a patch that gives them replaces them.
   if (get(spec, 'rules') !== undefined || get(spec, 'defaultBackend') !== undefined || get(spec, 'backend') !== undefined) t.backends = p.backends;
   if (t.policy && p.policy) {
-    const sel = nullable(nodeAt(spec, ['podSelector']), 'matchLabels');
+    const sel = nullable(get(spec, 'podSelector'), 'matchLabels');
     const podSelector = { ...t.policy.podSelector };
     patchMap(podSelector, sel);
     t.policy = { ...t.policy, podSelector, ports: get(spec, 'ingress') !== undefined ? p.policy.ports : t.policy.ports };

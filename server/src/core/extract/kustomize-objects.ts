@@ -3,7 +3,7 @@ import { isMap, isNode, isScalar, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node } from 'yaml';
 import { LineIndex } from '../text';
 import type { CommandInfo, ContainerPort, EnvVar, K8sBackend, K8sConfigMap, K8sContainer, K8sNetworkPolicy, K8sService, K8sServicePort, K8sWorkload, Loc, Problem, SourceFile } from '../types';
-import { get, items, pairs, parseYaml, scalarText, str, stringMap } from '../yaml';
+import { get, items, pairs, parseYaml, path, scalarText, str, stringMap } from '../yaml';
 import type { YamlDoc } from '../yaml';
 import { parseCommand, shellWords } from './command';
 import type { Word } from './command';
@@ -25,7 +25,13 @@ export class Src {
     readonly id: number,
     private readonly host?: { ix: LineIndex; at?: (i: number) => number; whole: Loc },
   ) {
-    this.ix = new LineIndex(file, text);
+    const key = `${file}\u0000${text}`;
+    let ix = INDEXES.get(key);
+    if (!ix) {
+      if (INDEXES.size >= 2000) INDEXES.clear();
+      INDEXES.set(key, (ix = new LineIndex(file, text)));
+    }
+    this.ix = ix;
   }
   /** Every offset maps to one character of the workspace file (false for folded or escaped inline text). */
   get exact(): boolean {
@@ -45,10 +51,21 @@ export class Src {
     return this.loc(r[0], r[1]);
   }
   docs(): YamlDoc[] {
-    if (!this.parsed) this.parsed = parseYaml(this.text).docs;
+    if (!this.parsed) {
+      // Renders run on every edit: a text parsed before is not parsed again (nodes are only read, never changed).
+      const hit = PARSED.get(this.text);
+      this.parsed = hit ?? parseYaml(this.text).docs;
+      if (!hit) {
+        if (PARSED.size >= 2000) PARSED.clear();
+        PARSED.set(this.text, this.parsed);
+      }
+    }
     return this.parsed;
   }
 }
+
+const PARSED = new Map<string, YamlDoc[]>();
+const INDEXES = new Map<string, LineIndex>();
 
 /** The sources of one run, by id; their index places global offsets. */
 export class Sources {
@@ -68,6 +85,12 @@ export class Sources {
   }
   has(path: string): boolean {
     return this.files.has(path);
+  }
+  /** Some file of the workspace lies in this folder. */
+  hasUnder(dir: string): boolean {
+    const prefix = dir ? `${dir}/` : '';
+    for (const p of this.files.keys()) if (p.startsWith(prefix)) return true;
+    return false;
   }
   file(path: string): Src | undefined {
     const hit = this.byPath.get(path);
@@ -175,15 +198,6 @@ export function podLabelsPath(kind: string): string[] {
   return ['spec', 'template', 'metadata', 'labels'];
 }
 
-function pathNode(node: unknown, keys: string[]): Node | undefined {
-  let cur: unknown = node;
-  for (const k of keys) {
-    cur = get(cur, k);
-    if (cur === undefined) return undefined;
-  }
-  return cur as Node;
-}
-
 function within(loc: Loc, node: Node): boolean {
   const r = node.range;
   return !!r && loc.start >= r[0] && loc.end <= r[1];
@@ -257,7 +271,7 @@ export function readObject(src: Src, node: Node, problems?: Problem[]): KObj | u
   };
   const w = facts.workloads[0];
   if (w) {
-    const spec = pathNode(node, podSpecPath(kind));
+    const spec = path(node, ...podSpecPath(kind));
     const nodes = [...items(get(spec, 'containers')), ...items(get(spec, 'initContainers'))];
     const conts = w.containers.map((c, i) => container(src, c, nodes[i]));
     o.work = { w, containers: conts.filter((c) => !c.c.init), inits: conts.filter((c) => c.c.init) };
@@ -266,7 +280,7 @@ export function readObject(src: Src, node: Node, problems?: Problem[]): KObj | u
   }
   const s = facts.services[0];
   if (s) {
-    const pnodes = items(pathNode(node, ['spec', 'ports']));
+    const pnodes = items(path(node, 'spec', 'ports'));
     o.svc = {
       s,
       ports: s.ports.map((p) => {

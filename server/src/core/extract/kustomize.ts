@@ -176,7 +176,7 @@ class Render {
     let objs: KObj[] = [];
     for (const n of [...items(get(k.root, 'resources')), ...items(get(k.root, 'bases'))]) objs.push(...this.resource(k, n, inner));
     for (const n of items(get(k.root, 'components'))) objs = this.component(k, n, objs, inner);
-    return this.own(k, objs, inner);
+    return this.own(k, objs);
   }
 
   private local(k: Kust, n: Node, what: string): string | undefined {
@@ -201,7 +201,8 @@ class Render {
     }
     const src = this.ctx.sources.file(p);
     if (!src) {
-      this.unknown(this.tokenLoc(k, n), `resource ${str(n)} is not a file Port Parity reads in this workspace: its ports are not checked`);
+      const folder = this.ctx.sources.hasUnder(p);
+      this.unknown(this.tokenLoc(k, n), folder ? `resource folder ${str(n)} has no kustomization: kustomize cannot build it` : `resource ${str(n)} is not a file Port Parity reads in this workspace: its ports are not checked`);
       return [];
     }
     this.consumed.add(p);
@@ -227,12 +228,11 @@ class Render {
     let out = [...objs];
     for (const r of [...items(get(c.root, 'resources')), ...items(get(c.root, 'bases'))]) out.push(...this.resource(c, r, inner));
     for (const r of items(get(c.root, 'components'))) out = this.component(c, r, out, inner);
-    return this.own(c, out, inner);
+    return this.own(c, out);
   }
 
   /** Generators, then the transformers in Kustomize's order: patches, namespace, names, labels, JSON patches, replacements. */
-  private own(k: Kust, objs: KObj[], stack: string[]): KObj[] {
-    void stack;
+  private own(k: Kust, objs: KObj[]): KObj[] {
     const root = k.root;
     for (const key of ['helmCharts', 'generators', 'transformers', 'validators']) {
       for (const n of items(get(root, key))) {
@@ -366,7 +366,7 @@ class Render {
         this.unknown(where, `${label} is a JSON patch without a target: kustomize cannot apply it`);
         return objs;
       }
-      return this.applyJson(src, docs[0].contents as Node, target, objs, where, label);
+      return this.applyJson(src, docs[0].contents as Node, target, objs);
     }
     if (kind === 'json') return objs;
     for (const d of docs) objs = this.applySmp(src, d.contents as Node, target, objs, where, label);
@@ -381,7 +381,8 @@ class Render {
     const matched = target
       ? objs.filter((o) => selects(target, o))
       : objs.filter((o) => o.kind === kind && (o.names[0] === name || curName(o) === name) && (ns === undefined || ns === (o.orgNs ?? 'default') || ns === (o.ns ?? 'default')));
-    if (matched.length === 0) {
+    // A patch without a target must match: Kustomize stops on one that does not. With a target, none is fine.
+    if (matched.length === 0 && !target) {
       this.unknown(where, `${label} matches no resource${kind && name ? ` (${kind} ${name})` : ''}: kustomize cannot apply it`);
       return objs;
     }
@@ -396,12 +397,9 @@ class Render {
     return out;
   }
 
-  private applyJson(src: Src, ops: Node, target: Selector, objs: KObj[], where: Loc, label: string): KObj[] {
+  private applyJson(src: Src, ops: Node, target: Selector, objs: KObj[]): KObj[] {
+    // A target that selects nothing leaves the resources as they are, as in Kustomize.
     const matched = objs.filter((o) => selects(target, o));
-    if (matched.length === 0) {
-      this.unknown(where, `${label} matches no resource${target.kind && target.name ? ` (${target.kind} ${target.name})` : ''}: kustomize cannot apply it`);
-      return objs;
-    }
     const problems: Problem[] = [];
     for (const o of matched) {
       for (const opNode of items(ops)) {
@@ -507,7 +505,7 @@ function addLabels(objs: KObj[], labels: Record<string, string>, selectors: bool
   }
 }
 
-/** Kustomize rewrites references to renamed ConfigMaps and Services (envFrom, configMapKeyRef, backends) in the final output. */
+/** Kustomize rewrites references to renamed ConfigMaps and Services (envFrom, configMapKeyRef, Ingress backends) in the final output. */
 function fixReferences(objs: KObj[]): void {
   const rename = (ref: string, pool: KObj[], ns: string | undefined): string => {
     if (pool.some((o) => curName(o) === ref)) return ref;
@@ -524,7 +522,8 @@ function fixReferences(objs: KObj[]): void {
         c.env = c.env.map((e) => (e.ref ? { ...e, ref: { ...e.ref, configMap: rename(e.ref.configMap, cms, o.ns) } } : e));
       }
     }
-    for (const b of o.backends) b.service = rename(b.service, svcs, b.namespace === 'default' ? undefined : b.namespace);
+    // Kustomize's name references cover Ingress backends, not Gateway API routes.
+    if (o.kind === 'Ingress') for (const b of o.backends) b.service = rename(b.service, svcs, b.namespace === 'default' ? undefined : b.namespace);
   }
 }
 

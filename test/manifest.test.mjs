@@ -1,0 +1,106 @@
+// The extension manifest against the code: every command the client registers is contributed (and the
+// other way round), every setting the server reads is declared, the rules and the .portparity.yaml
+// schema follow the rule registry, activation and workspace trust are as documented.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import api from '../dist/api.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const read = (p) => readFileSync(join(ROOT, p), 'utf8');
+const pkg = JSON.parse(read('package.json'));
+const c = pkg.contributes;
+const schema = JSON.parse(read('schemas/portparity.schema.json'));
+
+test('activation: Dockerfiles, compose files, .portparity.yaml, YAML manifests and charts, the dockerfile language', () => {
+  const ev = pkg.activationEvents;
+  assert.ok(!ev.includes('*') && !ev.includes('onStartupFinished'), 'no eager activation');
+  for (const needle of ['Dockerfile', 'compose', '.portparity.', '*.yaml', 'Chart']) assert.ok(ev.some((e) => e.startsWith('workspaceContains:') && e.includes(needle)), `workspaceContains for ${needle}`);
+  assert.ok(ev.includes('onLanguage:dockerfile'));
+  assert.equal(pkg.main, './dist/extension.js');
+});
+
+test('untrusted workspaces are supported (the extension only reads files); virtual workspaces are not', () => {
+  assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
+  assert.equal(pkg.capabilities.virtualWorkspaces.supported, false);
+});
+
+test('every command the client registers is contributed under the "Port Parity" category, and only those', () => {
+  const src = read('client/src/extension.ts');
+  const block = src.slice(src.indexOf('export const COMMANDS'), src.indexOf('} as const'));
+  const registered = [...block.matchAll(/'(portParity\.[A-Za-z]+)'/g)].map((m) => m[1]).sort();
+  assert.deepEqual(c.commands.map((x) => x.command).sort(), registered);
+  for (const cmd of c.commands) assert.equal(cmd.category, 'Port Parity', cmd.command);
+  const titles = c.commands.map((x) => x.title);
+  for (const t of ['Show Parity Panel', 'Re-index Workspace', 'Align Service in All Environments', 'Create Port Contract', 'Export Parity Report']) assert.ok(titles.includes(t), t);
+  for (const menu of Object.values(c.menus).flat()) assert.ok(registered.includes(menu.command), `menu item ${menu.command} is a command`);
+});
+
+test('the panel is a webview view in its own activity-bar container', () => {
+  const container = c.viewsContainers.activitybar.find((x) => x.id === 'portParity');
+  assert.ok(container && existsSync(join(ROOT, container.icon)));
+  const view = c.views.portParity.find((v) => v.id === 'portParity.matrix');
+  assert.equal(view.type, 'webview');
+  assert.match(read('client/src/panel.ts'), /VIEW_ID = 'portParity\.matrix'/);
+});
+
+test('every setting the server reads is declared with a type, a default and a description', () => {
+  const folder = read('server/src/lsp/folder.ts');
+  const body = folder.slice(folder.indexOf('export interface Settings {'), folder.indexOf('}', folder.indexOf('export interface Settings {')));
+  const keys = [...body.matchAll(/^\s+(\w+)\??:/gm)].map((m) => m[1]);
+  assert.deepEqual(keys.sort(), ['environments', 'exclude', 'maxFileSize', 'reference', 'rules']);
+  const props = c.configuration.properties;
+  for (const k of keys) {
+    const p = props[`portParity.${k}`];
+    assert.ok(p, `portParity.${k} is contributed`);
+    assert.ok(p.type, `portParity.${k} has a type`);
+    assert.ok('default' in p, `portParity.${k} has a default`);
+    assert.ok((p.markdownDescription ?? p.description ?? '').length > 20, `portParity.${k} is described`);
+  }
+  assert.equal(props['portParity.maxFileSize'].default, 2 * 1024 * 1024);
+  assert.equal(props['portParity.reference'].default, 'production');
+});
+
+test('portParity.rules and the schema list every rule of the registry with its severities (scripts/contributions.mjs)', () => {
+  const ids = api.RULES.map((r) => r.id).sort();
+  const settings = c.configuration.properties['portParity.rules'].properties;
+  assert.deepEqual(Object.keys(settings).sort(), ids);
+  assert.deepEqual(Object.keys(schema.properties.rules.properties).sort(), ids);
+  for (const r of api.RULES) {
+    assert.deepEqual(settings[r.id].enum, ['error', 'warning', 'info', 'off']);
+    assert.equal(settings[r.id].default, r.defaultSeverity);
+  }
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'contributions.mjs'), '--check'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+});
+
+test('the .portparity.yaml schema has exactly the keys the config reader accepts and is contributed for YAML', () => {
+  const config = read('server/src/core/config.ts');
+  const keys = JSON.parse(config.match(/const KEYS = (\[[^\]]*\])/)[1].replace(/'/g, '"'));
+  assert.deepEqual(Object.keys(schema.properties).sort(), [...keys].sort());
+  assert.equal(schema.additionalProperties, false);
+  assert.deepEqual(schema.definitions.port, { type: 'integer', minimum: 1, maximum: 65535, description: 'A port number, 1-65535.' });
+  const v = c.yamlValidation.find((x) => x.fileMatch.includes('.portparity.yaml'));
+  assert.equal(v.url, './schemas/portparity.schema.json');
+  assert.ok(v.fileMatch.includes('.portparity.yml'));
+});
+
+test('the example .portparity.yaml files fit the schema\'s keys, severities and ports', () => {
+  const rules = schema.properties.rules.properties;
+  for (const file of ['examples/shop/.portparity.yaml']) {
+    const y = parse(read(file));
+    for (const k of Object.keys(y)) assert.ok(k in schema.properties, `${file}: ${k}`);
+    for (const [id, sev] of Object.entries(y.rules ?? {})) assert.ok(rules[id]?.enum.includes(sev), `${file}: rules.${id}`);
+    for (const [name, ports] of Object.entries(y.services ?? {})) for (const p of [ports].flat()) assert.ok(Number.isInteger(p) && p >= 1 && p <= 65535, `${file}: services.${name}`);
+  }
+});
+
+test('@types/vscode is not newer than engines.vscode (vsce refuses to package otherwise)', () => {
+  const engine = pkg.engines.vscode.replace(/^\^/, '').split('.').map(Number);
+  const types = JSON.parse(read('node_modules/@types/vscode/package.json')).version.split('.').map(Number);
+  assert.ok(types[0] < engine[0] || (types[0] === engine[0] && types[1] <= engine[1]), `@types/vscode ${types.join('.')} vs engines ${pkg.engines.vscode}`);
+});
