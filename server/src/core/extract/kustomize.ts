@@ -353,6 +353,7 @@ class Render {
     return objs;
   }
 
+  /** Applies a patch; `inline` is true for a `patch:` text, false for a `path:`, undefined for a patchesStrategicMerge entry (either). */
   private patchFile(k: Kust, n: Node, target: Selector | undefined, objs: KObj[], kind: 'smp' | 'json' | 'any', inline?: boolean): KObj[] {
     const src = inline === true ? this.ctx.sources.inline(k.src, n as unknown as Scalar) : this.patchSource(k, n, inline === undefined);
     if (!src) return objs;
