@@ -1,7 +1,7 @@
 // Cross-service references: URLs and host:port values in configuration that name another service of the workspace.
 import { compareEnvs } from './environments';
 import type { EnvView, Model, ServiceModel } from './model';
-import { effectiveVars, servedByCompose } from './query';
+import { effectiveCommands, effectiveVars, servedByCompose } from './query';
 import type { EnvVar, Loc } from './types';
 
 const DEFAULT_PORTS: Record<string, number> = {
@@ -122,7 +122,8 @@ export function findReferences(model: Model, only?: Set<string>): Reference[] {
   for (const s of model.services.values()) {
     if (only && !only.has(s.name)) continue;
     for (const v of s.views.values()) {
-      for (const e of effectiveVars(v).values()) {
+      const values = [...effectiveVars(v).values(), ...effectiveCommands(v).flatMap((c) => c.addresses ?? [])];
+      for (const e of values) {
         if (!/[:]/.test(e.value)) continue;
         for (const r of parseRefs(e.value)) {
           const ref = resolve(t, s, v, e, r);

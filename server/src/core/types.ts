@@ -71,6 +71,8 @@ export interface BindFact {
 export interface CommandInfo {
   ports: CommandPort[];
   binds: BindFact[];
+  /** Arguments that name another service (`--redis redis:6379`, `http://api:8080`), for reference-port. */
+  addresses?: EnvVar[];
 }
 
 export type ProbeKind = 'liveness' | 'readiness' | 'startup' | 'healthcheck';

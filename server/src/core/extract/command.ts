@@ -183,6 +183,17 @@ export function parseCommand(ix: LineIndex, words: Word[], env: Env = () => unde
       if (envHost === undefined && !all.some((w) => w.text === '--uds' || w.text === '--fd')) info.binds.push({ host: '127.0.0.1', loc: all[prog].loc, via: which, defaulted: true });
     }
   }
+  // Arguments that look like a URL or host:port may call another service (reference-port decides).
+  for (let i = 0; i < all.length; i++) {
+    const w = all[i];
+    const eq = w.text.startsWith('-') ? w.text.indexOf('=') : -1;
+    const s = eq > 0 ? eq + 1 : 0;
+    const value = w.text.slice(s);
+    if (!/^[a-z][a-z0-9+.-]*:\/\/[^\s]+$|^[a-z0-9]([a-z0-9.-]*[a-z0-9])?:\d{1,5}(,|$)/i.test(value)) continue;
+    const { loc } = relocate(w, s, w.text.length);
+    const name = eq > 0 ? w.text.slice(0, eq) : i > 0 && all[i - 1].text.startsWith('-') ? all[i - 1].text : 'command argument';
+    (info.addresses ??= []).push({ name, value, nameLoc: loc, valueLoc: loc, literal: false });
+  }
   return info;
 }
 

@@ -14,6 +14,12 @@ function fixFor(r: Reference): Fix | undefined {
   return { title: `Add port ${to} (the port ${r.target} serves)`, edits: [{ loc: at, newText: `:${to}` }] };
 }
 
+/** `API_URL=http://…` for a variable, `--redis cache:6380` for a command argument. */
+function said(r: Reference): string {
+  if (r.variable === 'command argument') return `the command argument ${r.shown}`;
+  return r.variable.startsWith('-') ? `${r.variable} ${r.shown}` : `${r.variable}=${r.shown}`;
+}
+
 export const rule: Rule = {
   id: 'reference-port',
   description: 'A URL or host:port in configuration points at a service of the workspace on a port that service does not serve.',
@@ -36,7 +42,7 @@ export const rule: Rule = {
       const serves = several ? byEnvs(perEnv.map((p) => ({ env: p.env, value: list(p.data.ref.serves) }))) : list(ref.serves);
       return {
         rule: 'reference-port',
-        message: `${ref.variable}=${ref.shown} calls ${ref.host}:${ref.port}${implied} but ${ref.target} ${what} ${serves}${ref.servesAt[0] ? ` (${where(ref.servesAt[0])})` : ''}`,
+        message: `${said(ref)} calls ${ref.host}:${ref.port}${implied} but ${ref.target} ${what} ${serves}${ref.servesAt[0] ? ` (${where(ref.servesAt[0])})` : ''}`,
         loc,
         service: ref.from,
         environment: envs.join(','),
