@@ -47,7 +47,14 @@ export function startServer(connection: Connection): void {
     }
   };
 
-  const uriOf = (f: Folder, rel: string): string => pathToFileURL(resolve(f.root, rel)).href;
+  // pathToFileURL is slow next to everything else a matrix of a thousand services needs: remember it.
+  const uris = new Map<string, string>();
+  const uriOf = (f: Folder, rel: string): string => {
+    const key = `${f.root}\0${rel}`;
+    let u = uris.get(key);
+    if (u === undefined) uris.set(key, (u = pathToFileURL(resolve(f.root, rel)).href));
+    return u;
+  };
   const locate = (uri: string): { folder: Folder; rel: string } | undefined => {
     let path: string;
     try {
