@@ -114,8 +114,7 @@
     const envs = /** @type {string[]} */ (matrix.environments);
     const head = h('tr', {}, h('th', { scope: 'col', class: 'service-col' }, 'Service'),
       ...envs.map((e) => h('th', { scope: 'col', class: e === mainRef ? 'ref-col' : undefined, title: e === mainRef ? `${e} is the reference environment` : undefined },
-        e, e === mainRef ? ' ' : undefined, e === mainRef ? h('span', { class: 'badge ref-badge', 'aria-label': ', reference environment' }, '★ reference') : undefined)),
-      h('th', { scope: 'col', class: 'action-col' }, h('span', { class: 'visually-hidden' }, 'Action')));
+        e, e === mainRef ? ' ' : undefined, e === mainRef ? h('span', { class: 'badge ref-badge', 'aria-label': ', reference environment' }, '★ reference') : undefined)));
     const [ar, ac] = active.split(':').map(Number);
     const activeRow = Math.min(ar, rows.length - 1);
     const activeCol = Math.min(ac, envs.length - 1);
@@ -129,6 +128,13 @@
         r.drift ? h('span', { class: 'badge drift-badge' }, 'drift') : undefined);
       if (r.callers && r.callers.length) {
         name.append(h('div', { class: 'callers' }, '← ' + r.callers.map((/** @type {any} */ c) => `${c.from} on ${c.port} (${c.envs.join(', ')})`).join('; ')));
+      }
+      // The action sits in the row header, under the name: the side bar is narrow.
+      if (r.drift && ref) {
+        const target = ref.ports.join(', ');
+        const b = h('button', { type: 'button', class: 'align', 'aria-label': `Align ${r.service} in all environments to ${target}` }, `Align all environments to ${target}`);
+        b.addEventListener('click', () => vscode.postMessage({ type: 'align', service: r.service, folder: r.folder }));
+        name.append(h('div', { class: 'actions' }, b));
       }
       const tr = h('tr', { class: r.drift ? 'drifting' : undefined }, name);
       envs.forEach((env, ci) => {
@@ -161,14 +167,6 @@
         }
         tr.append(td);
       });
-      const action = h('td', { class: 'action' });
-      if (r.drift && ref) {
-        const target = ref.ports.join(', ');
-        const b = h('button', { type: 'button', class: 'align', 'aria-label': `Align ${r.service} in all environments to ${target}` }, `Align all environments to ${target}`);
-        b.addEventListener('click', () => vscode.postMessage({ type: 'align', service: r.service, folder: r.folder }));
-        action.append(b);
-      }
-      tr.append(action);
       body.append(tr);
     });
     const table = h('table', { role: 'grid', 'aria-label': 'Internal ports per service and environment', 'aria-rowcount': String(rows.length + 1) }, h('thead', {}, head), body);

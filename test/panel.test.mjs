@@ -16,6 +16,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/ch
 const skip = CHROMIUM ? false : 'Chromium not found (apt-get install chromium, or set CHROMIUM_PATH): the panel script is not run in a browser';
 const ORIGIN = 'https://webview.test';
 const EVIL = '<img src=x onerror=alert(1)>';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let browser;
 let page;
@@ -62,6 +63,13 @@ before(async () => {
     window.__posted = [];
     window.__state = undefined;
     window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => (window.__state = s) });
+    // VS Code sets these on the webview's root; a dark theme's values.
+    const vars = { '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px', '--vscode-editor-font-family': 'monospace', '--vscode-foreground': '#cccccc', '--vscode-descriptionForeground': '#9d9d9d', '--vscode-editorWarning-foreground': '#cca700', '--vscode-textLink-foreground': '#4daafc', '--vscode-testing-iconPassed': '#73c991', '--vscode-badge-background': '#616161', '--vscode-badge-foreground': '#f8f8f8', '--vscode-focusBorder': '#0078d4', '--vscode-panel-border': '#2b2b2b', '--vscode-input-background': '#313131', '--vscode-input-foreground': '#cccccc', '--vscode-button-secondaryBackground': '#313131', '--vscode-button-secondaryForeground': '#cccccc', '--vscode-inputValidation-warningBackground': '#352a05', '--vscode-editor-background': '#1f1f1f' };
+    document.addEventListener('DOMContentLoaded', () => {
+      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+      document.body.classList.add('vscode-dark');
+      document.documentElement.style.background = '#181818';
+    });
     document.addEventListener('securitypolicyviolation', (e) => (window.__violations = [...(window.__violations ?? []), `${e.violatedDirective} ${e.blockedURI}`]));
   });
   await page.goto(`${ORIGIN}/index.html`);
@@ -80,7 +88,7 @@ after(async () => {
 test('the panel announces itself ready, then renders one row per service and one column per environment', { skip }, async () => {
   assert.equal((await posted('ready')).length, 1);
   const heads = await page.locator('thead th').allInnerTexts();
-  assert.deepEqual(heads.map((h) => h.replace(/\s+/g, ' ').trim()), ['Service', 'local', 'staging', 'production ★ reference', 'Action']);
+  assert.deepEqual(heads.map((h) => h.replace(/\s+/g, ' ').trim()), ['Service', 'local', 'staging', 'production ★ reference']);
   assert.equal(await page.locator('tbody tr').count(), matrix.rows.length);
   const drifting = matrix.rows.filter((r) => r.drift).length;
   assert.match(await page.locator('.summary').innerText(), new RegExp(`^${matrix.rows.length} services, 3 environments, ${drifting} drifting · \\d+ errors?, \\d+ warnings?$`));
@@ -171,6 +179,19 @@ test('an empty workspace says so', { skip }, async () => {
   await send({ environments: [], rows: [], findings: { errors: 0, warnings: 0, infos: 0 } });
   assert.equal(await page.locator('.empty').innerText(), 'No service declares a port in this workspace.');
   await send(matrix);
+});
+
+// VS Code's side bar starts about 300 px wide: three environments fit without scrolling sideways.
+// PANEL_SHOT=/tmp/panel.png saves what it looks like there.
+test('the panel fits a narrow side bar', { skip }, async () => {
+  await page.setViewportSize({ width: 340, height: 700 });
+  await sleep(100);
+  const [scroll, client] = await page.evaluate(() => [document.querySelector('.table-host').scrollWidth, document.querySelector('.table-host').clientWidth]);
+  if (process.env.PANEL_SHOT) {
+    await page.screenshot({ path: process.env.PANEL_SHOT, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1100, height: 700 });
+  assert.ok(scroll <= client + 4, `the matrix is ${scroll}px wide in a ${client}px side bar`);
 });
 
 test('nothing breaks the Content Security Policy', { skip }, async () => {

@@ -39,16 +39,19 @@ export class ParityPanel implements vscode.WebviewViewProvider, vscode.Disposabl
       style: view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css')).toString(),
       nonce: nonce(),
     });
-    this.disposables.push(
+    // This view's listeners go with it; the provider's own go with the extension.
+    const listeners = [
       view.webview.onDidReceiveMessage((m: PanelMessage) => void this.onMessage(m)),
-      view.onDidDispose(() => {
-        if (this.view === view) this.view = undefined;
-      }),
-      // A hidden view drops its DOM only when it is not retained; posting again on show is cheap.
+      // A hidden view drops its DOM (no retainContextWhenHidden); the reloaded script asks again with 'ready'.
       view.onDidChangeVisibility(() => {
         if (view.visible) this.post();
       }),
-    );
+    ];
+    this.disposables.push(...listeners);
+    this.disposables.push(view.onDidDispose(() => {
+      if (this.view === view) this.view = undefined;
+      for (const d of listeners) d.dispose();
+    }));
   }
 
   /** Sends the current matrix to the webview, when it is there and listening. */

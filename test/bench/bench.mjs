@@ -1,8 +1,15 @@
 // Benchmark: the full check against a parse-only floor on a synthetic monorepo, with peak memory and the CLI end to end.
 //
-//   npm run bench                                  # N=1000 and N=50, 5 runs after 1 warm-up each
-//   node --expose-gc test/bench/bench.mjs --services 2000 --compare 0 --runs 3 --no-cli
+//   npm run bench                                  # manifests at N=1000 and N=50 (5 runs after 1 warm-up),
+//                                                  # charts and overlays at N=1000 (3 runs after 1 warm-up)
+//   node --expose-gc test/bench/bench.mjs --variants charts --services 200
+//   node --expose-gc test/bench/bench.mjs --variants manifests --services 2000 --compare 0 --runs 3 --no-cli
 //   node --expose-gc test/bench/bench.mjs --profile   # also a CPU profile of the check (see profile.mjs)
+//
+// Variants (test/bench/generate.mjs): `manifests` (plain staging and production manifests), `charts` (a
+// Helm chart per service) and `overlays` (a Kustomize base and staging/production overlays per service),
+// each with the same Dockerfiles, .env files and compose stacks. `--compare N` adds a small tree of the
+// manifests variant for the scaling comparison; `--variant-runs R` sets the runs of the other variants.
 //
 // The measurements run in child processes: the timings in one (floor and check interleaved), the
 // memory of each phase in a fresh one, so that the peak RSS (process.resourceUsage().maxRSS) belongs to
@@ -14,7 +21,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { DRIFTS, ensureMonorepo, GENERATOR_VERSION, readManifest } from './generate.mjs';
+import { DRIFTS_BY_VARIANT, ensureMonorepo, GENERATOR_VERSION, readManifest, treeDir, VARIANTS } from './generate.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -28,12 +35,12 @@ const MB = 1024 * 1024;
 
 function usage(message) {
   console.error(`bench: ${message}
-usage: node --expose-gc test/bench/bench.mjs [--services N] [--compare N|0] [--runs R] [--warmup W] [--no-cli] [--profile]`);
+usage: node --expose-gc test/bench/bench.mjs [--variants ${VARIANTS.join(',')}] [--services N] [--compare N|0] [--runs R] [--variant-runs R] [--warmup W] [--no-cli] [--profile]`);
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const a = { services: 1000, compare: 50, runs: 5, warmup: 1, cli: true, profile: false, child: undefined, dir: undefined, phase: 'check' };
+  const a = { variants: [...VARIANTS], services: 1000, compare: 50, runs: 5, variantRuns: 3, warmup: 1, cli: true, profile: false, child: undefined, dir: undefined, phase: 'check' };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const num = () => {
@@ -41,9 +48,14 @@ function parseArgs(argv) {
       if (!Number.isInteger(v) || v < 0) usage(`${k} needs a whole number`);
       return v;
     };
-    if (k === '--services') a.services = num();
+    if (k === '--variants' || k === '--variant') {
+      a.variants = [...new Set((argv[++i] ?? '').split(',').map((v) => v.trim()).filter(Boolean))];
+      const bad = a.variants.filter((v) => !VARIANTS.includes(v));
+      if (bad.length || a.variants.length === 0) usage(`${k} takes a comma-separated list of ${VARIANTS.join(', ')}`);
+    } else if (k === '--services') a.services = num();
     else if (k === '--compare') a.compare = num();
     else if (k === '--runs') a.runs = num();
+    else if (k === '--variant-runs') a.variantRuns = num();
     else if (k === '--warmup') a.warmup = num();
     else if (k === '--no-cli') a.cli = false;
     else if (k === '--profile') a.profile = true;
@@ -53,7 +65,7 @@ function parseArgs(argv) {
     else usage(`unknown argument ${k}`);
   }
   if (a.services < 1) usage('--services must be at least 1');
-  if (a.runs < 1) usage('--runs must be at least 1');
+  if (a.runs < 1 || a.variantRuns < 1) usage('--runs and --variant-runs must be at least 1');
   return a;
 }
 
@@ -88,7 +100,29 @@ function cpuMs(from) {
   return (d.user + d.system) / 1000;
 }
 
-/** The floor: the check's walk, then each file through the parser the core uses for it, and nothing else. */
+/** Whether a path is in a chart's `templates/` folder (the folders holding a Chart.yaml, with a trailing slash). */
+function templateTest(files) {
+  const charts = new Set();
+  for (const f of files) {
+    const m = /^(.*\/)?Chart\.yaml$/.exec(f.path);
+    if (m) charts.add(m[1] ?? '');
+  }
+  return (p) => {
+    if (charts.size === 0) return false;
+    if (p.startsWith('templates/') && charts.has('')) return true;
+    for (let i = p.indexOf('/templates/'); i !== -1; i = p.indexOf('/templates/', i + 1)) if (charts.has(p.slice(0, i + 1))) return true;
+    return false;
+  };
+}
+
+/**
+ * The floor: the check's walk, then each file through the parser the core uses for it, and nothing else.
+ * Helm chart templates (a chart's `templates/`, `_helpers.tpl` included) are Go templates, not YAML: the
+ * floor only reads them (their text is already in memory after the walk; it counts their lines). The
+ * check does more with them (a YAML parse when classifying, the Go template parse, a YAML parse of each
+ * render per environment), and all of that is above the floor. Values files and Chart.yaml go through
+ * the `yaml` parser; kustomizations and patches are YAML files like any other.
+ */
 function floorRunner(api, dir) {
   const { LineCounter, parseAllDocuments } = require('yaml');
   const { DockerfileParser } = require('dockerfile-ast');
@@ -97,10 +131,14 @@ function floorRunner(api, dir) {
     const t0 = performance.now();
     const ws = api.readWorkspace(dir);
     const t1 = performance.now();
-    const counts = { files: ws.files.length, yaml: 0, dockerfile: 0, dotenv: 0, other: 0, yamlDocs: 0, instructions: 0, lines: 0 };
+    const counts = { files: ws.files.length, yaml: 0, dockerfile: 0, dotenv: 0, template: 0, other: 0, yamlDocs: 0, instructions: 0, lines: 0, templateLines: 0 };
+    const isTemplate = templateTest(ws.files);
     for (const f of ws.files) {
       const kind = api.kindOfPath(f.path);
-      if (kind === 'yaml' || kind === 'compose') {
+      if ((kind === 'yaml' || kind === 'helm-helpers') && isTemplate(f.path)) {
+        counts.template++;
+        counts.templateLines += f.text.split(/\r\n|\r|\n/).length;
+      } else if (kind === 'yaml' || kind === 'compose') {
         // The options the core passes (server/src/core/yaml.ts, parseYaml).
         const docs = parseAllDocuments(f.text, { lineCounter: new LineCounter(), keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
         counts.yaml++;
@@ -251,29 +289,38 @@ function runCli(dir) {
   return { command: `node dist/cli.js check ${rel} --format json`, wallMs, exitCode: r.status, signal: r.signal ?? undefined, findings, stderr: (r.stderr ?? '').trim().slice(0, 500) || undefined };
 }
 
-/** Which planted drifts produced their expected finding, and how many findings concern no planted service. */
+/**
+ * Which planted drifts produced their expected finding, and the findings that concern no planted service
+ * and no file a drift was planted in or expected at.
+ */
 function plantedCheck(planted, found) {
   const missed = planted.filter((p) => !found.some((f) => f.rule === p.rule && f.file === p.file));
   const services = new Set(planted.map((p) => p.service));
-  const unexpected = found.filter((f) => !services.has(f.service) && !planted.some((p) => p.file === f.file));
-  return { planted: planted.length, detected: planted.length - missed.length, missed, unexpected: unexpected.length };
+  const files = new Set(planted.flatMap((p) => [p.file, p.plantedIn ?? p.file]));
+  const unexpected = found.filter((f) => !services.has(f.service) && !files.has(f.file));
+  return { planted: planted.length, detected: planted.length - missed.length, missed, unexpected: unexpected.length, unexpectedFindings: unexpected.slice(0, 20) };
 }
 
-function measure(services, args) {
-  const dir = join(ROOT, '.bench', `mono-${services}`);
+function measure(variant, services, args) {
+  const dir = treeDir(join(ROOT, '.bench'), variant, services);
+  const runs = variant === 'manifests' ? args.runs : args.variantRuns;
+  const childArgs = { ...args, runs };
   const t0 = performance.now();
-  const gen = ensureMonorepo(dir, { services });
+  const gen = ensureMonorepo(dir, { services, variant });
   const genMs = round(performance.now() - t0);
-  process.stderr.write(`bench: N=${services}: ${gen.generated ? `generated in ${genMs} ms` : 'tree up to date'} (${gen.manifest.files} files); measuring...\n`);
-  const time = runChild('time', dir, args);
-  const floorMem = runChild('mem', dir, args, ['--phase', 'floor']);
-  const checkMem = runChild('mem', dir, args, ['--phase', 'check']);
+  process.stderr.write(`bench: ${variant} N=${services}: ${gen.generated ? `generated in ${genMs} ms` : 'tree up to date'} (${gen.manifest.files} files); measuring ${runs} run(s)...\n`);
+  const time = runChild('time', dir, childArgs);
+  const floorMem = runChild('mem', dir, childArgs, ['--phase', 'floor']);
+  const checkMem = runChild('mem', dir, childArgs, ['--phase', 'check']);
   const cli = args.cli ? runCli(dir) : undefined;
   const floor = { ...time.floor, ...floorMem };
   const check = { ...time.check, counts: time.counts, ...checkMem };
   const ratio = round(check.total / floor.total, 2);
   return {
+    variant,
     services,
+    label: `${variant} N=${services}`,
+    runs,
     dir: relative(ROOT, dir),
     generated: gen.generated,
     treeFiles: gen.manifest.files,
@@ -299,14 +346,19 @@ function table(rows, headers) {
   return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
-function report(results, args) {
+const FLOOR_NOTE = {
+  manifests: 'floor: the walk, then every YAML and compose file through `yaml`, every Dockerfile through dockerfile-ast, every .env split into lines',
+  charts: 'floor: as for manifests, with values files and Chart.yaml through `yaml`; chart templates (templates/*.yaml, _helpers.tpl) are only read (lines counted), not parsed: the check\'s template parse, YAML parse when classifying and YAML parse of each render are above the floor',
+  overlays: 'floor: as for manifests: bases, overlays, kustomizations and patches are all YAML files through `yaml`',
+};
+
+function variantTable(results) {
   const cols = results.map((r) => `N=${r.services}`);
   const row = (label, f) => [label, ...results.map(f)];
-  console.log(`\nPort Parity benchmark: median of ${args.runs} run(s) after ${args.warmup} warm-up, node ${process.version}, generator v${GENERATOR_VERSION}\n`);
-  console.log(table([
+  return table([
     row('files in tree (node_modules)', (r) => `${r.treeFiles} (${r.nodeModulesFiles})`),
     row('files read by the check', (r) => r.check.counts.files),
-    row('  yaml+compose / Dockerfile / .env', (r) => `${r.floor.counts.yaml} / ${r.floor.counts.dockerfile} / ${r.floor.counts.dotenv}`),
+    row('  yaml+compose / Dockerfile / .env / templates', (r) => `${r.floor.counts.yaml} / ${r.floor.counts.dockerfile} / ${r.floor.counts.dotenv} / ${r.floor.counts.template ?? 0}`),
     row('parse-only floor (ms)', (r) => r.floor.total),
     row('  walk + read (ms)', (r) => r.floor.walk),
     row('  parse (ms)', (r) => r.floor.parse),
@@ -332,21 +384,46 @@ function report(results, args) {
     row('single check run in the mem child (ms)', (r) => r.check.ms),
     row('CLI wall time (ms)', (r) => r.cli?.wallMs),
     row('CLI exit code / findings', (r) => (r.cli ? `${r.cli.exitCode} / ${r.cli.findings}` : undefined)),
-  ], ['', ...cols]));
-  console.log('\nfindings by rule:');
-  console.log(table(
-    [...new Set(results.flatMap((r) => Object.keys(r.check.counts.byRule)))].sort().map((rule) => [rule, ...results.map((r) => r.check.counts.byRule[rule] ?? 0)]),
-    ['rule', ...cols],
-  ));
-  console.log('\ntargets:');
-  for (const r of results) {
-    for (const [name, t] of Object.entries(r.targets)) {
-      const shown = name === 'ratio' ? `${t.value.toFixed(2)}x` : `${t.value} MB`;
-      console.log(`  N=${String(r.services).padEnd(6)} ${name.padEnd(12)} ${shown.padStart(10)}  (${t.target})  ${t.met ? 'target met' : 'target MISSED'}`);
+  ], ['', ...cols]);
+}
+
+function report(results, args) {
+  console.log(`\nPort Parity benchmark: node ${process.version}, generator v${GENERATOR_VERSION}, ${args.warmup} warm-up run(s) before the measured ones`);
+  for (const variant of [...new Set(results.map((r) => r.variant))]) {
+    const rs = results.filter((r) => r.variant === variant);
+    console.log(`\n== ${variant}: median of ${rs[0].runs} run(s)`);
+    console.log(`(${FLOOR_NOTE[variant]})\n`);
+    console.log(variantTable(rs));
+    console.log(`\n${variant}: findings by rule:`);
+    console.log(table(
+      [...new Set(rs.flatMap((r) => Object.keys(r.check.counts.byRule)))].sort().map((rule) => [rule, ...rs.map((r) => r.check.counts.byRule[rule] ?? 0)]),
+      ['rule', ...rs.map((r) => `N=${r.services}`)],
+    ));
+    console.log(`\n${variant}: targets:`);
+    for (const r of rs) {
+      for (const [name, t] of Object.entries(r.targets)) {
+        const shown = name === 'ratio' ? `${t.value.toFixed(2)}x` : `${t.value} MB`;
+        console.log(`  N=${String(r.services).padEnd(6)} ${name.padEnd(12)} ${shown.padStart(10)}  (${t.target})  ${t.met ? 'target met' : 'target MISSED'}`);
+      }
+      for (const m of r.drifts.missed) console.log(`  N=${r.services}: planted ${m.kind} in ${m.service} gave no ${m.rule} finding at ${m.file}`);
+      for (const f of r.drifts.unexpectedFindings) console.log(`  N=${r.services}: finding off the planted services: ${f.rule} at ${f.file}${f.service ? ` (${f.service})` : ''}`);
+      if (r.floor.counts.files !== r.check.counts.files) console.log(`  N=${r.services}: the floor parsed ${r.floor.counts.files} files, the check read ${r.check.counts.files}`);
+      if (r.cli && r.cli.findings !== r.check.counts.findings) console.log(`  N=${r.services}: the CLI reported ${r.cli.findings} findings, in-process ${r.check.counts.findings}${r.cli.stderr ? `: ${r.cli.stderr}` : ''}`);
     }
-    for (const m of r.drifts.missed) console.log(`  N=${r.services}: planted ${m.kind} in ${m.service} gave no ${m.rule} finding at ${m.file}`);
-    if (r.floor.counts.files !== r.check.counts.files) console.log(`  N=${r.services}: the floor parsed ${r.floor.counts.files} files, the check read ${r.check.counts.files}`);
-    if (r.cli && r.cli.findings !== r.check.counts.findings) console.log(`  N=${r.services}: the CLI reported ${r.cli.findings} findings, in-process ${r.check.counts.findings}${r.cli.stderr ? `: ${r.cli.stderr}` : ''}`);
+  }
+  if (results.length > 1) {
+    console.log('\nsummary:');
+    console.log(table(results.map((r) => [
+      r.variant,
+      r.services,
+      r.check.counts.files,
+      r.floor.total,
+      r.check.total,
+      `${r.ratio.toFixed(2)}x ${r.targets.ratio.met ? 'met' : 'MISSED'}`,
+      `${r.check.maxRssMB} ${r.targets.peakRss.met ? 'met' : 'MISSED'}`,
+      `${r.drifts.detected}/${r.drifts.planted}`,
+      r.drifts.unexpected,
+    ]), ['variant', 'N', 'files read', 'floor ms', 'check ms', `ratio (<= ${TARGET_RATIO})`, `peak RSS MB (< ${TARGET_MB})`, 'drifts found', 'other findings']));
   }
 }
 
@@ -366,25 +443,31 @@ function main() {
   }
   if (!existsSync(API) || !existsSync(CLI)) usage('dist/api.js or dist/cli.js is missing: run `npm run bench` (it builds first) or `node esbuild.mjs`');
   if (typeof globalThis.gc !== 'function') process.stderr.write('bench: run with --expose-gc for the heap figures (npm run bench does)\n');
-  const sizes = [...new Set([args.services, args.compare].filter((n) => n > 0))];
-  const results = sizes.map((n) => measure(n, args));
+  // The small tree of the scaling comparison is of the manifests variant only (as in lsp.mjs).
+  const plan = args.variants.flatMap((v) => (v === 'manifests' ? [...new Set([args.services, args.compare].filter((n) => n > 0))] : [args.services]).map((n) => [v, n]));
+  const results = plan.map(([v, n]) => measure(v, n, args));
   report(results, args);
   const missed = results.some((r) => !r.targets.ratio.met || !r.targets.peakRss.met || !r.targets.heapAfterGc.met);
   if (args.profile || missed) {
-    const hint = `node test/bench/profile.mjs --services ${args.services}`;
+    const worst = results.find((r) => !r.targets.ratio.met || !r.targets.peakRss.met || !r.targets.heapAfterGc.met) ?? results[0];
+    const hint = `node test/bench/profile.mjs --variant ${worst.variant} --services ${worst.services}`;
     if (args.profile) {
-      const r = spawnSync(process.execPath, [join(HERE, 'profile.mjs'), '--services', String(args.services)], { cwd: ROOT, stdio: 'inherit' });
+      const r = spawnSync(process.execPath, [join(HERE, 'profile.mjs'), '--variant', worst.variant, '--services', String(worst.services)], { cwd: ROOT, stdio: 'inherit' });
       if (r.status !== 0) console.log(`profile.mjs failed (exit ${r.status})`);
     } else console.log(`\nA target was missed: \`${hint}\` shows where the check spends its time.`);
   }
   const json = {
     node: process.version,
     generatorVersion: GENERATOR_VERSION,
-    driftKinds: DRIFTS.map((d) => d.kind),
+    variants: args.variants,
+    driftKinds: Object.fromEntries(args.variants.map((v) => [v, DRIFTS_BY_VARIANT[v].map((d) => d.kind)])),
     runs: args.runs,
+    variantRuns: args.variantRuns,
     warmup: args.warmup,
     results: results.map((r) => ({
+      variant: r.variant,
       services: r.services,
+      runs: r.runs,
       files: r.check.counts.files,
       treeFiles: r.treeFiles,
       floorMs: r.floor.total,
@@ -405,6 +488,8 @@ function main() {
       byRule: r.check.counts.byRule,
       plantedDetected: r.drifts.detected,
       planted: r.drifts.planted,
+      unexpectedFindings: r.drifts.unexpected,
+      floorCounts: { yaml: r.floor.counts.yaml, dockerfile: r.floor.counts.dockerfile, dotenv: r.floor.counts.dotenv, templatesReadOnly: r.floor.counts.template ?? 0 },
       floorMaxRssMB: r.floor.maxRssMB,
       maxRssMB: r.check.maxRssMB,
       heapAfterGcMB: r.check.heapAfterGcMB,

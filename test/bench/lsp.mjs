@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { ensureMonorepo } from './generate.mjs';
+import { ensureMonorepo, treeDir } from './generate.mjs';
 import { LspClient, uriOf } from '../lsp/harness.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -28,8 +28,9 @@ const pct = (xs, p) => {
 };
 
 async function measure(n) {
-  const dir = join(ROOT, '.bench', `mono-${n}`);
-  ensureMonorepo(dir, { services: n });
+  // The manifests variant: the edited file is a plain manifest (deploy/staging/svc-7.yaml).
+  const dir = treeDir(join(ROOT, '.bench'), 'manifests', n);
+  ensureMonorepo(dir, { services: n, variant: 'manifests' });
   const client = new LspClient();
   const t0 = performance.now();
   await client.start(dir);

@@ -1,7 +1,7 @@
 // CPU profile of the check on the benchmark monorepo, summarised by function and mapped back to the
 // TypeScript sources through dist/api.js.map: which functions of server/src/core take the time.
 //
-//   node test/bench/profile.mjs [--services N] [--runs R] [--top K] [--keep]
+//   node test/bench/profile.mjs [--variant manifests|charts|overlays] [--services N] [--runs R] [--top K] [--keep]
 //
 // The profile runs the same child as bench.mjs (`--child check`) under `node --cpu-prof`; the raw
 // .cpuprofile is left in .bench/profiles/ (open it in Chrome DevTools) when --keep is given.
@@ -10,16 +10,17 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { SourceMap } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureMonorepo } from './generate.mjs';
+import { ensureMonorepo, treeDir, VARIANTS } from './generate.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
 
 function parseArgs(argv) {
-  const a = { services: 1000, runs: 3, top: 25, keep: false };
+  const a = { variant: 'manifests', services: 1000, runs: 3, top: 25, keep: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
-    if (k === '--services') a.services = Number(argv[++i]);
+    if (k === '--variant') a.variant = argv[++i];
+    else if (k === '--services') a.services = Number(argv[++i]);
     else if (k === '--runs') a.runs = Number(argv[++i]);
     else if (k === '--top') a.top = Number(argv[++i]);
     else if (k === '--keep') a.keep = true;
@@ -27,6 +28,10 @@ function parseArgs(argv) {
       console.error(`profile: unknown argument ${k}`);
       process.exit(2);
     }
+  }
+  if (!VARIANTS.includes(a.variant)) {
+    console.error(`profile: --variant must be one of ${VARIANTS.join(', ')}`);
+    process.exit(2);
   }
   return a;
 }
@@ -131,8 +136,8 @@ export function summarise(profile, top = 25) {
 
 function main() {
   const args = parseArgs(process.argv.slice(2));
-  const dir = join(ROOT, '.bench', `mono-${args.services}`);
-  ensureMonorepo(dir, { services: args.services });
+  const dir = treeDir(join(ROOT, '.bench'), args.variant, args.services);
+  ensureMonorepo(dir, { services: args.services, variant: args.variant });
   const out = join(ROOT, '.bench', 'profiles');
   mkdirSync(out, { recursive: true });
   const started = Date.now();
@@ -150,7 +155,7 @@ function main() {
     console.error('profile: no .cpuprofile written');
     process.exit(1);
   }
-  console.log(`\nCPU profile of the check, N=${args.services}, ${args.runs} run(s) after 1 warm-up (${relative(ROOT, file)})`);
+  console.log(`\nCPU profile of the check, ${args.variant} N=${args.services}, ${args.runs} run(s) after 1 warm-up (${relative(ROOT, file)})`);
   console.log(summarise(JSON.parse(readFileSync(file, 'utf8')), args.top));
   if (!args.keep) rmSync(file);
 }

@@ -94,11 +94,12 @@ describe('Port Parity in code-server', { skip }, () => {
     mkdirSync(shots, { recursive: true });
     wsUi = h.copyExample('shop', run, 'shop');
     wsSelf = h.copyExample('shop', run, 'shop-selftest');
-    // The self-test extension with the shared checks beside it.
-    const selftest = join(run, 'port-parity-tests.selftest-0.0.1');
+    // The self-test extension with the shared checks beside it, packed to be installed like the real one.
+    const selftest = join(run, 'selftest');
     cpSync(join(h.ROOT, 'test', 'e2e', 'selftest'), selftest, { recursive: true });
     copyFileSync(join(h.ROOT, 'test', 'vscode', 'suite', 'checks.cjs'), join(selftest, 'checks.cjs'));
-    cs = await timed('code-server start', () => h.startCodeServer({ env, vsix, run, extraExtensions: [selftest] }));
+    const selftestVsix = h.packFolder(selftest, join(run, 'selftest.vsix'));
+    cs = await timed('code-server start', () => h.startCodeServer({ env, vsix, run, extraVsix: [selftestVsix] }));
     browser = await h.launchBrowser(env.CHROMIUM, run);
     page = browser.pages()[0] ?? (await browser.newPage());
     page.on('dialog', (d) => {
@@ -146,7 +147,12 @@ describe('Port Parity in code-server', { skip }, () => {
     await listed('docker-compose.yml');
     await filter.fill('orders listens on 8080 in staging');
     await listed('orders listens on 8080 in staging but 9000 in production');
+    // The drifting line in view, the cursor away from the token.
     await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type('26');
+    await page.keyboard.press('Enter');
+    await sleep(400);
     await shot('squiggle');
   });
 
@@ -180,13 +186,17 @@ describe('Port Parity in code-server', { skip }, () => {
   test('the parity panel shows the matrix with statuses and the reference', async () => {
     await command('Port Parity: Show Parity Panel');
     const frame = await panelFrame();
-    // A wider side bar for the matrix: drag the sash between the side bar and the editors.
-    const sash = page.locator('.monaco-sash.vertical').first();
-    const box = await sash.boundingBox();
-    if (box) {
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    // More room for the matrix: no bottom panel, a wider side bar (drag the sash beside it).
+    await page.keyboard.press('Control+J');
+    const sash = await page.evaluate(() => {
+      const boxes = [...document.querySelectorAll('.monaco-sash.vertical')].map((e) => e.getBoundingClientRect()).filter((b) => b.x > 200 && b.x < 500 && b.height > 400);
+      const b = boxes[0];
+      return b && { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+    });
+    if (sash) {
+      await page.mouse.move(sash.x, sash.y);
       await page.mouse.down();
-      await page.mouse.move(880, box.y + box.height / 2, { steps: 8 });
+      await page.mouse.move(sash.x + 260, sash.y, { steps: 10 });
       await page.mouse.up();
     }
     await frame.waitForFunction(() => document.querySelector('.summary')?.textContent.includes('6 services, 3 environments, 2 drifting'), null, { timeout: 20000 });
@@ -196,7 +206,8 @@ describe('Port Parity in code-server', { skip }, () => {
     const cells = (await orders.locator('td.cell').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
     assert.deepEqual(cells, ['8080 ≠ differs', '9000 ✓ agrees', '9000 ★ reference'], 'staging agrees after the quick fix');
     assert.equal(await orders.locator('button.align').innerText(), 'Align all environments to 9000');
-    await sleep(300);
+    await frame.waitForFunction(() => document.querySelector('table').getBoundingClientRect().width > 300);
+    await sleep(800);
     await shot('panel');
   });
 

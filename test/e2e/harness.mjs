@@ -31,6 +31,18 @@ export function packageVsix() {
   return out;
 }
 
+/**
+ * Packs an unpacked extension folder into a .vsix (code-server forgets extensions copied into its
+ * extensions folder that it did not install itself).
+ */
+export function packFolder(dir, out) {
+  if (!existsSync(join(dir, 'README.md'))) writeFileSync(join(dir, 'README.md'), '# Test extension\n\nInstalled by the end-to-end test only.\n');
+  const vsce = join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out], { cwd: dir, encoding: 'utf8', timeout: 120000, input: '' });
+  if (r.status !== 0) throw new Error(`vsce package ${dir} failed:\n${r.stdout}\n${r.stderr}`);
+  return out;
+}
+
 /** A scratch copy of an example, so fixes and alignments can change it. */
 export function copyExample(name, run, as) {
   const dir = join(run, as);
@@ -49,11 +61,8 @@ function freePort() {
   });
 }
 
-/**
- * Starts code-server on 127.0.0.1 with a fresh user-data and extensions folder inside `run`, the .vsix
- * installed and the extensions in `extraExtensions` (unpacked folders) copied in.
- */
-export async function startCodeServer({ env: paths, vsix, run, extraExtensions = [] }) {
+/** Starts code-server on 127.0.0.1 with a fresh user-data and extensions folder inside `run` and the .vsix files installed. */
+export async function startCodeServer({ env: paths, vsix, run, extraVsix = [] }) {
   const ud = join(run, 'user-data');
   const ext = join(run, 'extensions');
   mkdirSync(join(ud, 'User'), { recursive: true });
@@ -85,10 +94,9 @@ export async function startCodeServer({ env: paths, vsix, run, extraExtensions =
   };
   const common = ['--user-data-dir', ud, '--extensions-dir', ext];
   const t0 = Date.now();
-  const inst = spawnSync(paths.CODE_SERVER, [...common, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120000 });
+  const inst = spawnSync(paths.CODE_SERVER, [...common, ...[vsix, ...extraVsix].flatMap((v) => ['--install-extension', v])], { env, encoding: 'utf8', timeout: 120000 });
   if (inst.status !== 0) throw new Error(`code-server --install-extension failed:\n${inst.stdout}\n${inst.stderr}`);
   const installMs = Date.now() - t0;
-  for (const dir of extraExtensions) cpSync(dir, join(ext, dir.split('/').pop()), { recursive: true });
   const port = await freePort();
   const log = join(run, 'code-server.log');
   const out = { chunks: [] };

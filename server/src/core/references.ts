@@ -2,7 +2,7 @@
 import { compareEnvs } from './environments';
 import type { EnvView, Model, ServiceModel } from './model';
 import { effectiveCommands, effectiveVars, servedByCompose } from './query';
-import type { EnvVar, Loc } from './types';
+import type { CommandInfo, EnvVar, Loc } from './types';
 
 const DEFAULT_PORTS: Record<string, number> = {
   http: 80, https: 443, ws: 80, wss: 443, grpc: 80, grpcs: 443, redis: 6379, rediss: 6379, postgres: 5432, postgresql: 5432,
@@ -42,36 +42,72 @@ interface Parsed {
   scheme?: string;
 }
 
-/** `scheme://user:pw@host:port/path` or `host:port`, in each comma-separated part of a value. */
+const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+
+/**
+ * `scheme://user:pw@host:port/path`, `scheme://user:pw@a:1,b:2/path` (MongoDB's host list) or
+ * `host:port`, in each comma-separated part of a value.
+ */
 export function parseRefs(value: string): Parsed[] {
   const out: Parsed[] = [];
-  let offset = 0;
-  for (const part of value.split(',')) {
-    const lead = part.length - part.trimStart().length;
-    const p = part.trim();
-    const base = offset + lead;
-    offset += part.length + 1;
-    const url = /^([a-z][a-z0-9+.-]*):\/\/([^@/?#\s]*@)?(\[[^\]]+\]|[^:/?#\s@]+)(?::(\d+))?(?=[/?#]|$)/i.exec(p);
-    if (url) {
-      const hostStart = base + url[1].length + 3 + (url[2]?.length ?? 0);
-      const r: Parsed = { host: url[3], hostStart, scheme: url[1].toLowerCase() };
-      if (url[4]) {
-        r.port = Number(url[4]);
-        r.portText = url[4];
-        r.portStart = hostStart + url[3].length + 1;
+  let pos = 0;
+  while (pos < value.length) {
+    let base = pos;
+    while (base < value.length && /\s/.test(value[base])) base++;
+    const scheme = SCHEME.exec(value.slice(base));
+    if (scheme) {
+      // As WHATWG URL parsing does: the authority ends at / ? # and the userinfo at its last '@', so a
+      // password with an unescaped ':', '@' or ',' does not hide the host (or leak into it).
+      const aStart = base + scheme[0].length;
+      const aEnd = authorityEnd(value, aStart);
+      const hosts = aStart + value.slice(aStart, aEnd).lastIndexOf('@') + 1;
+      let seg = hosts;
+      for (const text of value.slice(hosts, aEnd).split(',')) {
+        const m = /^(\[[^\]]+\]|[^:/?#\s@]+)(?::(\d+))?$/.exec(text);
+        if (m) {
+          const r: Parsed = { host: m[1], hostStart: seg, scheme: scheme[1].toLowerCase() };
+          if (m[2]) Object.assign(r, { port: Number(m[2]), portText: m[2], portStart: seg + m[1].length + 1 });
+          out.push(r);
+        }
+        seg += text.length + 1;
       }
-      out.push(r);
+      const next = value.indexOf(',', aEnd);
+      pos = next < 0 ? value.length : next + 1;
       continue;
     }
+    const end = value.indexOf(',', pos) < 0 ? value.length : value.indexOf(',', pos);
+    const p = value.slice(base, end).trimEnd();
+    pos = end + 1;
     const hp = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*):(\d{1,5})$/i.exec(p);
     if (hp) out.push({ host: hp[1], hostStart: base, port: Number(hp[5]), portText: hp[5], portStart: base + hp[1].length + 1 });
   }
   return out;
 }
 
-/** Masks the password of `scheme://user:password@host`. */
+/** Where the authority that starts at `from` ends: at / ? # or a space, or before `,scheme://`. */
+function authorityEnd(value: string, from: number): number {
+  let i = from;
+  while (i < value.length && !/[/?#\s]/.test(value[i]) && !(value[i] === ',' && SCHEME.test(value.slice(i + 1).trimStart()))) i++;
+  return i;
+}
+
+/** Masks the password of `scheme://user:password@host` (everything up to the authority's last '@'). */
 export function maskSecret(value: string): string {
-  return value.replace(/(:\/\/[^:@/\s]*:)[^@/\s]*@/g, '$1****@');
+  let out = '';
+  let pos = 0;
+  const re = /[a-z][a-z0-9+.-]*:\/\//gi;
+  for (let m = re.exec(value); m; m = re.exec(value)) {
+    const aStart = m.index + m[0].length;
+    const aEnd = authorityEnd(value, aStart);
+    const at = value.lastIndexOf('@', aEnd - 1);
+    const colon = value.indexOf(':', aStart);
+    if (at >= aStart && colon >= 0 && colon < at) {
+      out += `${value.slice(pos, colon + 1)}****`;
+      pos = at;
+    }
+    re.lastIndex = aEnd;
+  }
+  return out + value.slice(pos);
 }
 
 interface Targets {
@@ -122,7 +158,7 @@ export function findReferences(model: Model, only?: Set<string>): Reference[] {
   for (const s of model.services.values()) {
     if (only && !only.has(s.name)) continue;
     for (const v of s.views.values()) {
-      const values = [...effectiveVars(v).values(), ...effectiveCommands(v).flatMap((c) => c.addresses ?? [])];
+      const values = [...effectiveVars(v).values(), ...commandsOf(v).flatMap((c) => c.addresses ?? [])];
       for (const e of values) {
         if (!/[:]/.test(e.value)) continue;
         for (const r of parseRefs(e.value)) {
@@ -133,6 +169,15 @@ export function findReferences(model: Model, only?: Set<string>): Reference[] {
     }
   }
   return out;
+}
+
+/** The start commands whose arguments may call other services. */
+function commandsOf(v: EnvView): CommandInfo[] {
+  const cmds = effectiveCommands(v);
+  // effectiveCommands keeps a container's command/args only when they set a port or bind, but args that only call others
+  // (`--upstream=http://api:8080`) run all the same, in place of the image's CMD: read them, not the CMD.
+  const args = v.workloads.map((w) => w.main?.command).filter((c): c is CommandInfo => !!c?.addresses?.length && !cmds.includes(c));
+  return args.length ? [...cmds.filter((c) => c !== v.image?.command), ...args] : cmds;
 }
 
 function resolve(t: Targets, s: ServiceModel, v: EnvView, e: EnvVar, r: Parsed): Reference | undefined {

@@ -91,6 +91,16 @@ function checks(vscode) {
       assert.match(text, /9000/);
       return text.split('\n')[0];
     }],
+    ['code lenses show the service\'s ports per environment', async () => {
+      const uri = file(STAGING_ORDERS);
+      const lenses = await waitFor(async () => {
+        const l = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri);
+        return l && l.length && l;
+      }, 'code lenses');
+      const titles = lenses.map((l) => (l.command ? l.command.title : ''));
+      assert.ok(titles.some((t) => /orders/.test(t) && /9000/.test(t)), JSON.stringify(titles));
+      return titles[0];
+    }],
     ['the quick fix aligns the port and its diagnostic goes', async () => {
       const uri = file(STAGING_ORDERS);
       const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, ctx.diagnostic.range, vscode.CodeActionKind.QuickFix.value);

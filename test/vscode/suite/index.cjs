@@ -1,10 +1,11 @@
 // The @vscode/test-electron entry (extensionTestsPath): runs the shared checks with mocha inside the
 // extension host of a real VS Code, on the scratch workspace test/vscode/run.mjs opened.
-const Mocha = require('mocha');
 const vscode = require('vscode');
 const { checks } = require('./checks.cjs');
 
-function run() {
+async function run() {
+  // mocha 12 is an ES module: import() loads it from CommonJS in any Node the extension host has.
+  const { default: Mocha } = await import('mocha');
   const mocha = new Mocha({ ui: 'tdd', color: true, timeout: 120000 });
   mocha.suite.emit('pre-require', global, 'port-parity', mocha);
   const suite = Mocha.Suite.create(mocha.suite, 'Port Parity in VS Code');

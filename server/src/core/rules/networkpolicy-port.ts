@@ -28,7 +28,9 @@ export const rule: Rule = {
             if (names.has(p.name)) continue;
             out.add(p.loc, env, { message: `NetworkPolicy ${policy.name} admits port "${p.name}" but no container of ${podNames} has a port of that name{in}`, related, service: pods[0].service });
           } else if (p.port !== undefined && served.size > 0 && ![...served].some((x) => x >= (p.port as number) && x <= (p.endPort ?? (p.port as number)))) {
-            out.add(p.loc, env, { message: `NetworkPolicy ${policy.name} admits port ${p.port} but ${podNames} listen${pods.length === 1 ? 's' : ''} on ${list([...served].sort((a, b) => a - b))}{in}: traffic to the real port is dropped`, related, service: pods[0].service });
+            // A range (endPort) is named as such: "admits port 9000" would misstate what the policy admits.
+            const admits = p.endPort !== undefined && p.endPort !== p.port ? `ports ${p.port}-${p.endPort}` : `port ${p.port}`;
+            out.add(p.loc, env, { message: `NetworkPolicy ${policy.name} admits ${admits} but ${podNames} listen${pods.length === 1 ? 's' : ''} on ${list([...served].sort((a, b) => a - b))}{in}: traffic to the real port is dropped`, related, service: pods[0].service });
           }
         }
       }
