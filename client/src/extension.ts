@@ -83,8 +83,11 @@ export function activate(context: vscode.ExtensionContext): PortParityApi {
   context.subscriptions.push(status);
 
   const openLocation = async (uri: string, line: number, character: number): Promise<void> => {
+    // Only the workspace files the server named: the panel never asks for anything else.
+    const target = vscode.Uri.parse(uri, true);
+    if (target.scheme !== 'file') return;
     const pos = new vscode.Position(line, character);
-    await vscode.window.showTextDocument(vscode.Uri.parse(uri, true), { selection: new vscode.Range(pos, pos), preview: false });
+    await vscode.window.showTextDocument(target, { selection: new vscode.Range(pos, pos), preview: false });
   };
   const panel = new ParityPanel(context.extensionUri, {
     matrix: () => latest,

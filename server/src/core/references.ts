@@ -129,6 +129,8 @@ function targets(model: Model): Targets {
   const k8s: Targets['k8s'] = new Map();
   for (const [env, units] of model.servicesByEnv) {
     for (const u of units) {
+      // An ExternalName Service is an alias for a host outside the workspace: nothing to judge.
+      if (u.svc.externalName) continue;
       // A headless Service (clusterIP: None) resolves to the pods: callers connect on the container ports.
       const pods = u.svc.headless ? u.selected.flatMap((w) => w.main?.ports ?? []).filter((p) => p.containerPort.port !== undefined) : [];
       k8s.set(`${env}|${u.svc.namespace}|${u.svc.name}`, {

@@ -210,6 +210,8 @@ export interface K8sService {
   selector?: Record<string, string>;
   /** `clusterIP: None`: clients reach the pods directly, on their container ports. */
   headless?: boolean;
+  /** `type: ExternalName`: a DNS alias for an outside host; its ports are never used. */
+  externalName?: boolean;
   ports: K8sServicePort[];
 }
 

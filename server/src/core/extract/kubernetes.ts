@@ -237,6 +237,7 @@ function readService(ix: LineIndex, obj: Node, name: string, nameLoc: Loc, names
   const type = str(get(spec, 'type'));
   const svc: K8sService = { name, nameLoc, namespace, ports: [] };
   if (str(get(spec, 'clusterIP')) === 'None') svc.headless = true;
+  if (type === 'ExternalName') svc.externalName = true;
   if (selNode && isMap(selNode) && pairs(selNode).length > 0 && type !== 'ExternalName') svc.selector = stringMap(selNode);
   for (const p of items(get(spec, 'ports'))) {
     const key = getKey(p, 'port');
