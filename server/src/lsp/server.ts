@@ -17,6 +17,8 @@ import { DEFAULT_SETTINGS, Folder } from './folder';
 import type { Settings } from './folder';
 
 const DEBOUNCE_MS = 200;
+/** The panel's matrix follows a pause in re-evaluations by this much. */
+const MATRIX_DELAY_MS = 300;
 const WATCH_GLOB = '**/{Dockerfile,Dockerfile.*,*.Dockerfile,*.dockerfile,Containerfile,*.yaml,*.yml,*.tpl,.env,.env.*,.portparity.yaml,.portparity.yml}';
 
 export function startServer(connection: Connection): void {
@@ -30,7 +32,7 @@ export function startServer(connection: Connection): void {
   let canWatch = false;
   /** What was last published per URI, to send only changes. */
   const published = new Map<string, string>();
-  let matrixPending = false;
+  let matrixTimer: NodeJS.Timeout | undefined;
   const dirty = new Set<Folder>();
   let timer: NodeJS.Timeout | undefined;
 
@@ -109,18 +111,17 @@ export function startServer(connection: Connection): void {
       published.delete(uri);
       void connection.sendDiagnostics({ uri, diagnostics: [] });
     }
-    // The matrix goes after the diagnostics, once per quiet period.
-    if (!matrixPending) {
-      matrixPending = true;
-      setImmediate(() => {
-        matrixPending = false;
-        try {
-          void connection.sendNotification(MATRIX_CHANGED, matrix());
-        } catch (e) {
-          connection.console.error(`Error while building the matrix: ${(e as Error).stack ?? e}`);
-        }
-      });
-    }
+    // The matrix (the whole table, for the parity panel) goes once edits pause, so that building and
+    // sending it never delays the diagnostics of the next edit.
+    if (matrixTimer) clearTimeout(matrixTimer);
+    matrixTimer = setTimeout(() => {
+      matrixTimer = undefined;
+      try {
+        void connection.sendNotification(MATRIX_CHANGED, matrix());
+      } catch (e) {
+        connection.console.error(`Error while building the matrix: ${(e as Error).stack ?? e}`);
+      }
+    }, MATRIX_DELAY_MS);
   };
 
   const evaluate = (targets: Iterable<Folder>): void => {
