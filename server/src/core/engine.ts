@@ -52,12 +52,14 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
   const patches = kustomizePatchFiles(wanted);
   const out = wanted.map((f): FileFacts => {
     if (f.text.length > config.maxFileSize) return { kind: 'skipped', file: f.path, reason: `larger than ${config.maxFileSize} bytes`, problems: [], suppressions: [] };
-    if (patches.has(f.path)) return { kind: 'skipped', file: f.path, reason: 'kustomize patch', problems: [], suppressions: extractFile(f).suppressions };
     const env = envs.get(posix.dirname(f.path));
-    const interp = kindOfPath(f.path) === 'dotenv' ? '' : (env?.text ?? '');
+    // A patch is read with its kustomization; alone it only keeps its suppressions. The key keeps the two apart.
+    const interp = patches.has(f.path) ? PATCH : kindOfPath(f.path) === 'dotenv' ? '' : (env?.text ?? '');
     const hit = cache?.get(f.path);
     if (hit && hit.text === f.text && hit.interp === interp) return hit.facts;
-    const facts = extractFile(f, interp ? variables(env) : {});
+    const facts: FileFacts = interp === PATCH
+      ? { kind: 'skipped', file: f.path, reason: 'kustomize patch', problems: [], suppressions: extractFile(f).suppressions }
+      : extractFile(f, interp ? variables(env) : {});
     cache?.set(f.path, { text: f.text, interp, facts });
     return facts;
   });
@@ -69,13 +71,57 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
   const envOf = envMatcher(config.environments).envOf;
   const renders = [helmRenders(wanted, envOf), kustomizeRenders(wanted, envOf)];
   const consumed = new Set(renders.flatMap((r) => [...r.consumed]));
-  const own = consumed.size ? out.map((f): FileFacts => (consumed.has(f.file) && f.kind !== 'skipped' ? { kind: 'skipped', file: f.file, reason: 'rendered by a chart or kustomization', problems: f.problems, suppressions: f.suppressions } : f)) : out;
-  return [...own, ...renders.flatMap((r) => r.facts)];
+  const own = consumed.size ? out.map((f): FileFacts => (consumed.has(f.file) && f.kind !== 'skipped' ? asConsumed(f) : f)) : out;
+  const all = [...own, ...renders.flatMap((r) => r.facts)];
+  if (cache) extractions.set(cache, { facts: all, at: new Map(all.map((f, i) => [f.file, i])), consumed, patches });
+  return all;
 }
 
-/** `context`: the whole workspace's, when `facts` are only part of it (see incremental.ts). */
-export function analyzeFacts(facts: FileFacts[], config: Config = defaultConfig(), context?: ModelContext): Analysis {
+const PATCH = '\0kustomize patch';
+
+/** The same stand-in each time for the same facts, so an unchanged consumed file looks unchanged. */
+const consumedFacts = new WeakMap<FileFacts, FileFacts>();
+function asConsumed(f: FileFacts): FileFacts {
+  let c = consumedFacts.get(f);
+  if (!c) consumedFacts.set(f, (c = { kind: 'skipped', file: f.file, reason: 'rendered by a chart or kustomization', problems: f.problems, suppressions: f.suppressions }));
+  return c;
+}
+
+/** The last full extraction made with a cache: what extractChanged starts from. */
+const extractions = new WeakMap<FactsCache, { facts: FileFacts[]; at: Map<string, number>; consumed: Set<string>; patches: Set<string> }>();
+
+/**
+ * The language server's fast path after an edit: re-extracts only the changed files, when none of them
+ * can change another file's facts (not a `.env` that compose interpolates, not a chart's or an overlay's
+ * input, not a kustomization, not a new or removed file). Undefined when extractAll must run instead.
+ */
+export function extractChanged(changed: SourceFile[], config: Config, cache: FactsCache): FileFacts[] | undefined {
+  const last = extractions.get(cache);
+  if (!last) return undefined;
+  const facts = [...last.facts];
+  for (const f of changed) {
+    const i = last.at.get(f.path);
+    const base = posix.basename(f.path);
+    if (i === undefined || base === '.env' || /^kustomization\.ya?ml$|^kustomization$|^chart\.ya?ml$/i.test(base) || last.consumed.has(f.path) || last.patches.has(f.path)) return undefined;
+    if (f.text.length > config.maxFileSize) return undefined;
+    const hit = cache.get(f.path);
+    if (hit && hit.text === f.text) continue;
+    const interp = hit?.interp ?? '';
+    const next = extractFile(f, interp ? variables({ path: '.env', text: interp }) : {});
+    cache.set(f.path, { text: f.text, interp, facts: next });
+    facts[i] = next;
+  }
+  extractions.set(cache, { ...last, facts });
+  return facts;
+}
+
+/**
+ * `context`: the whole workspace's, when `facts` are only part of it (see incremental.ts); `only`: the
+ * services to judge there (others read along, such as the rest of a shared compose file, are dropped first).
+ */
+export function analyzeFacts(facts: FileFacts[], config: Config = defaultConfig(), context?: ModelContext, only?: Set<string>): Analysis {
   const model = buildModel(facts, config, context);
+  if (only) for (const name of [...model.services.keys()]) if (!only.has(name)) model.services.delete(name);
   const findings: Finding[] = [];
   const suppressed: Finding[] = [];
   const seen = new Set<string>();

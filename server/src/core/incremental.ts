@@ -225,7 +225,7 @@ export function updateState(prev: IncrementalState, facts: FileFacts[], config: 
   const files = new Set<string>(changed);
   for (const s of context) for (const f of prev.filesOf.get(s) ?? []) files.add(f);
   const subset = [...files].map((f) => next.get(f)).filter((f): f is FileFacts => f !== undefined);
-  const part = analyzeFacts(subset, config, prev.analysis.model.context);
+  const part = analyzeFacts(subset, config, prev.analysis.model.context, context);
   // A finding belongs to its service, except those about a file as such (malformed values, duplicates in a file).
   const perFile = (f: Finding): boolean => f.service === undefined || f.rule === 'duplicate-port';
   const keep = (f: Finding): boolean => (perFile(f) ? !files.has(f.loc.file) : !scope.has(f.service as string));

@@ -96,6 +96,8 @@ export interface Model {
   facts: Map<string, FileFacts>;
   /** The one environment a file belongs to, or undefined for a base file shared by several. */
   fileEnv: Map<string, string | undefined>;
+  /** fileEnv, falling back to the path's markers for a file this model did not read (a partial model). */
+  envOfFile: (file: string) => string | undefined;
   /** All workloads by environment, for Service selectors. */
   workloadsByEnv: Map<string, WorkloadUnit[]>;
   /** Compose projects' merged services by environment, for duplicate host ports. */
@@ -129,9 +131,18 @@ function dirOf(p: string): string {
   return d === '.' ? '' : d;
 }
 
+const joined = new Map<string, string>();
 function joinRel(dir: string, rel: string): string {
-  const j = posix.normalize(posix.join(dir || '.', rel));
-  return j === '.' ? '' : j.replace(/\/$/, '');
+  const key = `${dir}\0${rel}`;
+  let j = joined.get(key);
+  if (j === undefined) {
+    const n = posix.normalize(posix.join(dir || '.', rel));
+    j = n === '.' ? '' : n.replace(/\/$/, '');
+    // A bounded memo: the same few build contexts come back on every evaluation.
+    if (joined.size > 50000) joined.clear();
+    joined.set(key, j);
+  }
+  return j;
 }
 
 /** Proxies, agents and collectors that ride along in a pod: never the service's own container by default. */
@@ -439,7 +450,7 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
     s.reference = preference.find((e) => have.includes(e));
   }
   const modelEnvs = context ? context.envs : [...allEnvs].sort(compareEnvs);
-  return { context: context ?? { ...computed, envs: modelEnvs }, partial: !!context, config, envs: modelEnvs, services, facts, fileEnv, workloadsByEnv, composeByEnv, servicesByEnv, backendsByEnv, policiesByEnv, podIndex };
+  return { context: context ?? { ...computed, envs: modelEnvs }, partial: !!context, config, envs: modelEnvs, services, facts, fileEnv, workloadsByEnv, composeByEnv, servicesByEnv, backendsByEnv, policiesByEnv, podIndex, envOfFile: (file) => (fileEnv.has(file) ? fileEnv.get(file) : marked(file)) };
 }
 
 function normalizeEnvKnown(x: string): boolean {

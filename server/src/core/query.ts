@@ -161,7 +161,7 @@ export function referencePorts(s: ServiceModel): { ports: number[]; env?: string
  * other environments are left alone: changing them would move those environments too.
  */
 export function alignEdits(model: Model, v: EnvView, from: number, to: number): TextEdit[] {
-  const own = (loc: Loc): boolean => model.fileEnv.get(loc.file) === v.env;
+  const own = (loc: Loc): boolean => model.envOfFile(loc.file) === v.env;
   const locs: Loc[] = [];
   const take = (loc: Loc, literal: boolean, port: number | undefined): void => {
     if (literal && port === from && own(loc)) locs.push(loc);

@@ -1,7 +1,7 @@
 // One workspace folder's state: disk and editor texts, cached facts per file, the latest analysis.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildMatrix, callers, defaultConfig, extractAll, findReferences, fullState, kindOfPath, parseConfig, portTokens, RULE_IDS, updateState } from '../core';
+import { buildMatrix, callers, defaultConfig, extractAll, extractChanged, findReferences, fullState, kindOfPath, parseConfig, portTokens, RULE_IDS, updateState } from '../core';
 import type { Analysis, Config, FactsCache, IncrementalState, Matrix, PortToken, Problem, Reference, SourceFile } from '../core';
 import { readWorkspace } from '../cli/workspace';
 
@@ -40,6 +40,8 @@ export class Folder {
   analysis?: Analysis;
   tokens = new Map<string, PortToken[]>();
   private state?: IncrementalState;
+  /** Paths whose text changed since the last evaluation. */
+  private dirty = new Set<string>();
   /** References by calling service, kept like the tokens: the matrix's callers come from here. */
   private refs = new Map<string, Reference[]>();
 
@@ -53,7 +55,8 @@ export class Folder {
     this.configPath = ws.config.file ?? ws.configProblems[0]?.loc.file;
     this.config = mergeConfig(ws.config.file ? ws.config : undefined, this.settings);
     this.disk = new Map(ws.files.map((f) => [f.path, f.text]));
-    this.facts.clear();
+    this.facts = new Map();
+    this.dirty.clear();
     this.state = undefined;
     return ws.files.length;
   }
@@ -84,11 +87,13 @@ export class Folder {
   setOpen(rel: string, text: string | undefined): void {
     if (text === undefined) this.open.delete(rel);
     else this.open.set(rel, text);
+    this.dirty.add(rel);
   }
 
   /** Re-reads one file from disk after a watcher event; false when it is not a file the core reads. */
   refreshFromDisk(rel: string): boolean {
     if (kindOfPath(rel) === undefined) return false;
+    this.dirty.add(rel);
     try {
       const full = join(this.root, rel);
       if (statSync(full).size > this.config.maxFileSize) this.disk.delete(rel);
@@ -108,7 +113,14 @@ export class Folder {
 
   /** Re-extracts only the files whose text (or compose interpolation) changed, then re-evaluates. */
   evaluate(): Analysis {
-    const facts = extractAll(this.files(), this.config, this.facts);
+    // After an edit, only the edited files are read again when nothing else can depend on them.
+    const dirty = [...this.dirty];
+    this.dirty.clear();
+    const changed = dirty.map((p) => ({ path: p, text: this.textOf(p) }));
+    const quick = this.state && this.config === this.state.analysis.model.config && changed.every((f) => f.text !== undefined)
+      ? extractChanged(changed as SourceFile[], this.config, this.facts)
+      : undefined;
+    const facts = quick ?? extractAll(this.files(), this.config, this.facts);
     this.state = this.state ? updateState(this.state, facts, this.config) : fullState(facts, this.config);
     this.analysis = this.state.analysis;
     const scope = this.state.last.scope;
