@@ -176,18 +176,38 @@ function varsOf(f: FileFacts): EnvVar[] {
  * of `prev` are updated in place: `prev` must not be used afterwards. `maxShare`:
  * the largest share of services worth re-evaluating alone (tests set 1 to take the path everywhere).
  */
-export function updateState(prev: IncrementalState, facts: FileFacts[], config: Config, opts: { maxShare?: number } = {}): IncrementalState {
+export function updateState(prev: IncrementalState, facts: FileFacts[], config: Config, opts: { maxShare?: number; changed?: string[] } = {}): IncrementalState {
   if (config !== prev.analysis.model.config) return fullState(facts, config);
-  const next = new Map(facts.map((f) => [f.file, f]));
+  let next: Map<string, FileFacts>;
   const changed: string[] = [];
-  for (const [file, f] of next) if (prev.facts.get(file) !== f) changed.push(file);
-  for (const file of prev.facts.keys()) if (!next.has(file)) changed.push(file);
+  /** The facts each changed file had before (prev.facts may be updated in place). */
+  const was = new Map<string, FileFacts | undefined>();
+  if (opts.changed) {
+    // The caller knows which files it re-read (and that none appeared or went): no scan of every file.
+    next = prev.facts;
+    const byFile = new Map<string, FileFacts>();
+    const wanted = new Set(opts.changed);
+    for (const f of facts) if (wanted.has(f.file)) byFile.set(f.file, f);
+    for (const file of opts.changed) {
+      const f = byFile.get(file);
+      if (!f) return fullState(facts, config);
+      if (prev.facts.get(file) === f) continue;
+      changed.push(file);
+      was.set(file, prev.facts.get(file));
+      next.set(file, f);
+    }
+  } else {
+    next = new Map(facts.map((f) => [f.file, f]));
+    for (const [file, f] of next) if (prev.facts.get(file) !== f) changed.push(file);
+    for (const file of prev.facts.keys()) if (!next.has(file)) changed.push(file);
+    for (const file of changed) was.set(file, prev.facts.get(file));
+  }
   if (changed.length === 0) return prev;
   const full = (): IncrementalState => fullState(facts, config);
   const seed = new Set<string>();
   const targetsNamed = new Set<string>();
   for (const file of changed) {
-    const before = prev.facts.get(file);
+    const before = was.get(file);
     const after = next.get(file);
     // A file that appears, disappears or changes a name, a label or a build can move service boundaries.
     if (!before || !after || prev.signatures.get(file) !== signature(after)) return full();
@@ -285,7 +305,12 @@ function mergeModel(whole: Model, part: Model, scope: Set<string>, files: Set<st
     services,
     facts,
     workloadsByEnv,
-    podIndex: indexPods(workloadsByEnv),
+    // Rules never run on a merged model; its pod index is built only if something asks.
+    get podIndex() {
+      const index = indexPods(workloadsByEnv);
+      Object.defineProperty(this, 'podIndex', { value: index });
+      return index;
+    },
     composeByEnv: byFile(whole.composeByEnv, part.composeByEnv, (u) => u.files),
     servicesByEnv: byFile(whole.servicesByEnv, part.servicesByEnv, (u) => [u.file]),
     backendsByEnv: byFile(whole.backendsByEnv, part.backendsByEnv, (u) => [u.file]),

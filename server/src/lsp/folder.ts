@@ -121,7 +121,7 @@ export class Folder {
       ? extractChanged(changed as SourceFile[], this.config, this.facts)
       : undefined;
     const facts = quick ?? extractAll(this.files(), this.config, this.facts);
-    this.state = this.state ? updateState(this.state, facts, this.config) : fullState(facts, this.config);
+    this.state = this.state ? updateState(this.state, facts, this.config, quick ? { changed: dirty } : {}) : fullState(facts, this.config);
     this.analysis = this.state.analysis;
     const scope = this.state.last.scope;
     const model = this.analysis.model;
