@@ -89,7 +89,7 @@ function indexServices(model: Model, state: Index, only?: Set<string>): void {
     state.filesOf.set(s.name, files);
     for (const f of files) add(state.servicesOf, f, s.name);
   }
-  for (const [env, units] of model.servicesByEnv) {
+  for (const units of model.servicesByEnv.values()) {
     for (const u of units) {
       const owner = u.selected[0]?.service;
       if (!owner) continue;
@@ -99,7 +99,6 @@ function indexServices(model: Model, state: Index, only?: Set<string>): void {
         add(state.selects, owner, w.service);
         add(state.selectedBy, w.service, owner);
       }
-      void env;
     }
   }
   // Routing objects report on their own file for the Service's owner: that file belongs to the owner.

@@ -3,7 +3,7 @@ import { alignEdits, inEnvs, list, PerToken, where } from '../query';
 import type { EnvView } from '../model';
 import type { Fix, RawFinding } from '../types';
 import { movedPorts } from './port-parity';
-import type { Rule } from './rule';
+import type { Rule } from './types';
 
 export const rule: Rule = {
   id: 'contract',

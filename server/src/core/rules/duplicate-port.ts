@@ -1,7 +1,7 @@
 // duplicate-port: a host port published twice in one compose environment, or a containerPort or port name twice in a pod.
 import { list, PerToken, where } from '../query';
 import type { Loc, RawFinding } from '../types';
-import type { Rule } from './rule';
+import type { Rule } from './types';
 
 export const rule: Rule = {
   id: 'duplicate-port',

@@ -2,7 +2,7 @@
 import { list, where } from '../query';
 import type { DockerImage, EnvView } from '../model';
 import type { Fix, RawFinding, Related } from '../types';
-import type { Rule } from './rule';
+import type { Rule } from './types';
 
 export const rule: Rule = {
   id: 'expose-mismatch',

@@ -1,5 +1,5 @@
 // The explicit list of rules, sorted by id; the registry refuses two rules with one id.
-import type { Rule } from './rule';
+import type { Rule } from './types';
 import { rule as commandPortMismatch } from './command-port-mismatch';
 import { rule as contract } from './contract';
 import { rule as duplicatePort } from './duplicate-port';

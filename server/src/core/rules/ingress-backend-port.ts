@@ -1,7 +1,7 @@
 // ingress-backend-port: an Ingress or Gateway API route sends traffic to a port its Service does not have.
 import { list, PerToken, placeEnvs, serviceIndex, TokenUse, where } from '../query';
 import type { Fix, Loc, RawFinding } from '../types';
-import type { Rule } from './rule';
+import type { Rule } from './types';
 
 export const rule: Rule = {
   id: 'ingress-backend-port',

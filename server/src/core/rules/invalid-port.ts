@@ -1,6 +1,6 @@
 // invalid-port: a port that is not an integer 1-65535, empty, malformed, an unresolved EXPOSE variable or a bad port name.
 import type { RawFinding } from '../types';
-import type { Rule } from './rule';
+import type { Rule } from './types';
 
 export const rule: Rule = {
   id: 'invalid-port',

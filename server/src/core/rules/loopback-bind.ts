@@ -2,7 +2,7 @@
 import { isLoopback } from '../extract/command';
 import { BIND_VARS, effectiveCommands, effectiveVars, inEnvs, PerToken } from '../query';
 import type { Fix, Loc, RawFinding } from '../types';
-import type { Rule } from './rule';
+import type { Rule } from './types';
 
 /** A fix that rewrites the host part of a token, when the token spells the host exactly. */
 function hostFix(loc: Loc, host: string, text: string | undefined): Fix | undefined {

@@ -1,7 +1,7 @@
 // networkpolicy-port: a NetworkPolicy admits traffic on a port that none of the pods it selects serves.
 import { list, PerToken, placeEnvs, policyPods, servedBy } from '../query';
 import type { Loc, RawFinding } from '../types';
-import type { Rule } from './rule';
+import type { Rule } from './types';
 
 export const rule: Rule = {
   id: 'networkpolicy-port',

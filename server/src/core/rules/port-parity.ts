@@ -3,7 +3,7 @@ import type { EnvView, PortDecl } from '../model';
 import { portSet } from '../model';
 import { alignEdits, list, PerToken, referencePorts, where } from '../query';
 import type { Fix, RawFinding, Related } from '../types';
-import type { Rule } from './rule';
+import type { Rule } from './types';
 
 /**
  * Pairs the ports a view has that the reference lacks with the reference ports it lacks: by port

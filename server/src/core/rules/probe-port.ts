@@ -1,7 +1,7 @@
 // probe-port: a probe or health check that targets a port the container does not serve.
 import { isOwnPortVar, isSelfHost, list, PerToken, servedBy, servedByCompose } from '../query';
 import type { Fix, K8sContainer, PortValue, RawFinding, Related } from '../types';
-import type { Rule } from './rule';
+import type { Rule } from './types';
 
 interface Hit {
   service: string;

@@ -3,7 +3,7 @@ import { findReferences } from '../references';
 import { byEnvs, list, PerToken, TokenUse, unionRelated, where } from '../query';
 import type { Fix, RawFinding } from '../types';
 import type { Reference } from '../references';
-import type { Rule } from './rule';
+import type { Rule } from './types';
 
 function fixFor(r: Reference): Fix | undefined {
   if (r.serves.length !== 1 || !r.exact) return undefined;

@@ -2,7 +2,7 @@
 import { list, PerToken, placeEnvs, servedBy, TokenUse, where } from '../query';
 import type { ServiceUnit } from '../model';
 import type { Fix, PortValue, RawFinding, Related } from '../types';
-import type { Rule } from './rule';
+import type { Rule } from './types';
 
 export const rule: Rule = {
   id: 'service-target-port',

@@ -1,6 +1,6 @@
 // skipped-source: a part of a chart or kustomization that Port Parity cannot follow, so its ports go unchecked.
 import type { RawFinding } from '../types';
-import type { Rule } from './rule';
+import type { Rule } from './types';
 
 export const rule: Rule = {
   id: 'skipped-source',
