@@ -454,7 +454,7 @@ function main() {
   report(results, args);
   const missed = results.some((r) => !r.targets.ratio.met || !r.targets.peakRss.met || !r.targets.heapAfterGc.met);
   if (args.profile || missed) {
-    const worst = results.find((r) => !r.targets.ratio.met || !r.targets.peakRss.met || !r.targets.heapAfterGc.met) ?? results[0];
+    const worst = [...results].sort((x, y) => y.ratio - x.ratio)[0];
     const hint = `node test/bench/profile.mjs --variant ${worst.variant} --services ${worst.services}`;
     if (args.profile) {
       const r = spawnSync(process.execPath, [join(HERE, 'profile.mjs'), '--variant', worst.variant, '--services', String(worst.services)], { cwd: ROOT, stdio: 'inherit' });

@@ -1,6 +1,7 @@
 // Re-evaluating after an edit: only the services a changed file touches (and those linked to them), so
 // the cost follows the change, not the workspace. Anything that could move a service boundary falls back
 // to a full evaluation; the result always equals a cold evaluation of the same files.
+import { posix } from 'node:path';
 import { analyzeFacts } from './engine';
 import type { Analysis } from './engine';
 import type { Config } from './config';
@@ -8,7 +9,7 @@ import { indexPods } from './model';
 import type { EnvView, Model, ServiceModel } from './model';
 import { policyPods, serviceIndex } from './query';
 import { findReferences, parseRefs } from './references';
-import type { EnvVar, FileFacts, Finding } from './types';
+import type { ComposeFacts, EnvVar, FileFacts, Finding } from './types';
 
 export interface IncrementalState {
   analysis: Analysis;
@@ -243,14 +244,22 @@ export function updateState(prev: IncrementalState, facts: FileFacts[], config: 
   if (context.size > (opts.maxShare ?? 0.5) * prev.analysis.model.services.size) return full();
   const files = new Set<string>(changed);
   for (const s of context) for (const f of prev.filesOf.get(s) ?? []) files.add(f);
-  const subset = [...files].map((f) => next.get(f)).filter((f): f is FileFacts => f !== undefined);
+  // Findings about a file as such (malformed values, duplicates) change only with the file, or for a
+  // compose file with any file of its project. Those are read whole; other compose files only for the
+  // services modelled, so a shared compose file of a hundred services does not model all hundred.
+  const composeDirs = new Set(changed.filter((f) => next.get(f)?.kind === 'compose' || was.get(f)?.kind === 'compose').map((f) => posix.dirname(f)));
+  const fresh = new Set<string>(changed);
+  for (const f of files) if (next.get(f)?.kind === 'compose' && composeDirs.has(posix.dirname(f))) fresh.add(f);
+  const subset = [...files].map((f) => {
+    const x = next.get(f);
+    return x?.kind === 'compose' && !fresh.has(f) ? composeOnly(x, context) : x;
+  }).filter((f): f is FileFacts => f !== undefined);
   const part = analyzeFacts(subset, config, prev.analysis.model.context, context);
-  // A finding belongs to its service, except those about a file as such (malformed values, duplicates in a file).
   const perFile = (f: Finding): boolean => f.service === undefined || f.rule === 'duplicate-port';
-  const keep = (f: Finding): boolean => (perFile(f) ? !files.has(f.loc.file) : !scope.has(f.service as string));
-  const take = (f: Finding): boolean => (perFile(f) ? files.has(f.loc.file) : scope.has(f.service as string));
+  const keep = (f: Finding): boolean => (perFile(f) ? !fresh.has(f.loc.file) : !scope.has(f.service as string));
+  const take = (f: Finding): boolean => (perFile(f) ? fresh.has(f.loc.file) : scope.has(f.service as string));
   const order = (a: Finding, b: Finding): number => a.loc.file.localeCompare(b.loc.file) || a.loc.start - b.loc.start || a.rule.localeCompare(b.rule);
-  const model = mergeModel(prev.analysis.model, part.model, scope, files, next);
+  const model = mergeModel(prev.analysis.model, part.model, scope, files, fresh, next);
   const analysis: Analysis = {
     model,
     findings: [...prev.analysis.findings.filter(keep), ...part.findings.filter(take)].sort(order),
@@ -287,17 +296,23 @@ export function updateState(prev: IncrementalState, facts: FileFacts[], config: 
   return state;
 }
 
+/** A compose file's facts with only the named services (read for them, not for its own findings). */
+function composeOnly(f: ComposeFacts, keep: Set<string>): ComposeFacts {
+  return { ...f, services: f.services.filter((s) => keep.has(s.name)), problems: [] };
+}
+
 /** The whole model with the scoped services (and the objects of the re-read files) taken from the part. */
-function mergeModel(whole: Model, part: Model, scope: Set<string>, files: Set<string>, facts: Map<string, FileFacts>): Model {
+function mergeModel(whole: Model, part: Model, scope: Set<string>, files: Set<string>, fresh: Set<string>, facts: Map<string, FileFacts>): Model {
   const services = new Map<string, ServiceModel>();
   for (const [name, s] of whole.services) services.set(name, scope.has(name) ? (part.services.get(name) ?? s) : s);
   for (const [name, s] of part.services) if (!services.has(name)) services.set(name, s);
-  const byFile = <T>(a: Map<string, T[]>, b: Map<string, T[]>, fileOf: (x: T) => string[]): Map<string, T[]> => {
+  const byFileFrom = <T>(a: Map<string, T[]>, b: Map<string, T[]>, fileOf: (x: T) => string[], from: Set<string>): Map<string, T[]> => {
     const out = new Map<string, T[]>();
-    for (const [env, list] of a) out.set(env, list.filter((x) => !fileOf(x).some((f) => files.has(f))));
-    for (const [env, list] of b) out.set(env, [...(out.get(env) ?? []), ...list]);
+    for (const [env, list] of a) out.set(env, list.filter((x) => !fileOf(x).some((f) => from.has(f))));
+    for (const [env, list] of b) out.set(env, [...(out.get(env) ?? []), ...list.filter((x) => fileOf(x).some((f) => from.has(f)))]);
     return out;
   };
+  const byFile = <T>(a: Map<string, T[]>, b: Map<string, T[]>, fileOf: (x: T) => string[]): Map<string, T[]> => byFileFrom(a, b, fileOf, files);
   const workloadsByEnv = byFile(whole.workloadsByEnv, part.workloadsByEnv, (w) => [w.file]);
   return {
     ...whole,
@@ -310,7 +325,8 @@ function mergeModel(whole: Model, part: Model, scope: Set<string>, files: Set<st
       Object.defineProperty(this, 'podIndex', { value: index });
       return index;
     },
-    composeByEnv: byFile(whole.composeByEnv, part.composeByEnv, (u) => u.files),
+    // Compose projects read only in part keep the whole's units; re-read ones take the part's.
+    composeByEnv: byFileFrom(whole.composeByEnv, part.composeByEnv, (u) => u.files, fresh),
     servicesByEnv: byFile(whole.servicesByEnv, part.servicesByEnv, (u) => [u.file]),
     backendsByEnv: byFile(whole.backendsByEnv, part.backendsByEnv, (u) => [u.file]),
     policiesByEnv: byFile(whole.policiesByEnv, part.policiesByEnv, (u) => [u.file]),
