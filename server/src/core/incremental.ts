@@ -8,7 +8,7 @@ import type { Config } from './config';
 import { indexPods } from './model';
 import type { EnvView, Model, ServiceModel } from './model';
 import { policyPods, serviceIndex } from './query';
-import { findReferences, parseRefs } from './references';
+import { findReferences, mergeTargets, parseRefs } from './references';
 import type { ComposeFacts, EnvVar, FileFacts, Finding } from './types';
 
 export interface IncrementalState {
@@ -260,6 +260,7 @@ export function updateState(prev: IncrementalState, facts: FileFacts[], config: 
   const take = (f: Finding): boolean => (perFile(f) ? fresh.has(f.loc.file) : scope.has(f.service as string));
   const order = (a: Finding, b: Finding): number => a.loc.file.localeCompare(b.loc.file) || a.loc.start - b.loc.start || a.rule.localeCompare(b.rule);
   const model = mergeModel(prev.analysis.model, part.model, scope, files, fresh, next);
+  mergeTargets(prev.analysis.model, part.model, model);
   const analysis: Analysis = {
     model,
     findings: [...prev.analysis.findings.filter(keep), ...part.findings.filter(take)].sort(order),
@@ -296,6 +297,11 @@ export function updateState(prev: IncrementalState, facts: FileFacts[], config: 
   return state;
 }
 
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
 /** A compose file's facts with only the named services (read for them, not for its own findings). */
 function composeOnly(f: ComposeFacts, keep: Set<string>): ComposeFacts {
   return { ...f, services: f.services.filter((s) => keep.has(s.name)), problems: [] };
@@ -320,11 +326,7 @@ function mergeModel(whole: Model, part: Model, scope: Set<string>, files: Set<st
     facts,
     workloadsByEnv,
     // Rules never run on a merged model; its pod index is built only if something asks.
-    get podIndex() {
-      const index = indexPods(workloadsByEnv);
-      Object.defineProperty(this, 'podIndex', { value: index });
-      return index;
-    },
+    podIndex: lazy(() => indexPods(workloadsByEnv)),
     // Compose projects read only in part keep the whole's units; re-read ones take the part's.
     composeByEnv: byFileFrom(whole.composeByEnv, part.composeByEnv, (u) => u.files, fresh),
     servicesByEnv: byFile(whole.servicesByEnv, part.servicesByEnv, (u) => [u.file]),

@@ -107,7 +107,7 @@ export interface Model {
   /** Ingress and Gateway API backends by environment. */
   backendsByEnv: Map<string, { backend: K8sBackend; file: string }[]>;
   /** Pods by `env|namespace|label=value`, for selectors (see selectFrom). */
-  podIndex: Map<string, WorkloadUnit[]>;
+  podIndex: () => Map<string, WorkloadUnit[]>;
   /** NetworkPolicies by environment. */
   policiesByEnv: Map<string, { policy: K8sNetworkPolicy; file: string }[]>;
 }
@@ -450,7 +450,7 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
     s.reference = preference.find((e) => have.includes(e));
   }
   const modelEnvs = context ? context.envs : [...allEnvs].sort(compareEnvs);
-  return { context: context ?? { ...computed, envs: modelEnvs }, partial: !!context, config, envs: modelEnvs, services, facts, fileEnv, workloadsByEnv, composeByEnv, servicesByEnv, backendsByEnv, policiesByEnv, podIndex, envOfFile: (file) => (fileEnv.has(file) ? fileEnv.get(file) : marked(file)) };
+  return { context: context ?? { ...computed, envs: modelEnvs }, partial: !!context, config, envs: modelEnvs, services, facts, fileEnv, workloadsByEnv, composeByEnv, servicesByEnv, backendsByEnv, policiesByEnv, podIndex: () => podIndex, envOfFile: (file) => (fileEnv.has(file) ? fileEnv.get(file) : marked(file)) };
 }
 
 function normalizeEnvKnown(x: string): boolean {

@@ -7,7 +7,7 @@ import type { CommandInfo, EnvVar, K8sContainer, K8sNetworkPolicy, Loc, Related,
 /** The pods a NetworkPolicy's podSelector selects, in the stable owner order. */
 export function policyPods(model: Model, env: string, policy: K8sNetworkPolicy): WorkloadUnit[] {
   if (Object.keys(policy.podSelector).length === 0) return orderPods((model.workloadsByEnv.get(env) ?? []).filter((w) => w.workload.namespace === policy.namespace));
-  return selectFrom(model.podIndex, env, policy.namespace, policy.podSelector);
+  return selectFrom(model.podIndex(), env, policy.namespace, policy.podSelector);
 }
 
 /** Services by `namespace/name`; the first of a name wins, as a lookup in file order would. */
