@@ -56,8 +56,9 @@ export function extractFile(file: SourceFile, interpolation: Record<string, stri
 function extractYaml(file: SourceFile, interpolation: Record<string, string>): FileFacts {
   const lower = posix.basename(file.path).toLowerCase();
   if (/^kustomization(\.ya?ml)?$/.test(lower)) return skipped(file, 'kustomization');
+  // Helm templates are Go templates, not YAML, until rendered; under `templates/` that is known before parsing.
+  if (file.text.includes('{{') && file.path.split('/').slice(0, -1).includes('templates')) return skipped(file, 'template');
   const { docs, errors } = parseYaml(file.text);
-  // Helm templates are Go templates, not YAML, until rendered.
   if (file.text.includes('{{') && isTemplate(file.path, file.text, docs, errors.length > 0)) return skipped(file, 'template');
   // YAML syntax errors are the YAML language server's to report; what parsed is still read.
   if (docs.some(isKubernetesDoc)) return extractKubernetes(file, docs);
