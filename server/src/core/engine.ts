@@ -5,6 +5,7 @@ import { extractFile, kindOfPath } from './classify';
 import type { Config } from './config';
 import { defaultConfig } from './config';
 import { extractDotenv } from './extract/dotenv';
+import { commentSuppressions } from './extract/suppress';
 import { helmRenders } from './extract/helm';
 import { kustomizePatchFiles, kustomizeRenders } from './extract/kustomize';
 import { envMatcher } from './environments';
@@ -50,16 +51,28 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
   const envs = dotenvByDir(wanted);
   // Patches are partial manifests: read through their kustomization, never alone (their comments still suppress).
   const patches = kustomizePatchFiles(wanted);
+  // Everything in a chart is read by its render (helm.ts): parsing values and templates alone too is waste.
+  const charts = new Set(wanted.filter((f) => /^chart\.ya?ml$/i.test(posix.basename(f.path))).map((f) => posix.dirname(f.path)));
+  const inChart = (p: string): boolean => {
+    if (charts.size === 0) return false;
+    for (let d = posix.dirname(p); ; d = posix.dirname(d)) {
+      if (charts.has(d)) return true;
+      if (d === '.' || d === '/' || d === '') return false;
+    }
+  };
   const out = wanted.map((f): FileFacts => {
     if (f.text.length > config.maxFileSize) return { kind: 'skipped', file: f.path, reason: `larger than ${config.maxFileSize} bytes`, problems: [], suppressions: [] };
     const env = envs.get(posix.dirname(f.path));
-    // A patch is read with its kustomization; alone it only keeps its suppressions. The key keeps the two apart.
-    const interp = patches.has(f.path) ? PATCH : kindOfPath(f.path) === 'dotenv' ? '' : (env?.text ?? '');
+    // A patch is read with its kustomization, a chart's file with its chart; alone they only keep their
+    // suppressions. The key keeps these apart from a file read for itself.
+    const interp = patches.has(f.path) ? PATCH : kindOfPath(f.path) === 'yaml' && inChart(f.path) ? CHART : kindOfPath(f.path) === 'dotenv' ? '' : (env?.text ?? '');
     const hit = cache?.get(f.path);
     if (hit && hit.text === f.text && hit.interp === interp) return hit.facts;
     const facts: FileFacts = interp === PATCH
       ? { kind: 'skipped', file: f.path, reason: 'kustomize patch', problems: [], suppressions: extractFile(f).suppressions }
-      : extractFile(f, interp ? variables(env) : {});
+      : interp === CHART
+        ? { kind: 'skipped', file: f.path, reason: 'part of a Helm chart', problems: [], suppressions: commentSuppressions(f.text) }
+        : extractFile(f, interp ? variables(env) : {});
     cache?.set(f.path, { text: f.text, interp, facts });
     return facts;
   });
@@ -78,6 +91,7 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
 }
 
 const PATCH = '\0kustomize patch';
+const CHART = '\0helm chart';
 
 /** The same stand-in each time for the same facts, so an unchanged consumed file looks unchanged. */
 const consumedFacts = new WeakMap<FileFacts, FileFacts>();

@@ -360,12 +360,20 @@ function enabled(dep: Dependency | undefined, values: Val): boolean {
   return true;
 }
 
+/** Kinds the core reads; a template whose every `kind:` is a literal other kind is not rendered at all. */
+const READ_KINDS = /^(Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Job|CronJob|Service|ConfigMap|Ingress|NetworkPolicy|HTTPRoute|GRPCRoute|TCPRoute|TLSRoute|UDPRoute|List|[A-Za-z]*List)$/;
+function carriesNoPorts(text: string): boolean {
+  const kinds = [...text.matchAll(/^\s*kind:\s*(.*?)\s*$/gm)].map((m) => m[1].replace(/^["']|["']$/g, ''));
+  // No kind at all (a partial, a NOTES file) or one computed by the template: render it.
+  return kinds.length > 0 && kinds.every((k) => !k.includes('{{') && !READ_KINDS.test(k));
+}
+
 /** Renders a chart and its enabled subcharts with `values` into `r`. */
 function renderChart(chart: Chart, values: Val, release: Chart, parsed: Map<string, ParsedTemplate | TemplateSyntaxError>, ctx: ChartContext, r: Rendering): void {
   if (!chart.library) {
     for (const f of chart.manifests) {
       const tpl = parsed.get(f.path);
-      if (!tpl) continue;
+      if (!tpl || carriesNoPorts(f.text)) continue;
       if (tpl instanceof TemplateSyntaxError) {
         if (PORT_TEXT.test(f.text)) r.facts.unknowns?.push(unknown(`${f.path} cannot be rendered here (${tpl.message}): its ports are not checked`, ctx.loc(f.path, tpl.offset, tpl.offset)));
         continue;
