@@ -40,6 +40,8 @@ export class Folder {
   analysis?: Analysis;
   tokens = new Map<string, PortToken[]>();
   private state?: IncrementalState;
+  /** The files holding each service's tokens, so an edit touches only those. */
+  private tokenFiles = new Map<string, Set<string>>();
   /** Paths whose text changed since the last evaluation. */
   private dirty = new Set<string>();
   /** References by calling service, kept like the tokens: the matrix's callers come from here. */
@@ -129,21 +131,38 @@ export class Folder {
       const refs = findReferences(model, scope);
       for (const s of scope) this.refs.delete(s);
       for (const r of refs) this.refs.set(r.from, [...(this.refs.get(r.from) ?? []), r]);
-      // Only the re-evaluated services' tokens change.
-      for (const [file, list] of this.tokens) {
+      // Only the re-evaluated services' tokens change, in the files that held them.
+      const touched = new Set<string>();
+      for (const svc of scope) for (const file of this.tokenFiles.get(svc) ?? []) touched.add(file);
+      for (const file of touched) {
+        const list = this.tokens.get(file) ?? [];
         const rest = list.filter((t) => !scope.has(t.service));
-        if (rest.length === list.length) continue;
         if (rest.length) this.tokens.set(file, rest);
         else this.tokens.delete(file);
       }
-      for (const [file, list] of portTokens(model, scope, refs)) this.tokens.set(file, [...(this.tokens.get(file) ?? []), ...list].sort((a, b) => a.loc.start - b.loc.start));
+      const fresh = portTokens(model, scope, refs);
+      for (const [file, list] of fresh) this.tokens.set(file, [...(this.tokens.get(file) ?? []), ...list].sort((a, b) => a.loc.start - b.loc.start));
+      for (const svc of scope) this.tokenFiles.delete(svc);
+      this.indexTokenFiles(fresh);
     } else {
       const refs = findReferences(model);
       this.refs = new Map();
       for (const r of refs) this.refs.set(r.from, [...(this.refs.get(r.from) ?? []), r]);
       this.tokens = portTokens(model, undefined, refs);
+      this.tokenFiles = new Map();
+      this.indexTokenFiles(this.tokens);
     }
     return this.analysis;
+  }
+
+  private indexTokenFiles(tokens: Map<string, PortToken[]>): void {
+    for (const [file, list] of tokens) {
+      for (const t of list) {
+        let files = this.tokenFiles.get(t.service);
+        if (!files) this.tokenFiles.set(t.service, (files = new Set()));
+        files.add(file);
+      }
+    }
   }
 
   /** The services × environments table, with callers from the kept references. */
