@@ -70,6 +70,15 @@ export function isOwnPortVar(name: string, service: string): boolean {
   return name === `${service.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_PORT`;
 }
 
+/**
+ * Variables that set a port the service itself listens on, its main one or a second listener of its
+ * own (Spring's MANAGEMENT_SERVER_PORT, METRICS_PORT, GRPC_PORT): what the service serves. Another
+ * service's port (REDIS_PORT, DB_PORT) is not.
+ */
+export function isServedPortVar(name: string, service: string): boolean {
+  return isOwnPortVar(name, service) || /^(MANAGEMENT(_SERVER)?|METRICS|ADMIN|HEALTH(CHECK)?|PROBE|STATUS|MONITORING|PROMETHEUS|GRPC|HTTPS|DEBUG|INTERNAL|PUBLIC)_(SERVER_)?PORT$/.test(name);
+}
+
 /** Variables whose value is the host a server binds. */
 export const BIND_VARS = new Set(['HOST', 'HOSTNAME', 'BIND', 'BIND_ADDRESS', 'BIND_ADDR', 'LISTEN_ADDRESS', 'LISTEN_ADDR', 'LISTEN_HOST', 'SERVER_HOST', 'SERVER_ADDRESS', 'APP_HOST', 'UVICORN_HOST', 'FLASK_RUN_HOST']);
 
@@ -121,7 +130,7 @@ export function effectiveCommands(v: EnvView): CommandInfo[] {
  */
 export function servedBy(v: EnvView | undefined, c: K8sContainer, isMain: boolean, tcpOnly = false): Set<number> {
   const s = new Set<number>();
-  const own = (name: string): boolean => isOwnPortVar(name, v?.service ?? c.name);
+  const own = (name: string): boolean => isServedPortVar(name, v?.service ?? c.name);
   for (const p of c.ports) if (p.containerPort.port !== undefined && (!tcpOnly || p.protocol === 'TCP')) s.add(p.containerPort.port);
   for (const p of c.command.ports) if (p.port !== undefined) s.add(p.port);
   for (const e of c.env) if (e.port !== undefined && own(e.name)) s.add(e.port);
@@ -140,7 +149,7 @@ export function servedByCompose(v: EnvView): Set<number> {
   for (const d of v.declared) s.add(d.port);
   for (const p of v.compose?.service.ports ?? []) if (p.container.port !== undefined) for (let i = 0; i < p.count; i++) s.add(p.container.port + i);
   for (const c of effectiveCommands(v)) for (const p of c.ports) if (p.port !== undefined) s.add(p.port);
-  for (const e of effectiveVars(v).values()) if (e.port !== undefined && isOwnPortVar(e.name, v.service)) s.add(e.port);
+  for (const e of effectiveVars(v).values()) if (e.port !== undefined && isServedPortVar(e.name, v.service)) s.add(e.port);
   if (s.size === 0) for (const e of v.image?.exposes ?? []) if (e.port !== undefined) s.add(e.port);
   return s;
 }

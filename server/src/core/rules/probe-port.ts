@@ -1,5 +1,5 @@
 // probe-port: a probe or health check that targets a port the container does not serve.
-import { isOwnPortVar, isSelfHost, list, PerToken, servedBy, servedByCompose } from '../query';
+import { isServedPortVar, isSelfHost, list, PerToken, servedBy, servedByCompose } from '../query';
 import type { Fix, K8sContainer, PortValue, RawFinding, Related } from '../types';
 import type { Rule } from './types';
 
@@ -65,7 +65,7 @@ export const rule: Rule = {
           const set = dockerServed.get(v.image.file) ?? new Set<number>();
           for (const e of v.image.exposes) if (e.port !== undefined) for (let p = e.port; p <= (e.rangeEnd ?? e.port); p++) set.add(p);
           for (const p of v.image.command.ports) if (p.port !== undefined) set.add(p.port);
-          for (const e of v.image.env) if (e.port !== undefined && isOwnPortVar(e.name, s.name)) set.add(e.port);
+          for (const e of v.image.env) if (e.port !== undefined && isServedPortVar(e.name, s.name)) set.add(e.port);
           for (const d of v.declared) set.add(d.port);
           dockerServed.set(v.image.file, set);
         }
