@@ -169,6 +169,12 @@ export function readPort(ix: LineIndex, node: Node | undefined, field: string, a
   return { message: `${field} "${raw}" is not a port number (1-65535)`, loc: st.loc };
 }
 
+/** `readPort` of `holder.key`; a missing value is reported at the key, or at the holder when the key is absent too. */
+export function readPortField(ix: LineIndex, holder: Node, key: string, field: string, allowName: boolean): PortValue | Problem {
+  const k = getKey(holder, key);
+  return readPort(ix, get(holder, key), field, allowName, k ? nodeLoc(ix, k) : nodeLoc(ix, holder));
+}
+
 export function isProblem(x: PortValue | Problem): x is Problem {
   return (x as Problem).message !== undefined && (x as PortValue).raw === undefined;
 }

@@ -2,7 +2,7 @@
 import type { Node } from 'yaml';
 import { LineIndex } from '../text';
 import type { ContainerPort, EnvVar, K8sBackend, K8sContainer, K8sFacts, K8sNetworkPolicy, K8sService, K8sServicePort, K8sWorkload, Loc, ProbeFact, Problem, Protocol, SourceFile, Suppression } from '../types';
-import { get, getKey, isMap, isProblem, isScalar, items, nodeLoc, pairs, parseYaml, path, readPort, scalarText, str, stringMap, badPortName } from '../yaml';
+import { get, isMap, isProblem, isScalar, items, nodeLoc, pairs, parseYaml, path, readPort, readPortField, scalarText, str, stringMap, badPortName } from '../yaml';
 import type { YamlDoc } from '../yaml';
 import { parseCommand, wordsOfShell } from './command';
 import type { Word } from './command';
@@ -162,8 +162,7 @@ function readContainer(ix: LineIndex, c: Node, init: boolean, problems: Problem[
     if (cm) container.envFrom.push(cm);
   }
   for (const p of items(get(c, 'ports'))) {
-    const key = getKey(p, 'containerPort');
-    const v = readPort(ix, get(p, 'containerPort'), 'containerPort', false, key ? nodeLoc(ix, key) : nodeLoc(ix, p));
+    const v = readPortField(ix, p, 'containerPort', 'containerPort', false);
     if (isProblem(v)) {
       problems.push(v);
       continue;
@@ -199,8 +198,7 @@ function readContainer(ix: LineIndex, c: Node, init: boolean, problems: Problem[
     for (const type of ['httpGet', 'tcpSocket', 'grpc'] as const) {
       const h = get(probe, type);
       if (!h) continue;
-      const key = getKey(h, 'port');
-      const v = readPort(ix, get(h, 'port'), `${kind}Probe.${type}.port`, type !== 'grpc', key ? nodeLoc(ix, key) : nodeLoc(ix, h));
+      const v = readPortField(ix, h, 'port', `${kind}Probe.${type}.port`, type !== 'grpc');
       if (isProblem(v)) problems.push(v);
       else container.probes.push({ kind, type, port: v } satisfies ProbeFact);
     }
@@ -240,17 +238,14 @@ function readService(ix: LineIndex, obj: Node, name: string, nameLoc: Loc, names
   if (type === 'ExternalName') svc.externalName = true;
   if (selNode && isMap(selNode) && pairs(selNode).length > 0 && type !== 'ExternalName') svc.selector = stringMap(selNode);
   for (const p of items(get(spec, 'ports'))) {
-    const key = getKey(p, 'port');
-    const port = readPort(ix, get(p, 'port'), 'port', false, key ? nodeLoc(ix, key) : nodeLoc(ix, p));
+    const port = readPortField(ix, p, 'port', 'port', false);
     if (isProblem(port)) {
       problems.push(port);
       continue;
     }
     const sp: K8sServicePort = { port, name: str(get(p, 'name')), protocol: protocolOf(ix, get(p, 'protocol'), problems) };
-    const tpNode = get(p, 'targetPort');
-    if (tpNode !== undefined) {
-      const tk = getKey(p, 'targetPort');
-      const tp = readPort(ix, tpNode, 'targetPort', true, tk ? nodeLoc(ix, tk) : nodeLoc(ix, p));
+    if (get(p, 'targetPort') !== undefined) {
+      const tp = readPortField(ix, p, 'targetPort', 'targetPort', true);
       if (isProblem(tp)) {
         problems.push(tp);
         sp.invalidTarget = true;
