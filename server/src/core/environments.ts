@@ -13,6 +13,11 @@ export const ENV_ORDER = ['local', 'test', 'staging', 'production'];
 /** The environment of unmarked manifests when no environment is named anywhere. */
 export const DEFAULT_ENV = 'default';
 
+/** A name the inference knows as an environment (`prod`, `staging`, `dev`...). */
+export function isEnvAlias(name: string): boolean {
+  return Object.hasOwn(ALIASES, name.toLowerCase());
+}
+
 export function normalizeEnv(name: string): string {
   const k = name.toLowerCase();
   return ALIASES[k] ?? k;

@@ -1,7 +1,7 @@
 // The workspace model: which files make up each service, in which environment, and its internal ports.
 import { posix } from 'node:path';
 import type { Config, ContractEntry } from './config';
-import { compareEnvs, DEFAULT_ENV, envMatcher, normalizeEnv } from './environments';
+import { compareEnvs, DEFAULT_ENV, envMatcher, isEnvAlias, normalizeEnv } from './environments';
 import type {
   CommandInfo, ComposeFacts, ComposePort, ComposeService, DockerExpose, DockerfileFacts, DotenvFacts, EnvVar, FileFacts, K8sContainer,
   K8sBackend, K8sConfigMap, K8sFacts, K8sNetworkPolicy, K8sService, K8sWorkload, Loc, ProbeFact, Protocol,
@@ -281,7 +281,7 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
     const links = builtBy.get(d.file) ?? (/^(dockerfile|containerfile)$/i.test(base) ? builtBy.get(joinRel(dirOf(d.file), 'Dockerfile')) : undefined) ?? [];
     const dirs = dirOf(d.file).split('/').reverse();
     const fromName = /^(.+)\.dockerfile$/i.exec(base)?.[1];
-    const candidates = [fromName, ...dirs].filter((x): x is string => !!x && !GENERIC_DIRS.has(x.toLowerCase()) && !normalizeEnvKnown(x));
+    const candidates = [fromName, ...dirs].filter((x): x is string => !!x && !GENERIC_DIRS.has(x.toLowerCase()) && !isEnvAlias(x));
     let key = keyOf(...candidates);
     const sole = context ? context.soleService : orchestrated.size === 1 ? [...orchestrated][0] : undefined;
     if (!key && candidates.length === 0 && sole) key = sole;
@@ -453,9 +453,6 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
   return { context: context ?? { ...computed, envs: modelEnvs }, partial: !!context, config, envs: modelEnvs, services, facts, fileEnv, workloadsByEnv, composeByEnv, servicesByEnv, backendsByEnv, policiesByEnv, podIndex: () => podIndex, envOfFile: (file) => (fileEnv.has(file) ? fileEnv.get(file) : marked(file)) };
 }
 
-function normalizeEnvKnown(x: string): boolean {
-  return normalizeEnv(x) !== x.toLowerCase() || ['local', 'test', 'staging', 'production'].includes(x.toLowerCase());
-}
 
 /**
  * A compose build arg replaces the ARG default an `EXPOSE $VAR` was resolved with, unless a literal
