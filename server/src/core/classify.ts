@@ -9,7 +9,7 @@ import { commentSuppressions } from './extract/suppress';
 import { LineIndex } from './text';
 import type { FileFacts, SourceFile } from './types';
 import { get, isMap, parseYaml } from './yaml';
-import type { YamlDoc } from './yaml';
+import type { ParsedYaml, YamlDoc } from './yaml';
 
 export type FileKind = 'dockerfile' | 'compose' | 'yaml' | 'dotenv' | 'helm-helpers';
 
@@ -36,14 +36,15 @@ function skipped(file: SourceFile, reason: string): FileFacts {
 }
 
 /** Extracts one file's facts; never throws. `interpolation`: the `.env` beside a compose file. */
-export function extractFile(file: SourceFile, interpolation: Record<string, string> = {}): FileFacts {
+/** `parsed`: the file's YAML parse when a renderer already made it (a kustomization's resource or patch). */
+export function extractFile(file: SourceFile, interpolation: Record<string, string> = {}, parsed?: ParsedYaml): FileFacts {
   const kind = kindOfPath(file.path);
   try {
     if (file.text.includes('\u0000')) return skipped(file, 'binary file');
     if (kind === 'dockerfile') return extractDockerfile(file);
     if (kind === 'dotenv') return extractDotenv(file);
     if (kind === 'compose') return extractCompose(file, interpolation);
-    if (kind === 'yaml') return extractYaml(file, interpolation);
+    if (kind === 'yaml') return extractYaml(file, interpolation, parsed);
     if (kind === 'helm-helpers') return skipped(file, 'template');
     return skipped(file, 'not a deployment file');
   } catch (e) {
@@ -53,12 +54,12 @@ export function extractFile(file: SourceFile, interpolation: Record<string, stri
   }
 }
 
-function extractYaml(file: SourceFile, interpolation: Record<string, string>): FileFacts {
+function extractYaml(file: SourceFile, interpolation: Record<string, string>, parsed?: ParsedYaml): FileFacts {
   const lower = posix.basename(file.path).toLowerCase();
   if (/^kustomization(\.ya?ml)?$/.test(lower)) return skipped(file, 'kustomization');
   // Helm templates are Go templates, not YAML, until rendered; under `templates/` that is known before parsing.
   if (file.text.includes('{{') && file.path.split('/').slice(0, -1).includes('templates')) return skipped(file, 'template');
-  const { docs, errors } = parseYaml(file.text);
+  const { docs, errors } = parsed ?? parseYaml(file.text);
   if (file.text.includes('{{') && isTemplate(file.path, file.text, docs, errors.length > 0)) return skipped(file, 'template');
   // YAML syntax errors are the YAML language server's to report; what parsed is still read.
   if (docs.some(isKubernetesDoc)) return extractKubernetes(file, docs);

@@ -7,12 +7,13 @@ import { defaultConfig } from './config';
 import { extractDotenv } from './extract/dotenv';
 import { commentSuppressions } from './extract/suppress';
 import { helmRenders } from './extract/helm';
-import { kustomizePatchFiles, kustomizeRenders } from './extract/kustomize';
+import { kustomizePlan, kustomizeRenders } from './extract/kustomize';
 import { envMatcher } from './environments';
 import { buildModel } from './model';
 import type { Model, ModelContext } from './model';
 import { RULES } from './rules';
 import type { FileFacts, Finding, RawFinding, SourceFile } from './types';
+import type { ParsedYaml } from './yaml';
 
 export interface Analysis {
   model: Model;
@@ -50,7 +51,8 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
   const wanted = files.filter((f) => kindOfPath(f.path) !== undefined && !ignored(f.path));
   const envs = dotenvByDir(wanted);
   // Patches are partial manifests: read through their kustomization, never alone (their comments still suppress).
-  const patches = kustomizePatchFiles(wanted);
+  const plan = kustomizePlan(wanted);
+  const patches = plan.patches;
   // Everything in a chart is read by its render (helm.ts): parsing values and templates alone too is waste.
   const charts = new Set(wanted.filter((f) => /^chart\.ya?ml$/i.test(posix.basename(f.path))).map((f) => posix.dirname(f.path)));
   const inChart = (p: string): boolean => {
@@ -60,7 +62,18 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
       if (d === '.' || d === '/' || d === '') return false;
     }
   };
-  const out = wanted.map((f): FileFacts => {
+  // A kustomization's patch or resource is parsed once, by the render: its own facts wait for that parse.
+  const later: { i: number; f: SourceFile; interp: string }[] = [];
+  const read = (f: SourceFile, interp: string, parsed?: ParsedYaml): FileFacts => {
+    const facts: FileFacts = interp === PATCH
+      ? { kind: 'skipped', file: f.path, reason: 'kustomize patch', problems: [], suppressions: extractFile(f, {}, parsed).suppressions }
+      : interp === CHART
+        ? { kind: 'skipped', file: f.path, reason: 'part of a Helm chart', problems: [], suppressions: commentSuppressions(f.text) }
+        : extractFile(f, interp ? variables(envs.get(posix.dirname(f.path))) : {}, parsed);
+    cache?.set(f.path, { text: f.text, interp, facts });
+    return facts;
+  };
+  const out = wanted.map((f, i): FileFacts => {
     if (f.text.length > config.maxFileSize) return { kind: 'skipped', file: f.path, reason: `larger than ${config.maxFileSize} bytes`, problems: [], suppressions: [] };
     const env = envs.get(posix.dirname(f.path));
     // A patch is read with its kustomization, a chart's file with its chart; alone they only keep their
@@ -68,13 +81,11 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
     const interp = patches.has(f.path) ? PATCH : kindOfPath(f.path) === 'yaml' && inChart(f.path) ? CHART : kindOfPath(f.path) === 'dotenv' ? '' : (env?.text ?? '');
     const hit = cache?.get(f.path);
     if (hit && hit.text === f.text && hit.interp === interp) return hit.facts;
-    const facts: FileFacts = interp === PATCH
-      ? { kind: 'skipped', file: f.path, reason: 'kustomize patch', problems: [], suppressions: extractFile(f).suppressions }
-      : interp === CHART
-        ? { kind: 'skipped', file: f.path, reason: 'part of a Helm chart', problems: [], suppressions: commentSuppressions(f.text) }
-        : extractFile(f, interp ? variables(env) : {});
-    cache?.set(f.path, { text: f.text, interp, facts });
-    return facts;
+    if (plan.inputs.has(f.path) && kindOfPath(f.path) === 'yaml') {
+      later.push({ i, f, interp });
+      return LATER;
+    }
+    return read(f, interp);
   });
   if (cache) {
     const alive = new Set(wanted.map((f) => f.path));
@@ -82,7 +93,8 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
   }
   // Charts and overlays become one manifest set per environment; the files they consumed stop counting alone.
   const envOf = envMatcher(config.environments).envOf;
-  const renders = [helmRenders(wanted, envOf), kustomizeRenders(wanted, envOf)];
+  const renders = [helmRenders(wanted, envOf), kustomizeRenders(plan, envOf)];
+  for (const { i, f, interp } of later) out[i] = read(f, interp, plan.sources.file(f.path)?.parse());
   const consumed = new Set(renders.flatMap((r) => [...r.consumed]));
   const own = consumed.size ? out.map((f): FileFacts => (consumed.has(f.file) && f.kind !== 'skipped' ? asConsumed(f) : f)) : out;
   const all = [...own, ...renders.flatMap((r) => r.facts)];
@@ -91,6 +103,8 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
 }
 
 const PATCH = '\0kustomize patch';
+/** A slot filled after the renders. */
+const LATER: FileFacts = { kind: 'skipped', file: '', reason: '', problems: [], suppressions: [] };
 const CHART = '\0helm chart';
 
 /** The same stand-in each time for the same facts, so an unchanged consumed file looks unchanged. */

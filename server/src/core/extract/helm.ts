@@ -60,10 +60,6 @@ function rel(dir: string, p: string): string {
   return dir ? p.slice(dir.length + 1) : p;
 }
 
-function under(dir: string, p: string): boolean {
-  return dir === '' || p.startsWith(`${dir}/`);
-}
-
 /** Chart.yaml's fields as `.Chart` spells them (`appVersion` → `AppVersion`). */
 function chartMeta(file: string, root: Node | null | undefined): { meta: Val; name: string; library: boolean; dependencies: Dependency[] } {
   const fields: Record<string, unknown> = {};
@@ -101,12 +97,15 @@ function findCharts(files: SourceFile[], envOf: EnvOf): Chart[] {
     byDir.set(dir, { dir, name: name || posix.basename(dir) || 'chart', meta, library, files: [f], manifests: [], templates: [], envValues: [], dependencies, subcharts: [] });
   }
   if (byDir.size === 0) return [];
-  const dirs = [...byDir.keys()].sort((a, b) => b.length - a.length);
-  // Each file belongs to the deepest chart that holds it.
+  // Each file belongs to the deepest chart that holds it: the first folder up from it with a Chart.yaml.
   for (const f of files) {
-    const dir = dirs.find((d) => under(d, f.path));
-    if (dir === undefined) continue;
-    const chart = byDir.get(dir) as Chart;
+    let chart: Chart | undefined;
+    for (let d = dirOf(f.path); ; d = dirOf(d)) {
+      chart = byDir.get(d);
+      if (chart || d === '') break;
+    }
+    if (!chart) continue;
+    const dir = chart.dir;
     const r = rel(dir, f.path);
     if (r === 'Chart.yaml') continue;
     if (r.startsWith('templates/')) {

@@ -4,7 +4,7 @@ import type { Node } from 'yaml';
 import { LineIndex } from '../text';
 import type { CommandInfo, ContainerPort, EnvVar, K8sBackend, K8sConfigMap, K8sContainer, K8sNetworkPolicy, K8sService, K8sServicePort, K8sWorkload, Loc, Problem, SourceFile } from '../types';
 import { get, items, pairs, parseYaml, path, scalarText, str, stringMap } from '../yaml';
-import type { YamlDoc } from '../yaml';
+import type { ParsedYaml, YamlDoc } from '../yaml';
 import { parseCommand, shellWords } from './command';
 import type { Word } from './command';
 import { extractKubernetes } from './kubernetes';
@@ -18,7 +18,7 @@ const STRIDE = 2 ** 32;
  */
 export class Src {
   readonly ix: LineIndex;
-  private parsed?: YamlDoc[];
+  private parsed?: ParsedYaml;
   constructor(
     readonly file: string,
     readonly text: string,
@@ -51,10 +51,14 @@ export class Src {
     return this.loc(r[0], r[1]);
   }
   docs(): YamlDoc[] {
+    return this.parse().docs;
+  }
+  /** The parse, with its syntax errors: the engine reads a consumed file's own facts from it too. */
+  parse(): ParsedYaml {
     if (!this.parsed) {
       // Renders run on every edit: a text parsed before is not parsed again (nodes are only read, never changed).
       const hit = PARSED.get(this.text);
-      this.parsed = hit ?? parseYaml(this.text).docs;
+      this.parsed = hit ?? parseYaml(this.text);
       if (!hit) {
         if (PARSED.size >= 2000) PARSED.clear();
         PARSED.set(this.text, this.parsed);
@@ -64,7 +68,7 @@ export class Src {
   }
 }
 
-const PARSED = new Map<string, YamlDoc[]>();
+const PARSED = new Map<string, ParsedYaml>();
 const INDEXES = new Map<string, LineIndex>();
 
 /** The sources of one run, by id; their index places global offsets. */

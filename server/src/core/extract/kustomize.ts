@@ -39,7 +39,7 @@ function resolve(dir: string, ref: string): string {
   return j === '.' || j === './' ? '' : j.replace(/\/$/, '');
 }
 
-interface Kust {
+export interface Kust {
   dir: string;
   path: string;
   src: Src;
@@ -556,19 +556,10 @@ function reach(start: string, edges: Map<string, Set<string>>): Set<string> {
  * environment and includes none renders as an unmarked base. Bases and components an overlay
  * includes are not environments of their own.
  */
-export function kustomizeRenders(files: SourceFile[], envOf: EnvOf): Renders {
+export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf): Renders {
   const consumed = new Set<string>();
-  const kfiles = files.filter((f) => isKustomizationFile(f.path)).sort((a, b) => a.path.localeCompare(b.path));
-  if (kfiles.length === 0) return { facts: [], consumed };
-  const sources = new Sources(new Map(files.map((f) => [f.path, f])));
-  const kusts = new Map<string, Kust>();
-  for (const f of kfiles) {
-    const dir = dirOf(f.path);
-    if (kusts.has(dir)) continue;
-    const src = sources.file(f.path) as Src;
-    const root = (src.docs()[0]?.contents ?? undefined) as Node | undefined;
-    kusts.set(dir, { dir, path: f.path, src, root, component: str(get(root, 'kind')) === 'Component' });
-  }
+  const { sources, kusts } = plan;
+  if (kusts.size === 0) return { facts: [], consumed };
   const parents = new Map<string, Set<string>>();
   const children = new Map<string, Set<string>>();
   for (const k of kusts.values()) {
@@ -618,22 +609,45 @@ export function kustomizeRenders(files: SourceFile[], envOf: EnvOf): Renders {
   return { facts, consumed };
 }
 
-/** Files any kustomization applies as patches: partial manifests, read only through their kustomization. */
-export function kustomizePatchFiles(files: SourceFile[]): Set<string> {
-  const out = new Set<string>();
-  const have = new Set(files.map((f) => f.path));
-  for (const f of files) {
-    if (!isKustomizationFile(f.path)) continue;
+/**
+ * The kustomizations of a workspace, parsed once for the whole run, and the files they take in: the
+ * patches they apply and the files they list as resources. The engine does not read those alone: it
+ * takes their own facts from the parse the renders made (`sources`), so each is parsed once.
+ */
+export interface KustomizePlan {
+  sources: Sources;
+  kusts: Map<string, Kust>;
+  /** Files any kustomization applies as patches: partial manifests, read only through their kustomization. */
+  patches: Set<string>;
+  /** Patches and resource files (not folders) of any kustomization. */
+  inputs: Set<string>;
+}
+
+export function kustomizePlan(files: SourceFile[]): KustomizePlan {
+  const kfiles = files.filter((f) => isKustomizationFile(f.path)).sort((a, b) => a.path.localeCompare(b.path));
+  const sources = new Sources(new Map(files.map((f) => [f.path, f])));
+  const kusts = new Map<string, Kust>();
+  const patches = new Set<string>();
+  const inputs = new Set<string>();
+  for (const f of kfiles) {
     const dir = dirOf(f.path);
-    const src = new Sources(new Map([[f.path, f]])).file(f.path) as Src;
-    const root = src.docs()[0]?.contents;
-    const refs: (string | undefined)[] = items(get(root, 'patchesStrategicMerge')).map((n) => str(n));
-    for (const key of ['patches', 'patchesJson6902']) for (const n of items(get(root, key))) refs.push(str(get(n, 'path')));
+    if (kusts.has(dir)) continue;
+    const src = sources.file(f.path) as Src;
+    const root = (src.docs()[0]?.contents ?? undefined) as Node | undefined;
+    kusts.set(dir, { dir, path: f.path, src, root, component: str(get(root, 'kind')) === 'Component' });
+  }
+  for (const k of kusts.values()) {
+    const refs: (string | undefined)[] = items(get(k.root, 'patchesStrategicMerge')).map((n) => str(n));
+    for (const key of ['patches', 'patchesJson6902']) for (const n of items(get(k.root, key))) refs.push(str(get(n, 'path')));
     for (const r of refs) {
       if (!r || r.includes('\n') || isRemote(r)) continue;
-      const p = resolve(dir, r);
-      if (have.has(p)) out.add(p);
+      const p = resolve(k.dir, r);
+      if (sources.has(p)) {
+        patches.add(p);
+        inputs.add(p);
+      }
     }
+    for (const p of localRefs(k)) if (sources.has(p) && !kusts.has(p)) inputs.add(p);
   }
-  return out;
+  return { sources, kusts, patches, inputs };
 }
