@@ -4,7 +4,10 @@ import { readFileSync } from 'node:fs';
 
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
 
-const common = { define: { PORT_PARITY_VERSION: JSON.stringify(version) }, bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+// `yaml` as its ES module build (the same code as its CommonJS one): bundled ES modules call each other
+// directly, where a CommonJS module's exports are reached through a getter on every call.
+const alias = { yaml: './node_modules/yaml/browser/index.js' };
+const common = { define: { PORT_PARITY_VERSION: JSON.stringify(version) }, alias, bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   build({ ...common, entryPoints: ['server/src/core/index.ts'], outfile: 'dist/core.js' }),

@@ -63,7 +63,7 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
     }
   };
   // A kustomization's patch or resource is parsed once, by the render: its own facts wait for that parse.
-  const later: { i: number; f: SourceFile; interp: string }[] = [];
+  const later = new Map<string, { i: number; f: SourceFile; interp: string }>();
   const read = (f: SourceFile, interp: string, parsed?: ParsedYaml): FileFacts => {
     const facts: FileFacts = interp === PATCH
       ? { kind: 'skipped', file: f.path, reason: 'kustomize patch', problems: [], suppressions: extractFile(f, {}, parsed).suppressions }
@@ -82,7 +82,7 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
     const hit = cache?.get(f.path);
     if (hit && hit.text === f.text && hit.interp === interp) return hit.facts;
     if (plan.inputs.has(f.path) && kindOfPath(f.path) === 'yaml') {
-      later.push({ i, f, interp });
+      later.set(f.path, { i, f, interp });
       return LATER;
     }
     return read(f, interp);
@@ -93,8 +93,17 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
   }
   // Charts and overlays become one manifest set per environment; the files they consumed stop counting alone.
   const envOf = envMatcher(config.environments).envOf;
+  // A file's own facts are read when a render first parses it, so that parse need not outlive the render.
+  plan.sources.onFirstParse = (src, parsed) => {
+    const l = later.get(src.file);
+    if (l && l.f.text === src.text) {
+      out[l.i] = read(l.f, l.interp, parsed);
+      later.delete(src.file);
+    }
+  };
   const renders = [helmRenders(wanted, envOf), kustomizeRenders(plan, envOf)];
-  for (const { i, f, interp } of later) out[i] = read(f, interp, plan.sources.file(f.path)?.parse());
+  plan.sources.onFirstParse = undefined;
+  for (const { i, f, interp } of later.values()) out[i] = read(f, interp);
   const consumed = new Set(renders.flatMap((r) => [...r.consumed]));
   const own = consumed.size ? out.map((f): FileFacts => (consumed.has(f.file) && f.kind !== 'skipped' ? asConsumed(f) : f)) : out;
   const all = [...own, ...renders.flatMap((r) => r.facts)];

@@ -18,18 +18,20 @@ const STRIDE = 2 ** 32;
  */
 export class Src {
   readonly ix: LineIndex;
-  private parsed?: ParsedYaml;
+  private seen = false;
   constructor(
     readonly file: string,
     readonly text: string,
     readonly id: number,
     private readonly host?: { ix: LineIndex; at?: (i: number) => number; whole: Loc },
+    private readonly onFirstParse?: (src: Src, parsed: ParsedYaml) => void,
   ) {
-    const key = `${file}\u0000${text}`;
-    let ix = INDEXES.get(key);
-    if (!ix) {
+    // An inline patch's own text is small and shares its file's name: only files' indexes are kept.
+    let ix = host ? undefined : INDEXES.get(file);
+    if (host) ix = new LineIndex(file, text);
+    else if (!ix || ix.text !== text) {
       if (INDEXES.size >= 2000) INDEXES.clear();
-      INDEXES.set(key, (ix = new LineIndex(file, text)));
+      INDEXES.set(file, (ix = new LineIndex(file, text)));
     }
     this.ix = ix;
   }
@@ -53,18 +55,23 @@ export class Src {
   docs(): YamlDoc[] {
     return this.parse().docs;
   }
-  /** The parse, with its syntax errors: the engine reads a consumed file's own facts from it too. */
+  /**
+   * The parse, with its syntax errors. Not held by the source: a run's sources would keep every
+   * parse alive to its end. A text parsed lately is not parsed again (renders sharing a base, the
+   * renders after an edit); nodes are only read, never changed.
+   */
   parse(): ParsedYaml {
-    if (!this.parsed) {
-      // Renders run on every edit: a text parsed before is not parsed again (nodes are only read, never changed).
-      const hit = PARSED.get(this.text);
-      this.parsed = hit ?? parseYaml(this.text);
-      if (!hit) {
-        if (PARSED.size >= 2000) PARSED.clear();
-        PARSED.set(this.text, this.parsed);
-      }
+    let parsed = PARSED.get(this.text);
+    if (!parsed) {
+      parsed = parseYaml(this.text);
+      if (PARSED.size >= 2000) PARSED.clear();
+      PARSED.set(this.text, parsed);
     }
-    return this.parsed;
+    if (!this.seen) {
+      this.seen = true;
+      this.onFirstParse?.(this, parsed);
+    }
+    return parsed;
   }
 }
 
@@ -77,6 +84,8 @@ export class Sources {
   private readonly byPath = new Map<string, Src>();
   private readonly inlines = new Map<string, Src>();
   readonly index: LineIndex;
+  /** Called once per file the first time it is parsed in this run (the engine reads its own facts then). */
+  onFirstParse?: (src: Src, parsed: ParsedYaml) => void;
   constructor(private readonly files: Map<string, SourceFile>) {
     const list = this.list;
     this.index = new (class extends LineIndex {
@@ -101,7 +110,7 @@ export class Sources {
     if (hit) return hit;
     const f = this.files.get(path);
     if (!f) return undefined;
-    const src = new Src(f.path, f.text, this.list.length + 1);
+    const src = new Src(f.path, f.text, this.list.length + 1, undefined, this.onFirstParse);
     this.list.push(src);
     this.byPath.set(path, src);
     return src;
