@@ -51,7 +51,7 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
   const wanted = files.filter((f) => kindOfPath(f.path) !== undefined && !ignored(f.path));
   const envs = dotenvByDir(wanted);
   // Patches are partial manifests: read through their kustomization, never alone (their comments still suppress).
-  const plan = kustomizePlan(wanted);
+  const plan = kustomizePlan(wanted, cache !== undefined);
   const patches = plan.patches;
   // Everything in a chart is read by its render (helm.ts): parsing values and templates alone too is waste.
   const charts = new Set(wanted.filter((f) => /^chart\.ya?ml$/i.test(posix.basename(f.path))).map((f) => posix.dirname(f.path)));

@@ -25,13 +25,17 @@ export class Src {
     readonly id: number,
     private readonly host?: { ix: LineIndex; at?: (i: number) => number; whole: Loc },
     private readonly onFirstParse?: (src: Src, parsed: ParsedYaml) => void,
+    private readonly store: SourceStore = KEPT,
+    private readonly shared?: (path: string) => boolean,
   ) {
     // An inline patch's own text is small and shares its file's name: only files' indexes are kept.
-    let ix = host ? undefined : INDEXES.get(file);
-    if (host) ix = new LineIndex(file, text);
-    else if (!ix || ix.text !== text) {
-      if (INDEXES.size >= 2000) INDEXES.clear();
-      INDEXES.set(file, (ix = new LineIndex(file, text)));
+    let ix = host ? undefined : store.indexes?.get(file);
+    if (!ix || ix.text !== text) {
+      ix = new LineIndex(file, text);
+      if (!host && store.indexes) {
+        if (store.indexes.size >= store.cap) store.indexes.clear();
+        store.indexes.set(file, ix);
+      }
     }
     this.ix = ix;
   }
@@ -61,11 +65,14 @@ export class Src {
    * renders after an edit); nodes are only read, never changed.
    */
   parse(): ParsedYaml {
-    let parsed = PARSED.get(this.text);
+    const store = this.store;
+    let parsed = store.parsed.get(this.text);
     if (!parsed) {
       parsed = parseYaml(this.text);
-      if (PARSED.size >= 2000) PARSED.clear();
-      PARSED.set(this.text, parsed);
+      if (store.cap !== Infinity || this.shared?.(this.file)) {
+        if (store.parsed.size >= store.cap) store.parsed.clear();
+        store.parsed.set(this.text, parsed);
+      }
     }
     if (!this.seen) {
       this.seen = true;
@@ -75,8 +82,22 @@ export class Src {
   }
 }
 
-const PARSED = new Map<string, ParsedYaml>();
-const INDEXES = new Map<string, LineIndex>();
+/**
+ * Parses (by text) and line indexes (by file) kept for the next run, in the language server, where
+ * every edit renders again. A one-off run (the CLI) keeps only the last few parses, for the renders
+ * sharing a base: holding thousands of parse trees to the end of a run costs more in garbage
+ * collection than it saves.
+ */
+export interface SourceStore {
+  parsed: Map<string, ParsedYaml>;
+  indexes?: Map<string, LineIndex>;
+  cap: number;
+}
+const KEPT: SourceStore = { parsed: new Map(), indexes: new Map(), cap: 2000 };
+/** A one-off run's store keeps the parses of files several renders share, until Sources.release. */
+export function sourceStore(keep: boolean): SourceStore {
+  return keep ? KEPT : { parsed: new Map(), cap: Infinity };
+}
 
 /** The sources of one run, by id; their index places global offsets. */
 export class Sources {
@@ -84,9 +105,11 @@ export class Sources {
   private readonly byPath = new Map<string, Src>();
   private readonly inlines = new Map<string, Src>();
   readonly index: LineIndex;
+  /** Whether more than one render reads a file: a one-off run keeps only those parses, until `release`. */
+  shared?: (path: string) => boolean;
   /** Called once per file the first time it is parsed in this run (the engine reads its own facts then). */
   onFirstParse?: (src: Src, parsed: ParsedYaml) => void;
-  constructor(private readonly files: Map<string, SourceFile>) {
+  constructor(private readonly files: Map<string, SourceFile>, private readonly store: SourceStore = KEPT) {
     const list = this.list;
     this.index = new (class extends LineIndex {
       override loc(start: number, end: number): Loc {
@@ -99,6 +122,11 @@ export class Sources {
   has(path: string): boolean {
     return this.files.has(path);
   }
+  /** The last render that reads `path` is done: a one-off run lets its parse go. */
+  release(path: string): void {
+    const f = this.files.get(path);
+    if (f && this.store.cap === Infinity) this.store.parsed.delete(f.text);
+  }
   /** Some file of the workspace lies in this folder. */
   hasUnder(dir: string): boolean {
     const prefix = dir ? `${dir}/` : '';
@@ -110,7 +138,7 @@ export class Sources {
     if (hit) return hit;
     const f = this.files.get(path);
     if (!f) return undefined;
-    const src = new Src(f.path, f.text, this.list.length + 1, undefined, this.onFirstParse);
+    const src = new Src(f.path, f.text, this.list.length + 1, undefined, this.onFirstParse, this.store, (p) => this.shared?.(p) ?? false);
     this.list.push(src);
     this.byPath.set(path, src);
     return src;
@@ -121,7 +149,7 @@ export class Sources {
     const hit = this.inlines.get(key);
     if (hit) return hit;
     const st = scalarText(host.ix, node);
-    const src = new Src(host.file, st.value, this.list.length + 1, { ix: host.ix, at: st.at, whole: st.loc });
+    const src = new Src(host.file, st.value, this.list.length + 1, { ix: host.ix, at: st.at, whole: st.loc }, undefined, this.store);
     this.list.push(src);
     this.inlines.set(key, src);
     return src;

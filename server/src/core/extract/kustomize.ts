@@ -6,7 +6,7 @@ import type { EnvVar, K8sFacts, Loc, Problem, SourceFile } from '../types';
 import { get, items, scalarText, str, stringMap } from '../yaml';
 import { extractDotenv } from './dotenv';
 import { mergeObject } from './kustomize-merge';
-import { curName, envVarOf, finishObject, readObject, Sources } from './kustomize-objects';
+import { curName, envVarOf, finishObject, readObject, sourceStore, Sources } from './kustomize-objects';
 import type { KObj, Src } from './kustomize-objects';
 import { applyJsonOp, fieldPathTokens, isPortSlot, locate, locateAll, pointerTokens, readSlot, writeSlot } from './kustomize-paths';
 import type { Copied } from './kustomize-paths';
@@ -537,6 +537,15 @@ function localRefs(k: Kust): string[] {
   return out;
 }
 
+/** The local files a kustomization applies as patches (inline patches and remote ones left out). */
+function patchRefs(k: Kust): string[] {
+  const refs: (string | undefined)[] = items(get(k.root, 'patchesStrategicMerge')).map((n) => str(n));
+  for (const key of ['patches', 'patchesJson6902']) for (const n of items(get(k.root, key))) refs.push(str(get(n, 'path')));
+  const out: string[] = [];
+  for (const r of refs) if (r && !r.includes('\n') && !isRemote(r)) out.push(resolve(k.dir, r));
+  return out;
+}
+
 function reach(start: string, edges: Map<string, Set<string>>): Set<string> {
   const out = new Set<string>();
   const todo = [start];
@@ -586,6 +595,17 @@ export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf): Renders {
     if ([...reach(k.dir, children)].some((d) => envOfDir(d) !== undefined)) continue;
     renders.push({ k });
   }
+  // Files more than one render reads (a base under two overlays) keep their parse until the last of them.
+  const uses = new Map<string, number>();
+  for (const { k } of renders) {
+    const files = new Set<string>();
+    for (const d of [k.dir, ...reach(k.dir, children)]) {
+      const c = kusts.get(d);
+      if (c) for (const p of [...localRefs(c), ...patchRefs(c)]) if (!kusts.has(p)) files.add(p);
+    }
+    for (const p of files) uses.set(p, (uses.get(p) ?? 0) + 1);
+  }
+  sources.shared = (path) => (uses.get(path) ?? 0) > 1;
   const facts: K8sFacts[] = [];
   for (const { k, env } of renders) {
     const r = new Render({ sources, kusts });
@@ -604,8 +624,14 @@ export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf): Renders {
       f.backends.push(...out.backends);
     }
     facts.push(f);
-    for (const p of r.consumed) consumed.add(p);
+    for (const p of r.consumed) {
+      consumed.add(p);
+      const left = (uses.get(p) ?? 1) - 1;
+      uses.set(p, left);
+      if (left <= 0) sources.release(p);
+    }
   }
+  sources.shared = undefined;
   return { facts, consumed };
 }
 
@@ -623,9 +649,10 @@ export interface KustomizePlan {
   inputs: Set<string>;
 }
 
-export function kustomizePlan(files: SourceFile[]): KustomizePlan {
+/** `keep`: another run will follow (the language server): parses are kept for it. */
+export function kustomizePlan(files: SourceFile[], keep = true): KustomizePlan {
   const kfiles = files.filter((f) => isKustomizationFile(f.path)).sort((a, b) => a.path.localeCompare(b.path));
-  const sources = new Sources(new Map(files.map((f) => [f.path, f])));
+  const sources = new Sources(new Map(files.map((f) => [f.path, f])), sourceStore(keep));
   const kusts = new Map<string, Kust>();
   const patches = new Set<string>();
   const inputs = new Set<string>();
@@ -637,11 +664,7 @@ export function kustomizePlan(files: SourceFile[]): KustomizePlan {
     kusts.set(dir, { dir, path: f.path, src, root, component: str(get(root, 'kind')) === 'Component' });
   }
   for (const k of kusts.values()) {
-    const refs: (string | undefined)[] = items(get(k.root, 'patchesStrategicMerge')).map((n) => str(n));
-    for (const key of ['patches', 'patchesJson6902']) for (const n of items(get(k.root, key))) refs.push(str(get(n, 'path')));
-    for (const r of refs) {
-      if (!r || r.includes('\n') || isRemote(r)) continue;
-      const p = resolve(k.dir, r);
+    for (const p of patchRefs(k)) {
       if (sources.has(p)) {
         patches.add(p);
         inputs.add(p);
