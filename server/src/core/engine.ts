@@ -97,7 +97,9 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
   plan.sources.onFirstParse = (src, parsed) => {
     const l = later.get(src.file);
     if (l && l.f.text === src.text) {
-      out[l.i] = read(l.f, l.interp, parsed);
+      const f = read(l.f, l.interp, parsed);
+      // A render reads it: without a cache to keep facts stable across runs, only what the stand-in keeps is kept.
+      out[l.i] = cache || f.kind === 'skipped' ? f : asConsumed(f);
       later.delete(src.file);
     }
   };
