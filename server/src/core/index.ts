@@ -8,6 +8,7 @@ export { extractDotenv } from './extract/dotenv';
 export { parseCommand, shellWords, resolveVar } from './extract/command';
 export { commentSuppressions } from './extract/suppress';
 export { extractFile, kindOfPath } from './classify';
+export { expandCharts } from './extract/helm';
 export { analyze, analyzeFacts, extractAll, extractChanged, isIgnored } from './engine';
 export type { Analysis, FactsCache } from './engine';
 export { parseConfig, defaultConfig, CONFIG_FILES } from './config';

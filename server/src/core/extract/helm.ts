@@ -298,6 +298,8 @@ interface Rendering {
   facts: K8sFacts;
   map: SourceMap;
   allowTemplateEdits: boolean;
+  /** Expand and parse only (the benchmark's floor): no facts are read from the render. */
+  expandOnly?: { renders: number; docs: number };
 }
 
 function unknown(message: string, loc: Loc): Problem {
@@ -312,6 +314,11 @@ function renderOne(ctx: ChartContext, tpl: ParsedTemplate, root: Val, r: Renderi
     return;
   }
   const { docs } = parseYaml(out.text);
+  if (r.expandOnly) {
+    r.expandOnly.renders++;
+    r.expandOnly.docs += docs.length;
+    return;
+  }
   // Hooks (chart tests, migration jobs) run and exit around an install: they serve no ports.
   const facts = extractKubernetes({ path: tpl.file, text: out.text }, docs.filter((d) => get(get(get(d.contents, 'metadata'), 'annotations'), 'helm.sh/hook') === undefined));
   const rendered = new LineIndex(tpl.file, out.text);
@@ -460,8 +467,24 @@ export function helmRenders(files: SourceFile[], envOf: EnvOf): Renders {
   return { facts, consumed };
 }
 
+/**
+ * What it costs to have each chart environment's manifests as YAML trees, and nothing more: values
+ * files and templates parsed, each environment's templates expanded and their output parsed, as
+ * `gcc -fsyntax-only` preprocesses before it parses. The benchmark's floor for charts.
+ */
+export function expandCharts(files: SourceFile[], envOf: EnvOf): { charts: number; renders: number; docs: number } {
+  const count = { renders: 0, docs: 0 };
+  let charts = 0;
+  for (const chart of findCharts(files, envOf)) {
+    const tree = allCharts(chart);
+    charts += tree.length;
+    renderChartEnvs(chart, tree, tree.flatMap((c) => c.files), count);
+  }
+  return { charts, ...count };
+}
+
 /** One K8sFacts per environment of a chart (or one for a chart without environment values files). */
-function renderChartEnvs(chart: Chart, tree: Chart[], treeFiles: SourceFile[]): K8sFacts[] {
+function renderChartEnvs(chart: Chart, tree: Chart[], treeFiles: SourceFile[], expandOnly?: { renders: number; docs: number }): K8sFacts[] {
   const facts: K8sFacts[] = [];
   const map = new SourceMap(treeFiles);
   // Templates parse once; named templates are shared by the chart and its subcharts (the parent's win).
@@ -495,6 +518,7 @@ function renderChartEnvs(chart: Chart, tree: Chart[], treeFiles: SourceFile[]): 
       map,
       // A template serves every environment of the chart: a fix may edit it only when the chart renders once.
       allowTemplateEdits: runs.length === 1,
+      expandOnly,
     };
     renderChart(chart, values, chart, parsed, ctx, r);
     facts.push(r.facts);
