@@ -49,8 +49,21 @@ function byPosition(a, b) {
   return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.endLine - b.endLine || a.endColumn - b.endColumn || a.message.localeCompare(b.message);
 }
 
-function run(files, config) {
-  return analyze(files, config);
+/**
+ * A case may stand in for `helm template` (which these machines do not have): helm-template.json maps a
+ * chart environment (`charts/api#production`) to a file of canned output (not a file the walk reads) or
+ * to an error, as the CLI's --helm-template would pass them.
+ */
+function helmTemplates(dir) {
+  const spec = join(dir, 'helm-template.json');
+  if (!existsSync(spec)) return undefined;
+  const out = new Map();
+  for (const [key, v] of Object.entries(JSON.parse(readFileSync(spec, 'utf8')))) out.set(key, v.file ? { text: readFileSync(join(dir, v.file), 'utf8') } : { error: v.error });
+  return out;
+}
+
+function run(files, config, dir) {
+  return analyze(files, config, { helmTemplates: helmTemplates(dir) });
 }
 
 /** The case's one-line description (README.md), for the test name. */
@@ -117,7 +130,7 @@ for (const c of cases) {
     const ws = readWorkspace(c.dir);
     assert.deepEqual(ws.configProblems.map((p) => p.message), [], 'the fixture config reads cleanly');
     assert.ok(ws.files.length > 0, 'the case has files the linter reads');
-    const found = run(ws.files, ws.config).findings.filter((f) => f.rule === c.rule).map(plain).sort(byPosition);
+    const found = run(ws.files, ws.config, c.dir).findings.filter((f) => f.rule === c.rule).map(plain).sort(byPosition);
     const expectedFile = join(c.dir, 'expected.json');
     if (UPDATE) writeFileSync(expectedFile, `${JSON.stringify(found, null, 2)}\n`);
     assert.ok(existsSync(expectedFile), `${expectedFile} is missing (run with UPDATE_FIXTURES=1 and review it)`);
@@ -130,7 +143,7 @@ for (const c of cases) {
   if (kind !== 'invalid') continue;
   const ws = readWorkspace(c.dir);
   const texts = new Map(ws.files.map((f) => [f.path, f.text]));
-  const analysis = run(ws.files, ws.config);
+  const analysis = run(ws.files, ws.config, c.dir);
   const fixed = analysis.findings.filter((f) => f.rule === c.rule && f.fix);
 
   test(`${label} offers the fixes fixes.json lists`, () => {
@@ -147,7 +160,7 @@ for (const c of cases) {
       const { texts: after, applied } = applyAll(texts, f.fix.edits);
       for (const [file, edits] of applied) assertOnlyEditedRanges(file, texts.get(file), after.get(file), edits);
       assert.ok([...applied.values()].some((l) => l.length > 0), 'the fix applies at least one edit');
-      const again = run(ws.files.map((x) => ({ path: x.path, text: after.get(x.path) })), ws.config);
+      const again = run(ws.files.map((x) => ({ path: x.path, text: after.get(x.path) })), ws.config, c.dir);
       const still = again.findings.filter((g) => sameSpot(g, f));
       assert.deepEqual(still.map(plain), [], 'the finding is gone after the fix');
     });
@@ -156,7 +169,7 @@ for (const c of cases) {
   if (fixed.length === 0) continue;
   test(`${label} fixing twice changes nothing more`, () => {
     const first = applyAll(texts, fixed.flatMap((f) => f.fix.edits)).texts;
-    const again = run(ws.files.map((x) => ({ path: x.path, text: first.get(x.path) })), ws.config);
+    const again = run(ws.files.map((x) => ({ path: x.path, text: first.get(x.path) })), ws.config, c.dir);
     const rest = again.findings.filter((g) => g.rule === c.rule && g.fix);
     const second = applyAll(first, rest.flatMap((g) => g.fix.edits)).texts;
     for (const [file, text] of second) assert.equal(text, first.get(file), `${file} changed on the second fix`);

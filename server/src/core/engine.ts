@@ -7,6 +7,7 @@ import { defaultConfig } from './config';
 import { extractDotenv } from './extract/dotenv';
 import { commentSuppressions } from './extract/suppress';
 import { helmRenders } from './extract/helm';
+import type { HelmTemplates } from './extract/helm-compare';
 import { kustomizePlan, kustomizeRenders } from './extract/kustomize';
 import { envMatcher } from './environments';
 import { buildModel } from './model';
@@ -46,7 +47,12 @@ export function isIgnored(config: Config): (path: string) => boolean {
 }
 
 /** Extracts every file the core reads; with a cache, only what changed since the last call. */
-export function extractAll(files: SourceFile[], config: Config = defaultConfig(), cache?: FactsCache): FileFacts[] {
+/** What the I/O layer may add to a run: `helm template`'s renders, when the user turned that on. */
+export interface RunOptions {
+  helmTemplates?: HelmTemplates;
+}
+
+export function extractAll(files: SourceFile[], config: Config = defaultConfig(), cache?: FactsCache, options: RunOptions = {}): FileFacts[] {
   const ignored = isIgnored(config);
   const wanted = files.filter((f) => kindOfPath(f.path) !== undefined && !ignored(f.path));
   const envs = dotenvByDir(wanted);
@@ -103,7 +109,7 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
       later.delete(src.file);
     }
   };
-  const renders = [helmRenders(wanted, envOf), kustomizeRenders(plan, envOf)];
+  const renders = [helmRenders(wanted, envOf, options.helmTemplates), kustomizeRenders(plan, envOf)];
   plan.sources.onFirstParse = undefined;
   for (const { i, f, interp } of later.values()) out[i] = read(f, interp);
   const consumed = new Set(renders.flatMap((r) => [...r.consumed]));
@@ -197,8 +203,8 @@ export function analyzeFacts(facts: FileFacts[], config: Config = defaultConfig(
   return { model, findings, suppressed, facts };
 }
 
-export function analyze(files: SourceFile[], config: Config = defaultConfig()): Analysis {
-  return analyzeFacts(extractAll(files, config), config);
+export function analyze(files: SourceFile[], config: Config = defaultConfig(), options: RunOptions = {}): Analysis {
+  return analyzeFacts(extractAll(files, config, undefined, options), config);
 }
 
 function isSuppressed(model: Model, f: Finding): boolean {

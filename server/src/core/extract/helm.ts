@@ -12,6 +12,8 @@ import { parseTemplate, TemplateSyntaxError } from './helm-template';
 import type { ParsedTemplate, TNode } from './helm-template';
 import { mergeValues, readValues, valueAt } from './helm-values';
 import type { Part, Val } from './helm-values';
+import { compareWithHelm, helmTemplateKey } from './helm-compare';
+import type { HelmTemplateOutput, HelmTemplates } from './helm-compare';
 import { extractKubernetes } from './kubernetes';
 import type { EnvOf, Renders } from './render';
 
@@ -438,14 +440,37 @@ function defaults(c: Chart): Val {
  */
 const renderCache = new Map<string, { key: string; facts: K8sFacts[] }>();
 
-export function helmRenders(files: SourceFile[], envOf: EnvOf): Renders {
+/** One `helm template` run the CLI or the language server may make: a chart with an environment's values files. */
+export interface HelmTemplateJob {
+  key: string;
+  chartDir: string;
+  /** The release name the evaluator renders with (the chart's name), so that names line up. */
+  release: string;
+  /** The environment's values files, in order (helm reads the chart's values.yaml itself). */
+  valuesFiles: string[];
+}
+
+/** The `helm template` runs that match the evaluator's renders: one per chart (not subchart) and environment. */
+export function helmTemplateJobs(files: SourceFile[], envOf: EnvOf): HelmTemplateJob[] {
+  const jobs: HelmTemplateJob[] = [];
+  for (const chart of findCharts(files, envOf)) {
+    const envs = new Map<string, string[]>();
+    for (const e of chart.envValues) envs.set(e.env, [...(envs.get(e.env) ?? []), e.file.path]);
+    const runs: [string | undefined, string[]][] = envs.size ? [...envs] : [[undefined, []]];
+    for (const [env, valuesFiles] of runs) jobs.push({ key: helmTemplateKey(chart.dir, env), chartDir: chart.dir, release: chart.name, valuesFiles });
+  }
+  return jobs;
+}
+
+export function helmRenders(files: SourceFile[], envOf: EnvOf, templates?: HelmTemplates): Renders {
   const facts: K8sFacts[] = [];
   const consumed = new Set<string>();
   for (const chart of findCharts(files, envOf)) {
     const tree = allCharts(chart);
     const treeFiles = tree.flatMap((c) => c.files);
     for (const f of treeFiles) consumed.add(f.path);
-    const key = JSON.stringify([chart.envValues.map((e) => [e.env, e.file.path]), treeFiles.map((f) => [f.path, f.text])]);
+    const helm = templates ? [...templates].filter(([k]) => k.startsWith(`${chart.dir || '.'}#`)) : [];
+    const key = JSON.stringify([chart.envValues.map((e) => [e.env, e.file.path]), treeFiles.map((f) => [f.path, f.text]), helm]);
     const hit = renderCache.get(chart.dir);
     if (hit && hit.key === key) {
       facts.push(...hit.facts);
@@ -454,6 +479,7 @@ export function helmRenders(files: SourceFile[], envOf: EnvOf): Renders {
     let own: K8sFacts[];
     try {
       own = renderChartEnvs(chart, tree, treeFiles);
+      if (templates) for (const f of own) compareEnv(chart, f, templates.get(helmTemplateKey(chart.dir, f.env)));
     } catch (e) {
       // A chart the evaluator trips over is left unchecked, said once; it never takes the workspace down.
       const dir = chart.dir || '.';
@@ -465,6 +491,19 @@ export function helmRenders(files: SourceFile[], envOf: EnvOf): Renders {
     facts.push(...own);
   }
   return { facts, consumed };
+}
+
+/** Sets what `helm template` says of one environment of a chart on its facts. */
+function compareEnv(chart: Chart, f: K8sFacts, out: HelmTemplateOutput | undefined): void {
+  if (!out) return;
+  const at = chart.files[0];
+  const chartLoc = new LineIndex(at.path, at.text).loc(0, 0);
+  const label = `${chart.dir || '.'}${f.env ? ` (${f.env})` : ''}`;
+  if (out.error !== undefined || out.text === undefined) {
+    f.unknowns?.push(unknown(`helm template could not render ${label} (${out.error ?? 'no output'}): the chart is checked with Port Parity's own evaluation only`, chartLoc));
+    return;
+  }
+  f.helmMismatches = compareWithHelm(f, out.text, chart.dir, chartLoc);
 }
 
 /**

@@ -5,6 +5,7 @@ import { rule as contract } from './contract';
 import { rule as duplicatePort } from './duplicate-port';
 import { rule as envPortMismatch } from './env-port-mismatch';
 import { rule as exposeMismatch } from './expose-mismatch';
+import { rule as helmTemplateMismatch } from './helm-template-mismatch';
 import { rule as ingressBackendPort } from './ingress-backend-port';
 import { rule as invalidPort } from './invalid-port';
 import { rule as loopbackBind } from './loopback-bind';
@@ -25,7 +26,7 @@ function registry(rules: Rule[]): Rule[] {
 }
 
 export const RULES: Rule[] = registry([
-  commandPortMismatch, contract, duplicatePort, envPortMismatch, exposeMismatch, ingressBackendPort, invalidPort, loopbackBind, networkpolicyPort, portParity,
+  commandPortMismatch, contract, duplicatePort, envPortMismatch, exposeMismatch, helmTemplateMismatch, ingressBackendPort, invalidPort, loopbackBind, networkpolicyPort, portParity,
   probePort, referencePort, serviceTargetPort, skippedSource,
 ]);
 

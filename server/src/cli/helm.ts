@@ -1,0 +1,97 @@
+// The optional `helm template` render (off by default): the CLI's --helm-template and the language
+// server's portParity.helm.render. The binary comes from the PATH (or a path the user sets), never from
+// the workspace; it runs without a shell, without plugins, with a time-out, one chart environment at a time.
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { HelmTemplateJob, HelmTemplates } from '../core';
+
+export interface HelmOptions {
+  /** An explicit helm binary; otherwise the first `helm` on the PATH. */
+  helmPath?: string;
+  timeoutMs?: number;
+  /** For the tests: the PATH to search. */
+  pathEnv?: string;
+}
+
+function executable(p: string): boolean {
+  try {
+    accessSync(p, constants.X_OK);
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function inside(dir: string, p: string): boolean {
+  const r = relative(dir, p);
+  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+}
+
+/** The helm binary to run, or why there is none. A binary inside the workspace is refused: nothing is executed from it. */
+export function findHelm(root: string, opts: HelmOptions = {}): { path: string } | { error: string } {
+  const names = process.platform === 'win32' ? ['helm.exe', 'helm'] : ['helm'];
+  let found: string | undefined;
+  if (opts.helmPath) found = executable(opts.helmPath) ? resolve(opts.helmPath) : undefined;
+  else {
+    for (const dir of (opts.pathEnv ?? process.env.PATH ?? '').split(delimiter)) {
+      if (!dir) continue;
+      const hit = names.map((n) => join(dir, n)).find(executable);
+      if (hit) {
+        found = resolve(hit);
+        break;
+      }
+    }
+  }
+  if (!found) return { error: opts.helmPath ? `${opts.helmPath} is not an executable file` : 'no helm on the PATH' };
+  let real = found;
+  let rootReal = resolve(root);
+  try {
+    real = realpathSync(found);
+    rootReal = realpathSync(root);
+  } catch {
+    // Compared as given.
+  }
+  if (inside(rootReal, real) || inside(resolve(root), found)) return { error: `${found} lies inside the workspace: Port Parity never runs a program from the workspace` };
+  return { path: found };
+}
+
+/** The first line helm wrote to stderr (`Error: ...`), or what stopped it. */
+function why(e: unknown): string {
+  const err = e as { stderr?: Buffer | string; code?: string; signal?: string; message?: string };
+  if (err.code === 'ETIMEDOUT' || err.signal === 'SIGTERM') return 'helm template timed out';
+  const text = err.stderr ? String(err.stderr) : '';
+  const line = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '' && !/^WARNING:/.test(l));
+  return line ?? err.message?.split('\n')[0] ?? 'helm template failed';
+}
+
+/** Runs `helm template RELEASE CHART -f values...` for each job, in `root`. */
+export function runHelmTemplates(root: string, jobs: HelmTemplateJob[], opts: HelmOptions = {}): HelmTemplates {
+  const out: HelmTemplates = new Map();
+  if (jobs.length === 0) return out;
+  const helm = findHelm(root, opts);
+  for (const job of jobs) {
+    if ('error' in helm) {
+      out.set(job.key, { error: helm.error });
+      continue;
+    }
+    const chart = job.chartDir ? `.${sep}${job.chartDir.split('/').join(sep)}` : '.';
+    const args = ['template', job.release, chart, ...job.valuesFiles.flatMap((f) => ['-f', f.split('/').join(sep)])];
+    try {
+      const text = execFileSync(helm.path, args, {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: opts.timeoutMs ?? 30_000,
+        maxBuffer: 64 * 1024 * 1024,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // No plugins (a downloader plugin is a program); no shell anywhere.
+        env: { ...process.env, HELM_NO_PLUGINS: '1' },
+        windowsHide: true,
+      });
+      out.set(job.key, { text });
+    } catch (e) {
+      out.set(job.key, { error: why(e) });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,96 @@
+// A chart environment as Port Parity's evaluator read it, against what `helm template` rendered for it.
+import type { K8sContainer, K8sFacts, K8sService, Loc, PortValue, Problem } from '../types';
+import { get, parseYaml } from '../yaml';
+import { extractKubernetes } from './kubernetes';
+
+/** What the language server or the CLI got from `helm template` for one chart environment. */
+export interface HelmTemplateOutput {
+  /** The rendered manifests (stdout). */
+  text?: string;
+  /** Why there is no render: helm's first error line, a time-out, no helm on the PATH. */
+  error?: string;
+}
+
+/** By `helmTemplateKey(chartDir, env)`. */
+export type HelmTemplates = Map<string, HelmTemplateOutput>;
+
+export function helmTemplateKey(chartDir: string, env: string | undefined): string {
+  return `${chartDir || '.'}#${env ?? 'base'}`;
+}
+
+/** One port-bearing field, as the comparison lines them up. */
+interface Field {
+  /** `Deployment/web container web containerPort http`, `Service/web port http targetPort`. */
+  what: string;
+  value: string;
+  loc?: Loc;
+}
+
+const show = (v: PortValue | undefined): string => (v === undefined ? '(none)' : v.port !== undefined ? String(v.port) : v.name ?? (v.raw || '(empty)'));
+
+function containerFields(owner: string, c: K8sContainer, out: Map<string, Field>): void {
+  const at = `${owner} container ${c.name}`;
+  c.ports.forEach((p, i) => {
+    const id = p.name ? `port ${p.name}` : `ports[${i}]`;
+    out.set(`${at} ${id}`, { what: `${at} ${id} containerPort`, value: show(p.containerPort), loc: p.containerPort.loc });
+  });
+  for (const p of c.probes) if (p.type !== 'command') out.set(`${at} ${p.kind}`, { what: `${at} ${p.kind} probe port`, value: show(p.port), loc: p.port.loc });
+  for (const e of c.env) if (/PORT$/i.test(e.name)) out.set(`${at} env ${e.name}`, { what: `${at} env ${e.name}`, value: e.value, loc: e.valueLoc });
+}
+
+function serviceFields(s: K8sService, out: Map<string, Field>): void {
+  s.ports.forEach((p, i) => {
+    const id = `Service/${s.name} ${p.name ? `port ${p.name}` : `ports[${i}]`}`;
+    out.set(`${id} port`, { what: `${id} port`, value: show(p.port), loc: p.port.loc });
+    out.set(`${id} targetPort`, { what: `${id} targetPort`, value: p.targetPort ? show(p.targetPort) : show(p.port), loc: p.targetPort?.loc ?? p.port.loc });
+  });
+}
+
+function fieldsOf(f: Pick<K8sFacts, 'workloads' | 'services'>): Map<string, Field> {
+  const out = new Map<string, Field>();
+  for (const w of f.workloads) for (const c of w.containers) containerFields(`${w.kind}/${w.name}`, c, out);
+  for (const s of f.services) serviceFields(s, out);
+  return out;
+}
+
+/**
+ * Compares one environment of a chart, as the evaluator read it (`ours`, locations in the chart's
+ * files), with helm's render of it. Helm's render has no source map, so it never replaces the
+ * evaluator's reading (whose findings point at values lines and can be fixed): each field where the
+ * two disagree is a problem at the evaluator's location of it, or at the template that helm says
+ * rendered it, or at `fallback` (the chart's Chart.yaml).
+ */
+export function compareWithHelm(ours: K8sFacts, helm: string, chartDir: string, fallback: Loc): Problem[] {
+  const file = `${chartDir || '.'}#helm-template`;
+  const { docs } = parseYaml(helm);
+  // Hooks (chart tests) run around an install and serve nothing: the evaluator leaves them out too.
+  const kept = docs.filter((d) => get(get(get(d.contents, 'metadata'), 'annotations'), 'helm.sh/hook') === undefined);
+  const theirs = fieldsOf(extractKubernetes({ path: file, text: helm }, kept));
+  const mine = fieldsOf(ours);
+  // `# Source: chart/templates/deployment.yaml` heads each document helm writes.
+  const sourceOf = (at: number | undefined): Loc => {
+    if (at === undefined) return fallback;
+    const before = helm.slice(0, at);
+    const m = [...before.matchAll(/^# Source: [^/\n]+\/(.+)$/gm)].pop();
+    if (!m) return fallback;
+    const path = `${chartDir ? `${chartDir}/` : ''}${m[1].trim()}`;
+    return { ...fallback, file: path, start: 0, end: 0, line: 0, col: 0, endLine: 0, endCol: 0 };
+  };
+  const out: Problem[] = [];
+  for (const [key, t] of theirs) {
+    const m = mine.get(key);
+    if (m && m.value === t.value) continue;
+    const where = m?.loc ?? sourceOf(t.loc ? t.loc.start : undefined);
+    out.push({
+      message: m
+        ? `helm template renders ${t.what} as ${t.value} where Port Parity's evaluation of the chart reads ${m.value}: findings for it follow Port Parity's reading`
+        : `helm template renders ${t.what} = ${t.value}, which Port Parity's evaluation of the chart does not have: it is not checked`,
+      loc: where,
+    });
+  }
+  for (const [key, m] of mine) {
+    if (theirs.has(key)) continue;
+    out.push({ message: `Port Parity's evaluation of the chart reads ${m.what} = ${m.value}, which helm template does not render`, loc: m.loc ?? fallback });
+  }
+  return out;
+}

@@ -1,0 +1,18 @@
+// helm-template-mismatch: with `helm template` turned on, a port where helm's render and Port Parity's evaluation of the chart disagree.
+import type { RawFinding } from '../types';
+import type { Rule } from './types';
+
+export const rule: Rule = {
+  id: 'helm-template-mismatch',
+  description: 'With the optional `helm template` render on, a port field where helm\'s render of a chart environment and Port Parity\'s own evaluation of it disagree (or one of them lacks it).',
+  defaultSeverity: 'warning',
+  fixable: false,
+  check(model) {
+    const findings: RawFinding[] = [];
+    for (const f of model.facts.values()) {
+      if (f.kind !== 'kubernetes') continue;
+      for (const p of f.helmMismatches ?? []) findings.push({ rule: 'helm-template-mismatch', message: p.message, loc: p.loc, environment: f.env, related: [] });
+    }
+    return findings;
+  },
+};

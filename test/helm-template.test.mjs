@@ -1,0 +1,104 @@
+// The optional `helm template` render through the CLI (--helm-template). These machines have no helm,
+// so a stand-in `helm` (a small Node script on a PATH made for the test) records how it was run and
+// prints canned renders: what is tested is Port Parity's side — which binary it runs and how, and what
+// it makes of the output, of an error and of no helm at all.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const CLI = join(HERE, '../dist/cli.js');
+const CASE = join(HERE, 'fixtures/helm-template-mismatch/invalid-helm-disagrees');
+
+/** A workspace copy (without the canned outputs) and a bin folder with a stand-in helm. */
+function setup(t, { fail = false } = {}) {
+  const root = mkdtempSync(join(tmpdir(), 'pp-helm-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const ws = join(root, 'ws');
+  cpSync(join(CASE, 'charts'), join(ws, 'charts'), { recursive: true });
+  cpSync(join(CASE, '.portparity.yaml'), join(ws, '.portparity.yaml'));
+  const bin = join(root, 'bin');
+  mkdirSync(bin);
+  const log = join(root, 'calls.jsonl');
+  writeFileSync(join(bin, 'helm'), `#!${process.execPath}
+const fs = require('fs');
+const args = process.argv.slice(2);
+fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ args, cwd: process.cwd(), noPlugins: process.env.HELM_NO_PLUGINS }) + '\\n');
+if (${fail}) { process.stderr.write('WARNING: something minor\\nError: chart requires kubeVersion: >=1.30.0 which is incompatible\\n'); process.exit(1); }
+const values = args.filter((a, i) => args[i - 1] === '-f');
+const env = values.some((v) => /prod/.test(v)) ? 'production' : 'staging';
+process.stdout.write(fs.readFileSync(${JSON.stringify(join(CASE, 'helm-template'))} + '/' + env + '.out', 'utf8'));
+`);
+  chmodSync(join(bin, 'helm'), 0o755);
+  return { ws, bin, log };
+}
+
+function check(ws, pathEnv, extra = []) {
+  const r = spawnSync(process.execPath, [CLI, 'check', ws, '--format', 'json', '--fail-on', 'never', ...extra], { encoding: 'utf8', env: { ...process.env, PATH: pathEnv } });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+const rule = (report, id) => report.findings.filter((f) => f.rule === id);
+
+test('--helm-template runs the helm on the PATH once per chart environment, without plugins, and reports where it disagrees', (t) => {
+  const { ws, bin, log } = setup(t);
+  const report = check(ws, `${bin}${delimiter}${process.env.PATH}`, ['--helm-template']);
+  const calls = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(calls.map((c) => c.args).sort((a, b) => a.join(' ').localeCompare(b.join(' '))), [
+    ['template', 'api', './charts/api', '-f', 'charts/api/values-prod.yaml'],
+    ['template', 'api', './charts/api', '-f', 'charts/api/values-staging.yaml'],
+  ]);
+  assert.ok(calls.every((c) => c.noPlugins === '1' && c.cwd === ws));
+  const found = rule(report, 'helm-template-mismatch');
+  assert.deepEqual(found.map((f) => `${f.file}:${f.line}`).sort(), ['charts/api/templates/deployment.yaml:1', 'charts/api/values-prod.yaml:3']);
+  assert.match(found.find((f) => f.file.endsWith('values-prod.yaml')).message, /env PORT as 9095 where Port Parity's evaluation of the chart reads 9090/);
+});
+
+test('without --helm-template nothing is run and the rule is silent', (t) => {
+  const { ws, bin, log } = setup(t);
+  const report = check(ws, `${bin}${delimiter}${process.env.PATH}`);
+  assert.throws(() => readFileSync(log), /ENOENT/);
+  assert.deepEqual(rule(report, 'helm-template-mismatch'), []);
+});
+
+test('a helm error is said as skipped-source at Chart.yaml, with helm\'s error line', (t) => {
+  const { ws, bin } = setup(t, { fail: true });
+  const report = check(ws, `${bin}${delimiter}${process.env.PATH}`, ['--helm-template']);
+  const notes = rule(report, 'skipped-source').filter((f) => /helm template/.test(f.message));
+  assert.ok(notes.length >= 1);
+  assert.ok(notes.every((f) => f.file === 'charts/api/Chart.yaml' && /Error: chart requires kubeVersion/.test(f.message)), JSON.stringify(notes));
+  assert.deepEqual(rule(report, 'helm-template-mismatch'), []);
+});
+
+test('no helm on the PATH: said, and the chart is still checked with the evaluator', (t) => {
+  const { ws } = setup(t);
+  const report = check(ws, join(tmpdir(), 'pp-no-such-dir'), ['--helm-template']);
+  const notes = rule(report, 'skipped-source').filter((f) => /helm template/.test(f.message));
+  assert.ok(notes.length > 0 && notes.every((f) => /no helm on the PATH/.test(f.message)));
+  assert.ok(rule(report, 'skipped-source').some((f) => /add is not supported/.test(f.message)), 'the evaluator still reads the chart');
+});
+
+test('a helm inside the checked folder is never run', (t) => {
+  const { ws, bin, log } = setup(t);
+  cpSync(join(bin, 'helm'), join(ws, 'helm'));
+  chmodSync(join(ws, 'helm'), 0o755);
+  const report = check(ws, `${ws}${delimiter}${process.env.PATH}`, ['--helm-template']);
+  assert.throws(() => readFileSync(log), /ENOENT/);
+  const notes = rule(report, 'skipped-source').filter((f) => /helm template/.test(f.message));
+  assert.ok(notes.length > 0 && notes.every((f) => /inside the workspace/.test(f.message)), JSON.stringify(notes));
+  const explicit = check(ws, process.env.PATH, ['--helm-template', '--helm', join(ws, 'helm')]);
+  assert.throws(() => readFileSync(log), /ENOENT/);
+  assert.ok(rule(explicit, 'skipped-source').some((f) => /inside the workspace/.test(f.message)));
+});
+
+test('--helm without --helm-template, and --helm-template with fix, are usage errors', () => {
+  for (const args of [['check', '.', '--helm', '/usr/bin/helm'], ['fix', '.', '--helm-template']]) {
+    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: CASE });
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+  }
+});
