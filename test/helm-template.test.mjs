@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { fakeHelmWorkspace } from './helm-fake.mjs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,27 +15,10 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const CLI = join(HERE, '../dist/cli.js');
 const CASE = join(HERE, 'fixtures/helm-template-mismatch/invalid-helm-disagrees');
 
-/** A workspace copy (without the canned outputs) and a bin folder with a stand-in helm. */
-function setup(t, { fail = false } = {}) {
+function setup(t, opts) {
   const root = mkdtempSync(join(tmpdir(), 'pp-helm-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
-  const ws = join(root, 'ws');
-  cpSync(join(CASE, 'charts'), join(ws, 'charts'), { recursive: true });
-  cpSync(join(CASE, '.portparity.yaml'), join(ws, '.portparity.yaml'));
-  const bin = join(root, 'bin');
-  mkdirSync(bin);
-  const log = join(root, 'calls.jsonl');
-  writeFileSync(join(bin, 'helm'), `#!${process.execPath}
-const fs = require('fs');
-const args = process.argv.slice(2);
-fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ args, cwd: process.cwd(), noPlugins: process.env.HELM_NO_PLUGINS }) + '\\n');
-if (${fail}) { process.stderr.write('WARNING: something minor\\nError: chart requires kubeVersion: >=1.30.0 which is incompatible\\n'); process.exit(1); }
-const values = args.filter((a, i) => args[i - 1] === '-f');
-const env = values.some((v) => /prod/.test(v)) ? 'production' : 'staging';
-process.stdout.write(fs.readFileSync(${JSON.stringify(join(CASE, 'helm-template'))} + '/' + env + '.out', 'utf8'));
-`);
-  chmodSync(join(bin, 'helm'), 0o755);
-  return { ws, bin, log };
+  return fakeHelmWorkspace(root, opts);
 }
 
 function check(ws, pathEnv, extra = []) {

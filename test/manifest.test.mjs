@@ -24,8 +24,11 @@ test('activation: Dockerfiles, compose files, .portparity.yaml, YAML manifests a
   assert.equal(pkg.main, './dist/extension.js');
 });
 
-test('untrusted workspaces are supported (the extension only reads files); virtual workspaces are not', () => {
-  assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
+test('untrusted workspaces are supported but for the helm template render (it runs helm); virtual workspaces are not', () => {
+  assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+  assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations, ['portParity.helm.render', 'portParity.helm.path']);
+  assert.match(read('client/src/extension.ts'), /initializationOptions: \{ trusted: vscode\.workspace\.isTrusted \}/);
+  assert.match(read('client/src/extension.ts'), /onDidGrantWorkspaceTrust/);
   assert.equal(pkg.capabilities.virtualWorkspaces.supported, false);
 });
 
@@ -52,9 +55,10 @@ test('every setting the server reads is declared with a type, a default and a de
   const folder = read('server/src/lsp/folder.ts');
   const body = folder.slice(folder.indexOf('export interface Settings {'), folder.indexOf('}', folder.indexOf('export interface Settings {')));
   const keys = [...body.matchAll(/^\s+(\w+)\??:/gm)].map((m) => m[1]);
-  assert.deepEqual(keys.sort(), ['environments', 'exclude', 'maxFileSize', 'reference', 'rules']);
+  assert.deepEqual(keys.sort(), ['environments', 'exclude', 'helm', 'maxFileSize', 'reference', 'rules']);
   const props = c.configuration.properties;
-  for (const k of keys) {
+  // `helm` is read as an object: VS Code spells its fields as settings of their own.
+  for (const k of [...keys.filter((x) => x !== 'helm'), 'helm.render', 'helm.path']) {
     const p = props[`portParity.${k}`];
     assert.ok(p, `portParity.${k} is contributed`);
     assert.ok(p.type, `portParity.${k} has a type`);

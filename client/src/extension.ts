@@ -5,8 +5,8 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import type { WorkspaceEdit } from 'vscode-languageserver-protocol';
-import { ALIGN_COMMAND, MATRIX_CHANGED, MATRIX_REQUEST, REINDEX_REQUEST, SERVICE_AT_REQUEST } from '../../server/src/protocol';
-import type { MatrixDto, ReindexResult, ServiceAtParams, ServiceAtResult } from '../../server/src/protocol';
+import { ALIGN_COMMAND, MATRIX_CHANGED, MATRIX_REQUEST, REINDEX_REQUEST, SERVICE_AT_REQUEST, TRUSTED_NOTIFICATION } from '../../server/src/protocol';
+import type { InitOptions, MatrixDto, ReindexResult, ServiceAtParams, ServiceAtResult } from '../../server/src/protocol';
 import { alignTarget, contractYaml, driftingRows, markdownReport, statusText, summaryLine } from './format';
 import type { ReportFinding } from './format';
 import { ParityPanel, VIEW_ID } from './panel';
@@ -64,10 +64,13 @@ export function activate(context: vscode.ExtensionContext): PortParityApi {
     synchronize: { fileEvents: watcher },
     outputChannel: output,
     markdown: { isTrusted: false, supportHtml: false },
+    // The server runs helm (portParity.helm.render) only in a trusted workspace.
+    initializationOptions: { trusted: vscode.workspace.isTrusted } satisfies InitOptions,
   };
   const lc = new LanguageClient('portParity', 'Port Parity', serverOptions, clientOptions);
   client = lc;
   context.subscriptions.push(lc);
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void lc.sendNotification(TRUSTED_NOTIFICATION).catch(() => undefined)));
 
   // The matrix: the latest one from the server, and whoever waits for one.
   let latest: MatrixDto | undefined;

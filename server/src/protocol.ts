@@ -6,6 +6,13 @@ export const ALIGN_COMMAND = 'portParity.alignService';
 export const SERVICE_AT_REQUEST = 'portParity/serviceAt';
 /** Request: re-read every workspace folder from disk and re-check it (no params → `ReindexResult`). */
 export const REINDEX_REQUEST = 'portParity/reindex';
+/** Notification from VS Code: the user trusted the workspace (`portParity.helm.render` may now run helm). */
+export const TRUSTED_NOTIFICATION = 'portParity/trusted';
+/** `initializationOptions` of the VS Code client. */
+export interface InitOptions {
+  /** VS Code's workspace trust; absent (other editors): trusted, their user's settings decide. */
+  trusted?: boolean;
+}
 
 export interface ServiceAtParams {
   textDocument: { uri: string };

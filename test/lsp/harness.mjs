@@ -26,12 +26,12 @@ export class LspClient {
     this.matrixEvents = 0;
   }
 
-  async start(root, { capabilities = {}, configuration = {} } = {}) {
+  async start(root, { capabilities = {}, configuration = {}, initializationOptions, env } = {}) {
     this.root = root;
     this.configuration = configuration;
     // PP_SERVER_NODE_ARGS: extra node flags for the server (e.g. --cpu-prof when profiling the benchmark).
     const nodeArgs = process.env.PP_SERVER_NODE_ARGS ? process.env.PP_SERVER_NODE_ARGS.split(' ') : [];
-    this.proc = spawn(process.execPath, [...nodeArgs, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = spawn(process.execPath, [...nodeArgs, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env });
     this.stderr = '';
     this.proc.stderr.on('data', (d) => (this.stderr += d));
     this.exited = new Promise((r) => this.proc.once('exit', (code) => r(code)));
@@ -63,6 +63,7 @@ export class LspClient {
       processId: process.pid,
       rootUri: pathToFileURL(root).href,
       workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }],
+      initializationOptions,
       capabilities: {
         window: { workDoneProgress: true },
         workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, didChangeConfiguration: { dynamicRegistration: true } },

@@ -1,8 +1,9 @@
 // One workspace folder's state: disk and editor texts, cached facts per file, the latest analysis.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildMatrix, callers, defaultConfig, extractAll, extractChanged, findReferences, fullState, kindOfPath, parseConfig, portTokens, RULE_IDS, updateState } from '../core';
-import type { Analysis, Config, FactsCache, IncrementalState, Matrix, PortToken, Problem, Reference, SourceFile } from '../core';
+import { buildMatrix, callers, defaultConfig, envMatcher, extractAll, extractChanged, findReferences, fullState, helmTemplateJobs, kindOfPath, parseConfig, portTokens, RULE_IDS, updateState } from '../core';
+import type { Analysis, Config, FactsCache, HelmTemplateOutput, HelmTemplates, IncrementalState, Matrix, PortToken, Problem, Reference, SourceFile } from '../core';
+import { runHelmTemplates } from '../cli/helm';
 import { readWorkspace } from '../cli/workspace';
 
 export interface Settings {
@@ -11,6 +12,8 @@ export interface Settings {
   environments: Record<string, string[]>;
   exclude: string[];
   maxFileSize?: number;
+  /** The optional `helm template` render: off by default, and only ever in a trusted workspace. */
+  helm?: { render?: boolean; path?: string };
 }
 
 export const DEFAULT_SETTINGS: Settings = { rules: {}, environments: {}, exclude: [] };
@@ -46,6 +49,11 @@ export class Folder {
   private dirty = new Set<string>();
   /** References by calling service, kept like the tokens: the matrix's callers come from here. */
   private refs = new Map<string, Reference[]>();
+
+  /** Whether the editor trusts the workspace (VS Code's workspace trust; other editors: their user's settings decide). */
+  trusted = true;
+  /** The last `helm template` output per chart environment, with the saved texts it was made from. */
+  private helm = new Map<string, { sig: string; out: HelmTemplateOutput }>();
 
   constructor(readonly root: string, private settings: Settings) {}
 
@@ -122,7 +130,7 @@ export class Folder {
     const quick = this.state && this.config === this.state.analysis.model.config && changed.every((f) => f.text !== undefined)
       ? extractChanged(changed as SourceFile[], this.config, this.facts)
       : undefined;
-    const facts = quick ?? extractAll(this.files(), this.config, this.facts);
+    const facts = quick ?? this.extractEverything();
     this.state = this.state ? updateState(this.state, facts, this.config, quick ? { changed: dirty } : {}) : fullState(facts, this.config);
     this.analysis = this.state.analysis;
     const scope = this.state.last.scope;
@@ -153,6 +161,37 @@ export class Folder {
       this.indexTokenFiles(this.tokens);
     }
     return this.analysis;
+  }
+
+  private extractEverything(): ReturnType<typeof extractAll> {
+    const files = this.files();
+    return extractAll(files, this.config, this.facts, { helmTemplates: this.helmTemplates(files) });
+  }
+
+  /**
+   * `helm template` of each chart environment, when the user turned it on and the workspace is trusted.
+   * Helm reads the disk: a chart with unsaved edits is not compared until they are saved, and a chart
+   * whose saved files did not change is not rendered again.
+   */
+  private helmTemplates(files: SourceFile[]): HelmTemplates | undefined {
+    if (!this.settings.helm?.render || !this.trusted) {
+      this.helm.clear();
+      return undefined;
+    }
+    const out: HelmTemplates = new Map();
+    for (const job of helmTemplateJobs(files, envMatcher(this.config.environments).envOf)) {
+      const prefix = job.chartDir ? `${job.chartDir}/` : '';
+      const mine = files.filter((f) => f.path.startsWith(prefix));
+      if (mine.some((f) => this.open.has(f.path) && this.open.get(f.path) !== this.disk.get(f.path))) continue;
+      const sig = JSON.stringify([job, this.settings.helm.path ?? '', mine.map((f) => [f.path, f.text])]);
+      let hit = this.helm.get(job.key);
+      if (!hit || hit.sig !== sig) {
+        hit = { sig, out: runHelmTemplates(this.root, [job], { helmPath: this.settings.helm.path || undefined }).get(job.key) ?? { error: 'helm template gave nothing' } };
+        this.helm.set(job.key, hit);
+      }
+      out.set(job.key, hit.out);
+    }
+    return out;
   }
 
   private indexTokenFiles(tokens: Map<string, PortToken[]>): void {

@@ -11,8 +11,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { alignServiceFix, CONFIG_FILES, hoverMarkdown, referencePorts, tokenAt } from '../core';
 import type { Finding, Fix, Loc } from '../core';
 import { DOCS_URL } from '../cli/report';
-import { ALIGN_COMMAND, MATRIX_CHANGED, MATRIX_REQUEST, REINDEX_REQUEST, SERVICE_AT_REQUEST } from '../protocol';
-import type { MatrixDto, ReindexResult, ServiceAtParams, ServiceAtResult } from '../protocol';
+import { ALIGN_COMMAND, MATRIX_CHANGED, MATRIX_REQUEST, REINDEX_REQUEST, SERVICE_AT_REQUEST, TRUSTED_NOTIFICATION } from '../protocol';
+import type { InitOptions, MatrixDto, ReindexResult, ServiceAtParams, ServiceAtResult } from '../protocol';
 import { DEFAULT_SETTINGS, Folder } from './folder';
 import type { Settings } from './folder';
 
@@ -184,6 +184,8 @@ export function startServer(connection: Connection): void {
         connection.console.error(`Skipping workspace folder ${uri}: ${(e as Error).message}`);
       }
     }
+    const trusted = (params.initializationOptions as InitOptions | undefined)?.trusted !== false;
+    for (const f of folders) f.trusted = trusted;
     canConfigure = !!params.capabilities.workspace?.configuration;
     canWatch = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     return {
@@ -264,6 +266,14 @@ export function startServer(connection: Connection): void {
         continue;
       }
       if (at.folder.refreshFromDisk(at.rel)) schedule(at.folder, 50);
+    }
+  }));
+
+  connection.onNotification(TRUSTED_NOTIFICATION, () => void runSafe('trusting the workspace', undefined, undefined, async () => {
+    for (const f of folders) {
+      f.trusted = true;
+      f.setSettings(settings);
+      schedule(f, 0);
     }
   }));
 
