@@ -24,7 +24,9 @@ export function parseYaml(text: string): ParsedYaml {
 export function get(node: unknown, key: string): Node | undefined {
   if (!isMap(node)) return undefined;
   for (const it of node.items) {
-    if (isPair(it) && isScalar(it.key) && String(it.key.value) === key) return (it.value ?? undefined) as Node | undefined;
+    // Keys are strings nearly always: compared as they are before String() of a number or a boolean key.
+    const k = (it as { key?: unknown }).key as Scalar | undefined;
+    if (k !== null && typeof k === 'object' && (k.value === key || (typeof k.value !== 'string' && isScalar(k) && String(k.value) === key)) && isPair(it) && isScalar(k)) return (it.value ?? undefined) as Node | undefined;
   }
   return undefined;
 }

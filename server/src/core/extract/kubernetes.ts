@@ -16,8 +16,9 @@ export function isKubernetesDoc(doc: YamlDoc): boolean {
   return isMap(doc.contents) && str(get(doc.contents, 'apiVersion')) !== undefined && str(get(doc.contents, 'kind')) !== undefined;
 }
 
-export function extractKubernetes(file: SourceFile, docs?: YamlDoc[]): K8sFacts {
-  const ix = new LineIndex(file.path, file.text);
+/** `index`: the file's LineIndex when the caller has one (a kustomization reads one object at a time). */
+export function extractKubernetes(file: SourceFile, docs?: YamlDoc[], index?: LineIndex): K8sFacts {
+  const ix = index && index.file === file.path && index.text === file.text ? index : new LineIndex(file.path, file.text);
   const facts: K8sFacts = { kind: 'kubernetes', file: file.path, workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [], suppressions: commentSuppressions(file.text) };
   try {
     const parsed = docs ?? parseYaml(file.text).docs;

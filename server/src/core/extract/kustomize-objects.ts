@@ -295,7 +295,7 @@ export function readObject(src: Src, node: Node, problems?: Problem[]): KObj | u
   if (!isMap(node)) return undefined;
   const kind = str(get(node, 'kind'));
   if (!kind) return undefined;
-  const facts = extractKubernetes({ path: src.file, text: src.text }, [{ contents: node } as unknown as YamlDoc]);
+  const facts = extractKubernetes({ path: src.file, text: src.text }, [{ contents: node } as unknown as YamlDoc], src.ix);
   const meta = get(node, 'metadata');
   const nameNode = get(meta, 'name');
   const o: KObj = {

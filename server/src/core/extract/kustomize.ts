@@ -34,9 +34,19 @@ function dirOf(p: string): string {
   return d === '.' ? '' : d;
 }
 
+/** Resolved references: every render of an overlay resolves its bases' entries again. */
+const RESOLVED = new Map<string, string>();
+
 function resolve(dir: string, ref: string): string {
-  const j = posix.normalize(posix.join(dir || '.', ref));
-  return j === '.' || j === './' ? '' : j.replace(/\/$/, '');
+  const key = `${dir}\u0000${ref}`;
+  let r = RESOLVED.get(key);
+  if (r === undefined) {
+    const j = posix.normalize(posix.join(dir || '.', ref));
+    r = j === '.' || j === './' ? '' : j.replace(/\/$/, '');
+    if (RESOLVED.size >= 20000) RESOLVED.clear();
+    RESOLVED.set(key, r);
+  }
+  return r;
 }
 
 export interface Kust {
