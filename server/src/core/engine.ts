@@ -46,12 +46,12 @@ export function isIgnored(config: Config): (path: string) => boolean {
   return (p) => m(p);
 }
 
-/** Extracts every file the core reads; with a cache, only what changed since the last call. */
 /** What the I/O layer may add to a run: `helm template`'s renders, when the user turned that on. */
 export interface RunOptions {
   helmTemplates?: HelmTemplates;
 }
 
+/** Extracts every file the core reads; with a cache, only what changed since the last call. */
 export function extractAll(files: SourceFile[], config: Config = defaultConfig(), cache?: FactsCache, options: RunOptions = {}): FileFacts[] {
   const ignored = isIgnored(config);
   const wanted = files.filter((f) => kindOfPath(f.path) !== undefined && !ignored(f.path));
