@@ -1,10 +1,11 @@
 // The optional `helm template` render (off by default): the CLI's --helm-template and the language
 // server's portParity.helm.render. The binary comes from the PATH (or a path the user sets), never from
 // the workspace; it runs without a shell, without plugins, with a time-out, one chart environment at a time.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import type { ExecFileOptions } from 'node:child_process';
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { HelmTemplateJob, HelmTemplates } from '../core';
+import type { HelmTemplateJob, HelmTemplateOutput, HelmTemplates } from '../core';
 
 export interface HelmOptions {
   /** An explicit helm binary; otherwise the first `helm` on the PATH. */
@@ -65,7 +66,24 @@ function why(e: unknown): string {
   return line ?? err.message?.split('\n')[0] ?? 'helm template failed';
 }
 
-/** Runs `helm template RELEASE CHART -f values...` for each job, in `root`. */
+function helmArgs(job: HelmTemplateJob): string[] {
+  const chart = job.chartDir ? `.${sep}${job.chartDir.split('/').join(sep)}` : '.';
+  return ['template', job.release, chart, ...job.valuesFiles.flatMap((f) => ['-f', f.split('/').join(sep)])];
+}
+
+function execOptions(root: string, opts: HelmOptions): ExecFileOptions & { encoding: 'utf8' } {
+  return {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: opts.timeoutMs ?? 30_000,
+    maxBuffer: 64 * 1024 * 1024,
+    // No plugins (a downloader plugin is a program); no shell anywhere.
+    env: { ...process.env, HELM_NO_PLUGINS: '1' },
+    windowsHide: true,
+  };
+}
+
+/** Runs `helm template RELEASE CHART -f values...` for each job, in `root`, one after the other (the CLI). */
 export function runHelmTemplates(root: string, jobs: HelmTemplateJob[], opts: HelmOptions = {}): HelmTemplates {
   const out: HelmTemplates = new Map();
   if (jobs.length === 0) return out;
@@ -75,23 +93,25 @@ export function runHelmTemplates(root: string, jobs: HelmTemplateJob[], opts: He
       out.set(job.key, { error: helm.error });
       continue;
     }
-    const chart = job.chartDir ? `.${sep}${job.chartDir.split('/').join(sep)}` : '.';
-    const args = ['template', job.release, chart, ...job.valuesFiles.flatMap((f) => ['-f', f.split('/').join(sep)])];
     try {
-      const text = execFileSync(helm.path, args, {
-        cwd: root,
-        encoding: 'utf8',
-        timeout: opts.timeoutMs ?? 30_000,
-        maxBuffer: 64 * 1024 * 1024,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        // No plugins (a downloader plugin is a program); no shell anywhere.
-        env: { ...process.env, HELM_NO_PLUGINS: '1' },
-        windowsHide: true,
-      });
-      out.set(job.key, { text });
+      out.set(job.key, { text: execFileSync(helm.path, helmArgs(job), { ...execOptions(root, opts), stdio: ['ignore', 'pipe', 'pipe'] }) });
     } catch (e) {
       out.set(job.key, { error: why(e) });
     }
   }
   return out;
+}
+
+/** One `helm template` run that does not block (the language server); never rejects. */
+export function runHelmTemplate(root: string, job: HelmTemplateJob, opts: HelmOptions = {}): Promise<HelmTemplateOutput> {
+  const helm = findHelm(root, opts);
+  if ('error' in helm) return Promise.resolve({ error: helm.error });
+  return new Promise((done) => {
+    try {
+      const child = execFile(helm.path, helmArgs(job), execOptions(root, opts), (e, stdout, stderr) => done(e ? { error: why({ code: (e as { code?: string }).code, signal: e.signal ?? undefined, message: e.message, stderr }) } : { text: stdout }));
+      child.stdin?.end();
+    } catch (e) {
+      done({ error: why(e) });
+    }
+  });
 }

@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildMatrix, callers, defaultConfig, envMatcher, extractAll, extractChanged, findReferences, fullState, helmTemplateJobs, kindOfPath, parseConfig, portTokens, RULE_IDS, updateState } from '../core';
 import type { Analysis, Config, FactsCache, HelmTemplateOutput, HelmTemplates, IncrementalState, Matrix, PortToken, Problem, Reference, SourceFile } from '../core';
-import { runHelmTemplates } from '../cli/helm';
+import { runHelmTemplate } from '../cli/helm';
 import { readWorkspace } from '../cli/workspace';
 
 export interface Settings {
@@ -52,8 +52,14 @@ export class Folder {
 
   /** Whether the editor trusts the workspace (VS Code's workspace trust; other editors: their user's settings decide). */
   trusted = true;
-  /** The last `helm template` output per chart environment, with the saved texts it was made from. */
-  private helm = new Map<string, { sig: string; out: HelmTemplateOutput }>();
+  /** The last `helm template` output per chart environment (absent while it runs), with the saved texts it was made from. */
+  private helm = new Map<string, { sig: string; out?: HelmTemplateOutput }>();
+  /** Helm runs one at a time, in the background. */
+  private helmQueue: Promise<void> = Promise.resolve();
+  /** A helm render finished since the last full evaluation: the next one must be full to take it in. */
+  private helmDirty = false;
+  /** Called when a background helm render is done (the server schedules an evaluation). */
+  onHelmDone?: () => void;
 
   constructor(readonly root: string, private settings: Settings) {}
 
@@ -127,7 +133,7 @@ export class Folder {
     const dirty = [...this.dirty];
     this.dirty.clear();
     const changed = dirty.map((p) => ({ path: p, text: this.textOf(p) }));
-    const quick = this.state && this.config === this.state.analysis.model.config && changed.every((f) => f.text !== undefined)
+    const quick = this.state && !this.helmDirty && this.config === this.state.analysis.model.config && changed.every((f) => f.text !== undefined)
       ? extractChanged(changed as SourceFile[], this.config, this.facts)
       : undefined;
     const facts = quick ?? this.extractEverything();
@@ -164,17 +170,21 @@ export class Folder {
   }
 
   private extractEverything(): ReturnType<typeof extractAll> {
+    this.helmDirty = false;
     const files = this.files();
     return extractAll(files, this.config, this.facts, { helmTemplates: this.helmTemplates(files) });
   }
 
   /**
    * `helm template` of each chart environment, when the user turned it on and the workspace is trusted.
-   * Helm reads the disk: a chart with unsaved edits is not compared until they are saved, and a chart
-   * whose saved files did not change is not rendered again.
+   * Helm never blocks an evaluation: what it has not rendered yet is started in the background and the
+   * folder is evaluated again when it is done (`onHelmDone`). Helm reads the disk: a chart with unsaved
+   * edits is not compared until they are saved, and a chart whose saved files did not change is not
+   * rendered again.
    */
   private helmTemplates(files: SourceFile[]): HelmTemplates | undefined {
-    if (!this.settings.helm?.render || !this.trusted) {
+    const helm = this.settings.helm;
+    if (!helm?.render || !this.trusted) {
       this.helm.clear();
       return undefined;
     }
@@ -183,13 +193,21 @@ export class Folder {
       const prefix = job.chartDir ? `${job.chartDir}/` : '';
       const mine = files.filter((f) => f.path.startsWith(prefix));
       if (mine.some((f) => this.open.has(f.path) && this.open.get(f.path) !== this.disk.get(f.path))) continue;
-      const sig = JSON.stringify([job, this.settings.helm.path ?? '', mine.map((f) => [f.path, f.text])]);
-      let hit = this.helm.get(job.key);
-      if (!hit || hit.sig !== sig) {
-        hit = { sig, out: runHelmTemplates(this.root, [job], { helmPath: this.settings.helm.path || undefined }).get(job.key) ?? { error: 'helm template gave nothing' } };
-        this.helm.set(job.key, hit);
+      const sig = JSON.stringify([job, helm.path ?? '', mine.map((f) => [f.path, f.text])]);
+      const hit = this.helm.get(job.key);
+      if (hit?.sig === sig) {
+        if (hit.out) out.set(job.key, hit.out);
+        continue;
       }
-      out.set(job.key, hit.out);
+      const entry: { sig: string; out?: HelmTemplateOutput } = { sig };
+      this.helm.set(job.key, entry);
+      this.helmQueue = this.helmQueue.then(async () => {
+        if (this.helm.get(job.key) !== entry) return;
+        entry.out = await runHelmTemplate(this.root, job, { helmPath: helm.path || undefined });
+        if (this.helm.get(job.key) !== entry) return;
+        this.helmDirty = true;
+        this.onHelmDone?.();
+      });
     }
     return out;
   }

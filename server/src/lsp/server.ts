@@ -179,7 +179,10 @@ export function startServer(connection: Connection): void {
     if (roots.length === 0 && params.rootUri) roots.push(params.rootUri);
     for (const uri of roots) {
       try {
-        folders.push(new Folder(fileURLToPath(uri), settings));
+        const folder = new Folder(fileURLToPath(uri), settings);
+        // A background `helm template` render finished: evaluate again to take it in.
+        folder.onHelmDone = () => schedule(folder, 0);
+        folders.push(folder);
       } catch (e) {
         connection.console.error(`Skipping workspace folder ${uri}: ${(e as Error).message}`);
       }
