@@ -20,7 +20,7 @@ export function isEnvAlias(name: string): boolean {
 
 export function normalizeEnv(name: string): string {
   const k = name.toLowerCase();
-  return ALIASES[k] ?? k;
+  return Object.hasOwn(ALIASES, k) ? ALIASES[k] : k;
 }
 
 export function compareEnvs(a: string, b: string): number {
@@ -48,7 +48,7 @@ export interface EnvMatcher {
 export function envMatcher(custom: Record<string, string[]> = {}): EnvMatcher {
   const globs = Object.entries(custom).map(([env, pats]) => ({ env: normalizeEnv(env), match: picomatch(pats, { dot: true, nocase: true }) }));
   const known = new Set(globs.map((g) => g.env));
-  const fromToken = (t: string): string | undefined => ALIASES[t] ?? (known.has(t) ? t : undefined);
+  const fromToken = (t: string): string | undefined => (Object.hasOwn(ALIASES, t) ? ALIASES[t] : known.has(t) ? t : undefined);
   const envOfName = (base: string): string | undefined => {
     const toks = nameTokens(base);
     // First marker wins: `.env.production.local` is production's local override, not local.
@@ -58,18 +58,24 @@ export function envMatcher(custom: Record<string, string[]> = {}): EnvMatcher {
     }
     return undefined;
   };
-  return {
-    envOfName,
-    envOf(path: string): string | undefined {
-      for (const g of globs) if (g.match(path)) return g.env;
-      const segs = path.split('/');
-      const fromName = envOfName(segs[segs.length - 1]);
-      if (fromName) return fromName;
-      for (let i = segs.length - 2; i >= 0; i--) {
-        const e = fromToken(segs[i].toLowerCase());
-        if (e) return e;
-      }
-      return undefined;
-    },
+  // Every fact, view and render asks again for the same paths.
+  const memo = new Map<string, string | undefined>();
+  const envOf = (path: string): string | undefined => {
+    if (memo.has(path)) return memo.get(path);
+    const env = infer(path);
+    memo.set(path, env);
+    return env;
   };
+  const infer = (path: string): string | undefined => {
+    for (const g of globs) if (g.match(path)) return g.env;
+    const segs = path.split('/');
+    const fromName = envOfName(segs[segs.length - 1]);
+    if (fromName) return fromName;
+    for (let i = segs.length - 2; i >= 0; i--) {
+      const e = fromToken(segs[i].toLowerCase());
+      if (e) return e;
+    }
+    return undefined;
+  };
+  return { envOfName, envOf };
 }
