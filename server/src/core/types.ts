@@ -170,6 +170,11 @@ export interface K8sContainer {
   /** A native sidecar: an init container with `restartPolicy: Always`. */
   nativeSidecar: boolean;
   ports: ContainerPort[];
+  /**
+   * Port items whose number could not be read (missing, empty or not a port; in a chart, a value the
+   * evaluator left out). Rules do not judge a probe, targetPort or policy port that might be one of them.
+   */
+  unreadPorts?: { name?: string; loc: Loc }[];
   env: EnvVar[];
   probes: ProbeFact[];
   command: CommandInfo;

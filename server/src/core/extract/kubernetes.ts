@@ -166,6 +166,7 @@ function readContainer(ix: LineIndex, c: Node, init: boolean, problems: Problem[
     const v = readPortField(ix, p, 'containerPort', 'containerPort', false);
     if (isProblem(v)) {
       problems.push(v);
+      (container.unreadPorts ??= []).push({ name: str(get(p, 'name')), loc: v.loc });
       continue;
     }
     const cp: ContainerPort = { containerPort: v, protocol: protocolOf(ix, get(p, 'protocol'), problems) };

@@ -20,14 +20,16 @@ export const rule: Rule = {
         const containers = pods.flatMap((w) => w.workload.containers.filter((c) => !c.init || c.nativeSidecar).map((c) => ({ w, c })));
         const served = new Set<number>();
         for (const { w, c } of containers) for (const p of servedBy(model.services.get(w.service)?.views.get(env), c, c === w.main)) served.add(p);
-        const names = new Set(containers.flatMap(({ c }) => c.ports.map((p) => p.name).filter((n): n is string => !!n)));
+        const names = new Set(containers.flatMap(({ c }) => [...c.ports, ...(c.unreadPorts ?? [])].map((p) => p.name).filter((n): n is string => !!n)));
+        // A container port whose number could not be read might be the one a numeric port admits.
+        const unread = containers.some(({ c }) => c.unreadPorts?.length);
         const related = containers.flatMap(({ c }) => c.ports.map((p) => ({ loc: p.containerPort.loc, message: `container ${c.name} port ${p.name ? `${p.name} = ` : ''}${p.containerPort.port}` })));
         const podNames = list(pods.map((w) => w.workload.name));
         for (const p of policy.ports) {
           if (p.name !== undefined) {
             if (names.has(p.name)) continue;
             out.add(p.loc, env, { message: `NetworkPolicy ${policy.name} admits port "${p.name}" but no container of ${podNames} has a port of that name{in}`, related, service: pods[0].service });
-          } else if (p.port !== undefined && served.size > 0 && ![...served].some((x) => x >= (p.port as number) && x <= (p.endPort ?? (p.port as number)))) {
+          } else if (p.port !== undefined && served.size > 0 && !unread && ![...served].some((x) => x >= (p.port as number) && x <= (p.endPort ?? (p.port as number)))) {
             // A range (endPort) is named as such: "admits port 9000" would misstate what the policy admits.
             const admits = p.endPort !== undefined && p.endPort !== p.port ? `ports ${p.port}-${p.endPort}` : `port ${p.port}`;
             out.add(p.loc, env, { message: `NetworkPolicy ${policy.name} admits ${admits} but ${podNames} listen${pods.length === 1 ? 's' : ''} on ${list([...served].sort((a, b) => a - b))}{in}: traffic to the real port is dropped`, related, service: pods[0].service });

@@ -39,9 +39,11 @@ export const rule: Rule = {
               const label = `${pr.kind} probe of container ${c.name}`;
               if (p.name !== undefined) {
                 const named = c.ports.find((x) => x.name === p.name);
+                // A port of that name whose number could not be read: nothing to judge.
+                if (!named && c.unreadPorts?.some((u) => u.name === p.name)) continue;
                 if (!named) out.add(p.loc, v.env, { service: s.name, message: `${label} uses port "${p.name}" but the container has no port of that name`, related, fix: portFix(p, c, served) });
                 else if (named.protocol !== 'TCP') out.add(p.loc, v.env, { service: s.name, message: `${label} uses port "${p.name}", which is ${named.protocol}: probes connect over TCP`, related, fix: portFix(p, c, served) });
-              } else if (p.port !== undefined && served.size > 0 && !served.has(p.port)) {
+              } else if (p.port !== undefined && served.size > 0 && !served.has(p.port) && !c.unreadPorts?.length) {
                 out.add(p.loc, v.env, { service: s.name, message: `${label} checks port ${p.port} but the container listens on ${list([...served].sort((a, b) => a - b))}`, related, fix: p.literal ? portFix(p, c, served) : undefined });
               }
             }

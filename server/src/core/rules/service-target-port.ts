@@ -28,7 +28,7 @@ export const rule: Rule = {
           const what = implicit ? `targetPort (omitted, so it equals port ${sp.port.port})` : `targetPort ${tp.raw}`;
           use.seen(tp.loc, env);
           if (tp.name !== undefined) {
-            if (containers.some(({ c }) => c.ports.some((p) => p.name === tp.name))) continue;
+            if (containers.some(({ c }) => c.ports.some((p) => p.name === tp.name) || c.unreadPorts?.some((u) => u.name === tp.name))) continue;
             const fix: Fix | undefined = mainPorts.length === 1 ? { title: `Set targetPort to ${mainPorts[0].name ?? mainPorts[0].containerPort.port}`, edits: [{ loc: tp.loc, newText: String(mainPorts[0].name ?? mainPorts[0].containerPort.port) }] } : undefined;
             use.wants(tp.loc, env, [fix?.edits[0].newText ?? '']);
             out.add(tp.loc, env, { unit, message: `Service ${unit.svc.name} ${what}: no container of ${list(names)} has a port named "${tp.name}"${mainPorts.length ? ` (ports: ${list(mainPorts.map((p) => p.name ? `${p.name}=${p.containerPort.port}` : String(p.containerPort.port)))})` : ''}`, related, fix });
@@ -36,7 +36,8 @@ export const rule: Rule = {
           }
           const served = new Set<number>();
           for (const { w, c } of containers) for (const p of servedBy(model.services.get(w.service)?.views.get(env), c, c === w.main)) served.add(p);
-          if (served.size === 0 || tp.port === undefined || served.has(tp.port)) continue;
+          // A container port whose number could not be read might be this one.
+          if (served.size === 0 || tp.port === undefined || served.has(tp.port) || containers.some(({ c }) => c.unreadPorts?.length)) continue;
           const fix: Fix | undefined = !implicit && mainPorts.length === 1 && tp.literal ? { title: `Set targetPort to ${mainPorts[0].containerPort.port}`, edits: [{ loc: tp.loc, newText: String(mainPorts[0].containerPort.port) }] } : undefined;
           use.wants(tp.loc, env, [fix?.edits[0].newText ?? '']);
           out.add(tp.loc, env, {
