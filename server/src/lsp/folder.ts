@@ -189,7 +189,11 @@ export class Folder {
       return undefined;
     }
     const out: HelmTemplates = new Map();
-    for (const job of helmTemplateJobs(files, envMatcher(this.config.environments).envOf)) {
+    const jobs = helmTemplateJobs(files, envMatcher(this.config.environments).envOf);
+    // A chart or environment that is gone leaves nothing behind (a run still under way is dropped when done).
+    const live = new Set(jobs.map((j) => j.key));
+    for (const key of [...this.helm.keys()]) if (!live.has(key)) this.helm.delete(key);
+    for (const job of jobs) {
       const prefix = job.chartDir ? `${job.chartDir}/` : '';
       const mine = files.filter((f) => f.path.startsWith(prefix));
       if (mine.some((f) => this.open.has(f.path) && this.open.get(f.path) !== this.disk.get(f.path))) continue;
