@@ -40,7 +40,7 @@ test('--helm-template runs the helm on the PATH once per chart environment, with
   assert.ok(calls.every((c) => c.noPlugins === '1' && c.cwd === ws));
   const found = rule(report, 'helm-template-mismatch');
   assert.deepEqual(found.map((f) => `${f.file}:${f.line}`).sort(), ['charts/api/templates/deployment.yaml:1', 'charts/api/values-prod.yaml:3']);
-  assert.match(found.find((f) => f.file.endsWith('values-prod.yaml')).message, /env PORT as 9095 where Port Parity's evaluation of the chart reads 9090/);
+  assert.match(found.find((f) => f.file.endsWith('values-prod.yaml')).message, /^In production, helm template renders Deployment\/api container api env PORT as 9095 where Port Parity's evaluation of the chart reads 9090/);
 });
 
 test('without --helm-template nothing is run and the rule is silent', (t) => {

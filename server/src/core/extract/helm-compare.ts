@@ -1,5 +1,6 @@
 // A chart environment as Port Parity's evaluator read it, against what `helm template` rendered for it.
 import type { K8sContainer, K8sFacts, K8sService, Loc, PortValue, Problem } from '../types';
+import { compareEnvs } from '../environments';
 import { get, parseYaml } from '../yaml';
 import { extractKubernetes } from './kubernetes';
 
@@ -53,14 +54,25 @@ function fieldsOf(f: Pick<K8sFacts, 'workloads' | 'services'>): Map<string, Fiel
   return out;
 }
 
+/** One port field where helm's render and the evaluator's disagree, in one environment. */
+export interface HelmMismatch {
+  /** `Deployment/api container api port http containerPort`. */
+  what: string;
+  /** What helm renders; undefined: helm does not render the field. */
+  theirs?: string;
+  /** What the evaluator reads; undefined: the evaluator does not have the field. */
+  ours?: string;
+  loc: Loc;
+}
+
 /**
  * Compares one environment of a chart, as the evaluator read it (`ours`, locations in the chart's
  * files), with helm's render of it. Helm's render has no source map, so it never replaces the
  * evaluator's reading (whose findings point at values lines and can be fixed): each field where the
- * two disagree is a problem at the evaluator's location of it, or at the template that helm says
+ * two disagree is placed at the evaluator's location of it, or at the template that helm says
  * rendered it, or at `fallback` (the chart's Chart.yaml).
  */
-export function compareWithHelm(ours: K8sFacts, helm: string, chartDir: string, fallback: Loc): Problem[] {
+export function compareWithHelm(ours: K8sFacts, helm: string, chartDir: string, fallback: Loc): HelmMismatch[] {
   const file = `${chartDir || '.'}#helm-template`;
   const { docs } = parseYaml(helm);
   // Hooks (chart tests) run around an install and serve nothing: the evaluator leaves them out too.
@@ -70,27 +82,49 @@ export function compareWithHelm(ours: K8sFacts, helm: string, chartDir: string, 
   // `# Source: chart/templates/deployment.yaml` heads each document helm writes.
   const sourceOf = (at: number | undefined): Loc => {
     if (at === undefined) return fallback;
-    const before = helm.slice(0, at);
-    const m = [...before.matchAll(/^# Source: [^/\n]+\/(.+)$/gm)].pop();
+    const m = [...helm.slice(0, at).matchAll(/^# Source: [^/\n]+\/(.+)$/gm)].pop();
     if (!m) return fallback;
     const path = `${chartDir ? `${chartDir}/` : ''}${m[1].trim()}`;
     return { ...fallback, file: path, start: 0, end: 0, line: 0, col: 0, endLine: 0, endCol: 0 };
   };
-  const out: Problem[] = [];
+  const out: HelmMismatch[] = [];
   for (const [key, t] of theirs) {
     const m = mine.get(key);
     if (m && m.value === t.value) continue;
-    const where = m?.loc ?? sourceOf(t.loc ? t.loc.start : undefined);
-    out.push({
-      message: m
-        ? `helm template renders ${t.what} as ${t.value} where Port Parity's evaluation of the chart reads ${m.value}: findings for it follow Port Parity's reading`
-        : `helm template renders ${t.what} = ${t.value}, which Port Parity's evaluation of the chart does not have: it is not checked`,
-      loc: where,
-    });
+    out.push({ what: t.what, theirs: t.value, ours: m?.value, loc: m?.loc ?? sourceOf(t.loc?.start) });
   }
-  for (const [key, m] of mine) {
-    if (theirs.has(key)) continue;
-    out.push({ message: `Port Parity's evaluation of the chart reads ${m.what} = ${m.value}, which helm template does not render`, loc: m.loc ?? fallback });
+  for (const [key, m] of mine) if (!theirs.has(key)) out.push({ what: m.what, ours: m.value, loc: m.loc ?? fallback });
+  return out;
+}
+
+/**
+ * The problems of a chart's environments, one per place and field: where several environments disagree
+ * with helm at the same line, one problem names each environment's values (reported with the first).
+ */
+export function helmProblems(perEnv: { env?: string; mismatches: HelmMismatch[] }[]): Map<string | undefined, Problem[]> {
+  const groups = new Map<string, { env?: string; m: HelmMismatch }[]>();
+  for (const { env, mismatches } of perEnv) {
+    for (const m of mismatches) {
+      const k = `${m.loc.file}|${m.loc.start}|${m.loc.end}|${m.what}`;
+      groups.set(k, [...(groups.get(k) ?? []), { env, m }]);
+    }
+  }
+  const out = new Map<string | undefined, Problem[]>();
+  const name = (env: string | undefined): string => env ?? 'base';
+  for (const group of groups.values()) {
+    const list = [...group].sort((a, b) => compareEnvs(name(a.env), name(b.env)));
+    const { m } = list[0];
+    const same = list.every((x) => x.m.theirs === m.theirs && x.m.ours === m.ours);
+    // One value everywhere: "In staging and production, ..."; values that differ: each with its environment.
+    const where = perEnv.length > 1 && same ? `In ${list.map((x) => name(x.env)).join(' and ')}, ` : '';
+    const val = (pick: (x: HelmMismatch) => string | undefined): string => (same ? String(pick(m)) : list.map((x) => `${pick(x.m)} in ${name(x.env)}`).join(', '));
+    const message = m.theirs !== undefined && m.ours !== undefined
+      ? `${where}helm template renders ${m.what} as ${val((x) => x.theirs)} where Port Parity's evaluation of the chart reads ${val((x) => x.ours)}: findings for it follow Port Parity's reading`
+      : m.theirs !== undefined
+        ? `${where}helm template renders ${m.what} = ${val((x) => x.theirs)}, which Port Parity's evaluation of the chart does not have: it is not checked`
+        : `${where}Port Parity's evaluation of the chart reads ${m.what} = ${val((x) => x.ours)}, which helm template does not render`;
+    const first = list[0].env;
+    out.set(first, [...(out.get(first) ?? []), { message, loc: m.loc }]);
   }
   return out;
 }

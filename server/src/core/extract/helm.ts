@@ -12,8 +12,8 @@ import { parseTemplate, TemplateSyntaxError } from './helm-template';
 import type { ParsedTemplate, TNode } from './helm-template';
 import { mergeValues, readValues, valueAt } from './helm-values';
 import type { Part, Val } from './helm-values';
-import { compareWithHelm, helmTemplateKey } from './helm-compare';
-import type { HelmTemplateOutput, HelmTemplates } from './helm-compare';
+import { compareWithHelm, helmProblems, helmTemplateKey } from './helm-compare';
+import type { HelmMismatch, HelmTemplates } from './helm-compare';
 import { extractKubernetes } from './kubernetes';
 import type { EnvOf, Renders } from './render';
 
@@ -479,7 +479,7 @@ export function helmRenders(files: SourceFile[], envOf: EnvOf, templates?: HelmT
     let own: K8sFacts[];
     try {
       own = renderChartEnvs(chart, tree, treeFiles);
-      if (templates) for (const f of own) compareEnv(chart, f, templates.get(helmTemplateKey(chart.dir, f.env)));
+      if (templates) compareEnvs(chart, own, templates);
     } catch (e) {
       // A chart the evaluator trips over is left unchecked, said once; it never takes the workspace down.
       const dir = chart.dir || '.';
@@ -493,17 +493,30 @@ export function helmRenders(files: SourceFile[], envOf: EnvOf, templates?: HelmT
   return { facts, consumed };
 }
 
-/** Sets what `helm template` says of one environment of a chart on its facts. */
-function compareEnv(chart: Chart, f: K8sFacts, out: HelmTemplateOutput | undefined): void {
-  if (!out) return;
+/** Sets what `helm template` says of each environment of a chart on its facts. */
+function compareEnvs(chart: Chart, own: K8sFacts[], templates: HelmTemplates): void {
   const at = chart.files[0];
   const chartLoc = new LineIndex(at.path, at.text).loc(0, 0);
-  const label = `${chart.dir || '.'}${f.env ? ` (${f.env})` : ''}`;
-  if (out.error !== undefined || out.text === undefined) {
-    f.unknowns?.push(unknown(`helm template could not render ${label} (${out.error ?? 'no output'}): the chart is checked with Port Parity's own evaluation only`, chartLoc));
-    return;
+  const compared: { env?: string; mismatches: HelmMismatch[] }[] = [];
+  const failed = new Map<string, string[]>();
+  for (const f of own) {
+    const out = templates.get(helmTemplateKey(chart.dir, f.env));
+    if (!out) continue;
+    if (out.error !== undefined || out.text === undefined) {
+      const why = out.error ?? 'no output';
+      failed.set(why, [...(failed.get(why) ?? []), f.env ?? 'base']);
+    } else compared.push({ env: f.env, mismatches: compareWithHelm(f, out.text, chart.dir, chartLoc) });
   }
-  f.helmMismatches = compareWithHelm(f, out.text, chart.dir, chartLoc);
+  // A failure is said once per chart and reason, naming its environments.
+  for (const [why, envs] of failed) {
+    const f = own.find((x) => (x.env ?? 'base') === envs[0]);
+    f?.unknowns?.push(unknown(`helm template could not render ${chart.dir || '.'} (${envs.join(', ')}): ${why}: the chart is checked with Port Parity's own evaluation only`, chartLoc));
+  }
+  const problems = helmProblems(compared);
+  for (const f of own) {
+    const p = problems.get(f.env);
+    if (compared.some((c) => c.env === f.env)) f.helmMismatches = p ?? [];
+  }
 }
 
 /**
