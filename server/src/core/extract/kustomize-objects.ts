@@ -84,9 +84,9 @@ export class Src {
 
 /**
  * Parses (by text) and line indexes (by file) kept for the next run, in the language server, where
- * every edit renders again. A one-off run (the CLI) keeps only the last few parses, for the renders
- * sharing a base: holding thousands of parse trees to the end of a run costs more in garbage
- * collection than it saves.
+ * every edit renders again. A one-off run (the CLI) keeps only the parses of files that several of its
+ * renders read (a base under two overlays), each until the last of them: holding every parse tree to
+ * the end of a run costs more in garbage collection than it saves.
  */
 export interface SourceStore {
   parsed: Map<string, ParsedYaml>;
@@ -138,7 +138,7 @@ export class Sources {
     if (hit) return hit;
     const f = this.files.get(path);
     if (!f) return undefined;
-    const src = new Src(f.path, f.text, this.list.length + 1, undefined, this.onFirstParse, this.store, (p) => this.shared?.(p) ?? false);
+    const src = new Src(f.path, f.text, this.list.length + 1, undefined, (x, parsed) => this.onFirstParse?.(x, parsed), this.store, (p) => this.shared?.(p) ?? false);
     this.list.push(src);
     this.byPath.set(path, src);
     return src;
