@@ -35,16 +35,23 @@ export const rule: Rule = {
       for (const w of f.workloads) {
         const ports = new Map<string, Loc>();
         const names = new Map<string, Loc>();
+        // Of two declarations, the one an overlay's patch added is the mistake: it is reported there, not
+        // in the base file the other environments share (the object's own file, where its name is).
+        const place = (prev: Loc, cur: Loc): { at: Loc; first: Loc } => (prev.file !== w.nameLoc.file && cur.file === w.nameLoc.file ? { at: prev, first: cur } : { at: cur, first: prev });
         for (const c of w.containers.filter((x) => !x.init || x.nativeSidecar)) {
           for (const p of c.ports) {
             const key = `${p.containerPort.port}/${p.protocol}`;
             const prev = ports.get(key);
-            if (prev && p.containerPort.port !== undefined) out.add(p.containerPort.loc, '', { message: `containerPort ${p.containerPort.port}${p.protocol !== 'TCP' ? `/${p.protocol}` : ''} is declared twice in ${w.kind} ${w.name} (${where(prev)})`, first: prev });
-            else ports.set(key, p.containerPort.loc);
+            if (prev && p.containerPort.port !== undefined) {
+              const { at, first } = place(prev, p.containerPort.loc);
+              out.add(at, '', { message: `containerPort ${p.containerPort.port}${p.protocol !== 'TCP' ? `/${p.protocol}` : ''} is declared twice in ${w.kind} ${w.name} (${where(first)})`, first });
+            } else ports.set(key, p.containerPort.loc);
             if (p.name && p.nameLoc) {
               const prevName = names.get(p.name);
-              if (prevName) out.add(p.nameLoc, '', { message: `port name "${p.name}" is used twice in ${w.kind} ${w.name} (${where(prevName)}): named references become ambiguous`, first: prevName });
-              else names.set(p.name, p.nameLoc);
+              if (prevName) {
+                const { at, first } = place(prevName, p.nameLoc);
+                out.add(at, '', { message: `port name "${p.name}" is used twice in ${w.kind} ${w.name} (${where(first)}): named references become ambiguous`, first });
+              } else names.set(p.name, p.nameLoc);
             }
           }
         }
