@@ -255,7 +255,8 @@ export function updateState(prev: IncrementalState, facts: FileFacts[], config: 
     return x?.kind === 'compose' && !fresh.has(f) ? composeOnly(x, context) : x;
   }).filter((f): f is FileFacts => f !== undefined);
   const part = analyzeFacts(subset, config, prev.analysis.model.context, context);
-  const perFile = (f: Finding): boolean => f.service === undefined || f.rule === 'duplicate-port';
+  // A compose host-port clash involves every service of its project: it goes with its compose file.
+  const perFile = (f: Finding): boolean => f.service === undefined || (f.rule === 'duplicate-port' && (next.get(f.loc.file) ?? was.get(f.loc.file))?.kind === 'compose');
   const keep = (f: Finding): boolean => (perFile(f) ? !fresh.has(f.loc.file) : !scope.has(f.service as string));
   const take = (f: Finding): boolean => (perFile(f) ? fresh.has(f.loc.file) : scope.has(f.service as string));
   const order = (a: Finding, b: Finding): number => a.loc.file.localeCompare(b.loc.file) || a.loc.start - b.loc.start || a.rule.localeCompare(b.rule);

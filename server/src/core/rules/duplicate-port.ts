@@ -1,6 +1,6 @@
 // duplicate-port: a host port published twice in one compose environment, or a containerPort or port name twice in a pod.
 import { list, PerToken, where } from '../query';
-import type { Loc, RawFinding } from '../types';
+import type { K8sWorkload, Loc, RawFinding } from '../types';
 import type { Rule } from './types';
 
 export const rule: Rule = {
@@ -30,9 +30,13 @@ export const rule: Rule = {
         }
       }
     }
+    // A pod's duplicates are its service's: re-checked with that service (an overlay's render places them in a base or a patch).
+    const serviceOf = new Map<K8sWorkload, string>();
+    for (const s of model.services.values()) for (const v of s.views.values()) for (const w of v.workloads) serviceOf.set(w.workload, s.name);
     for (const f of model.facts.values()) {
       if (f.kind !== 'kubernetes') continue;
       for (const w of f.workloads) {
+        const service = serviceOf.get(w);
         const ports = new Map<string, Loc>();
         const names = new Map<string, Loc>();
         // Of two declarations, the one an overlay's patch added is the mistake: it is reported there, not
@@ -44,13 +48,13 @@ export const rule: Rule = {
             const prev = ports.get(key);
             if (prev && p.containerPort.port !== undefined) {
               const { at, first } = place(prev, p.containerPort.loc);
-              out.add(at, '', { message: `containerPort ${p.containerPort.port}${p.protocol !== 'TCP' ? `/${p.protocol}` : ''} is declared twice in ${w.kind} ${w.name} (${where(first)})`, first });
+              out.add(at, '', { message: `containerPort ${p.containerPort.port}${p.protocol !== 'TCP' ? `/${p.protocol}` : ''} is declared twice in ${w.kind} ${w.name} (${where(first)})`, first, service });
             } else ports.set(key, p.containerPort.loc);
             if (p.name && p.nameLoc) {
               const prevName = names.get(p.name);
               if (prevName) {
                 const { at, first } = place(prevName, p.nameLoc);
-                out.add(at, '', { message: `port name "${p.name}" is used twice in ${w.kind} ${w.name} (${where(first)}): named references become ambiguous`, first });
+                out.add(at, '', { message: `port name "${p.name}" is used twice in ${w.kind} ${w.name} (${where(first)}): named references become ambiguous`, first, service });
               } else names.set(p.name, p.nameLoc);
             }
           }
