@@ -59,25 +59,31 @@ test('a helm error is said as skipped-source at Chart.yaml, with helm\'s error l
   assert.deepEqual(rule(report, 'helm-template-mismatch'), []);
 });
 
-test('no helm on the PATH: said, and the chart is still checked with the evaluator', (t) => {
+/** The CLI's exit code and stderr. */
+function run(args, pathEnv) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, PATH: pathEnv } });
+}
+
+test('--helm-template without a helm to run stops with exit 2 and says why, once', (t) => {
   const { ws } = setup(t);
-  const report = check(ws, join(tmpdir(), 'pp-no-such-dir'), ['--helm-template']);
-  const notes = rule(report, 'skipped-source').filter((f) => /helm template/.test(f.message));
-  assert.ok(notes.length > 0 && notes.every((f) => /no helm on the PATH/.test(f.message)));
-  assert.ok(rule(report, 'skipped-source').some((f) => /add is not supported/.test(f.message)), 'the evaluator still reads the chart');
+  const r = run(['check', ws, '--helm-template'], join(tmpdir(), 'pp-no-such-dir'));
+  assert.equal(r.status, 2, r.stdout + r.stderr);
+  assert.equal(r.stderr.trim(), 'port-parity: --helm-template: no helm on the PATH');
+  const named = run(['check', ws, '--helm-template', '--helm', join(tmpdir(), 'pp-no-such-helm')], process.env.PATH);
+  assert.equal(named.status, 2);
+  assert.match(named.stderr, /--helm-template: .*pp-no-such-helm is not an executable file/);
 });
 
-test('a helm inside the checked folder is never run', (t) => {
+test('a helm inside the checked folder is never run, whether the PATH or --helm names it', (t) => {
   const { ws, bin, log } = setup(t);
   cpSync(join(bin, 'helm'), join(ws, 'helm'));
   chmodSync(join(ws, 'helm'), 0o755);
-  const report = check(ws, `${ws}${delimiter}${process.env.PATH}`, ['--helm-template']);
+  for (const [args, pathEnv] of [[['--helm-template'], `${ws}${delimiter}${process.env.PATH}`], [['--helm-template', '--helm', join(ws, 'helm')], process.env.PATH]]) {
+    const r = run(['check', ws, ...args], pathEnv);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /lies inside the workspace: Port Parity never runs a program from the workspace/);
+  }
   assert.throws(() => readFileSync(log), /ENOENT/);
-  const notes = rule(report, 'skipped-source').filter((f) => /helm template/.test(f.message));
-  assert.ok(notes.length > 0 && notes.every((f) => /inside the workspace/.test(f.message)), JSON.stringify(notes));
-  const explicit = check(ws, process.env.PATH, ['--helm-template', '--helm', join(ws, 'helm')]);
-  assert.throws(() => readFileSync(log), /ENOENT/);
-  assert.ok(rule(explicit, 'skipped-source').some((f) => /inside the workspace/.test(f.message)));
 });
 
 test('--helm without --helm-template, and --helm-template with fix, are usage errors', () => {

@@ -4,7 +4,7 @@ import { relative, resolve } from 'node:path';
 import { analyze, applyEdits, buildMatrix, envMatcher, helmTemplateJobs, RULES, RULE_IDS } from '../core';
 import type { Severity, TextEdit } from '../core';
 import { unifiedDiff } from './diff';
-import { runHelmTemplates } from './helm';
+import { findHelm, runHelmTemplates } from './helm';
 import { colors, githubReport, jsonReport, matrixText, sarifReport, textReport } from './report';
 import type { Checked } from './report';
 import { readWorkspace, toPosix } from './workspace';
@@ -136,6 +136,13 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     for (const ws of workspaces) for (const s of ws.skipped) err(`port-parity: skipped ${s.path}: ${s.reason}\n`);
     if (args.helm && !args.helmTemplate) throw new UsageError('--helm names the binary for --helm-template');
     if (args.helmTemplate && args.command === 'fix') throw new UsageError('--helm-template reports, it fixes nothing: use it with check or matrix');
+    if (args.helmTemplate) {
+      // Asked for on the command line: without a helm to run, the check cannot do what it was asked (exit 2).
+      for (const ws of workspaces) {
+        const helm = findHelm(ws.root, { helmPath: args.helm });
+        if ('error' in helm) throw new UsageError(`--helm-template: ${helm.error}`);
+      }
+    }
     const runs: Checked[] = workspaces.map((ws) => {
       // The user asked for it on the command line: that is the trust a workspace setting cannot give.
       const helmTemplates = args.helmTemplate ? runHelmTemplates(ws.root, helmTemplateJobs(ws.files, envMatcher(ws.config.environments).envOf), { helmPath: args.helm }) : undefined;
