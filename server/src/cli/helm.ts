@@ -83,18 +83,12 @@ function execOptions(root: string, opts: HelmOptions): ExecFileOptions & { encod
   };
 }
 
-/** Runs `helm template RELEASE CHART -f values...` for each job, in `root`, one after the other (the CLI). */
-export function runHelmTemplates(root: string, jobs: HelmTemplateJob[], opts: HelmOptions = {}): HelmTemplates {
+/** Runs `helm template RELEASE CHART -f values...` with `helm` (found by findHelm) for each job, in `root`, one after the other (the CLI). */
+export function runHelmTemplates(root: string, jobs: HelmTemplateJob[], helm: string, opts: HelmOptions = {}): HelmTemplates {
   const out: HelmTemplates = new Map();
-  if (jobs.length === 0) return out;
-  const helm = findHelm(root, opts);
   for (const job of jobs) {
-    if ('error' in helm) {
-      out.set(job.key, { error: helm.error });
-      continue;
-    }
     try {
-      out.set(job.key, { text: execFileSync(helm.path, helmArgs(job), { ...execOptions(root, opts), stdio: ['ignore', 'pipe', 'pipe'] }) });
+      out.set(job.key, { text: execFileSync(helm, helmArgs(job), { ...execOptions(root, opts), stdio: ['ignore', 'pipe', 'pipe'] }) });
     } catch (e) {
       out.set(job.key, { error: why(e) });
     }

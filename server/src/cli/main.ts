@@ -136,16 +136,17 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     for (const ws of workspaces) for (const s of ws.skipped) err(`port-parity: skipped ${s.path}: ${s.reason}\n`);
     if (args.helm && !args.helmTemplate) throw new UsageError('--helm names the binary for --helm-template');
     if (args.helmTemplate && args.command === 'fix') throw new UsageError('--helm-template reports, it fixes nothing: use it with check or matrix');
-    if (args.helmTemplate) {
-      // Asked for on the command line: without a helm to run, the check cannot do what it was asked (exit 2).
-      for (const ws of workspaces) {
-        const helm = findHelm(ws.root, { helmPath: args.helm });
-        if ('error' in helm) throw new UsageError(`--helm-template: ${helm.error}`);
-      }
-    }
-    const runs: Checked[] = workspaces.map((ws) => {
-      // The user asked for it on the command line: that is the trust a workspace setting cannot give.
-      const helmTemplates = args.helmTemplate ? runHelmTemplates(ws.root, helmTemplateJobs(ws.files, envMatcher(ws.config.environments).envOf), { helmPath: args.helm }) : undefined;
+    // Asked for on the command line (the trust a workspace setting cannot give): without a helm to run,
+    // the check cannot do what it was asked (exit 2).
+    const helms = workspaces.map((ws) => {
+      if (!args.helmTemplate) return undefined;
+      const helm = findHelm(ws.root, { helmPath: args.helm });
+      if ('error' in helm) throw new UsageError(`--helm-template: ${helm.error}`);
+      return helm.path;
+    });
+    const runs: Checked[] = workspaces.map((ws, i) => {
+      const helm = helms[i];
+      const helmTemplates = helm ? runHelmTemplates(ws.root, helmTemplateJobs(ws.files, envMatcher(ws.config.environments).envOf), helm) : undefined;
       return { analysis: analyze(ws.files, ws.config, { helmTemplates }), path: pathFor(ws.root, workspaces.length > 1) };
     });
 

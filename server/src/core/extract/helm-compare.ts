@@ -2,6 +2,7 @@
 import type { K8sContainer, K8sFacts, K8sService, Loc, PortValue, Problem } from '../types';
 import { compareEnvs } from '../environments';
 import { get, parseYaml } from '../yaml';
+import type { YamlDoc } from '../yaml';
 import { extractKubernetes } from './kubernetes';
 
 /** What the language server or the CLI got from `helm template` for one chart environment. */
@@ -17,6 +18,11 @@ export type HelmTemplates = Map<string, HelmTemplateOutput>;
 
 export function helmTemplateKey(chartDir: string, env: string | undefined): string {
   return `${chartDir || '.'}#${env ?? 'base'}`;
+}
+
+/** A render's documents without chart hooks (tests, migration jobs): they run and exit around an install and serve no ports. */
+export function withoutHooks(docs: YamlDoc[]): YamlDoc[] {
+  return docs.filter((d) => get(get(get(d.contents, 'metadata'), 'annotations'), 'helm.sh/hook') === undefined);
 }
 
 /** One port-bearing field, as the comparison lines them up. */
@@ -75,9 +81,8 @@ export interface HelmMismatch {
 export function compareWithHelm(ours: K8sFacts, helm: string, chartDir: string, fallback: Loc): HelmMismatch[] {
   const file = `${chartDir || '.'}#helm-template`;
   const { docs } = parseYaml(helm);
-  // Hooks (chart tests) run around an install and serve nothing: the evaluator leaves them out too.
-  const kept = docs.filter((d) => get(get(get(d.contents, 'metadata'), 'annotations'), 'helm.sh/hook') === undefined);
-  const theirs = fieldsOf(extractKubernetes({ path: file, text: helm }, kept));
+  // The evaluator leaves hooks out too.
+  const theirs = fieldsOf(extractKubernetes({ path: file, text: helm }, withoutHooks(docs)));
   const mine = fieldsOf(ours);
   // `# Source: chart/templates/deployment.yaml` heads each document helm writes.
   const sourceOf = (at: number | undefined): Loc => {

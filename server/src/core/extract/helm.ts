@@ -12,7 +12,7 @@ import { parseTemplate, TemplateSyntaxError } from './helm-template';
 import type { ParsedTemplate, TNode } from './helm-template';
 import { mergeValues, readValues, valueAt } from './helm-values';
 import type { Part, Val } from './helm-values';
-import { compareWithHelm, helmProblems, helmTemplateKey } from './helm-compare';
+import { compareWithHelm, helmProblems, helmTemplateKey, withoutHooks } from './helm-compare';
 import type { HelmMismatch, HelmTemplates } from './helm-compare';
 import { extractKubernetes } from './kubernetes';
 import type { EnvOf, Renders } from './render';
@@ -321,8 +321,7 @@ function renderOne(ctx: ChartContext, tpl: ParsedTemplate, root: Val, r: Renderi
     r.expandOnly.docs += docs.length;
     return;
   }
-  // Hooks (chart tests, migration jobs) run and exit around an install: they serve no ports.
-  const facts = extractKubernetes({ path: tpl.file, text: out.text }, docs.filter((d) => get(get(get(d.contents, 'metadata'), 'annotations'), 'helm.sh/hook') === undefined));
+  const facts = extractKubernetes({ path: tpl.file, text: out.text }, withoutHooks(docs));
   const rendered = new LineIndex(tpl.file, out.text);
   const holeLines = new Set<number>();
   for (const h of holes) {
@@ -454,12 +453,16 @@ export interface HelmTemplateJob {
 export function helmTemplateJobs(files: SourceFile[], envOf: EnvOf): HelmTemplateJob[] {
   const jobs: HelmTemplateJob[] = [];
   for (const chart of findCharts(files, envOf)) {
-    const envs = new Map<string, string[]>();
-    for (const e of chart.envValues) envs.set(e.env, [...(envs.get(e.env) ?? []), e.file.path]);
-    const runs: [string | undefined, string[]][] = envs.size ? [...envs] : [[undefined, []]];
-    for (const [env, valuesFiles] of runs) jobs.push({ key: helmTemplateKey(chart.dir, env), chartDir: chart.dir, release: chart.name, valuesFiles });
+    for (const [env, layers] of envRuns(chart)) jobs.push({ key: helmTemplateKey(chart.dir, env), chartDir: chart.dir, release: chart.name, valuesFiles: layers.map((f) => f.path) });
   }
   return jobs;
+}
+
+/** Each environment of a chart with its values files layered on values.yaml; none: the chart renders once, as its base. */
+function envRuns(chart: Chart): [string | undefined, SourceFile[]][] {
+  const envs = new Map<string, SourceFile[]>();
+  for (const e of chart.envValues) envs.set(e.env, [...(envs.get(e.env) ?? []), e.file]);
+  return envs.size ? [...envs] : [[undefined, []]];
 }
 
 export function helmRenders(files: SourceFile[], envOf: EnvOf, templates?: HelmTemplates): Renders {
@@ -555,10 +558,7 @@ function renderChartEnvs(chart: Chart, tree: Chart[], treeFiles: SourceFile[], e
     }
   }
   const ctx: ChartContext = { defines, chartName: chart.name, loc: (file, start, end) => map.loc(file, start, end) };
-  // Each environment is the chart's values.yaml with its own file layered on; none: the chart renders once.
-  const envs = new Map<string, SourceFile[]>();
-  for (const e of chart.envValues) envs.set(e.env, [...(envs.get(e.env) ?? []), e.file]);
-  const runs: [string | undefined, SourceFile[]][] = envs.size ? [...envs] : [[undefined, []]];
+  const runs = envRuns(chart);
   const base = defaults(chart);
   const dir = chart.dir || '.';
   for (const [env, layers] of runs) {
