@@ -23,7 +23,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DRIFTS_BY_VARIANT, ensureMonorepo, GENERATOR_VERSION, readManifest, treeDir, VARIANTS } from './generate.mjs';
@@ -108,34 +108,26 @@ function cpuMs(from) {
   return (d.user + d.system) / 1000;
 }
 
-/** Whether a path is in a chart's `templates/` folder (the folders holding a Chart.yaml, with a trailing slash). */
-function templateTest(files) {
+/**
+ * Chart files, as the engine sees them: `inChart` for a path in a folder holding a Chart.yaml (or below
+ * one), `isTemplate` for one in the `templates/` folder of the chart that owns it (the deepest).
+ */
+function chartPaths(files) {
   const charts = new Set();
-  for (const f of files) {
-    const m = /^(.*\/)?Chart\.yaml$/.exec(f.path);
-    if (m) charts.add(m[1] ?? '');
-  }
-  return (p) => {
-    if (charts.size === 0) return false;
-    if (p.startsWith('templates/') && charts.has('')) return true;
-    for (let i = p.indexOf('/templates/'); i !== -1; i = p.indexOf('/templates/', i + 1)) if (charts.has(p.slice(0, i + 1))) return true;
-    return false;
-  };
-}
-
-/** Whether a path lies in a chart (a folder holding a Chart.yaml, or one below it), as the engine decides. */
-function chartTest(files) {
-  const charts = new Set();
-  for (const f of files) {
-    const m = /^(.*)\/Chart\.yaml$|^Chart\.yaml$/.exec(f.path);
-    if (m) charts.add(m[1] ?? '.');
-  }
-  return (p) => {
-    if (charts.size === 0) return false;
+  for (const f of files) if (basename(f.path) === 'Chart.yaml') charts.add(dirname(f.path));
+  const owner = (p) => {
+    if (charts.size === 0) return undefined;
     for (let d = dirname(p); ; d = dirname(d)) {
-      if (charts.has(d)) return true;
-      if (d === '.' || d === '/' || d === '') return false;
+      if (charts.has(d)) return d;
+      if (d === '.' || d === '/' || d === '') return undefined;
     }
+  };
+  return {
+    inChart: (p) => owner(p) !== undefined,
+    isTemplate: (p) => {
+      const d = owner(p);
+      return d !== undefined && (d === '.' ? p : p.slice(d.length + 1)).startsWith('templates/');
+    },
   };
 }
 
@@ -163,8 +155,7 @@ function floorRunner(api, dir, { readOnly = false } = {}) {
     const ws = api.readWorkspace(dir);
     const t1 = performance.now();
     const counts = { files: ws.files.length, yaml: 0, dockerfile: 0, dotenv: 0, template: 0, chartFiles: 0, renders: 0, other: 0, yamlDocs: 0, instructions: 0, lines: 0, templateLines: 0 };
-    const isTemplate = templateTest(ws.files);
-    const inChart = chartTest(ws.files);
+    const { inChart, isTemplate } = chartPaths(ws.files);
     for (const f of ws.files) {
       const kind = api.kindOfPath(f.path);
       if (!readOnly && (kind === 'yaml' || kind === 'helm-helpers') && inChart(f.path)) {
