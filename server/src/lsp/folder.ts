@@ -1,6 +1,6 @@
 // One workspace folder's state: disk and editor texts, cached facts per file, the latest analysis.
 import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { buildMatrix, callers, defaultConfig, envMatcher, extractAll, extractChanged, findReferences, fullState, helmTemplateJobs, kindOfPath, parseConfig, portTokens, RULE_IDS, updateState } from '../core';
 import type { Analysis, Config, FactsCache, HelmTemplateOutput, HelmTemplates, IncrementalState, Matrix, PortToken, Problem, Reference, SourceFile } from '../core';
 import { runHelmTemplate } from '../cli/helm';
@@ -193,9 +193,20 @@ export class Folder {
     // A chart or environment that is gone leaves nothing behind (a run still under way is dropped when done).
     const live = new Set(jobs.map((j) => j.key));
     for (const key of [...this.helm.keys()]) if (!live.has(key)) this.helm.delete(key);
+    // Each chart's files (what its renders read), found once for all its environments.
+    const charts = new Map(jobs.map((j) => [j.chartDir, [] as SourceFile[]]));
+    for (const f of files) {
+      for (let d = posix.dirname(f.path); ; d = posix.dirname(d)) {
+        const mine = charts.get(d === '.' ? '' : d);
+        if (mine) {
+          mine.push(f);
+          break;
+        }
+        if (d === '.' || d === '/') break;
+      }
+    }
     for (const job of jobs) {
-      const prefix = job.chartDir ? `${job.chartDir}/` : '';
-      const mine = files.filter((f) => f.path.startsWith(prefix));
+      const mine = charts.get(job.chartDir) ?? [];
       if (mine.some((f) => this.open.has(f.path) && this.open.get(f.path) !== this.disk.get(f.path))) continue;
       const sig = JSON.stringify([job, helm.path ?? '', mine.map((f) => [f.path, f.text])]);
       const hit = this.helm.get(job.key);
