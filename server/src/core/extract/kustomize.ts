@@ -55,6 +55,8 @@ export interface Kust {
   src: Src;
   root: Node | undefined;
   component: boolean;
+  /** The workspace files it takes in itself: its patch files, then its resource files (not folders). */
+  inputs: string[];
 }
 
 /** A patch target or replacement selector; string fields are anchored regular expressions, as in Kustomize. */
@@ -609,10 +611,7 @@ export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf): Renders {
   const uses = new Map<string, number>();
   for (const { k } of renders) {
     const files = new Set<string>();
-    for (const d of [k.dir, ...reach(k.dir, children)]) {
-      const c = kusts.get(d);
-      if (c) for (const p of [...localRefs(c), ...patchRefs(c)]) if (!kusts.has(p)) files.add(p);
-    }
+    for (const d of [k.dir, ...reach(k.dir, children)]) for (const p of kusts.get(d)?.inputs ?? []) files.add(p);
     for (const p of files) uses.set(p, (uses.get(p) ?? 0) + 1);
   }
   sources.shared = (path) => (uses.get(path) ?? 0) > 1;
@@ -671,16 +670,13 @@ export function kustomizePlan(files: SourceFile[], keep = true): KustomizePlan {
     if (kusts.has(dir)) continue;
     const src = sources.file(f.path) as Src;
     const root = (src.docs()[0]?.contents ?? undefined) as Node | undefined;
-    kusts.set(dir, { dir, path: f.path, src, root, component: str(get(root, 'kind')) === 'Component' });
+    kusts.set(dir, { dir, path: f.path, src, root, component: str(get(root, 'kind')) === 'Component', inputs: [] });
   }
   for (const k of kusts.values()) {
-    for (const p of patchRefs(k)) {
-      if (sources.has(p)) {
-        patches.add(p);
-        inputs.add(p);
-      }
-    }
-    for (const p of localRefs(k)) if (sources.has(p) && !kusts.has(p)) inputs.add(p);
+    const own = patchRefs(k).filter((p) => sources.has(p));
+    for (const p of own) patches.add(p);
+    k.inputs = [...own, ...localRefs(k).filter((p) => sources.has(p) && !kusts.has(p))];
+    for (const p of k.inputs) inputs.add(p);
   }
   return { sources, kusts, patches, inputs };
 }
