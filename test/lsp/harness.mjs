@@ -26,7 +26,8 @@ export class LspClient {
     this.matrixEvents = 0;
   }
 
-  async start(root, { capabilities = {}, configuration = {}, initializationOptions, env } = {}) {
+  /** `folders`: the workspace folders (a multi-root workspace); `root` alone by default. */
+  async start(root, { capabilities = {}, configuration = {}, initializationOptions, env, folders = [root] } = {}) {
     this.root = root;
     this.configuration = configuration;
     // PP_SERVER_NODE_ARGS: extra node flags for the server (e.g. --cpu-prof when profiling the benchmark).
@@ -62,7 +63,7 @@ export class LspClient {
     const init = await this.conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri: pathToFileURL(root).href,
-      workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }],
+      workspaceFolders: folders.map((f, i) => ({ uri: pathToFileURL(f).href, name: `ws${i}` })),
       initializationOptions,
       capabilities: {
         window: { workDoneProgress: true },

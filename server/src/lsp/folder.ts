@@ -63,6 +63,12 @@ export class Folder {
 
   constructor(readonly root: string, private settings: Settings) {}
 
+  /** The folder left the workspace: a helm render still queued or under way is dropped when it is done. */
+  close(): void {
+    this.helm.clear();
+    this.onHelmDone = undefined;
+  }
+
   /** Reads every file from disk (the CLI's walk: .gitignore, node_modules, size limit). */
   index(): number {
     const ws = readWorkspace(this.root);

@@ -6,7 +6,7 @@ import {
   CodeAction, CodeActionKind, CodeLens, createConnection, DiagnosticSeverity, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification,
   FileChangeType, ProposedFeatures, TextDocumentSyncKind, TextDocuments,
 } from 'vscode-languageserver/node';
-import type { CancellationToken, Connection, Diagnostic, InitializeParams, Location, Range, WorkspaceEdit } from 'vscode-languageserver/node';
+import type { CancellationToken, Connection, Diagnostic, InitializeParams, Location, Range, WorkspaceEdit, WorkspaceFolder } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { alignServiceFix, CONFIG_FILES, hoverMarkdown, referencePorts, tokenAt } from '../core';
 import type { Finding, Fix, Loc } from '../core';
@@ -30,6 +30,10 @@ export function startServer(connection: Connection): void {
   let settings: Settings = DEFAULT_SETTINGS;
   let canConfigure = false;
   let canWatch = false;
+  /** Whether the editor trusts the workspace: a folder added later starts with what the first ones have. */
+  let trusted = true;
+  /** The client sends workspace/didChangeWorkspaceFolders (a folder added to or removed from a multi-root workspace). */
+  let canFollowFolders = false;
   /** What was last published per URI, to send only changes. */
   const published = new Map<string, string>();
   let matrixTimer: NodeJS.Timeout | undefined;
@@ -174,21 +178,35 @@ export function startServer(connection: Connection): void {
     }
   };
 
+  /** A folder's path from its URI, without a trailing separator; undefined for a URI that is not a file. */
+  const rootOf = (uri: string): string | undefined => {
+    try {
+      return resolve(fileURLToPath(uri));
+    } catch {
+      return undefined;
+    }
+  };
+  const addFolder = (uri: string): Folder | undefined => {
+    const root = rootOf(uri);
+    if (root === undefined) {
+      connection.console.error(`Skipping workspace folder ${uri}: not a file URI`);
+      return undefined;
+    }
+    if (folders.some((f) => f.root === root)) return undefined;
+    const folder = new Folder(root, settings);
+    folder.trusted = trusted;
+    // A background `helm template` render finished: evaluate again to take it in.
+    folder.onHelmDone = () => schedule(folder, 0);
+    folders.push(folder);
+    return folder;
+  };
+
   connection.onInitialize((params: InitializeParams) => {
+    trusted = (params.initializationOptions as InitOptions | undefined)?.trusted !== false;
     const roots = (params.workspaceFolders ?? []).map((w) => w.uri);
     if (roots.length === 0 && params.rootUri) roots.push(params.rootUri);
-    for (const uri of roots) {
-      try {
-        const folder = new Folder(fileURLToPath(uri), settings);
-        // A background `helm template` render finished: evaluate again to take it in.
-        folder.onHelmDone = () => schedule(folder, 0);
-        folders.push(folder);
-      } catch (e) {
-        connection.console.error(`Skipping workspace folder ${uri}: ${(e as Error).message}`);
-      }
-    }
-    const trusted = (params.initializationOptions as InitOptions | undefined)?.trusted !== false;
-    for (const f of folders) f.trusted = trusted;
+    for (const uri of roots) addFolder(uri);
+    canFollowFolders = !!params.capabilities.workspace?.workspaceFolders;
     canConfigure = !!params.capabilities.workspace?.configuration;
     canWatch = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     return {
@@ -200,7 +218,7 @@ export function startServer(connection: Connection): void {
         definitionProvider: true,
         codeLensProvider: { resolveProvider: false },
         executeCommandProvider: { commands: [] },
-        workspace: { workspaceFolders: { supported: true } },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'port-parity' },
     };
@@ -210,6 +228,7 @@ export function startServer(connection: Connection): void {
     try {
       if (canConfigure) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'portParity' });
       if (canWatch) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCH_GLOB }] });
+      if (canFollowFolders) connection.workspace.onDidChangeWorkspaceFolders((e) => void runSafe('changing workspace folders', undefined, undefined, () => changeFolders(e.added, e.removed)));
       await readSettings();
       const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
       progress?.begin('Port Parity', 0, 'Indexing workspace', false);
@@ -272,7 +291,37 @@ export function startServer(connection: Connection): void {
     }
   }));
 
+  /**
+   * A folder added to the workspace is indexed and checked like the first ones; a removed one is
+   * forgotten: its diagnostics are withdrawn, its rows leave the matrix, its helm renders are dropped.
+   */
+  const changeFolders = (added: WorkspaceFolder[], removed: WorkspaceFolder[]): void => {
+    for (const w of removed) {
+      const root = rootOf(w.uri);
+      const i = folders.findIndex((f) => f.root === root);
+      if (i < 0) continue;
+      const [gone] = folders.splice(i, 1);
+      dirty.delete(gone);
+      gone.close();
+      log(`removed workspace folder ${gone.root}`);
+    }
+    const fresh: Folder[] = [];
+    for (const w of added) {
+      const f = addFolder(w.uri);
+      if (!f) continue;
+      try {
+        log(`indexed ${f.index()} files in added workspace folder ${f.root}`);
+        fresh.push(f);
+      } catch (e) {
+        connection.console.error(`Error while indexing ${f.root}: ${(e as Error).message}`);
+      }
+    }
+    // Evaluating the new folders publishes everything again: the removed folders' files get empty diagnostics.
+    evaluate(fresh);
+  };
+
   connection.onNotification(TRUSTED_NOTIFICATION, () => void runSafe('trusting the workspace', undefined, undefined, async () => {
+    trusted = true;
     for (const f of folders) {
       f.trusted = true;
       f.setSettings(settings);
