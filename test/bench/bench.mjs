@@ -16,10 +16,10 @@
 // that phase alone. Timings are reported, never asserted: the exit code is 0 whether the targets are
 // met or not (2 only for a usage or setup error).
 //
-// The core keeps some caches at module level for the language server (parsed YAML texts of Kustomize
-// sources, up to 2000; the last render of each Helm chart, up to 256): the check runs of the time child
-// share them. A 1000-service tree overflows both, so they barely help there; on small chart or overlay
-// trees they do, and the "single check run in the mem child" row (a fresh process) is the cold figure.
+// A check run keeps no parse or render for the next one: the language server's caches (renders of charts and
+// overlays, parsed kustomizations) live with its facts cache, which the CLI and this bench do not pass.
+// Only the JIT is warm after the first run; the "single check run in the mem child" row (a fresh
+// process) is the cold figure.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -262,6 +262,55 @@ function withPatch(body) {
   return { ...BASE, 'overlays/production/kustomization.yaml': 'resources: [../../base]\npatches:\n  - path: p.yaml\n', 'overlays/production/p.yaml': head + body };
 }
 
+test('with the language server\'s cache, a render is kept while everything it read reads the same, and made again when any of it changes', () => {
+  const files = {
+    ...withPatch('          ports:\n            - containerPort: 9000\n'),
+    'overlays/staging/kustomization.yaml': 'resources: [../../base, extra.yaml]\n',
+    'other/kustomization.yaml': 'resources: [../base]\n',
+  };
+  const cache = new Map();
+  const run = (fs) => {
+    const list = Object.entries(fs).map(([path, text]) => ({ path, text }));
+    const got = extractAll(list, undefined, cache).filter((f) => f.renderedFrom?.startsWith('kustomization'));
+    // Whatever the cache gives back equals a cold run of the same files.
+    assert.deepEqual(got, extractAll(list).filter((f) => f.renderedFrom?.startsWith('kustomization')));
+    return new Map(got.map((f) => [f.env ?? 'base', f]));
+  };
+  const a = run(files);
+  assert.deepEqual([...a.keys()].sort(), ['base', 'production', 'staging']);
+  // Nothing changed: the same objects.
+  const b = run({ ...files });
+  for (const [env, f] of a) assert.equal(b.get(env), f, env);
+  // The production patch changed: production alone is rendered again.
+  const c = run({ ...files, 'overlays/production/p.yaml': files['overlays/production/p.yaml'].replace('9000', '9001') });
+  assert.notEqual(c.get('production'), a.get('production'));
+  assert.equal(c.get('staging'), a.get('staging'));
+  assert.equal(c.get('base'), a.get('base'));
+  assert.equal(container(workload(c.get('production'), 'api'), 'api').ports.some((p) => p.containerPort.port === 9001), true);
+  // The shared base changed: every render that reads it is made again.
+  const d = run({ ...files, 'base/app.yaml': files['base/app.yaml'].replace('8000', '8100') });
+  for (const env of ['production', 'staging', 'base']) assert.notEqual(d.get(env), a.get(env), env);
+  // Back as it was (each render is compared with the last run from here on).
+  const back = run(files);
+  // A file staging looked for and did not find appears: staging is made again, and reads it.
+  const withExtra = { ...files, 'overlays/staging/extra.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: extra\nspec:\n  ports:\n    - port: 80\n' };
+  const e = run(withExtra);
+  assert.notEqual(e.get('staging'), back.get('staging'));
+  assert.deepEqual(e.get('staging').services.map((x) => x.name), ['extra']);
+  assert.equal(e.get('production'), back.get('production'));
+  assert.equal(e.get('base'), back.get('base'));
+  // A kustomization's own text changed (a comment): its render is made again; the others are kept.
+  const f = run({ ...withExtra, 'other/kustomization.yaml': '# moved\nresources: [../base]\n' });
+  assert.notEqual(f.get('base'), e.get('base'));
+  assert.equal(f.get('production'), e.get('production'));
+  assert.equal(f.get('staging'), e.get('staging'));
+  // An overlay that is gone is forgotten: brought back, it is rendered anew.
+  const noStaging = { ...withExtra };
+  delete noStaging['overlays/staging/kustomization.yaml'];
+  assert.equal(run(noStaging).has('staging'), false);
+  assert.notEqual(run(withExtra).get('staging'), e.get('staging'));
+});
+
 test('which kustomizations render: overlays are environments, an included base is not, an aggregating root is not, an unmarked root is the base', () => {
   const k = load({
     ...BASE,

@@ -9,6 +9,8 @@ import { commentSuppressions } from './extract/suppress';
 import { helmRenders } from './extract/helm';
 import type { HelmTemplates } from './extract/helm-compare';
 import { kustomizePlan, kustomizeRenders } from './extract/kustomize';
+import { renderMemo } from './extract/render';
+import type { RenderMemo } from './extract/render';
 import { envMatcher } from './environments';
 import { buildModel } from './model';
 import type { Model, ModelContext } from './model';
@@ -57,7 +59,10 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
   const wanted = files.filter((f) => kindOfPath(f.path) !== undefined && !ignored(f.path));
   const envs = dotenvByDir(wanted);
   // Patches are partial manifests: read through their kustomization, never alone (their comments still suppress).
-  const plan = kustomizePlan(wanted, cache !== undefined);
+  // With a cache (the language server), charts and overlays whose inputs did not change are not rendered again.
+  let memo = cache ? memos.get(cache) : undefined;
+  if (cache && !memo) memos.set(cache, (memo = renderMemo()));
+  const plan = kustomizePlan(wanted, cache !== undefined, memo);
   const patches = plan.patches;
   // Everything in a chart is read by its render (helm.ts): parsing values and templates alone too is waste.
   const charts = new Set(wanted.filter((f) => /^chart\.ya?ml$/i.test(posix.basename(f.path))).map((f) => posix.dirname(f.path)));
@@ -109,7 +114,7 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
       later.delete(src.file);
     }
   };
-  const renders = [helmRenders(wanted, envOf, options.helmTemplates), kustomizeRenders(plan, envOf)];
+  const renders = [helmRenders(wanted, envOf, options.helmTemplates, memo), kustomizeRenders(plan, envOf, memo)];
   plan.sources.onFirstParse = undefined;
   for (const { i, f, interp } of later.values()) out[i] = read(f, interp);
   const consumed = new Set(renders.flatMap((r) => [...r.consumed]));
@@ -131,6 +136,9 @@ function asConsumed(f: FileFacts): FileFacts {
   if (!c) consumedFacts.set(f, (c = { kind: 'skipped', file: f.file, reason: 'rendered by a chart or kustomization', problems: f.problems, suppressions: f.suppressions }));
   return c;
 }
+
+/** The renders kept with each cache (extract/render.ts). */
+const memos = new WeakMap<FactsCache, RenderMemo>();
 
 /** The last full extraction made with a cache: what extractChanged starts from. */
 const extractions = new WeakMap<FactsCache, { facts: FileFacts[]; at: Map<string, number>; consumed: Set<string>; patches: Set<string> }>();

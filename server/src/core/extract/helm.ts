@@ -15,7 +15,8 @@ import type { Part, Val } from './helm-values';
 import { compareWithHelm, helmProblems, helmTemplateKey, withoutHooks } from './helm-compare';
 import type { HelmMismatch, HelmTemplates } from './helm-compare';
 import { extractKubernetes } from './kubernetes';
-import type { EnvOf, Renders } from './render';
+import { sameInputs } from './render';
+import type { EnvOf, RenderMemo, Renders } from './render';
 
 interface Dependency {
   name: string;
@@ -433,12 +434,6 @@ function defaults(c: Chart): Val {
   return v;
 }
 
-/**
- * The last renders of each chart, by the texts and environments they came from: an unchanged chart gives
- * back the same facts objects, which is how incremental evaluation sees that nothing changed.
- */
-const renderCache = new Map<string, { key: string; facts: K8sFacts[] }>();
-
 /** One `helm template` run the CLI or the language server may make: a chart with an environment's values files. */
 export interface HelmTemplateJob {
   key: string;
@@ -465,19 +460,28 @@ function envRuns(chart: Chart): [string | undefined, SourceFile[]][] {
   return envs.size ? [...envs] : [[undefined, []]];
 }
 
-export function helmRenders(files: SourceFile[], envOf: EnvOf, templates?: HelmTemplates): Renders {
+/**
+ * `memo` (the language server's): a chart whose files, environments and `helm template` outputs are
+ * the same as last time gives back its last renders, the same facts objects.
+ */
+export function helmRenders(files: SourceFile[], envOf: EnvOf, templates?: HelmTemplates, memo?: RenderMemo): Renders {
   const facts: K8sFacts[] = [];
   const consumed = new Set<string>();
+  const kept = new Set<string>();
   for (const chart of findCharts(files, envOf)) {
     const tree = allCharts(chart);
     const treeFiles = tree.flatMap((c) => c.files);
     for (const f of treeFiles) consumed.add(f.path);
-    const helm = templates ? [...templates].filter(([k]) => k.startsWith(`${chart.dir || '.'}#`)) : [];
-    const key = JSON.stringify([chart.envValues.map((e) => [e.env, e.file.path]), treeFiles.map((f) => [f.path, f.text]), helm]);
-    const hit = renderCache.get(chart.dir);
-    if (hit && hit.key === key) {
-      facts.push(...hit.facts);
-      continue;
+    kept.add(chart.dir);
+    let inputs: unknown[] = [];
+    if (memo) {
+      const helm = templates ? [...templates].filter(([k]) => k.startsWith(`${chart.dir || '.'}#`)).flat() : [];
+      inputs = [...chart.envValues.flatMap((e) => [e.env, e.file.path]), '', ...treeFiles.flatMap((f) => [f.path, f.text]), '', ...helm];
+      const hit = memo.charts.get(chart.dir);
+      if (hit && sameInputs(hit.inputs, inputs)) {
+        facts.push(...hit.facts);
+        continue;
+      }
     }
     let own: K8sFacts[];
     try {
@@ -489,10 +493,10 @@ export function helmRenders(files: SourceFile[], envOf: EnvOf, templates?: HelmT
       const at = chart.files[0];
       own = [{ kind: 'kubernetes', file: `${dir}#base`, renderedFrom: `Helm chart ${dir}`, unknowns: [unknown(`Helm chart ${dir} cannot be rendered here (${(e as Error).message}): its ports are not checked`, new LineIndex(at.path, at.text).loc(0, 0))], workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [], suppressions: [] }];
     }
-    if (renderCache.size > 256) renderCache.clear();
-    renderCache.set(chart.dir, { key, facts: own });
+    memo?.charts.set(chart.dir, { inputs, facts: own });
     facts.push(...own);
   }
+  if (memo) for (const dir of [...memo.charts.keys()]) if (!kept.has(dir)) memo.charts.delete(dir);
   return { facts, consumed };
 }
 

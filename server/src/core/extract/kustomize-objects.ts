@@ -122,6 +122,10 @@ export class Sources {
   has(path: string): boolean {
     return this.files.has(path);
   }
+  /** The text of a workspace file, undefined when there is none. */
+  textOf(path: string): string | undefined {
+    return this.files.get(path)?.text;
+  }
   /** The last render that reads `path` is done: a one-off run lets its parse go. */
   release(path: string): void {
     const f = this.files.get(path);

@@ -10,7 +10,7 @@ import { curName, envVarOf, finishObject, readObject, sourceStore, Sources } fro
 import type { KObj, Src } from './kustomize-objects';
 import { applyJsonOp, fieldPathTokens, isPortSlot, locate, locateAll, pointerTokens, readSlot, writeSlot } from './kustomize-paths';
 import type { Copied } from './kustomize-paths';
-import type { EnvOf, Renders } from './render';
+import type { EnvOf, RenderMemo, Renders } from './render';
 
 const KUSTOMIZATION = /^(kustomization\.ya?ml|Kustomization)$/;
 
@@ -147,8 +147,33 @@ class Render {
   readonly consumed = new Set<string>();
   readonly unknowns: Problem[] = [];
   readonly problems: Problem[] = [];
+  /** Everything the render looked up in the workspace (see RenderMemo): while all of it reads the same, so does the render. */
+  readonly reads = new Map<string, string | boolean | undefined>();
   private readonly seen = new Set<string>();
   constructor(private readonly ctx: Ctx) {}
+
+  private kust(dir: string): Kust | undefined {
+    const k = this.ctx.kusts.get(dir);
+    this.reads.set(`k\0${dir}`, k?.src.text);
+    return k;
+  }
+
+  private file(path: string): Src | undefined {
+    this.reads.set(`f\0${path}`, this.ctx.sources.textOf(path));
+    return this.ctx.sources.file(path);
+  }
+
+  private has(path: string): boolean {
+    const text = this.ctx.sources.textOf(path);
+    this.reads.set(`f\0${path}`, text);
+    return text !== undefined;
+  }
+
+  private hasUnder(dir: string): boolean {
+    const v = this.ctx.sources.hasUnder(dir);
+    this.reads.set(`u\0${dir}`, v);
+    return v;
+  }
 
   private unknown(loc: Loc, message: string): void {
     const k = `${loc.file}|${loc.start}|${message}`;
@@ -181,7 +206,7 @@ class Render {
 
   /** The objects a kustomization outputs. */
   build(dir: string, stack: string[]): KObj[] {
-    const k = this.ctx.kusts.get(dir);
+    const k = this.kust(dir);
     if (!k) return [];
     this.consumed.add(k.path);
     const inner = [...stack, dir];
@@ -204,16 +229,16 @@ class Render {
   private resource(k: Kust, n: Node, stack: string[]): KObj[] {
     const p = this.local(k, n, 'resource');
     if (p === undefined) return [];
-    if (this.ctx.kusts.has(p)) {
+    if (this.kust(p)) {
       if (stack.includes(p)) {
         this.unknown(this.tokenLoc(k, n), `resource ${str(n)} includes itself: kustomize cannot build it`);
         return [];
       }
       return this.build(p, stack);
     }
-    const src = this.ctx.sources.file(p);
+    const src = this.file(p);
     if (!src) {
-      const folder = this.ctx.sources.hasUnder(p);
+      const folder = this.hasUnder(p);
       this.unknown(this.tokenLoc(k, n), folder ? `resource folder ${str(n)} has no kustomization: kustomize cannot build it` : `resource ${str(n)} is not a file Port Parity reads in this workspace: its ports are not checked`);
       return [];
     }
@@ -230,7 +255,7 @@ class Render {
   private component(k: Kust, n: Node, objs: KObj[], stack: string[]): KObj[] {
     const p = this.local(k, n, 'component');
     if (p === undefined) return objs;
-    const c = this.ctx.kusts.get(p);
+    const c = this.kust(p);
     if (!c || stack.includes(p)) {
       this.unknown(this.tokenLoc(k, n), `component ${str(n)} is not a kustomization in this workspace: its ports are not checked`);
       return objs;
@@ -293,7 +318,7 @@ class Render {
       for (const n of [...items(get(g, 'envs')), ...(envNode ? [envNode] : [])]) {
         const p = this.local(k, n, 'env file');
         if (p === undefined) continue;
-        const src = this.ctx.sources.file(p);
+        const src = this.file(p);
         if (!src) {
           this.unknown(this.tokenLoc(k, n), `configMapGenerator env file ${str(n)} is not a file Port Parity reads: its variables are not checked`);
           continue;
@@ -303,7 +328,7 @@ class Render {
       }
       for (const n of items(get(g, 'files'))) {
         const ref = str(n)?.replace(/^[^=]*=/, '');
-        if (ref && !isRemote(ref) && this.ctx.sources.has(resolve(k.dir, ref))) this.consumed.add(resolve(k.dir, ref));
+        if (ref && !isRemote(ref) && this.has(resolve(k.dir, ref))) this.consumed.add(resolve(k.dir, ref));
       }
       const behavior = str(get(g, 'behavior')) ?? 'create';
       const existing = behavior === 'create' ? undefined : objs.find((o) => o.cm && o.names.includes(name) && (ns === undefined || (o.ns ?? 'default') === ns));
@@ -346,7 +371,7 @@ class Render {
     if (inline && inlineAllowed) return this.ctx.sources.inline(k.src, n);
     const p = this.local(k, n, 'patch');
     if (p === undefined) return undefined;
-    const src = this.ctx.sources.file(p);
+    const src = this.file(p);
     if (!src) {
       this.unknown(this.tokenLoc(k, n), `patch ${ref} is not a file Port Parity reads in this workspace: what it changes is not checked`);
       return undefined;
@@ -577,7 +602,7 @@ function reach(start: string, edges: Map<string, Set<string>>): Set<string> {
  * environment and includes none renders as an unmarked base. Bases and components an overlay
  * includes are not environments of their own.
  */
-export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf): Renders {
+export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf, memo?: RenderMemo): Renders {
   const consumed = new Set<string>();
   const { sources, kusts } = plan;
   if (kusts.size === 0) return { facts: [], consumed };
@@ -616,7 +641,16 @@ export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf): Renders {
   }
   sources.shared = (path) => (uses.get(path) ?? 0) > 1;
   const facts: K8sFacts[] = [];
+  const kept = new Set<string>();
   for (const { k, env } of renders) {
+    const key = `${k.dir}\0${env ?? ''}`;
+    kept.add(key);
+    const hit = memo?.kustRenders.get(key);
+    if (hit && readsTheSame(hit.reads, plan)) {
+      facts.push(hit.facts);
+      for (const p of hit.consumed) consumed.add(p);
+      continue;
+    }
     const r = new Render({ sources, kusts });
     const objs = r.build(k.dir, []);
     fixReferences(objs);
@@ -633,6 +667,7 @@ export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf): Renders {
       f.backends.push(...out.backends);
     }
     facts.push(f);
+    memo?.kustRenders.set(key, { reads: r.reads, facts: f, consumed: [...r.consumed] });
     for (const p of r.consumed) {
       consumed.add(p);
       const left = (uses.get(p) ?? 1) - 1;
@@ -641,7 +676,18 @@ export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf): Renders {
     }
   }
   sources.shared = undefined;
+  if (memo) for (const key of [...memo.kustRenders.keys()]) if (!kept.has(key)) memo.kustRenders.delete(key);
   return { facts, consumed };
+}
+
+/** Whether everything a kept render looked up reads the same in this run. */
+function readsTheSame(reads: Map<string, string | boolean | undefined>, plan: KustomizePlan): boolean {
+  for (const [key, was] of reads) {
+    const what = key.slice(2);
+    const now = key[0] === 'k' ? plan.kusts.get(what)?.src.text : key[0] === 'f' ? plan.sources.textOf(what) : plan.sources.hasUnder(what);
+    if (now !== was) return false;
+  }
+  return true;
 }
 
 /**
@@ -659,7 +705,7 @@ export interface KustomizePlan {
 }
 
 /** `keep`: another run will follow (the language server): parses are kept for it. */
-export function kustomizePlan(files: SourceFile[], keep = true): KustomizePlan {
+export function kustomizePlan(files: SourceFile[], keep = true, memo?: RenderMemo): KustomizePlan {
   const kfiles = files.filter((f) => isKustomizationFile(f.path)).sort((a, b) => a.path.localeCompare(b.path));
   const sources = new Sources(new Map(files.map((f) => [f.path, f])), sourceStore(keep));
   const kusts = new Map<string, Kust>();
@@ -669,8 +715,14 @@ export function kustomizePlan(files: SourceFile[], keep = true): KustomizePlan {
     const dir = dirOf(f.path);
     if (kusts.has(dir)) continue;
     const src = sources.file(f.path) as Src;
-    const root = (src.docs()[0]?.contents ?? undefined) as Node | undefined;
+    const hit = memo?.kusts.get(f.path);
+    const root = hit && hit.text === f.text ? hit.root : ((src.docs()[0]?.contents ?? undefined) as Node | undefined);
+    memo?.kusts.set(f.path, { text: f.text, root });
     kusts.set(dir, { dir, path: f.path, src, root, component: str(get(root, 'kind')) === 'Component', inputs: [] });
+  }
+  if (memo && memo.kusts.size > kusts.size) {
+    const live = new Set([...kusts.values()].map((k) => k.path));
+    for (const p of [...memo.kusts.keys()]) if (!live.has(p)) memo.kusts.delete(p);
   }
   for (const k of kusts.values()) {
     const own = patchRefs(k).filter((p) => sources.has(p));

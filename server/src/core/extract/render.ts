@@ -1,4 +1,5 @@
-// What a renderer (Helm charts, Kustomize overlays) gives back to the engine.
+// What a renderer (Helm charts, Kustomize overlays) gives back to the engine, and what it keeps between runs.
+import type { Node } from 'yaml';
 import type { K8sFacts } from '../types';
 
 export interface Renders {
@@ -10,3 +11,32 @@ export interface Renders {
 
 /** The environment a path names, as the engine infers it (config globs first). */
 export type EnvOf = (path: string) => string | undefined;
+
+/**
+ * What the language server keeps between evaluations of one workspace, so that an edit renders again
+ * only the charts and overlays that read the edited file. A render kept gives back the same facts
+ * objects, which is how incremental evaluation sees that nothing changed there. A one-off run (the
+ * CLI) has none: it renders each chart and overlay once.
+ */
+export interface RenderMemo {
+  /** Each kustomization's parse, by path, with the text it was parsed from. */
+  kusts: Map<string, { text: string; root: Node | undefined }>;
+  /**
+   * Each Kustomize render by folder and environment, with everything it looked up: a kustomization's
+   * text (`k`), a file's text (`f`, undefined when absent), whether a folder holds files (`u`).
+   */
+  kustRenders: Map<string, { reads: Map<string, string | boolean | undefined>; facts: K8sFacts; consumed: string[] }>;
+  /** Each chart's renders, by folder, with the inputs they came from (compared element by element). */
+  charts: Map<string, { inputs: unknown[]; facts: K8sFacts[] }>;
+}
+
+export function renderMemo(): RenderMemo {
+  return { kusts: new Map(), kustRenders: new Map(), charts: new Map() };
+}
+
+/** Two input lists with the same elements (strings compared by value, anything else by identity). */
+export function sameInputs(a: unknown[], b: unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
