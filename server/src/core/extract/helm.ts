@@ -91,13 +91,21 @@ function dependenciesOf(file: string, root: Node | null | undefined): Dependency
 }
 
 /** The charts of the workspace (a folder with Chart.yaml), subcharts hung under their parents. */
-function findCharts(files: SourceFile[], envOf: EnvOf): Chart[] {
+function findCharts(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo): Chart[] {
   const byDir = new Map<string, Chart>();
   for (const f of files) {
     if (posix.basename(f.path) !== 'Chart.yaml') continue;
     const dir = dirOf(f.path);
-    const { meta, name, library, dependencies } = chartMeta(f.path, parseYaml(f.text).docs[0]?.contents as Node | null | undefined);
-    byDir.set(dir, { dir, name: name || posix.basename(dir) || 'chart', meta, library, files: [f], manifests: [], templates: [], envValues: [], dependencies, subcharts: [] });
+    // Chart.yaml is read again only when it changed (the language server's memo).
+    const hit = memo?.chartYaml.get(f.path);
+    const m = hit && hit.text === f.text ? (hit.meta as ReturnType<typeof chartMeta>) : chartMeta(f.path, parseYaml(f.text).docs[0]?.contents as Node | null | undefined);
+    memo?.chartYaml.set(f.path, { text: f.text, meta: m });
+    const { meta, name, library, dependencies } = m;
+    byDir.set(dir, { dir, name: name || posix.basename(dir) || 'chart', meta, library, files: [f], manifests: [], templates: [], envValues: [], dependencies: [...dependencies], subcharts: [] });
+  }
+  if (memo && memo.chartYaml.size > byDir.size) {
+    const live = new Set(files.map((f) => f.path));
+    for (const p of [...memo.chartYaml.keys()]) if (!live.has(p)) memo.chartYaml.delete(p);
   }
   if (byDir.size === 0) return [];
   // Each file belongs to the deepest chart that holds it: the first folder up from it with a Chart.yaml.
@@ -468,7 +476,7 @@ export function helmRenders(files: SourceFile[], envOf: EnvOf, templates?: HelmT
   const facts: K8sFacts[] = [];
   const consumed = new Set<string>();
   const kept = new Set<string>();
-  for (const chart of findCharts(files, envOf)) {
+  for (const chart of findCharts(files, envOf, memo)) {
     const tree = allCharts(chart);
     const treeFiles = tree.flatMap((c) => c.files);
     for (const f of treeFiles) consumed.add(f.path);

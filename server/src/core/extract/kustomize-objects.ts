@@ -17,7 +17,7 @@ const STRIDE = 2 ** 32;
  * kustomization) whose offsets map back onto the kustomization's text.
  */
 export class Src {
-  readonly ix: LineIndex;
+  private index?: LineIndex;
   private seen = false;
   constructor(
     readonly file: string,
@@ -27,17 +27,21 @@ export class Src {
     private readonly onFirstParse?: (src: Src, parsed: ParsedYaml) => void,
     private readonly store: SourceStore = KEPT,
     private readonly shared?: (path: string) => boolean,
-  ) {
+  ) {}
+  /** The line index of the text, made when first needed (a kept render never needs its kustomizations'). */
+  get ix(): LineIndex {
+    if (this.index) return this.index;
     // An inline patch's own text is small and shares its file's name: only files' indexes are kept.
-    let ix = host ? undefined : store.indexes?.get(file);
-    if (!ix || ix.text !== text) {
-      ix = new LineIndex(file, text);
-      if (!host && store.indexes) {
+    const store = this.store;
+    let ix = this.host ? undefined : store.indexes?.get(this.file);
+    if (!ix || ix.text !== this.text) {
+      ix = new LineIndex(this.file, this.text);
+      if (!this.host && store.indexes) {
         if (store.indexes.size >= store.cap) store.indexes.clear();
-        store.indexes.set(file, ix);
+        store.indexes.set(this.file, ix);
       }
     }
-    this.ix = ix;
+    return (this.index = ix);
   }
   /** Every offset maps to one character of the workspace file (false for folded or escaped inline text). */
   get exact(): boolean {
@@ -125,6 +129,10 @@ export class Sources {
   /** The text of a workspace file, undefined when there is none. */
   textOf(path: string): string | undefined {
     return this.files.get(path)?.text;
+  }
+  /** Whether parses are let go as renders finish (a one-off run's store); the language server's are kept. */
+  get releasing(): boolean {
+    return this.store.cap === Infinity;
   }
   /** The last render that reads `path` is done: a one-off run lets its parse go. */
   release(path: string): void {

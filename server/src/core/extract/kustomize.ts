@@ -57,6 +57,10 @@ export interface Kust {
   component: boolean;
   /** The workspace files it takes in itself: its patch files, then its resource files (not folders). */
   inputs: string[];
+  /** Its local resources, bases and components, resolved (files or folders, present or not). */
+  refs: string[];
+  /** Its local patch files, resolved (present or not). */
+  patchRefs: string[];
 }
 
 /** A patch target or replacement selector; string fields are anchored regular expressions, as in Kustomize. */
@@ -565,21 +569,21 @@ function fixReferences(objs: KObj[]): void {
   }
 }
 
-function localRefs(k: Kust): string[] {
+function localRefs(dir: string, root: Node | undefined): string[] {
   const out: string[] = [];
-  for (const key of ['resources', 'bases', 'components']) for (const n of items(get(k.root, key))) {
+  for (const key of ['resources', 'bases', 'components']) for (const n of items(get(root, key))) {
     const ref = str(n);
-    if (ref !== undefined && !isRemote(ref)) out.push(resolve(k.dir, ref));
+    if (ref !== undefined && !isRemote(ref)) out.push(resolve(dir, ref));
   }
   return out;
 }
 
 /** The local files a kustomization applies as patches (inline patches and remote ones left out). */
-function patchRefs(k: Kust): string[] {
-  const refs: (string | undefined)[] = items(get(k.root, 'patchesStrategicMerge')).map((n) => str(n));
-  for (const key of ['patches', 'patchesJson6902']) for (const n of items(get(k.root, key))) refs.push(str(get(n, 'path')));
+function patchRefs(dir: string, root: Node | undefined): string[] {
+  const refs: (string | undefined)[] = items(get(root, 'patchesStrategicMerge')).map((n) => str(n));
+  for (const key of ['patches', 'patchesJson6902']) for (const n of items(get(root, key))) refs.push(str(get(n, 'path')));
   const out: string[] = [];
-  for (const r of refs) if (r && !r.includes('\n') && !isRemote(r)) out.push(resolve(k.dir, r));
+  for (const r of refs) if (r && !r.includes('\n') && !isRemote(r)) out.push(resolve(dir, r));
   return out;
 }
 
@@ -609,7 +613,7 @@ export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf, memo?: Rende
   const parents = new Map<string, Set<string>>();
   const children = new Map<string, Set<string>>();
   for (const k of kusts.values()) {
-    for (const p of localRefs(k)) {
+    for (const p of k.refs) {
       if (!kusts.has(p) || p === k.dir) continue;
       parents.set(p, (parents.get(p) ?? new Set()).add(k.dir));
       children.set(k.dir, (children.get(k.dir) ?? new Set()).add(p));
@@ -632,9 +636,10 @@ export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf, memo?: Rende
     if ([...reach(k.dir, children)].some((d) => envOfDir(d) !== undefined)) continue;
     renders.push({ k });
   }
-  // Files more than one render reads (a base under two overlays) keep their parse until the last of them.
+  // Files more than one render reads (a base under two overlays) keep their parse until the last of them
+  // (a one-off run's; the language server keeps its parses).
   const uses = new Map<string, number>();
-  for (const { k } of renders) {
+  if (sources.releasing) for (const { k } of renders) {
     const files = new Set<string>();
     for (const d of [k.dir, ...reach(k.dir, children)]) for (const p of kusts.get(d)?.inputs ?? []) files.add(p);
     for (const p of files) uses.set(p, (uses.get(p) ?? 0) + 1);
@@ -716,18 +721,23 @@ export function kustomizePlan(files: SourceFile[], keep = true, memo?: RenderMem
     if (kusts.has(dir)) continue;
     const src = sources.file(f.path) as Src;
     const hit = memo?.kusts.get(f.path);
-    const root = hit && hit.text === f.text ? hit.root : ((src.docs()[0]?.contents ?? undefined) as Node | undefined);
-    memo?.kusts.set(f.path, { text: f.text, root });
-    kusts.set(dir, { dir, path: f.path, src, root, component: str(get(root, 'kind')) === 'Component', inputs: [] });
+    if (hit && hit.text === f.text) {
+      kusts.set(dir, { dir, path: f.path, src, root: hit.root, component: hit.component, inputs: [], refs: hit.refs, patchRefs: hit.patchRefs });
+      continue;
+    }
+    const root = (src.docs()[0]?.contents ?? undefined) as Node | undefined;
+    const k: Kust = { dir, path: f.path, src, root, component: str(get(root, 'kind')) === 'Component', inputs: [], refs: localRefs(dir, root), patchRefs: patchRefs(dir, root) };
+    memo?.kusts.set(f.path, { text: f.text, root, component: k.component, refs: k.refs, patchRefs: k.patchRefs });
+    kusts.set(dir, k);
   }
   if (memo && memo.kusts.size > kusts.size) {
     const live = new Set([...kusts.values()].map((k) => k.path));
     for (const p of [...memo.kusts.keys()]) if (!live.has(p)) memo.kusts.delete(p);
   }
   for (const k of kusts.values()) {
-    const own = patchRefs(k).filter((p) => sources.has(p));
+    const own = k.patchRefs.filter((p) => sources.has(p));
     for (const p of own) patches.add(p);
-    k.inputs = [...own, ...localRefs(k).filter((p) => sources.has(p) && !kusts.has(p))];
+    k.inputs = [...own, ...k.refs.filter((p) => sources.has(p) && !kusts.has(p))];
     for (const p of k.inputs) inputs.add(p);
   }
   return { sources, kusts, patches, inputs };

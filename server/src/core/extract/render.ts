@@ -20,7 +20,7 @@ export type EnvOf = (path: string) => string | undefined;
  */
 export interface RenderMemo {
   /** Each kustomization's parse, by path, with the text it was parsed from. */
-  kusts: Map<string, { text: string; root: Node | undefined }>;
+  kusts: Map<string, { text: string; root: Node | undefined; component: boolean; refs: string[]; patchRefs: string[] }>;
   /**
    * Each Kustomize render by folder and environment, with everything it looked up: a kustomization's
    * text (`k`), a file's text (`f`, undefined when absent), whether a folder holds files (`u`).
@@ -28,10 +28,12 @@ export interface RenderMemo {
   kustRenders: Map<string, { reads: Map<string, string | boolean | undefined>; facts: K8sFacts; consumed: string[] }>;
   /** Each chart's renders, by folder, with the inputs they came from (compared element by element). */
   charts: Map<string, { inputs: unknown[]; facts: K8sFacts[] }>;
+  /** What each Chart.yaml says (helm.ts's chartMeta), by path, with the text it was read from. */
+  chartYaml: Map<string, { text: string; meta: unknown }>;
 }
 
 export function renderMemo(): RenderMemo {
-  return { kusts: new Map(), kustRenders: new Map(), charts: new Map() };
+  return { kusts: new Map(), kustRenders: new Map(), charts: new Map(), chartYaml: new Map() };
 }
 
 /** Two input lists with the same elements (strings compared by value, anything else by identity). */
