@@ -62,7 +62,7 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
   // With a cache (the language server), charts and overlays whose inputs did not change are not rendered again.
   let memo = cache ? memos.get(cache) : undefined;
   if (cache && !memo) memos.set(cache, (memo = renderMemo()));
-  const plan = kustomizePlan(wanted, cache !== undefined, memo);
+  const plan = kustomizePlan(wanted, memo);
   const patches = plan.patches;
   // Everything in a chart is read by its render (helm.ts): parsing values and templates alone too is waste.
   const charts = new Set(wanted.filter((f) => /^chart\.ya?ml$/i.test(posix.basename(f.path))).map((f) => posix.dirname(f.path)));

@@ -25,23 +25,12 @@ export class Src {
     readonly id: number,
     private readonly host?: { ix: LineIndex; at?: (i: number) => number; whole: Loc },
     private readonly onFirstParse?: (src: Src, parsed: ParsedYaml) => void,
-    private readonly store: SourceStore = KEPT,
+    private readonly store: SourceStore = new Map(),
     private readonly shared?: (path: string) => boolean,
   ) {}
   /** The line index of the text, made when first needed (a kept render never needs its kustomizations'). */
   get ix(): LineIndex {
-    if (this.index) return this.index;
-    // An inline patch's own text is small and shares its file's name: only files' indexes are kept.
-    const store = this.store;
-    let ix = this.host ? undefined : store.indexes?.get(this.file);
-    if (!ix || ix.text !== this.text) {
-      ix = new LineIndex(this.file, this.text);
-      if (!this.host && store.indexes) {
-        if (store.indexes.size >= store.cap) store.indexes.clear();
-        store.indexes.set(this.file, ix);
-      }
-    }
-    return (this.index = ix);
+    return (this.index ??= new LineIndex(this.file, this.text));
   }
   /** Every offset maps to one character of the workspace file (false for folded or escaped inline text). */
   get exact(): boolean {
@@ -65,18 +54,15 @@ export class Src {
   }
   /**
    * The parse, with its syntax errors. Not held by the source: a run's sources would keep every
-   * parse alive to its end. A text parsed lately is not parsed again (renders sharing a base, the
-   * renders after an edit); nodes are only read, never changed.
+   * parse alive to its end. A file several renders read (a base under two overlays) is parsed once and
+   * kept until the last of them (Sources.release); nodes are only read, never changed.
    */
   parse(): ParsedYaml {
     const store = this.store;
-    let parsed = store.parsed.get(this.text);
+    let parsed = store.get(this.text);
     if (!parsed) {
       parsed = parseYaml(this.text);
-      if (store.cap !== Infinity || this.shared?.(this.file)) {
-        if (store.parsed.size >= store.cap) store.parsed.clear();
-        store.parsed.set(this.text, parsed);
-      }
+      if (this.shared?.(this.file)) store.set(this.text, parsed);
     }
     if (!this.seen) {
       this.seen = true;
@@ -87,21 +73,12 @@ export class Src {
 }
 
 /**
- * Parses (by text) and line indexes (by file) kept for the next run, in the language server, where
- * every edit renders again. A one-off run (the CLI) keeps only the parses of files that several of its
- * renders read (a base under two overlays), each until the last of them: holding every parse tree to
- * the end of a run costs more in garbage collection than it saves.
+ * The parses of a run that several of its renders read (a base under two overlays), by text, each until
+ * the last of them: holding every parse tree to the end of a run costs more in garbage collection than
+ * it saves. Nothing is kept from one run to the next: the language server keeps renders instead
+ * (render.ts), and an edit renders again only what read the edited file.
  */
-export interface SourceStore {
-  parsed: Map<string, ParsedYaml>;
-  indexes?: Map<string, LineIndex>;
-  cap: number;
-}
-const KEPT: SourceStore = { parsed: new Map(), indexes: new Map(), cap: 2000 };
-/** A one-off run's store keeps the parses of files several renders share, until Sources.release. */
-export function sourceStore(keep: boolean): SourceStore {
-  return keep ? KEPT : { parsed: new Map(), cap: Infinity };
-}
+type SourceStore = Map<string, ParsedYaml>;
 
 /** The sources of one run, by id; their index places global offsets. */
 export class Sources {
@@ -109,11 +86,12 @@ export class Sources {
   private readonly byPath = new Map<string, Src>();
   private readonly inlines = new Map<string, Src>();
   readonly index: LineIndex;
-  /** Whether more than one render reads a file: a one-off run keeps only those parses, until `release`. */
+  /** Whether more than one render reads a file: only those parses are kept, until `release`. */
   shared?: (path: string) => boolean;
   /** Called once per file the first time it is parsed in this run (the engine reads its own facts then). */
   onFirstParse?: (src: Src, parsed: ParsedYaml) => void;
-  constructor(private readonly files: Map<string, SourceFile>, private readonly store: SourceStore = KEPT) {
+  private readonly store: SourceStore = new Map();
+  constructor(private readonly files: Map<string, SourceFile>) {
     const list = this.list;
     this.index = new (class extends LineIndex {
       override loc(start: number, end: number): Loc {
@@ -130,14 +108,10 @@ export class Sources {
   textOf(path: string): string | undefined {
     return this.files.get(path)?.text;
   }
-  /** Whether parses are let go as renders finish (a one-off run's store); the language server's are kept. */
-  get releasing(): boolean {
-    return this.store.cap === Infinity;
-  }
-  /** The last render that reads `path` is done: a one-off run lets its parse go. */
+  /** The last render that reads `path` is done: its parse goes. */
   release(path: string): void {
     const f = this.files.get(path);
-    if (f && this.store.cap === Infinity) this.store.parsed.delete(f.text);
+    if (f) this.store.delete(f.text);
   }
   /** Some file of the workspace lies in this folder. */
   hasUnder(dir: string): boolean {

@@ -6,7 +6,7 @@ import type { EnvVar, K8sFacts, Loc, Problem, SourceFile } from '../types';
 import { get, items, scalarText, str, stringMap } from '../yaml';
 import { extractDotenv } from './dotenv';
 import { mergeObject } from './kustomize-merge';
-import { curName, envVarOf, finishObject, readObject, sourceStore, Sources } from './kustomize-objects';
+import { curName, envVarOf, finishObject, readObject, Sources } from './kustomize-objects';
 import type { KObj, Src } from './kustomize-objects';
 import { applyJsonOp, fieldPathTokens, isPortSlot, locate, locateAll, pointerTokens, readSlot, writeSlot } from './kustomize-paths';
 import type { Copied } from './kustomize-paths';
@@ -636,10 +636,9 @@ export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf, memo?: Rende
     if ([...reach(k.dir, children)].some((d) => envOfDir(d) !== undefined)) continue;
     renders.push({ k });
   }
-  // Files more than one render reads (a base under two overlays) keep their parse until the last of them
-  // (a one-off run's; the language server keeps its parses).
+  // Files more than one render reads (a base under two overlays) keep their parse until the last of them.
   const uses = new Map<string, number>();
-  if (sources.releasing) for (const { k } of renders) {
+  for (const { k } of renders) {
     const files = new Set<string>();
     for (const d of [k.dir, ...reach(k.dir, children)]) for (const p of kusts.get(d)?.inputs ?? []) files.add(p);
     for (const p of files) uses.set(p, (uses.get(p) ?? 0) + 1);
@@ -709,10 +708,10 @@ export interface KustomizePlan {
   inputs: Set<string>;
 }
 
-/** `keep`: another run will follow (the language server): parses are kept for it. */
-export function kustomizePlan(files: SourceFile[], keep = true, memo?: RenderMemo): KustomizePlan {
+/** `memo`: the language server's, which keeps each kustomization's parse while its text is the same. */
+export function kustomizePlan(files: SourceFile[], memo?: RenderMemo): KustomizePlan {
   const kfiles = files.filter((f) => isKustomizationFile(f.path)).sort((a, b) => a.path.localeCompare(b.path));
-  const sources = new Sources(new Map(files.map((f) => [f.path, f])), sourceStore(keep));
+  const sources = new Sources(new Map(files.map((f) => [f.path, f])));
   const kusts = new Map<string, Kust>();
   const patches = new Set<string>();
   const inputs = new Set<string>();
