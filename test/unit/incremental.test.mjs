@@ -33,13 +33,13 @@ test('incremental re-evaluation after each single edit equals a cold evaluation,
   let incremental = 0;
   for (const dir of workspaces) {
     const ws = api.readWorkspace(dir);
-    const cache = new Map();
-    const startFacts = api.extractAll(ws.files, ws.config, cache);
     for (const e of edits(ws.files)) {
+      // A cache primed on the files before the edit: facts and the renders of charts and overlays kept.
+      const cache = new Map();
       // updateState consumes the state it starts from.
-      const start = api.fullState(startFacts, ws.config);
+      const start = api.fullState(api.extractAll(ws.files, ws.config, cache), ws.config);
       const files = ws.files.map((f) => (f.path === e.path ? e : f));
-      const state = api.updateState(start, api.extractAll(files, ws.config, new Map(cache)), ws.config, { maxShare: 1 });
+      const state = api.updateState(start, api.extractAll(files, ws.config, cache), ws.config, { maxShare: 1 });
       const cold = api.analyze(files, ws.config);
       assert.deepEqual(state.analysis.findings.map(key), cold.findings.map(key), `${dir}: after editing ${e.path} (${state.last.mode})`);
       assert.deepEqual(state.analysis.suppressed.map(key), cold.suppressed.map(key));
