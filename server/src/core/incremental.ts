@@ -6,7 +6,7 @@ import { analyzeFacts } from './engine';
 import type { Analysis } from './engine';
 import type { Config } from './config';
 import { indexPods } from './model';
-import type { EnvView, Model, ServiceModel } from './model';
+import type { EnvView, Model } from './model';
 import { policyPods, serviceIndex } from './query';
 import { findReferences, mergeTargets, parseRefs } from './references';
 import type { ComposeFacts, EnvVar, FileFacts, Finding } from './types';
@@ -310,17 +310,27 @@ function composeOnly(f: ComposeFacts, keep: Set<string>): ComposeFacts {
 
 /** The whole model with the scoped services (and the objects of the re-read files) taken from the part. */
 function mergeModel(whole: Model, part: Model, scope: Set<string>, files: Set<string>, fresh: Set<string>, facts: Map<string, FileFacts>): Model {
-  const services = new Map<string, ServiceModel>();
-  for (const [name, s] of whole.services) services.set(name, scope.has(name) ? (part.services.get(name) ?? s) : s);
+  // The whole model is consumed (updateState replaces the state it starts from): its services map is
+  // updated in place, so an edit does not copy a thousand entries.
+  const services = whole.services;
+  for (const name of scope) {
+    const s = part.services.get(name);
+    if (s) services.set(name, s);
+  }
   for (const [name, s] of part.services) if (!services.has(name)) services.set(name, s);
-  const byFileFrom = <T>(a: Map<string, T[]>, b: Map<string, T[]>, fileOf: (x: T) => string[], from: Set<string>): Map<string, T[]> => {
+  // Units of the re-read files come from the part, the others stay. One file per unit but for compose
+  // projects (several files): no array per unit for the common case.
+  const byFile = <T>(a: Map<string, T[]>, b: Map<string, T[]>, inFrom: (x: T) => boolean): Map<string, T[]> => {
     const out = new Map<string, T[]>();
-    for (const [env, list] of a) out.set(env, list.filter((x) => !fileOf(x).some((f) => from.has(f))));
-    for (const [env, list] of b) out.set(env, [...(out.get(env) ?? []), ...list.filter((x) => fileOf(x).some((f) => from.has(f)))]);
+    for (const [env, list] of a) out.set(env, list.filter((x) => !inFrom(x)));
+    for (const [env, list] of b) {
+      const mine = list.filter(inFrom);
+      if (mine.length) out.set(env, [...(out.get(env) ?? []), ...mine]);
+      else if (!out.has(env)) out.set(env, []);
+    }
     return out;
   };
-  const byFile = <T>(a: Map<string, T[]>, b: Map<string, T[]>, fileOf: (x: T) => string[]): Map<string, T[]> => byFileFrom(a, b, fileOf, files);
-  const workloadsByEnv = byFile(whole.workloadsByEnv, part.workloadsByEnv, (w) => [w.file]);
+  const workloadsByEnv = byFile(whole.workloadsByEnv, part.workloadsByEnv, (w) => files.has(w.file));
   return {
     ...whole,
     services,
@@ -329,9 +339,9 @@ function mergeModel(whole: Model, part: Model, scope: Set<string>, files: Set<st
     // Rules never run on a merged model; its pod index is built only if something asks.
     podIndex: lazy(() => indexPods(workloadsByEnv)),
     // Compose projects read only in part keep the whole's units; re-read ones take the part's.
-    composeByEnv: byFileFrom(whole.composeByEnv, part.composeByEnv, (u) => u.files, fresh),
-    servicesByEnv: byFile(whole.servicesByEnv, part.servicesByEnv, (u) => [u.file]),
-    backendsByEnv: byFile(whole.backendsByEnv, part.backendsByEnv, (u) => [u.file]),
-    policiesByEnv: byFile(whole.policiesByEnv, part.policiesByEnv, (u) => [u.file]),
+    composeByEnv: byFile(whole.composeByEnv, part.composeByEnv, (u) => u.files.some((f) => fresh.has(f))),
+    servicesByEnv: byFile(whole.servicesByEnv, part.servicesByEnv, (u) => files.has(u.file)),
+    backendsByEnv: byFile(whole.backendsByEnv, part.backendsByEnv, (u) => files.has(u.file)),
+    policiesByEnv: byFile(whole.policiesByEnv, part.policiesByEnv, (u) => files.has(u.file)),
   };
 }

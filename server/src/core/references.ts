@@ -128,14 +128,15 @@ function targets(model: Model): Targets {
 
 /**
  * The host indexes of a merged model (incremental.ts): the whole's, with the part's entries over them,
- * instead of a walk over every service again.
+ * instead of a walk over every service again. The whole model is consumed by the merge (updateState
+ * starts from a state it replaces), so its indexes are updated in place: an edit costs what it touches.
  */
 export function mergeTargets(whole: Model, part: Model, merged: Model): void {
-  const w = targets(whole);
+  const t = targets(whole);
   const p = targets(part);
-  const t: Targets = { compose: new Map(w.compose), k8s: new Map(w.k8s) };
   for (const [k, v] of p.compose) t.compose.set(k, v);
   for (const [k, v] of p.k8s) t.k8s.set(k, v);
+  targetsCache.delete(whole);
   targetsCache.set(merged, t);
 }
 
