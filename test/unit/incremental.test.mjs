@@ -69,3 +69,28 @@ test('a sequence of incremental re-evaluations stays equal to a cold evaluation 
   }
   assert.ok(steps > 100, `${steps} steps`);
 });
+
+test('the fast path after an edit (extractChanged, kept renders made again where they read the edited file) equals a cold evaluation', () => {
+  let quick = 0;
+  let rendered = 0;
+  for (const dir of workspaces) {
+    const ws = api.readWorkspace(dir);
+    for (const e of edits(ws.files)) {
+      const cache = new Map();
+      const start = api.fullState(api.extractAll(ws.files, ws.config, cache), ws.config);
+      const files = ws.files.map((f) => (f.path === e.path ? e : f));
+      const fast = api.extractChanged([e], ws.config, cache);
+      if (!fast) continue;
+      quick++;
+      const cold = api.extractAll(files, ws.config);
+      assert.deepEqual(fast.facts, cold, `${dir}: the facts after editing ${e.path}`);
+      if (fast.changed.some((f) => f.includes('#'))) rendered++;
+      const state = api.updateState(start, fast.facts, ws.config, { changed: fast.changed, maxShare: 1 });
+      const analysis = api.analyze(files, ws.config);
+      assert.deepEqual(state.analysis.findings.map(key), analysis.findings.map(key), `${dir}: after editing ${e.path} (${state.last.mode})`);
+      assert.deepEqual(state.analysis.suppressed.map(key), analysis.suppressed.map(key));
+    }
+  }
+  assert.ok(quick > 100, `only ${quick} edits took the fast path`);
+  assert.ok(rendered > 20, `only ${rendered} fast-path edits made a chart or overlay again`);
+});

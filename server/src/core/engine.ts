@@ -6,9 +6,9 @@ import type { Config } from './config';
 import { defaultConfig } from './config';
 import { extractDotenv } from './extract/dotenv';
 import { commentSuppressions } from './extract/suppress';
-import { helmRenders } from './extract/helm';
+import { helmRenders, helmRerender } from './extract/helm';
 import type { HelmTemplates } from './extract/helm-compare';
-import { kustomizePlan, kustomizeRenders } from './extract/kustomize';
+import { kustomizePlan, kustomizeRenders, kustomizeRerender } from './extract/kustomize';
 import { renderMemo } from './extract/render';
 import type { RenderMemo } from './extract/render';
 import { envMatcher } from './environments';
@@ -76,11 +76,7 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
   // A kustomization's patch or resource is parsed once, by the render: its own facts wait for that parse.
   const later = new Map<string, { i: number; f: SourceFile; interp: string }>();
   const read = (f: SourceFile, interp: string, parsed?: ParsedYaml): FileFacts => {
-    const facts: FileFacts = interp === PATCH
-      ? { kind: 'skipped', file: f.path, reason: 'kustomize patch', problems: [], suppressions: extractFile(f, {}, parsed).suppressions }
-      : interp === CHART
-        ? { kind: 'skipped', file: f.path, reason: 'part of a Helm chart', problems: [], suppressions: commentSuppressions(f.text) }
-        : extractFile(f, interp ? variables(envs.get(posix.dirname(f.path))) : {}, parsed);
+    const facts = ownFacts(f, interp, parsed);
     cache?.set(f.path, { text: f.text, interp, facts });
     return facts;
   };
@@ -120,8 +116,18 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
   const consumed = new Set(renders.flatMap((r) => [...r.consumed]));
   const own = consumed.size ? out.map((f): FileFacts => (consumed.has(f.file) && f.kind !== 'skipped' ? asConsumed(f) : f)) : out;
   const all = [...own, ...renders.flatMap((r) => r.facts)];
-  if (cache) extractions.set(cache, { facts: all, at: new Map(all.map((f, i) => [f.file, i])), consumed, patches });
+  if (cache) extractions.set(cache, { files: wanted, facts: all, at: new Map(all.map((f, i) => [f.file, i])), consumed, patches });
   return all;
+}
+
+/**
+ * A file's own facts, read for itself with the interpolation `interp` (the text of the `.env` beside
+ * it) or as a patch or a chart's file (PATCH, CHART): those keep only their suppressions.
+ */
+function ownFacts(f: SourceFile, interp: string, parsed?: ParsedYaml): FileFacts {
+  if (interp === PATCH) return { kind: 'skipped', file: f.path, reason: 'kustomize patch', problems: [], suppressions: extractFile(f, {}, parsed).suppressions };
+  if (interp === CHART) return { kind: 'skipped', file: f.path, reason: 'part of a Helm chart', problems: [], suppressions: commentSuppressions(f.text) };
+  return extractFile(f, interp ? variables({ path: posix.join(posix.dirname(f.path), '.env'), text: interp }) : {}, parsed);
 }
 
 const PATCH = '\0kustomize patch';
@@ -140,32 +146,72 @@ function asConsumed(f: FileFacts): FileFacts {
 /** The renders kept with each cache (extract/render.ts). */
 const memos = new WeakMap<FactsCache, RenderMemo>();
 
-/** The last full extraction made with a cache: what extractChanged starts from. */
-const extractions = new WeakMap<FactsCache, { facts: FileFacts[]; at: Map<string, number>; consumed: Set<string>; patches: Set<string> }>();
+/** The last extraction made with a cache: what extractChanged starts from. */
+const extractions = new WeakMap<FactsCache, { files: SourceFile[]; facts: FileFacts[]; at: Map<string, number>; consumed: Set<string>; patches: Set<string> }>();
+
+/** What extractChanged gives back: every file's facts, and the facts (by file) that are new. */
+export interface ChangedFacts {
+  facts: FileFacts[];
+  changed: string[];
+}
 
 /**
  * The language server's fast path after an edit: re-extracts only the changed files, when none of them
- * can change another file's facts (not a `.env` that compose interpolates, not a chart's or an overlay's
- * input, not a kustomization, not a new or removed file). Undefined when extractAll must run instead.
+ * can change which files are read or how (not a `.env` that compose interpolates, not a kustomization or
+ * a Chart.yaml, not a new or removed file). A changed patch, base resource or chart file renders again
+ * the kept overlays and charts that read it. Undefined when extractAll must run instead.
  */
-export function extractChanged(changed: SourceFile[], config: Config, cache: FactsCache): FileFacts[] | undefined {
+export function extractChanged(changed: SourceFile[], config: Config, cache: FactsCache): ChangedFacts | undefined {
   const last = extractions.get(cache);
   if (!last) return undefined;
   const facts = [...last.facts];
+  const touched: string[] = [];
+  const inputs: SourceFile[] = [];
   for (const f of changed) {
     const i = last.at.get(f.path);
     const base = posix.basename(f.path);
-    if (i === undefined || base === '.env' || /^kustomization\.ya?ml$|^kustomization$|^chart\.ya?ml$/i.test(base) || last.consumed.has(f.path) || last.patches.has(f.path)) return undefined;
+    if (i === undefined || base === '.env' || /^kustomization\.ya?ml$|^kustomization$|^chart\.ya?ml$/i.test(base)) return undefined;
     if (f.text.length > config.maxFileSize) return undefined;
     const hit = cache.get(f.path);
     if (hit && hit.text === f.text) continue;
+    const input = last.consumed.has(f.path) || last.patches.has(f.path);
+    if (input && !hit) return undefined;
     const interp = hit?.interp ?? '';
-    const next = extractFile(f, interp ? variables({ path: '.env', text: interp }) : {});
+    const next = ownFacts(f, interp);
     cache.set(f.path, { text: f.text, interp, facts: next });
-    facts[i] = next;
+    facts[i] = last.consumed.has(f.path) && next.kind !== 'skipped' ? asConsumed(next) : next;
+    touched.push(f.path);
+    if (input) inputs.push(f);
   }
-  extractions.set(cache, { ...last, facts });
-  return facts;
+  const edited = new Map(changed.map((f) => [f.path, f]));
+  const files = last.files.map((f) => edited.get(f.path) ?? f);
+  if (inputs.length) {
+    const memo = memos.get(cache);
+    if (!memo) return undefined;
+    const paths = inputs.map((f) => f.path);
+    const inKust = paths.filter((p) => [...memo.kustRenders.values()].some((r) => r.reads.has(`f\0${p}`)));
+    const rest = paths.filter((p) => !inKust.includes(p));
+    const renders = [];
+    if (inKust.length) {
+      const again = kustomizeRerender(kustomizePlan(files, memo), new Set(inKust), memo);
+      if (!again) return undefined;
+      renders.push(...again);
+    }
+    if (rest.length) {
+      const again = helmRerender(files, envMatcher(config.environments).envOf, rest, memo);
+      if (!again) return undefined;
+      renders.push(...again);
+    }
+    for (const r of renders) {
+      const i = last.at.get(r.file);
+      // A render that was not there before (or is gone) changes which facts exist: the slow path.
+      if (i === undefined) return undefined;
+      if (facts[i] !== r) touched.push(r.file);
+      facts[i] = r;
+    }
+  }
+  extractions.set(cache, { ...last, files, facts });
+  return { facts, changed: touched };
 }
 
 /**

@@ -142,8 +142,8 @@ export class Folder {
     const quick = this.state && !this.helmDirty && this.config === this.state.analysis.model.config && changed.every((f) => f.text !== undefined)
       ? extractChanged(changed as SourceFile[], this.config, this.facts)
       : undefined;
-    const facts = quick ?? this.extractEverything();
-    this.state = this.state ? updateState(this.state, facts, this.config, quick ? { changed: dirty } : {}) : fullState(facts, this.config);
+    const facts = quick?.facts ?? this.extractEverything();
+    this.state = this.state ? updateState(this.state, facts, this.config, quick ? { changed: quick.changed } : {}) : fullState(facts, this.config);
     this.analysis = this.state.analysis;
     const scope = this.state.last.scope;
     const model = this.analysis.model;

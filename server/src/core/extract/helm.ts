@@ -91,7 +91,7 @@ function dependenciesOf(file: string, root: Node | null | undefined): Dependency
 }
 
 /** The charts of the workspace (a folder with Chart.yaml), subcharts hung under their parents. */
-function findCharts(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo): Chart[] {
+function findCharts(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo, prune = true): Chart[] {
   const byDir = new Map<string, Chart>();
   for (const f of files) {
     if (posix.basename(f.path) !== 'Chart.yaml') continue;
@@ -103,7 +103,7 @@ function findCharts(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo): Chart
     const { meta, name, library, dependencies } = m;
     byDir.set(dir, { dir, name: name || posix.basename(dir) || 'chart', meta, library, files: [f], manifests: [], templates: [], envValues: [], dependencies: [...dependencies], subcharts: [] });
   }
-  if (memo && memo.chartYaml.size > byDir.size) {
+  if (memo && prune && memo.chartYaml.size > byDir.size) {
     const live = new Set(files.map((f) => f.path));
     for (const p of [...memo.chartYaml.keys()]) if (!live.has(p)) memo.chartYaml.delete(p);
   }
@@ -472,11 +472,11 @@ function envRuns(chart: Chart): [string | undefined, SourceFile[]][] {
  * `memo` (the language server's): a chart whose files, environments and `helm template` outputs are
  * the same as last time gives back its last renders, the same facts objects.
  */
-export function helmRenders(files: SourceFile[], envOf: EnvOf, templates?: HelmTemplates, memo?: RenderMemo): Renders {
+export function helmRenders(files: SourceFile[], envOf: EnvOf, templates?: HelmTemplates, memo?: RenderMemo, prune = true): Renders {
   const facts: K8sFacts[] = [];
   const consumed = new Set<string>();
   const kept = new Set<string>();
-  for (const chart of findCharts(files, envOf, memo)) {
+  for (const chart of findCharts(files, envOf, memo, prune)) {
     const tree = allCharts(chart);
     const treeFiles = tree.flatMap((c) => c.files);
     for (const f of treeFiles) consumed.add(f.path);
@@ -501,11 +501,28 @@ export function helmRenders(files: SourceFile[], envOf: EnvOf, templates?: HelmT
       const at = chart.files[0];
       own = [{ kind: 'kubernetes', file: `${dir}#base`, renderedFrom: `Helm chart ${dir}`, unknowns: [unknown(`Helm chart ${dir} cannot be rendered here (${(e as Error).message}): its ports are not checked`, new LineIndex(at.path, at.text).loc(0, 0))], workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [], suppressions: [] }];
     }
-    memo?.charts.set(chart.dir, { inputs, facts: own });
+    memo?.charts.set(chart.dir, { inputs, facts: own, helm: !!templates });
     facts.push(...own);
   }
-  if (memo) for (const dir of [...memo.charts.keys()]) if (!kept.has(dir)) memo.charts.delete(dir);
+  if (memo && prune) for (const dir of [...memo.charts.keys()]) if (!kept.has(dir)) memo.charts.delete(dir);
   return { facts, consumed };
+}
+
+/**
+ * The language server's fast path after an edit of chart files (a values file, a template): the kept
+ * charts holding any of them are rendered again from their own files, the others stay as they are.
+ * Undefined when a changed file is in no kept chart, or the chart is compared with `helm template`
+ * (whose outputs the caller holds).
+ */
+export function helmRerender(files: SourceFile[], envOf: EnvOf, changed: string[], memo: RenderMemo): K8sFacts[] | undefined {
+  const dirs = new Set<string>();
+  for (const p of changed) {
+    const dir = [...memo.charts.keys()].find((d) => d === '' || p.startsWith(`${d}/`));
+    if (dir === undefined || memo.charts.get(dir)?.helm) return undefined;
+    dirs.add(dir);
+  }
+  const mine = files.filter((f) => [...dirs].some((d) => d === '' || f.path.startsWith(`${d}/`)));
+  return helmRenders(mine, envOf, undefined, memo, false).facts;
 }
 
 /** Sets what `helm template` says of each environment of a chart on its facts. */

@@ -655,21 +655,7 @@ export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf, memo?: Rende
       for (const p of hit.consumed) consumed.add(p);
       continue;
     }
-    const r = new Render({ sources, kusts });
-    const objs = r.build(k.dir, []);
-    fixReferences(objs);
-    const f: K8sFacts = {
-      kind: 'kubernetes', file: `${k.path}#${env ?? 'base'}`, env, renderedFrom: `kustomization ${k.dir || '.'}`, unknowns: r.unknowns,
-      workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: r.problems, suppressions: [],
-    };
-    for (const o of objs) {
-      const out = finishObject(o, sources);
-      if (out.workload) f.workloads.push(out.workload);
-      if (out.service) f.services.push(out.service);
-      if (out.configMap) f.configMaps.push(out.configMap);
-      if (out.policy) f.networkPolicies.push(out.policy);
-      f.backends.push(...out.backends);
-    }
+    const { f, r } = renderOne(plan, k, env);
     facts.push(f);
     memo?.kustRenders.set(key, { reads: r.reads, facts: f, consumed: [...r.consumed] });
     for (const p of r.consumed) {
@@ -682,6 +668,48 @@ export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf, memo?: Rende
   sources.shared = undefined;
   if (memo) for (const key of [...memo.kustRenders.keys()]) if (!kept.has(key)) memo.kustRenders.delete(key);
   return { facts, consumed };
+}
+
+/** One kustomization rendered as one environment. */
+function renderOne(plan: KustomizePlan, k: Kust, env: string | undefined): { f: K8sFacts; r: Render } {
+  const { sources, kusts } = plan;
+  const r = new Render({ sources, kusts });
+  const objs = r.build(k.dir, []);
+  fixReferences(objs);
+  const f: K8sFacts = {
+    kind: 'kubernetes', file: `${k.path}#${env ?? 'base'}`, env, renderedFrom: `kustomization ${k.dir || '.'}`, unknowns: r.unknowns,
+    workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: r.problems, suppressions: [],
+  };
+  for (const o of objs) {
+    const out = finishObject(o, sources);
+    if (out.workload) f.workloads.push(out.workload);
+    if (out.service) f.services.push(out.service);
+    if (out.configMap) f.configMaps.push(out.configMap);
+    if (out.policy) f.networkPolicies.push(out.policy);
+    f.backends.push(...out.backends);
+  }
+  return { f, r };
+}
+
+/**
+ * The language server's fast path after an edit of files renders read (a patch, a base resource): the
+ * kept renders that looked any of them up are made again, the others stay as they are. Undefined when a
+ * render to make again is no longer one (the caller then renders everything).
+ */
+export function kustomizeRerender(plan: KustomizePlan, changed: Set<string>, memo: RenderMemo): K8sFacts[] | undefined {
+  const out: K8sFacts[] = [];
+  for (const [key, kept] of [...memo.kustRenders]) {
+    if (![...changed].some((p) => kept.reads.has(`f\0${p}`))) continue;
+    const [dir, env] = key.split('\0');
+    const k = plan.kusts.get(dir);
+    if (!k) return undefined;
+    const { f, r } = renderOne(plan, k, env || undefined);
+    // What it reads comes from kustomizations, which did not change: the same files as before.
+    if ([...r.consumed].some((p) => !kept.consumed.includes(p))) return undefined;
+    memo.kustRenders.set(key, { reads: r.reads, facts: f, consumed: [...r.consumed] });
+    out.push(f);
+  }
+  return out;
 }
 
 /** Whether everything a kept render looked up reads the same in this run. */

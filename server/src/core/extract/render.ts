@@ -27,7 +27,7 @@ export interface RenderMemo {
    */
   kustRenders: Map<string, { reads: Map<string, string | boolean | undefined>; facts: K8sFacts; consumed: string[] }>;
   /** Each chart's renders, by folder, with the inputs they came from (compared element by element). */
-  charts: Map<string, { inputs: unknown[]; facts: K8sFacts[] }>;
+  charts: Map<string, { inputs: unknown[]; facts: K8sFacts[]; helm: boolean }>;
   /** What each Chart.yaml says (helm.ts's chartMeta), by path, with the text it was read from. */
   chartYaml: Map<string, { text: string; meta: unknown }>;
 }
