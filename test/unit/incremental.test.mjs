@@ -28,24 +28,36 @@ function* edits(files) {
   }
 }
 
-test('incremental re-evaluation after each single edit equals a cold evaluation, in every fixture workspace', () => {
-  let compared = 0;
-  let incremental = 0;
+/**
+ * Every single edit of every fixture workspace, each from a cache primed on the files before it (facts
+ * and the renders of charts and overlays kept) and the state made from them (updateState consumes it).
+ */
+function* primedEdits() {
   for (const dir of workspaces) {
     const ws = api.readWorkspace(dir);
     for (const e of edits(ws.files)) {
-      // A cache primed on the files before the edit: facts and the renders of charts and overlays kept.
       const cache = new Map();
-      // updateState consumes the state it starts from.
       const start = api.fullState(api.extractAll(ws.files, ws.config, cache), ws.config);
-      const files = ws.files.map((f) => (f.path === e.path ? e : f));
-      const state = api.updateState(start, api.extractAll(files, ws.config, cache), ws.config, { maxShare: 1 });
-      const cold = api.analyze(files, ws.config);
-      assert.deepEqual(state.analysis.findings.map(key), cold.findings.map(key), `${dir}: after editing ${e.path} (${state.last.mode})`);
-      assert.deepEqual(state.analysis.suppressed.map(key), cold.suppressed.map(key));
-      compared++;
-      if (state.last.mode === 'incremental') incremental++;
+      yield { dir, ws, e, cache, start, files: ws.files.map((f) => (f.path === e.path ? e : f)) };
     }
+  }
+}
+
+/** The findings (and suppressed ones) of a state equal those of a cold analysis of the files. */
+function assertCold(state, files, config, what) {
+  const cold = api.analyze(files, config);
+  assert.deepEqual(state.analysis.findings.map(key), cold.findings.map(key), `${what} (${state.last.mode})`);
+  assert.deepEqual(state.analysis.suppressed.map(key), cold.suppressed.map(key), what);
+}
+
+test('incremental re-evaluation after each single edit equals a cold evaluation, in every fixture workspace', () => {
+  let compared = 0;
+  let incremental = 0;
+  for (const { dir, ws, e, cache, start, files } of primedEdits()) {
+    const state = api.updateState(start, api.extractAll(files, ws.config, cache), ws.config, { maxShare: 1 });
+    assertCold(state, files, ws.config, `${dir}: after editing ${e.path}`);
+    compared++;
+    if (state.last.mode === 'incremental') incremental++;
   }
   assert.ok(compared > 100, `compared ${compared} edits`);
   assert.ok(incremental > 20, `only ${incremental} of ${compared} edits took the incremental path`);
@@ -73,23 +85,14 @@ test('a sequence of incremental re-evaluations stays equal to a cold evaluation 
 test('the fast path after an edit (extractChanged, kept renders made again where they read the edited file) equals a cold evaluation', () => {
   let quick = 0;
   let rendered = 0;
-  for (const dir of workspaces) {
-    const ws = api.readWorkspace(dir);
-    for (const e of edits(ws.files)) {
-      const cache = new Map();
-      const start = api.fullState(api.extractAll(ws.files, ws.config, cache), ws.config);
-      const files = ws.files.map((f) => (f.path === e.path ? e : f));
-      const fast = api.extractChanged([e], ws.config, cache);
-      if (!fast) continue;
-      quick++;
-      const cold = api.extractAll(files, ws.config);
-      assert.deepEqual(fast.facts, cold, `${dir}: the facts after editing ${e.path}`);
-      if (fast.changed.some((f) => f.includes('#'))) rendered++;
-      const state = api.updateState(start, fast.facts, ws.config, { changed: fast.changed, maxShare: 1 });
-      const analysis = api.analyze(files, ws.config);
-      assert.deepEqual(state.analysis.findings.map(key), analysis.findings.map(key), `${dir}: after editing ${e.path} (${state.last.mode})`);
-      assert.deepEqual(state.analysis.suppressed.map(key), analysis.suppressed.map(key));
-    }
+  for (const { dir, ws, e, cache, start, files } of primedEdits()) {
+    const fast = api.extractChanged([e], ws.config, cache);
+    if (!fast) continue;
+    quick++;
+    assert.deepEqual(fast.facts, api.extractAll(files, ws.config), `${dir}: the facts after editing ${e.path}`);
+    if (fast.changed.some((f) => f.includes('#'))) rendered++;
+    const state = api.updateState(start, fast.facts, ws.config, { changed: fast.changed, maxShare: 1 });
+    assertCold(state, files, ws.config, `${dir}: after editing ${e.path}`);
   }
   assert.ok(quick > 100, `only ${quick} edits took the fast path`);
   assert.ok(rendered > 20, `only ${rendered} fast-path edits made a chart or overlay again`);
