@@ -303,6 +303,7 @@ export function startServer(connection: Connection): void {
       const [gone] = folders.splice(i, 1);
       dirty.delete(gone);
       gone.close();
+      for (const key of [...uris.keys()]) if (key.startsWith(`${gone.root}\0`)) uris.delete(key);
       log(`removed workspace folder ${gone.root}`);
     }
     const fresh: Folder[] = [];
