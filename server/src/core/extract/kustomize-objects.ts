@@ -18,15 +18,12 @@ const STRIDE = 2 ** 32;
  */
 export class Src {
   private index?: LineIndex;
-  private seen = false;
   constructor(
     readonly file: string,
     readonly text: string,
     readonly id: number,
+    private readonly owner: Sources,
     private readonly host?: { ix: LineIndex; at?: (i: number) => number; whole: Loc },
-    private readonly onFirstParse?: (src: Src, parsed: ParsedYaml) => void,
-    private readonly store: SourceStore = new Map(),
-    private readonly shared?: (path: string) => boolean,
   ) {}
   /** The line index of the text, made when first needed (a kept render never needs its kustomizations'). */
   get ix(): LineIndex {
@@ -50,35 +47,9 @@ export class Src {
     return this.loc(r[0], r[1]);
   }
   docs(): YamlDoc[] {
-    return this.parse().docs;
-  }
-  /**
-   * The parse, with its syntax errors. Not held by the source: a run's sources would keep every
-   * parse alive to its end. A file several renders read (a base under two overlays) is parsed once and
-   * kept until the last of them (Sources.release); nodes are only read, never changed.
-   */
-  parse(): ParsedYaml {
-    const store = this.store;
-    let parsed = store.get(this.text);
-    if (!parsed) {
-      parsed = parseYaml(this.text);
-      if (this.shared?.(this.file)) store.set(this.text, parsed);
-    }
-    if (!this.seen) {
-      this.seen = true;
-      this.onFirstParse?.(this, parsed);
-    }
-    return parsed;
+    return this.owner.parse(this).docs;
   }
 }
-
-/**
- * The parses of a run that several of its renders read (a base under two overlays), by text, each until
- * the last of them: holding every parse tree to the end of a run costs more in garbage collection than
- * it saves. Nothing is kept from one run to the next: the language server keeps renders instead
- * (render.ts), and an edit renders again only what read the edited file.
- */
-type SourceStore = Map<string, ParsedYaml>;
 
 /** The sources of one run, by id; their index places global offsets. */
 export class Sources {
@@ -90,7 +61,15 @@ export class Sources {
   shared?: (path: string) => boolean;
   /** Called once per file the first time it is parsed in this run (the engine reads its own facts then). */
   onFirstParse?: (src: Src, parsed: ParsedYaml) => void;
-  private readonly store: SourceStore = new Map();
+  /**
+   * The parses of this run that several of its renders read (a base under two overlays), by text, each
+   * until the last of them: holding every parse tree to the end of a run costs more in garbage
+   * collection than it saves. Nothing is kept from one run to the next: the language server keeps
+   * renders instead (render.ts), and an edit renders again only what read the edited file.
+   */
+  private readonly store = new Map<string, ParsedYaml>();
+  /** Files parsed in this run (their own facts were read then). */
+  private readonly parsed = new Set<string>();
   constructor(private readonly files: Map<string, SourceFile>) {
     const list = this.list;
     this.index = new (class extends LineIndex {
@@ -108,6 +87,23 @@ export class Sources {
   textOf(path: string): string | undefined {
     return this.files.get(path)?.text;
   }
+  /**
+   * A source's parse, with its syntax errors. Not held by the source: a run's sources would keep every
+   * parse alive to its end. A file several renders read is parsed once and kept until `release`; nodes
+   * are only read, never changed. An inline patch is neither kept nor announced.
+   */
+  parse(src: Src): ParsedYaml {
+    let parsed = this.store.get(src.text);
+    if (!parsed) {
+      parsed = parseYaml(src.text);
+      if (!src.inline && this.shared?.(src.file)) this.store.set(src.text, parsed);
+    }
+    if (!src.inline && !this.parsed.has(src.file)) {
+      this.parsed.add(src.file);
+      this.onFirstParse?.(src, parsed);
+    }
+    return parsed;
+  }
   /** The last render that reads `path` is done: its parse goes. */
   release(path: string): void {
     const f = this.files.get(path);
@@ -124,7 +120,7 @@ export class Sources {
     if (hit) return hit;
     const f = this.files.get(path);
     if (!f) return undefined;
-    const src = new Src(f.path, f.text, this.list.length + 1, undefined, (x, parsed) => this.onFirstParse?.(x, parsed), this.store, (p) => this.shared?.(p) ?? false);
+    const src = new Src(f.path, f.text, this.list.length + 1, this);
     this.list.push(src);
     this.byPath.set(path, src);
     return src;
@@ -135,7 +131,7 @@ export class Sources {
     const hit = this.inlines.get(key);
     if (hit) return hit;
     const st = scalarText(host.ix, node);
-    const src = new Src(host.file, st.value, this.list.length + 1, { ix: host.ix, at: st.at, whole: st.loc }, undefined, this.store);
+    const src = new Src(host.file, st.value, this.list.length + 1, this, { ix: host.ix, at: st.at, whole: st.loc });
     this.list.push(src);
     this.inlines.set(key, src);
     return src;
