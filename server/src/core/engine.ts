@@ -189,14 +189,11 @@ export function extractChanged(changed: SourceFile[], config: Config, cache: Fac
     const memo = memos.get(cache);
     if (!memo) return undefined;
     const paths = inputs.map((f) => f.path);
-    const inKust = paths.filter((p) => [...memo.kustRenders.values()].some((r) => r.reads.has(`f\0${p}`)));
-    const rest = paths.filter((p) => !inKust.includes(p));
-    const renders = [];
-    if (inKust.length) {
-      const again = kustomizeRerender(kustomizePlan(files, memo), new Set(inKust), memo);
-      if (!again) return undefined;
-      renders.push(...again);
-    }
+    const kust = kustomizeRerender(files, paths, memo);
+    if (!kust) return undefined;
+    const renders = [...kust.facts];
+    // What no overlay reads is a chart's.
+    const rest = paths.filter((p) => !kust.read.has(p));
     if (rest.length) {
       const again = helmRerender(files, envMatcher(config.environments).envOf, rest, memo);
       if (!again) return undefined;

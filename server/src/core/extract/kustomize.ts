@@ -10,7 +10,7 @@ import { curName, envVarOf, finishObject, readObject, Sources } from './kustomiz
 import type { KObj, Src } from './kustomize-objects';
 import { applyJsonOp, fieldPathTokens, isPortSlot, locate, locateAll, pointerTokens, readSlot, writeSlot } from './kustomize-paths';
 import type { Copied } from './kustomize-paths';
-import type { EnvOf, RenderMemo, Renders } from './render';
+import type { EnvOf, KeptKustRender, RenderMemo, Renders } from './render';
 
 const KUSTOMIZATION = /^(kustomization\.ya?ml|Kustomization)$/;
 
@@ -49,18 +49,22 @@ function resolve(dir: string, ref: string): string {
   return r;
 }
 
-export interface Kust {
+/** What a kustomization's text says, whatever else the workspace holds (the language server keeps it while the text is the same). */
+export interface KustRead {
   dir: string;
   path: string;
-  src: Src;
   root: Node | undefined;
   component: boolean;
-  /** The workspace files it takes in itself: its patch files, then its resource files (not folders). */
-  inputs: string[];
   /** Its local resources, bases and components, resolved (files or folders, present or not). */
   refs: string[];
   /** Its local patch files, resolved (present or not). */
   patchRefs: string[];
+}
+
+export interface Kust extends KustRead {
+  src: Src;
+  /** The workspace files it takes in itself: its patch files, then its resource files (not folders). */
+  inputs: string[];
 }
 
 /** A patch target or replacement selector; string fields are anchored regular expressions, as in Kustomize. */
@@ -693,13 +697,23 @@ function renderOne(plan: KustomizePlan, k: Kust, env: string | undefined): { f: 
 
 /**
  * The language server's fast path after an edit of files renders read (a patch, a base resource): the
- * kept renders that looked any of them up are made again, the others stay as they are. Undefined when a
- * render to make again is no longer one (the caller then renders everything).
+ * kept renders that looked any of them up are made again, the others stay as they are. `read`: the
+ * changed files some kept render reads. Undefined when a render to make again is no longer one (the
+ * caller then renders everything).
  */
-export function kustomizeRerender(plan: KustomizePlan, changed: Set<string>, memo: RenderMemo): K8sFacts[] | undefined {
-  const out: K8sFacts[] = [];
-  for (const [key, kept] of [...memo.kustRenders]) {
-    if (![...changed].some((p) => kept.reads.has(`f\0${p}`))) continue;
+export function kustomizeRerender(files: SourceFile[], changed: string[], memo: RenderMemo): { facts: K8sFacts[]; read: Set<string> } | undefined {
+  const read = new Set<string>();
+  const again: [string, KeptKustRender][] = [];
+  for (const [key, kept] of memo.kustRenders) {
+    const hits = changed.filter((p) => kept.reads.has(`f\0${p}`));
+    if (hits.length === 0) continue;
+    again.push([key, kept]);
+    for (const p of hits) read.add(p);
+  }
+  if (again.length === 0) return { facts: [], read };
+  const plan = kustomizePlan(files, memo);
+  const facts: K8sFacts[] = [];
+  for (const [key, kept] of again) {
     const [dir, env] = key.split('\0');
     const k = plan.kusts.get(dir);
     if (!k) return undefined;
@@ -707,9 +721,9 @@ export function kustomizeRerender(plan: KustomizePlan, changed: Set<string>, mem
     // What it reads comes from kustomizations, which did not change: the same files as before.
     if ([...r.consumed].some((p) => !kept.consumed.includes(p))) return undefined;
     memo.kustRenders.set(key, { reads: r.reads, facts: f, consumed: [...r.consumed] });
-    out.push(f);
+    facts.push(f);
   }
-  return out;
+  return { facts, read };
 }
 
 /** Whether everything a kept render looked up reads the same in this run. */
@@ -749,13 +763,13 @@ export function kustomizePlan(files: SourceFile[], memo?: RenderMemo): Kustomize
     const src = sources.file(f.path) as Src;
     const hit = memo?.kusts.get(f.path);
     if (hit && hit.text === f.text) {
-      kusts.set(dir, { dir, path: f.path, src, root: hit.root, component: hit.component, inputs: [], refs: hit.refs, patchRefs: hit.patchRefs });
+      kusts.set(dir, { ...hit.read, src, inputs: [] });
       continue;
     }
     const root = (src.docs()[0]?.contents ?? undefined) as Node | undefined;
-    const k: Kust = { dir, path: f.path, src, root, component: str(get(root, 'kind')) === 'Component', inputs: [], refs: localRefs(dir, root), patchRefs: patchRefs(dir, root) };
-    memo?.kusts.set(f.path, { text: f.text, root, component: k.component, refs: k.refs, patchRefs: k.patchRefs });
-    kusts.set(dir, k);
+    const read: KustRead = { dir, path: f.path, root, component: str(get(root, 'kind')) === 'Component', refs: localRefs(dir, root), patchRefs: patchRefs(dir, root) };
+    memo?.kusts.set(f.path, { text: f.text, read });
+    kusts.set(dir, { ...read, src, inputs: [] });
   }
   if (memo && memo.kusts.size > kusts.size) {
     const live = new Set([...kusts.values()].map((k) => k.path));

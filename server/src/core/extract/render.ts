@@ -1,6 +1,6 @@
 // What a renderer (Helm charts, Kustomize overlays) gives back to the engine, and what it keeps between runs.
-import type { Node } from 'yaml';
 import type { K8sFacts } from '../types';
+import type { KustRead } from './kustomize';
 
 export interface Renders {
   /** One K8sFacts per chart or kustomization and environment, with `env` and `renderedFrom` set. */
@@ -19,17 +19,24 @@ export type EnvOf = (path: string) => string | undefined;
  * CLI) has none: it renders each chart and overlay once.
  */
 export interface RenderMemo {
-  /** Each kustomization's parse, by path, with the text it was parsed from. */
-  kusts: Map<string, { text: string; root: Node | undefined; component: boolean; refs: string[]; patchRefs: string[] }>;
+  /** What each kustomization says (its parse and references), by path, with the text it was read from. */
+  kusts: Map<string, { text: string; read: KustRead }>;
   /**
    * Each Kustomize render by folder and environment, with everything it looked up: a kustomization's
    * text (`k`), a file's text (`f`, undefined when absent), whether a folder holds files (`u`).
    */
-  kustRenders: Map<string, { reads: Map<string, string | boolean | undefined>; facts: K8sFacts; consumed: string[] }>;
+  kustRenders: Map<string, KeptKustRender>;
   /** Each chart's renders, by folder, with the inputs they came from (compared element by element). */
   charts: Map<string, { inputs: unknown[]; facts: K8sFacts[]; helm: boolean }>;
   /** What each Chart.yaml says (helm.ts's chartMeta), by path, with the text it was read from. */
   chartYaml: Map<string, { text: string; meta: unknown }>;
+}
+
+/** A Kustomize render kept with what it looked up and the files it consumed. */
+export interface KeptKustRender {
+  reads: Map<string, string | boolean | undefined>;
+  facts: K8sFacts;
+  consumed: string[];
 }
 
 export function renderMemo(): RenderMemo {
