@@ -90,6 +90,11 @@ function dependenciesOf(file: string, root: Node | null | undefined): Dependency
   return out;
 }
 
+/** Whether `path` lies in folder `dir` ('' is the workspace root). */
+function under(dir: string, path: string): boolean {
+  return dir === '' || path.startsWith(`${dir}/`);
+}
+
 /** The charts of the workspace (a folder with Chart.yaml), subcharts hung under their parents. */
 function findCharts(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo, prune = true): Chart[] {
   const byDir = new Map<string, Chart>();
@@ -517,11 +522,11 @@ export function helmRenders(files: SourceFile[], envOf: EnvOf, templates?: HelmT
 export function helmRerender(files: SourceFile[], envOf: EnvOf, changed: string[], memo: RenderMemo): K8sFacts[] | undefined {
   const dirs = new Set<string>();
   for (const p of changed) {
-    const dir = [...memo.charts.keys()].find((d) => d === '' || p.startsWith(`${d}/`));
+    const dir = [...memo.charts.keys()].find((d) => under(d, p));
     if (dir === undefined || memo.charts.get(dir)?.helm) return undefined;
     dirs.add(dir);
   }
-  const mine = files.filter((f) => [...dirs].some((d) => d === '' || f.path.startsWith(`${d}/`)));
+  const mine = files.filter((f) => [...dirs].some((d) => under(d, f.path)));
   return helmRenders(mine, envOf, undefined, memo, false).facts;
 }
 
