@@ -1,5 +1,5 @@
 // helm-template-mismatch: with `helm template` turned on, a port where helm's render and Port Parity's evaluation of the chart disagree.
-import type { RawFinding } from '../types';
+import { fromK8sFacts } from './types';
 import type { Rule } from './types';
 
 export const rule: Rule = {
@@ -8,11 +8,6 @@ export const rule: Rule = {
   defaultSeverity: 'warning',
   fixable: false,
   check(model) {
-    const findings: RawFinding[] = [];
-    for (const f of model.facts.values()) {
-      if (f.kind !== 'kubernetes') continue;
-      for (const p of f.helmMismatches ?? []) findings.push({ rule: 'helm-template-mismatch', message: p.message, loc: p.loc, environment: f.env, related: [] });
-    }
-    return findings;
+    return fromK8sFacts(model, 'helm-template-mismatch', (f) => f.helmMismatches);
   },
 };

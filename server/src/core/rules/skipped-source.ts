@@ -1,5 +1,5 @@
 // skipped-source: a part of a chart or kustomization that Port Parity cannot follow, so its ports go unchecked.
-import type { RawFinding } from '../types';
+import { fromK8sFacts } from './types';
 import type { Rule } from './types';
 
 export const rule: Rule = {
@@ -8,11 +8,6 @@ export const rule: Rule = {
   defaultSeverity: 'info',
   fixable: false,
   check(model) {
-    const findings: RawFinding[] = [];
-    for (const f of model.facts.values()) {
-      if (f.kind !== 'kubernetes') continue;
-      for (const u of f.unknowns ?? []) findings.push({ rule: 'skipped-source', message: u.message, loc: u.loc, environment: f.env, related: [] });
-    }
-    return findings;
+    return fromK8sFacts(model, 'skipped-source', (f) => f.unknowns);
   },
 };

@@ -1,6 +1,6 @@
 // What every rule module exports: its metadata first, then the check over the model.
 import type { Model } from '../model';
-import type { RawFinding, Severity } from '../types';
+import type { K8sFacts, Problem, RawFinding, Severity } from '../types';
 
 export interface Rule {
   id: string;
@@ -9,4 +9,14 @@ export interface Rule {
   /** The fix aligns ports, so `port-parity fix` may apply it. */
   fixable: boolean;
   check(model: Model): RawFinding[];
+}
+
+/** One finding of `rule` per entry of a list that Kubernetes facts carry (a render's unknowns, helm's disagreements), in their environment. */
+export function fromK8sFacts(model: Model, rule: string, list: (f: K8sFacts) => Problem[] | undefined): RawFinding[] {
+  const findings: RawFinding[] = [];
+  for (const f of model.facts.values()) {
+    if (f.kind !== 'kubernetes') continue;
+    for (const p of list(f) ?? []) findings.push({ rule, message: p.message, loc: p.loc, environment: f.env, related: [] });
+  }
+  return findings;
 }
