@@ -475,9 +475,11 @@ export function indexPods(workloadsByEnv: Map<string, WorkloadUnit[]>): Map<stri
   return byLabel;
 }
 
-/** The pods a non-empty label selector selects, in owner order. */
+/** The pods a label selector selects, in owner order (none for an empty one: a Service selects nothing with it). */
 export function selectFrom(index: Map<string, WorkloadUnit[]>, env: string, ns: string, selector: Record<string, string>): WorkloadUnit[] {
-  const [k, val] = Object.entries(selector)[0];
+  const first = Object.entries(selector)[0];
+  if (!first) return [];
+  const [k, val] = first;
   return orderPods((index.get(`${env}|${ns}|${k}=${val}`) ?? []).filter((w) => matches(selector, w.workload.labels)));
 }
 

@@ -238,7 +238,9 @@ function readService(ix: LineIndex, obj: Node, name: string, nameLoc: Loc, names
   const svc: K8sService = { name, nameLoc, namespace, ports: [] };
   if (str(get(spec, 'clusterIP')) === 'None') svc.headless = true;
   if (type === 'ExternalName') svc.externalName = true;
-  if (selNode && isMap(selNode) && pairs(selNode).length > 0 && type !== 'ExternalName') svc.selector = stringMap(selNode);
+  // Labels without a value (`app:`) are not read: a selector left with none selects no pod Port Parity reads.
+  const selector = type !== 'ExternalName' ? stringMap(selNode) : {};
+  if (Object.keys(selector).length > 0) svc.selector = selector;
   for (const p of items(get(spec, 'ports'))) {
     const port = readPortField(ix, p, 'port', 'port', false);
     if (isProblem(port)) {
