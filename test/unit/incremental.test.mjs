@@ -11,6 +11,7 @@ const workspaces = [
   join(root, 'examples/clean'),
   join(root, 'test/lsp/workspace'),
   ...readdirSync(join(root, 'test/fixtures')).flatMap((rule) => readdirSync(join(root, 'test/fixtures', rule)).map((c) => join(root, 'test/fixtures', rule, c))),
+  ...['helm', 'kustomize'].flatMap((kind) => readdirSync(join(root, 'test/unit/fixtures', kind)).map((c) => join(root, 'test/unit/fixtures', kind, c))),
 ].filter((d) => existsSync(d));
 
 const key = (f) => `${f.rule} ${f.severity} ${f.loc.file}:${f.loc.start}-${f.loc.end} ${f.message} ${JSON.stringify(f.fix?.edits.map((e) => [e.loc.file, e.loc.start, e.newText]) ?? null)}`;
@@ -97,3 +98,4 @@ test('the fast path after an edit (extractChanged, kept renders made again where
   assert.ok(quick > 100, `only ${quick} edits took the fast path`);
   assert.ok(rendered > 20, `only ${rendered} fast-path edits made a chart or overlay again`);
 });
+

@@ -250,6 +250,18 @@ export function updateState(prev: IncrementalState, facts: FileFacts[], config: 
   const composeDirs = new Set(changed.filter((f) => next.get(f)?.kind === 'compose' || was.get(f)?.kind === 'compose').map((f) => posix.dirname(f)));
   const fresh = new Set<string>(changed);
   for (const f of files) if (next.get(f)?.kind === 'compose' && composeDirs.has(posix.dirname(f))) fresh.add(f);
+  // A render (a chart's or an overlay's environment) reports its problems at the files it read, not at
+  // itself: findings about those files are made again too, from every file's facts that report there
+  // (a base read by two overlays), with those files' own facts for their suppressions.
+  const located = new Set<string>();
+  for (const file of changed) for (const f of [was.get(file), next.get(file)]) if (f) for (const l of reportedAt(f)) if (l !== file) located.add(l);
+  if (located.size) {
+    for (const l of located) {
+      fresh.add(l);
+      if (next.has(l)) files.add(l);
+    }
+    for (const f of next.values()) if (!files.has(f.file) && reportedAt(f).some((l) => located.has(l))) files.add(f.file);
+  }
   const subset = [...files].map((f) => {
     const x = next.get(f);
     return x?.kind === 'compose' && !fresh.has(f) ? composeOnly(x, context) : x;
@@ -296,6 +308,17 @@ export function updateState(prev: IncrementalState, facts: FileFacts[], config: 
     if (f) state.signatures.set(file, signature(f));
   }
   return state;
+}
+
+/** The files a file's facts report problems in (and, for a render, what it could not follow or helm disagrees with). */
+function reportedAt(f: FileFacts): string[] {
+  const out: string[] = [];
+  for (const p of f.problems) out.push(p.loc.file);
+  if (f.kind === 'kubernetes') {
+    for (const p of f.unknowns ?? []) out.push(p.loc.file);
+    for (const p of f.helmMismatches ?? []) out.push(p.loc.file);
+  }
+  return out;
 }
 
 function lazy<T>(make: () => T): () => T {
