@@ -5,7 +5,8 @@
 //
 // Measured: time to the first diagnostics after `initialize`, the latency from one didChange to the
 // republished diagnostics (minus the server's 200 ms debounce), hover latency, and the server's memory.
-// The edited file per variant: a staging manifest, a chart's staging values file, a staging overlay's patch.
+// The edited file per variant: a staging manifest, a chart's staging values file, a staging overlay's patch,
+// and (`--variants kustomization`, on the overlays tree) that overlay's kustomization.
 // Reported, never asserted: the exit code is 0 whether the targets are met or not.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -60,12 +61,22 @@ const EDIT_PLANS = {
     hover: /containerPort: \d+/,
     hoverFile: 'services/svc-1/k8s/base/deployment.yaml',
   },
+  // The same overlay's kustomization (overlays tree): an inline JSON patch that adds a PORT.
+  kustomization: {
+    tree: 'overlays',
+    target: 'services/svc-1/k8s/overlays/staging/kustomization.yaml',
+    drift: (text, port) => `${text.trimEnd()}\n  - target:\n      kind: Deployment\n    patch: |-\n      - op: add\n        path: /spec/template/spec/containers/0/env/-\n        value: {name: PORT, value: "${port}"}\n`,
+    says: (port) => `PORT=${port} but`,
+    hover: /containerPort: \d+/,
+    hoverFile: 'services/svc-1/k8s/base/deployment.yaml',
+  },
 };
 
 async function measure(variant, n) {
   const plan = EDIT_PLANS[variant];
-  const dir = treeDir(join(ROOT, '.bench'), variant, n);
-  ensureMonorepo(dir, { services: n, variant });
+  const tree = plan.tree ?? variant;
+  const dir = treeDir(join(ROOT, '.bench'), tree, n);
+  ensureMonorepo(dir, { services: n, variant: tree });
   const client = new LspClient();
   const t0 = performance.now();
   await client.start(dir);

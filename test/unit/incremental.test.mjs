@@ -30,13 +30,30 @@ function* edits(files) {
 }
 
 /**
+ * Edits that can change what a kustomization or a chart takes in: each line of every kustomization
+ * and Chart.yaml commented out in turn (a resource, a patch, a generator's env file, `kind: Component`
+ * gone), and an entry added to the end.
+ */
+function* structuralEdits(files) {
+  for (const f of files) {
+    if (!/(^|\/)(kustomization\.ya?ml|Kustomization|Chart\.yaml)$/.test(f.path)) continue;
+    const lines = f.text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      if (lines[i].trim() === '' || lines[i].trim().startsWith('#')) continue;
+      yield { path: f.path, text: [...lines.slice(0, i), `# ${lines[i]}`, ...lines.slice(i + 1)].join('\n') };
+    }
+    yield { path: f.path, text: `${f.text.trimEnd()}\nnamePrefix: edited-\n` };
+  }
+}
+
+/**
  * Every single edit of every fixture workspace, each from a cache primed on the files before it (facts
  * and the renders of charts and overlays kept) and the state made from them (updateState consumes it).
  */
-function* primedEdits() {
+function* primedEdits(make = edits) {
   for (const dir of workspaces) {
     const ws = api.readWorkspace(dir);
-    for (const e of edits(ws.files)) {
+    for (const e of make(ws.files)) {
       const cache = new Map();
       const start = api.fullState(api.extractAll(ws.files, ws.config, cache), ws.config);
       yield { dir, ws, e, cache, start, files: ws.files.map((f) => (f.path === e.path ? e : f)) };
@@ -99,3 +116,21 @@ test('the fast path after an edit (extractChanged, kept renders made again where
   assert.ok(rendered > 20, `only ${rendered} fast-path edits made a chart or overlay again`);
 });
 
+test('the fast path after an edit of a kustomization or a Chart.yaml answers only when the renders stay the same, and then equals a cold evaluation', () => {
+  let quick = 0;
+  let slow = 0;
+  for (const { dir, ws, e, cache, start, files } of primedEdits(structuralEdits)) {
+    const fast = api.extractChanged([e], ws.config, cache);
+    if (!fast) {
+      slow++;
+      continue;
+    }
+    quick++;
+    assert.deepEqual(fast.facts, api.extractAll(files, ws.config), `${dir}: the facts after editing ${e.path}:\n${e.text}`);
+    const state = api.updateState(start, fast.facts, ws.config, { changed: fast.changed, maxShare: 1 });
+    assertCold(state, files, ws.config, `${dir}: after editing ${e.path}`);
+  }
+  // Both answers happen: most edits keep what a kustomization takes in, some (a resource gone) do not.
+  assert.ok(quick > 100, `only ${quick} structural edits took the fast path`);
+  assert.ok(slow > 20, `only ${slow} structural edits went to the full path`);
+});

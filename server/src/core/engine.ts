@@ -8,7 +8,7 @@ import { extractDotenv } from './extract/dotenv';
 import { commentSuppressions } from './extract/suppress';
 import { helmRenders, helmRerender } from './extract/helm';
 import type { HelmTemplates } from './extract/helm-compare';
-import { kustomizePlan, kustomizeRenders, kustomizeRerender } from './extract/kustomize';
+import { isKustomizationFile, kustomizePlan, kustomizeRenders, kustomizeRerender } from './extract/kustomize';
 import { renderMemo } from './extract/render';
 import type { RenderMemo } from './extract/render';
 import { envMatcher } from './environments';
@@ -157,9 +157,10 @@ export interface ChangedFacts {
 
 /**
  * The language server's fast path after an edit: re-extracts only the changed files, when none of them
- * can change which files are read or how (not a `.env` that compose interpolates, not a kustomization or
- * a Chart.yaml, not a new or removed file). A changed patch, base resource or chart file renders again
- * the kept overlays and charts that read it. Undefined when extractAll must run instead.
+ * can change which files are read or how (not a `.env` that compose interpolates, not a new or removed
+ * file). A changed patch, base resource, kustomization or chart file (Chart.yaml included) renders
+ * again the kept overlays and charts that read it; a kustomization that now takes in other files, or
+ * a chart whose environments change, sends the caller to extractAll. Undefined when extractAll must run instead.
  */
 export function extractChanged(changed: SourceFile[], config: Config, cache: FactsCache): ChangedFacts | undefined {
   const last = extractions.get(cache);
@@ -170,11 +171,12 @@ export function extractChanged(changed: SourceFile[], config: Config, cache: Fac
   for (const f of changed) {
     const i = last.at.get(f.path);
     const base = posix.basename(f.path);
-    if (i === undefined || base === '.env' || /^kustomization\.ya?ml$|^kustomization$|^chart\.ya?ml$/i.test(base)) return undefined;
+    if (i === undefined || base === '.env') return undefined;
     if (f.text.length > config.maxFileSize) return undefined;
     const hit = cache.get(f.path);
     if (hit && hit.text === f.text) continue;
-    const input = last.consumed.has(f.path) || last.patches.has(f.path);
+    // A kustomization is always one: an edit can make it a render (a component no longer one, say).
+    const input = last.consumed.has(f.path) || last.patches.has(f.path) || isKustomizationFile(f.path);
     if (input && !hit) return undefined;
     const interp = hit?.interp ?? '';
     const next = ownFacts(f, interp);

@@ -516,8 +516,8 @@ export function helmRenders(files: SourceFile[], envOf: EnvOf, templates?: HelmT
 /**
  * The language server's fast path after an edit of chart files (a values file, a template): the kept
  * charts holding any of them are rendered again from their own files, the others stay as they are.
- * Undefined when a changed file is in no kept chart, or the chart is compared with `helm template`
- * (whose outputs the caller holds).
+ * Undefined when a changed file is in no kept chart, the chart is compared with `helm template`
+ * (whose outputs the caller holds), or its renders are not the same environments as before.
  */
 export function helmRerender(files: SourceFile[], envOf: EnvOf, changed: string[], memo: RenderMemo): K8sFacts[] | undefined {
   const dirs = new Set<string>();
@@ -526,8 +526,12 @@ export function helmRerender(files: SourceFile[], envOf: EnvOf, changed: string[
     if (dir === undefined || memo.charts.get(dir)?.helm) return undefined;
     dirs.add(dir);
   }
+  const was = new Set([...dirs].flatMap((d) => memo.charts.get(d)?.facts.map((f) => f.file) ?? []));
   const mine = files.filter((f) => [...dirs].some((d) => under(d, f.path)));
-  return helmRenders(mine, envOf, undefined, memo, false).facts;
+  const facts = helmRenders(mine, envOf, undefined, memo, false).facts;
+  // A chart that renders other environments now (or fails whole) changes which facts exist.
+  if (facts.length !== was.size || facts.some((f) => !was.has(f.file))) return undefined;
+  return facts;
 }
 
 /** Sets what `helm template` says of each environment of a chart on its facts. */

@@ -10,6 +10,7 @@ import { curName, envVarOf, finishObject, readObject, Sources } from './kustomiz
 import type { KObj, Src } from './kustomize-objects';
 import { applyJsonOp, fieldPathTokens, isPortSlot, locate, locateAll, pointerTokens, readSlot, writeSlot } from './kustomize-paths';
 import type { Copied } from './kustomize-paths';
+import { sameInputs } from './render';
 import type { EnvOf, KeptKustRender, RenderMemo, Renders } from './render';
 
 const KUSTOMIZATION = /^(kustomization\.ya?ml|Kustomization)$/;
@@ -147,7 +148,7 @@ function objectNodes(node: unknown): Node[] {
 
 interface Ctx {
   sources: Sources;
-  kusts: Map<string, Kust>;
+  kusts: Kusts;
 }
 
 /** One render: what it read, what it could not follow, and the problems of the patches it applied. */
@@ -675,9 +676,9 @@ export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf, memo?: Rende
 }
 
 /** One kustomization rendered as one environment. */
-function renderOne(plan: KustomizePlan, k: Kust, env: string | undefined): { f: K8sFacts; r: Render } {
-  const { sources, kusts } = plan;
-  const r = new Render({ sources, kusts });
+function renderOne(ctx: Ctx, k: Kust, env: string | undefined): { f: K8sFacts; r: Render } {
+  const { sources } = ctx;
+  const r = new Render(ctx);
   const objs = r.build(k.dir, []);
   fixReferences(objs);
   const f: K8sFacts = {
@@ -696,30 +697,46 @@ function renderOne(plan: KustomizePlan, k: Kust, env: string | undefined): { f: 
 }
 
 /**
- * The language server's fast path after an edit of files renders read (a patch, a base resource): the
- * kept renders that looked any of them up are made again, the others stay as they are. `read`: the
- * changed files some kept render reads. Undefined when a render to make again is no longer one (the
- * caller then renders everything).
+ * The language server's fast path after an edit of files renders read (a patch, a base resource, a
+ * kustomization): the kept renders that looked any of them up are made again, the others stay as they
+ * are. An edited kustomization must still take in the same resources, bases, components and patch
+ * files and be what it was (a component or not): otherwise which renders exist, and which files are
+ * patches, change, and the caller renders everything. `read`: the changed files the renders read (an
+ * edited kustomization always counts). Undefined when the fast path cannot answer.
  */
 export function kustomizeRerender(files: SourceFile[], changed: string[], memo: RenderMemo): { facts: K8sFacts[]; read: Set<string> } | undefined {
   const read = new Set<string>();
+  const edited = new Map<string, KustRead>();
+  for (const p of changed) {
+    if (!isKustomizationFile(p)) continue;
+    const was = memo.kusts.get(p)?.read;
+    if (!was) return undefined;
+    edited.set(was.dir, was);
+    read.add(p);
+  }
   const again: [string, KeptKustRender][] = [];
   for (const [key, kept] of memo.kustRenders) {
-    const hits = changed.filter((p) => kept.reads.has(`f\0${p}`));
+    const hits = changed.filter((p) => kept.reads.has(`f\0${p}`) || (edited.has(dirOf(p)) && kept.reads.has(`k\0${dirOf(p)}`)));
     if (hits.length === 0) continue;
     again.push([key, kept]);
     for (const p of hits) read.add(p);
   }
-  if (again.length === 0) return { facts: [], read };
-  const plan = kustomizePlan(files, memo);
+  if (again.length === 0 && edited.size === 0) return { facts: [], read };
+  // Only the kustomizations these renders reach are read (from the memo where their text is the same).
+  const sources = new Sources(new Map(files.map((f) => [f.path, f])));
+  const plan: Ctx = { sources, kusts: new Kusts(files, sources, memo) };
+  for (const [dir, was] of edited) {
+    const now = plan.kusts.get(dir);
+    if (!now || now.path !== was.path || now.component !== was.component || !sameInputs(now.refs, was.refs) || !sameInputs(now.patchRefs, was.patchRefs)) return undefined;
+  }
   const facts: K8sFacts[] = [];
   for (const [key, kept] of again) {
     const [dir, env] = key.split('\0');
     const k = plan.kusts.get(dir);
     if (!k) return undefined;
     const { f, r } = renderOne(plan, k, env || undefined);
-    // What it reads comes from kustomizations, which did not change: the same files as before.
-    if ([...r.consumed].some((p) => !kept.consumed.includes(p))) return undefined;
+    // The files a render consumes stop counting alone: an edited kustomization must keep them the same.
+    if (r.consumed.size !== kept.consumed.length || kept.consumed.some((p) => !r.consumed.has(p))) return undefined;
     memo.kustRenders.set(key, { reads: r.reads, facts: f, consumed: [...r.consumed] });
     facts.push(f);
   }
@@ -727,7 +744,7 @@ export function kustomizeRerender(files: SourceFile[], changed: string[], memo: 
 }
 
 /** Whether everything a kept render looked up reads the same in this run. */
-function readsTheSame(reads: Map<string, string | boolean | undefined>, plan: KustomizePlan): boolean {
+function readsTheSame(reads: Map<string, string | boolean | undefined>, plan: Ctx): boolean {
   for (const [key, was] of reads) {
     const what = key.slice(2);
     const now = key[0] === 'k' ? plan.kusts.get(what)?.src.text : key[0] === 'f' ? plan.sources.textOf(what) : plan.sources.hasUnder(what);
@@ -736,14 +753,58 @@ function readsTheSame(reads: Map<string, string | boolean | undefined>, plan: Ku
   return true;
 }
 
+/** The kustomizations of a run by folder (the first by name where a folder has two), each read when first asked for. */
+export class Kusts {
+  private readonly files = new Map<string, SourceFile>();
+  private readonly made = new Map<string, Kust>();
+  /** `memo`: the language server's, which keeps what each kustomization says while its text is the same. */
+  constructor(all: SourceFile[], private readonly sources: Sources, private readonly memo?: RenderMemo) {
+    for (const f of all.filter((x) => isKustomizationFile(x.path)).sort((a, b) => a.path.localeCompare(b.path))) {
+      const dir = dirOf(f.path);
+      if (!this.files.has(dir)) this.files.set(dir, f);
+    }
+  }
+  get size(): number {
+    return this.files.size;
+  }
+  has(dir: string): boolean {
+    return this.files.has(dir);
+  }
+  get(dir: string): Kust | undefined {
+    const hit = this.made.get(dir);
+    if (hit) return hit;
+    const f = this.files.get(dir);
+    if (!f) return undefined;
+    const src = this.sources.file(f.path) as Src;
+    let read = this.memo?.kusts.get(f.path)?.text === f.text ? this.memo?.kusts.get(f.path)?.read : undefined;
+    if (!read) {
+      const root = (src.docs()[0]?.contents ?? undefined) as Node | undefined;
+      read = { dir, path: f.path, root, component: str(get(root, 'kind')) === 'Component', refs: localRefs(dir, root), patchRefs: patchRefs(dir, root) };
+      this.memo?.kusts.set(f.path, { text: f.text, read });
+    }
+    const own = read.patchRefs.filter((p) => this.sources.has(p));
+    const k: Kust = { ...read, src, inputs: [...own, ...read.refs.filter((p) => this.sources.has(p) && !this.has(p))] };
+    this.made.set(dir, k);
+    return k;
+  }
+  /** Every kustomization, in the order of their paths. */
+  *values(): IterableIterator<Kust> {
+    for (const dir of this.files.keys()) yield this.get(dir) as Kust;
+  }
+  /** Forgets what the memo keeps of kustomizations this run does not have. */
+  prune(): void {
+    if (!this.memo || this.memo.kusts.size <= this.files.size) return;
+    const live = new Set([...this.files.values()].map((f) => f.path));
+    for (const p of [...this.memo.kusts.keys()]) if (!live.has(p)) this.memo.kusts.delete(p);
+  }
+}
+
 /**
  * The kustomizations of a workspace, parsed once for the whole run, and the files they take in: the
  * patches they apply and the files they list as resources. The engine does not read those alone: it
  * takes their own facts from the parse the renders made (`sources`), so each is parsed once.
  */
-export interface KustomizePlan {
-  sources: Sources;
-  kusts: Map<string, Kust>;
+export interface KustomizePlan extends Ctx {
   /** Files any kustomization applies as patches: partial manifests, read only through their kustomization. */
   patches: Set<string>;
   /** Patches and resource files (not folders) of any kustomization. */
@@ -752,34 +813,14 @@ export interface KustomizePlan {
 
 /** `memo`: the language server's, which keeps each kustomization's parse while its text is the same. */
 export function kustomizePlan(files: SourceFile[], memo?: RenderMemo): KustomizePlan {
-  const kfiles = files.filter((f) => isKustomizationFile(f.path)).sort((a, b) => a.path.localeCompare(b.path));
   const sources = new Sources(new Map(files.map((f) => [f.path, f])));
-  const kusts = new Map<string, Kust>();
+  const kusts = new Kusts(files, sources, memo);
   const patches = new Set<string>();
   const inputs = new Set<string>();
-  for (const f of kfiles) {
-    const dir = dirOf(f.path);
-    if (kusts.has(dir)) continue;
-    const src = sources.file(f.path) as Src;
-    const hit = memo?.kusts.get(f.path);
-    if (hit && hit.text === f.text) {
-      kusts.set(dir, { ...hit.read, src, inputs: [] });
-      continue;
-    }
-    const root = (src.docs()[0]?.contents ?? undefined) as Node | undefined;
-    const read: KustRead = { dir, path: f.path, root, component: str(get(root, 'kind')) === 'Component', refs: localRefs(dir, root), patchRefs: patchRefs(dir, root) };
-    memo?.kusts.set(f.path, { text: f.text, read });
-    kusts.set(dir, { ...read, src, inputs: [] });
-  }
-  if (memo && memo.kusts.size > kusts.size) {
-    const live = new Set([...kusts.values()].map((k) => k.path));
-    for (const p of [...memo.kusts.keys()]) if (!live.has(p)) memo.kusts.delete(p);
-  }
   for (const k of kusts.values()) {
-    const own = k.patchRefs.filter((p) => sources.has(p));
-    for (const p of own) patches.add(p);
-    k.inputs = [...own, ...k.refs.filter((p) => sources.has(p) && !kusts.has(p))];
+    for (const p of k.patchRefs) if (sources.has(p)) patches.add(p);
     for (const p of k.inputs) inputs.add(p);
   }
+  kusts.prune();
   return { sources, kusts, patches, inputs };
 }
