@@ -146,13 +146,13 @@ function chartPaths(files) {
  * Kustomizations, bases and patches are YAML files like any other: the floor parses each once, and
  * building the overlays (merging patches into bases) is above it.
  */
-function floorRunner(api, dir, { readOnly = false } = {}) {
+function floorRunner(api, dir, { readOnly = false, keep = () => true } = {}) {
   const { LineCounter, parseAllDocuments } = YAML;
   const { DockerfileParser } = require('dockerfile-ast');
   return () => {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    const ws = api.readWorkspace(dir);
+    const ws = kept(api.readWorkspace(dir), keep);
     const t1 = performance.now();
     const counts = { files: ws.files.length, yaml: 0, dockerfile: 0, dotenv: 0, template: 0, chartFiles: 0, renders: 0, other: 0, yamlDocs: 0, instructions: 0, lines: 0, templateLines: 0 };
     const { inChart, isTemplate } = chartPaths(ws.files);
@@ -184,16 +184,24 @@ function floorRunner(api, dir, { readOnly = false } = {}) {
       counts.yamlDocs += e.docs;
     }
     const t2 = performance.now();
-    return { times: { total: t2 - t0, walk: t1 - t0, parse: t2 - t1, cpu: cpuMs(c0) }, counts, keep: [ws] };
+    return { times: { total: t2 - t0, walk: t1 - t0, parse: t2 - t1, cpu: cpuMs(c0) }, counts, ws, keep: [ws] };
   };
 }
 
+/** The workspace with only the files `keep` accepts (the walk and the reads are the same). */
+function kept(ws, keep) {
+  return { ...ws, files: ws.files.filter((f) => keep(f.path)) };
+}
+
+/** Not a kustomization file: the overlays tree read as if it had none (each file a plain manifest). */
+const notKustomization = (p) => !/(^|\/)(kustomization\.ya?ml|Kustomization)$/.test(p);
+
 /** The full check, as the CLI runs it: readWorkspace + analyze. */
-function checkRunner(api, dir) {
+function checkRunner(api, dir, keep = () => true) {
   return () => {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    const ws = api.readWorkspace(dir);
+    const ws = kept(api.readWorkspace(dir), keep);
     const t1 = performance.now();
     const result = api.analyze(ws.files, ws.config);
     const t2 = performance.now();
@@ -225,20 +233,32 @@ function childTime(dir, runs, warmup) {
   const floorSamples = [];
   const checkSamples = [];
   const readOnlySamples = [];
+  const plainFloorSamples = [];
+  const plainCheckSamples = [];
   let floorCounts;
   let runReadOnly = false;
+  let runPlain = false;
+  const extra = {
+    readOnly: [floorRunner(api, dir, { readOnly: true }), readOnlySamples],
+    plainFloor: [floorRunner(api, dir, { keep: notKustomization }), plainFloorSamples],
+    plainCheck: [checkRunner(api, dir, notKustomization), plainCheckSamples],
+  };
   for (let k = 0; k < warmup + runs; k++) {
     const order = k % 2 ? ['check', 'floor'] : ['floor', 'check'];
     // A tree with charts also measures the stricter floor that only reads templates.
     if (runReadOnly) order.push('readOnly');
+    // A tree with kustomizations also measures floor and check without them: what building the
+    // environments costs, against every file read once as a plain manifest.
+    if (runPlain) order.push(...(k % 2 ? ['plainCheck', 'plainFloor'] : ['plainFloor', 'plainCheck']));
     for (const which of order) {
       gc();
-      const r = which === 'floor' ? floor() : which === 'check' ? check() : floorRunner(api, dir, { readOnly: true })();
+      const r = which === 'floor' ? floor() : which === 'check' ? check() : extra[which][0]();
       if (which === 'floor') {
         floorCounts = r.counts;
         runReadOnly = r.counts.chartFiles > 0;
+        runPlain = r.ws.files.some((f) => !notKustomization(f.path));
       }
-      if (k >= warmup) (which === 'floor' ? floorSamples : which === 'check' ? checkSamples : readOnlySamples).push(r.times);
+      if (k >= warmup) (which === 'floor' ? floorSamples : which === 'check' ? checkSamples : extra[which][1]).push(r.times);
     }
   }
   // Where analyze's time goes: extraction (parsing included) against the model and the rules.
@@ -261,6 +281,7 @@ function childTime(dir, runs, warmup) {
   return {
     floor: { ...summarise(floorSamples), counts: floorCounts, readOnly: readOnlySamples.length ? summarise(readOnlySamples) : undefined },
     check: { ...summarise(checkSamples), extract: parts.extract, modelAndRules: parts.modelAndRules },
+    plain: plainFloorSamples.length ? { floor: summarise(plainFloorSamples), check: summarise(plainCheckSamples) } : undefined,
     pairRatioMedian: round(median(pairRatios), 2),
     ...describeCheck(ws, analysis),
   };
@@ -357,6 +378,10 @@ function measure(variant, services, args) {
   const check = { ...time.check, counts: time.counts, ...checkMem };
   const ratio = round(check.total / floor.total, 2);
   const readOnlyRatio = floor.readOnly ? round(check.total / floor.readOnly.total, 2) : undefined;
+  // Before a single environment is built: the check of every file as a plain manifest, plus parsing
+  // the kustomizations (what the floor spends on them). No overlay check can cost less.
+  const plain = time.plain && { ...time.plain, before: round(time.plain.check.total + floor.total - time.plain.floor.total) };
+  if (plain) plain.beforeRatio = round(plain.before / floor.total, 2);
   return {
     variant,
     services,
@@ -370,6 +395,7 @@ function measure(variant, services, args) {
     check,
     ratio,
     readOnlyRatio,
+    plain,
     pairRatioMedian: time.pairRatioMedian,
     drifts: plantedCheck(readManifest(dir)?.planted ?? [], time.found),
     cli,
@@ -416,6 +442,9 @@ function variantTable(results) {
     row('  median of run-by-run ratios', (r) => `${r.pairRatioMedian.toFixed(2)}x`),
     row('floor with templates only read (ms)', (r) => r.floor.readOnly?.total),
     row('  ratio check/that floor (not the target)', (r) => (r.readOnlyRatio === undefined ? undefined : `${r.readOnlyRatio.toFixed(2)}x`)),
+    row('without the kustomizations: floor / check (ms)', (r) => (r.plain ? `${r.plain.floor.total} / ${r.plain.check.total}` : undefined)),
+    row('  that check + parsing the kustomizations (ms)', (r) => r.plain?.before),
+    row('  its ratio to the floor: no environment built yet', (r) => (r.plain ? `${r.plain.beforeRatio.toFixed(2)}x` : undefined)),
     row('floor / check CPU time (ms)', (r) => `${r.floor.cpu} / ${r.check.cpu}`),
     row('  ratio by CPU time', (r) => `${(r.check.cpu / r.floor.cpu).toFixed(2)}x`),
     row('findings (suppressed)', (r) => `${r.check.counts.findings} (${r.check.counts.suppressed})`),
@@ -530,6 +559,7 @@ function main() {
       ratio: r.ratio,
       readOnlyFloorMs: r.floor.readOnly?.total,
       readOnlyRatio: r.readOnlyRatio,
+      withoutKustomizations: r.plain && { floorMs: r.plain.floor.total, checkMs: r.plain.check.total, beforeEnvironmentsMs: r.plain.before, beforeEnvironmentsRatio: r.plain.beforeRatio },
       pairRatioMedian: r.pairRatioMedian,
       findings: r.check.counts.findings,
       byRule: r.check.counts.byRule,
