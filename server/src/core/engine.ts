@@ -14,6 +14,7 @@ import type { RenderMemo } from './extract/render';
 import { envMatcher } from './environments';
 import { buildModel } from './model';
 import type { Model, ModelContext } from './model';
+import { dirOf, owningDir } from './paths';
 import { RULES } from './rules';
 import type { FileFacts, Finding, RawFinding, SourceFile } from './types';
 import type { ParsedYaml } from './yaml';
@@ -65,14 +66,8 @@ export function extractAll(files: SourceFile[], config: Config = defaultConfig()
   const plan = kustomizePlan(wanted, memo);
   const patches = plan.patches;
   // Everything in a chart is read by its render (helm.ts): parsing values and templates alone too is waste.
-  const charts = new Set(wanted.filter((f) => /^chart\.ya?ml$/i.test(posix.basename(f.path))).map((f) => posix.dirname(f.path)));
-  const inChart = (p: string): boolean => {
-    if (charts.size === 0) return false;
-    for (let d = posix.dirname(p); ; d = posix.dirname(d)) {
-      if (charts.has(d)) return true;
-      if (d === '.' || d === '/' || d === '') return false;
-    }
-  };
+  const charts = new Set(wanted.filter((f) => /^chart\.ya?ml$/i.test(posix.basename(f.path))).map((f) => dirOf(f.path)));
+  const inChart = (p: string): boolean => charts.size > 0 && owningDir(p, charts) !== undefined;
   // A kustomization's patch or resource is parsed once, by the render: its own facts wait for that parse.
   const later = new Map<string, { i: number; f: SourceFile; interp: string }>();
   const read = (f: SourceFile, interp: string, parsed?: ParsedYaml): FileFacts => {

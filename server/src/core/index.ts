@@ -1,6 +1,7 @@
 // The core's public surface, shared by the CLI, the language server, the tests and the benchmark.
 export * from './types';
 export { LineIndex } from './text';
+export { dirOf, owningDir, under } from './paths';
 export { extractDockerfile } from './extract/dockerfile';
 export { extractCompose } from './extract/compose';
 export { extractKubernetes } from './extract/kubernetes';

@@ -1,6 +1,7 @@
 // The workspace model: which files make up each service, in which environment, and its internal ports.
 import { posix } from 'node:path';
 import type { Config, ContractEntry } from './config';
+import { dirOf } from './paths';
 import { compareEnvs, DEFAULT_ENV, envMatcher, isEnvAlias, normalizeEnv } from './environments';
 import type {
   CommandInfo, ComposeFacts, ComposePort, ComposeService, DockerExpose, DockerfileFacts, DotenvFacts, EnvVar, FileFacts, K8sContainer,
@@ -124,11 +125,6 @@ export function imageBase(image: string | undefined): string | undefined {
   const last = noDigest.split('/').pop() ?? '';
   const name = last.split(':')[0];
   return name || undefined;
-}
-
-function dirOf(p: string): string {
-  const d = posix.dirname(p);
-  return d === '.' ? '' : d;
 }
 
 const joined = new Map<string, string>();

@@ -1,7 +1,7 @@
 // One workspace folder's state: disk and editor texts, cached facts per file, the latest analysis.
 import { readFileSync, statSync } from 'node:fs';
-import { join, posix } from 'node:path';
-import { buildMatrix, callers, defaultConfig, envMatcher, extractAll, extractChanged, findReferences, fullState, helmTemplateJobs, kindOfPath, parseConfig, portTokens, RULE_IDS, updateState } from '../core';
+import { join } from 'node:path';
+import { buildMatrix, callers, defaultConfig, envMatcher, extractAll, extractChanged, findReferences, fullState, helmTemplateJobs, kindOfPath, owningDir, parseConfig, portTokens, RULE_IDS, updateState } from '../core';
 import type { Analysis, Config, FactsCache, HelmTemplateOutput, HelmTemplates, IncrementalState, Matrix, PortToken, Problem, Reference, SourceFile } from '../core';
 import { runHelmTemplate } from '../cli/helm';
 import { readWorkspace } from '../cli/workspace';
@@ -202,14 +202,8 @@ export class Folder {
     // Each chart's files (what its renders read), found once for all its environments.
     const charts = new Map(jobs.map((j) => [j.chartDir, [] as SourceFile[]]));
     for (const f of files) {
-      for (let d = posix.dirname(f.path); ; d = posix.dirname(d)) {
-        const mine = charts.get(d === '.' ? '' : d);
-        if (mine) {
-          mine.push(f);
-          break;
-        }
-        if (d === '.' || d === '/') break;
-      }
+      const owner = owningDir(f.path, charts);
+      if (owner !== undefined) charts.get(owner)?.push(f);
     }
     for (const job of jobs) {
       const mine = charts.get(job.chartDir) ?? [];

@@ -2,6 +2,7 @@
 import { posix } from 'node:path';
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Node } from 'yaml';
+import { dirOf, owningDir, under } from '../paths';
 import { LineIndex } from '../text';
 import type { K8sFacts, Loc, Problem, SourceFile } from '../types';
 import { get, items, parseYaml, str as yamlStr } from '../yaml';
@@ -54,11 +55,6 @@ const ENV_VALUES: RegExp[] = [
 
 const PORT_TEXT = /\b(containerPort|targetPort|hostPort|servicePort|nodePort|port|ports)\s*:|\.[\w.]*[pP]orts?\b/;
 
-function dirOf(p: string): string {
-  const d = posix.dirname(p);
-  return d === '.' ? '' : d;
-}
-
 function rel(dir: string, p: string): string {
   return dir ? p.slice(dir.length + 1) : p;
 }
@@ -91,9 +87,6 @@ function dependenciesOf(file: string, root: Node | null | undefined): Dependency
 }
 
 /** Whether `path` lies in folder `dir` ('' is the workspace root). */
-function under(dir: string, path: string): boolean {
-  return dir === '' || path.startsWith(`${dir}/`);
-}
 
 /** The charts of the workspace (a folder with Chart.yaml), subcharts hung under their parents. */
 function findCharts(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo, prune = true): Chart[] {
@@ -115,11 +108,8 @@ function findCharts(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo, prune 
   if (byDir.size === 0) return [];
   // Each file belongs to the deepest chart that holds it: the first folder up from it with a Chart.yaml.
   for (const f of files) {
-    let chart: Chart | undefined;
-    for (let d = dirOf(f.path); ; d = dirOf(d)) {
-      chart = byDir.get(d);
-      if (chart || d === '') break;
-    }
+    const owner = owningDir(f.path, byDir);
+    const chart = owner === undefined ? undefined : byDir.get(owner);
     if (!chart) continue;
     const dir = chart.dir;
     const r = rel(dir, f.path);

@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import { isMap, isScalar, isSeq, Pair, Scalar, YAMLMap } from 'yaml';
 import type { Node } from 'yaml';
 import type { EnvVar, K8sFacts, Loc, Problem, SourceFile } from '../types';
+import { dirOf } from '../paths';
 import { get, items, scalarText, str, stringMap } from '../yaml';
 import { extractDotenv } from './dotenv';
 import { mergeObject } from './kustomize-merge';
@@ -28,11 +29,6 @@ export function isKustomizationFile(path: string): boolean {
 /** A remote base or resource: a URL, a `git::`/`git@` address, a `github.com/...` path or a `?ref=`. */
 export function isRemote(ref: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || /^(git::|git@|ssh:)/i.test(ref) || /[?&](ref|version|timeout|submodules)=/.test(ref) || /^(github\.com|gitlab\.com|bitbucket\.org)\//i.test(ref);
-}
-
-function dirOf(p: string): string {
-  const d = posix.dirname(p);
-  return d === '.' ? '' : d;
 }
 
 /** Resolved references: every render of an overlay resolves its bases' entries again. */

@@ -1,0 +1,21 @@
+// Workspace paths as the core sees them: relative, with `/`, the workspace root being ''.
+import { posix } from 'node:path';
+
+/** The folder of a workspace path, '' at the root. */
+export function dirOf(p: string): string {
+  const d = posix.dirname(p);
+  return d === '.' ? '' : d;
+}
+
+/** Whether `path` lies in folder `dir` ('' holds every path). */
+export function under(dir: string, path: string): boolean {
+  return dir === '' || path.startsWith(`${dir}/`);
+}
+
+/** The deepest of `dirs` holding `path`: the first folder up from it that `dirs` has (a chart's, say). */
+export function owningDir(path: string, dirs: { has(dir: string): boolean }): string | undefined {
+  for (let d = dirOf(path); ; d = dirOf(d)) {
+    if (dirs.has(d)) return d;
+    if (d === '') return undefined;
+  }
+}
