@@ -42,7 +42,8 @@ function containerView(c, init) {
     init,
     ports: sortBy((c.ports ?? []).map((p) => [p.containerPort, p.name ?? null, p.protocol ?? 'TCP'])),
     probes: sortBy(probes),
-    env: sortBy((c.env ?? []).filter((e) => typeof e.value === 'string').map((e) => [e.name, e.value])),
+    // A value kustomize substitutes (a var) comes out unquoted: 9090 reads back as a number.
+    env: sortBy((c.env ?? []).filter((e) => ['string', 'number', 'boolean'].includes(typeof e.value)).map((e) => [e.name, String(e.value)])),
     envFrom: (c.envFrom ?? []).filter((e) => e.configMapRef).map((e) => plain(e.configMapRef.name)),
     envRefs: sortBy((c.env ?? []).filter((e) => e.valueFrom?.configMapKeyRef).map((e) => [e.name, plain(e.valueFrom.configMapKeyRef.name), e.valueFrom.configMapKeyRef.key])),
   };

@@ -21,6 +21,7 @@ function load(input) {
   const facts = extractAll(files);
   const renders = facts.filter((f) => f.renderedFrom?.startsWith('kustomization'));
   return {
+    files,
     facts: new Map(facts.map((f) => [f.file, f])),
     renders,
     env: (env) => {
@@ -398,4 +399,60 @@ test('check reports a drift only overlays/production has at the patch line, and 
   assert.equal(readFileSync(join(dir, 'k8s/base/deployment.yaml'), 'utf8'), base);
   const again = run(['check', dir, '--fail-on', 'never']);
   assert.doesNotMatch(again.stdout, /port-parity/);
+});
+
+test('legacy vars: $(NAME) in env values and args becomes the named field after every transformer ($$ escapes; others stay), at the value token', () => {
+  const k = load('vars');
+  const env = (render) => Object.fromEntries(workload(render, render.env === 'production' ? 'prod-web' : 'web').containers[0].env.map((v) => [v.name, [v.value, v.port ?? null, v.literal, k.at(v.valueLoc)]]));
+  assert.deepEqual(env(k.env('production')), {
+    API_URL: ['http://prod-api:8080', null, false, 'base/app.yaml:49=http://$(API_SERVICE):$(API_PORT)'],
+    API_PORT: ['8080', 8080, false, 'base/app.yaml:51=$(API_PORT)'],
+    ESCAPED: ['$(API_PORT) and $(NOT_A_VAR)', null, false, 'base/app.yaml:53=$$(API_PORT) and $(NOT_A_VAR)'],
+  });
+  // Staging's patch adds port 9090 first: spec.ports[0] is it, as kubectl renders.
+  assert.equal(env(k.env('staging')).API_URL[0], 'http://api:9090');
+  assert.deepEqual(k.env('staging').unknowns, []);
+});
+
+test('a var whose object or field is not there is an unknown at its name, and its $(NAME) stays; a URL through a var is checked', () => {
+  const k = load({
+    ...BASE,
+    'overlays/production/kustomization.yaml': `resources: [../../base, svc.yaml, web.yaml]
+patches:
+  - path: p.yaml
+vars:
+  - name: GONE
+    objref: {kind: Service, name: nothing, apiVersion: v1}
+  - name: REPLICAS
+    objref: {kind: Deployment, name: api, apiVersion: apps/v1}
+    fieldref: {fieldpath: spec.replicas}
+  - name: SECOND
+    objref: {kind: Service, name: api, apiVersion: v1}
+    fieldref: {fieldpath: 'spec.ports[1].port'}
+  - name: API_HOST
+    objref: {kind: Service, name: api, apiVersion: v1}
+`,
+    'overlays/production/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  selector:\n    app: api\n  ports:\n    - port: 8000\n',
+    'overlays/production/p.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          env:\n            - name: SELF_URL\n              value: http://$(API_HOST):9000/$(GONE)\n',
+    'overlays/production/web.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: example/web\n          env:\n            - name: API_URL\n              value: http://$(API_HOST):9000\n',
+  });
+  const r = k.env('production');
+  assert.deepEqual(r.unknowns.map((u) => [u.message, k.at(u.loc)]), [
+    ['var GONE refers to Service nothing, which this kustomization does not output: kustomize cannot build it', 'overlays/production/kustomization.yaml:5=GONE'],
+    ['var REPLICAS reads spec.replicas of Deployment api, which Port Parity does not follow: the values that use $(REPLICAS) are not checked', 'overlays/production/kustomization.yaml:7=REPLICAS'],
+    ['var SECOND reads spec.ports[1].port, which Service api does not have: kustomize cannot build it', 'overlays/production/kustomization.yaml:10=SECOND'],
+  ]);
+  assert.equal(workload(r, 'api').containers[0].env.find((v) => v.name === 'SELF_URL').value, 'http://api:9000/$(GONE)');
+  const found = analyze(k.files).findings.filter((f) => f.rule === 'reference-port').map((f) => [f.message, k.at(f.loc)]);
+  assert.equal(found.length, 1, JSON.stringify(found));
+  assert.match(found[0][0], /9000/);
+  // The value is what the var made of it: the finding underlines the value as written.
+  assert.equal(found[0][1], 'overlays/production/web.yaml:13=http://$(API_HOST):9000');
+});
+
+test('a patches entry that is not a map is an unknown: kustomize cannot build the kustomization', () => {
+  const k = load({ ...BASE, 'overlays/production/kustomization.yaml': 'resources: [../../base]\npatches:\n  - p.yaml\n', 'overlays/production/p.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n' });
+  assert.deepEqual(k.env('production').unknowns.map((u) => [u.message, k.at(u.loc)]), [
+    ['patches entry p.yaml is not a map with a path or a patch: kustomize cannot build this kustomization', 'overlays/production/kustomization.yaml:3=p.yaml'],
+  ]);
 });

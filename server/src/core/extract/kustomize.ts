@@ -11,6 +11,7 @@ import { curName, envVarOf, finishObject, readObject, Sources } from './kustomiz
 import type { KObj, Src } from './kustomize-objects';
 import { applyJsonOp, fieldPathTokens, isPortSlot, locate, locateAll, pointerTokens, readSlot, writeSlot } from './kustomize-paths';
 import type { Copied } from './kustomize-paths';
+import type { Word } from './command';
 import { sameInputs } from './render';
 import type { EnvOf, KeptKustRender, RenderMemo, Renders } from './render';
 
@@ -155,6 +156,8 @@ class Render {
   /** Everything the render looked up in the workspace (see RenderMemo): while all of it reads the same, so does the render. */
   readonly reads = new Map<string, string | boolean | undefined>();
   private readonly seen = new Set<string>();
+  /** The legacy `vars` of every kustomization built, resolved once on the output (applyVars). */
+  private readonly vars: { name: string; kind: string; objName: string; apiVersion?: string; fieldPath: string; at: Loc }[] = [];
   constructor(private readonly ctx: Ctx) {}
 
   private kust(dir: string): Kust | undefined {
@@ -273,9 +276,56 @@ class Render {
     return this.own(c, out);
   }
 
+  /**
+   * Kustomize's legacy `vars`, once the whole output is built: each names a field of an object (by its
+   * original name; `metadata.name` by default), and `$(NAME)` in a container's env values, command and
+   * args becomes that field's value (`$$` an escaped `$`), as `kubectl kustomize` substitutes them.
+   * A var whose object or field is not there is an unknown, and its `$(NAME)` stays.
+   */
+  applyVars(objs: KObj[]): void {
+    if (this.vars.length === 0) return;
+    const values = new Map<string, string>();
+    for (const v of this.vars) {
+      if (values.has(v.name)) continue;
+      const o = objs.find((x) => x.kind === v.kind && x.names[0] === v.objName && (v.apiVersion === undefined || x.apiVersion === v.apiVersion));
+      if (!o) {
+        this.unknown(v.at, `var ${v.name} refers to ${v.kind} ${v.objName}, which this kustomization does not output: kustomize cannot build it`);
+        continue;
+      }
+      const slot = locate(o, fieldPathTokens(v.fieldPath));
+      const got = slot.t === 'missing' ? undefined : readSlot(o, slot);
+      if (got) values.set(v.name, got.text);
+      else if (slot.t === 'missing') this.unknown(v.at, `var ${v.name} reads ${v.fieldPath}, which ${v.kind} ${curName(o)} does not have: kustomize cannot build it`);
+      else this.unknown(v.at, `var ${v.name} reads ${v.fieldPath} of ${v.kind} ${curName(o)}, which Port Parity does not follow: the values that use $(${v.name}) are not checked`);
+    }
+    // Kubernetes' expansion syntax, which Kustomize uses: `$$` is `$`, an unknown `$(X)` stays as it is.
+    const expand = (s: string): string => s.replace(/\$\$|\$\(([^)]*)\)/g, (m, name?: string) => (name === undefined ? '$' : (values.get(name) ?? m)));
+    const words = (list: Word[] | undefined): Word[] | undefined =>
+      list?.map((w) => {
+        const text = expand(w.text);
+        return text === w.text ? w : { text, loc: w.loc };
+      });
+    for (const o of objs) {
+      for (const c of [...(o.work?.containers ?? []), ...(o.work?.inits ?? [])]) {
+        c.env = c.env.map((e) => {
+          if (!e.v || !e.v.value.includes('$')) return e;
+          const value = expand(e.v.value);
+          return value === e.v.value ? e : { ...e, v: envVarOf(e.v.name, value, e.v.nameLoc, e.v.valueLoc, false) };
+        });
+        c.cmd = words(c.cmd);
+        c.args = words(c.args);
+      }
+    }
+  }
+
   /** Generators, then the transformers in Kustomize's order: patches, namespace, names, labels, JSON patches, replacements. */
   private own(k: Kust, objs: KObj[]): KObj[] {
     const root = k.root;
+    for (const n of items(get(root, 'vars'))) {
+      const ref = get(n, 'objref');
+      const [name, kind, objName] = [str(get(n, 'name')), str(get(ref, 'kind')), str(get(ref, 'name'))];
+      if (name && kind && objName) this.vars.push({ name, kind, objName, apiVersion: str(get(ref, 'apiVersion')), fieldPath: str(get(get(n, 'fieldref'), 'fieldpath')) ?? 'metadata.name', at: this.tokenLoc(k, get(n, 'name') ?? n) });
+    }
     for (const key of ['helmCharts', 'generators', 'transformers', 'validators']) {
       for (const n of items(get(root, key))) {
         const label = str(n) ?? str(get(n, 'name')) ?? key;
@@ -387,6 +437,10 @@ class Render {
 
   /** An entry of `patches` or `patchesJson6902`: a `path` or an inline `patch`, with an optional `target`. */
   private patchEntry(k: Kust, n: Node, objs: KObj[], json6902 = false): KObj[] {
+    if (!isMap(n)) {
+      this.unknown(this.tokenLoc(k, n), `${json6902 ? 'patchesJson6902' : 'patches'} entry ${str(n) ?? ''} is not a map with a path or a patch: kustomize cannot build this kustomization`);
+      return objs;
+    }
     const target = selectorOf(get(n, 'target'));
     const pathNode = get(n, 'path');
     const patchNode = get(n, 'patch');
@@ -676,6 +730,7 @@ function renderOne(ctx: Ctx, k: Kust, env: string | undefined): { f: K8sFacts; r
   const { sources } = ctx;
   const r = new Render(ctx);
   const objs = r.build(k.dir, []);
+  r.applyVars(objs);
   fixReferences(objs);
   const f: K8sFacts = {
     kind: 'kubernetes', file: `${k.path}#${env ?? 'base'}`, env, renderedFrom: `kustomization ${k.dir || '.'}`, unknowns: r.unknowns,
