@@ -66,6 +66,8 @@ export interface BindFact {
   via: string;
   /** True when the host is the server's default (no flag given), `loc` then covers the command. */
   defaulted?: boolean;
+  /** The variable the host came from (`--host $HOST`, `--host=$(HOST)` in a container's args). */
+  variable?: string;
 }
 
 export interface CommandInfo {

@@ -85,6 +85,19 @@ interface Env {
   (name: string): string | undefined;
 }
 
+/**
+ * A container's command and args as the kubelet runs them: `$(NAME)` of a variable the container
+ * defines is its value (here spelled `${NAME}`, the same length, so every offset still maps), `$$` an
+ * escaped `$`, and any other `$(NAME)` stays as written.
+ */
+export function kubeletWords(words: Word[], defined: (name: string) => boolean): Word[] {
+  return words.map((w) => {
+    if (!w.text.includes('$(')) return w;
+    const text = w.text.replace(/\$\$|\$\((\w+)\)/g, (m, name?: string) => (name !== undefined && defined(name) ? `\${${name}}` : m));
+    return text === w.text ? w : { ...w, text };
+  });
+}
+
 /** Reads the listening ports and bind hosts of a command given as words. */
 export function parseCommand(ix: LineIndex, words: Word[], env: Env = () => undefined): CommandInfo {
   const info: CommandInfo = { ports: [], binds: [] };
@@ -110,7 +123,9 @@ export function parseCommand(ix: LineIndex, words: Word[], env: Env = () => unde
     const v = resolveVar(raw, env);
     const host = (v?.value ?? raw).replace(/^\[|\]$/g, '');
     if (host === '') return;
-    info.binds.push({ host, loc: relocate(w, s, e).loc, via });
+    const bind: BindFact = { host, loc: relocate(w, s, e).loc, via };
+    if (v?.variable) bind.variable = v.variable;
+    info.binds.push(bind);
   };
   /** `host:port`, `:port`, `tcp://host:port`, `http://+:8080`, a host alone or a port alone. */
   const addAddress = (w: Word, s: number, flag: string, primary: boolean, hostOnly = false): void => {

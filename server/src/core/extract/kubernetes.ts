@@ -4,7 +4,7 @@ import { LineIndex } from '../text';
 import type { ContainerPort, EnvVar, K8sBackend, K8sContainer, K8sFacts, K8sNetworkPolicy, K8sService, K8sServicePort, K8sWorkload, Loc, ProbeFact, Problem, Protocol, SourceFile, Suppression } from '../types';
 import { get, isMap, isProblem, isScalar, items, nodeLoc, pairs, parseYaml, path, readPort, readPortField, scalarText, str, stringMap, badPortName } from '../yaml';
 import type { YamlDoc } from '../yaml';
-import { parseCommand, wordsOfShell } from './command';
+import { kubeletWords, parseCommand, wordsOfShell } from './command';
 import type { Word } from './command';
 import { commentSuppressions } from './suppress';
 
@@ -218,7 +218,7 @@ function readContainer(ix: LineIndex, c: Node, init: boolean, problems: Problem[
       words.push({ text: st.value, at: st.at, loc: st.loc });
     }
   }
-  if (words.length) container.command = parseCommand(ix, words, envOf);
+  if (words.length) container.command = parseCommand(ix, kubeletWords(words, (n) => envOf(n) !== undefined), envOf);
   return container;
 }
 

@@ -5,7 +5,7 @@ import { LineIndex } from '../text';
 import type { CommandInfo, ContainerPort, EnvVar, K8sBackend, K8sConfigMap, K8sContainer, K8sNetworkPolicy, K8sService, K8sServicePort, K8sWorkload, Loc, Problem, SourceFile } from '../types';
 import { get, items, pairs, parseYaml, path, scalarText, str, stringMap } from '../yaml';
 import type { ParsedYaml, YamlDoc } from '../yaml';
-import { parseCommand, shellWords } from './command';
+import { kubeletWords, parseCommand, shellWords } from './command';
 import type { Word } from './command';
 import { extractKubernetes } from './kubernetes';
 
@@ -385,7 +385,8 @@ function finishContainer(k: KCont, sources: Sources): K8sContainer {
   const words = [...(k.cmd ?? []), ...(k.args ?? [])];
   let command: CommandInfo = { ports: [], binds: [] };
   if (words.length) {
-    const parsed = parseCommand(sources.index, words, (name) => env.find((x) => x.name === name)?.value);
+    const value = (name: string): string | undefined => env.find((x) => x.name === name)?.value;
+    const parsed = parseCommand(sources.index, kubeletWords(words, (n) => value(n) !== undefined), value);
     command = { ports: parsed.ports.map((p) => ({ ...p, loc: sources.place(p.loc) })), binds: parsed.binds.map((b) => ({ ...b, loc: sources.place(b.loc) })) };
   }
   return {

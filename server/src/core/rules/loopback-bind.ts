@@ -10,6 +10,11 @@ function hostFix(loc: Loc, host: string, text: string | undefined): Fix | undefi
   return { title: 'Bind 0.0.0.0 (all interfaces) instead', edits: [{ loc: { ...loc, end: loc.start + host.length, endLine: loc.line, endCol: loc.col + host.length }, newText: '0.0.0.0' }] };
 }
 
+/** The host of a bind address held by a variable (`127.0.0.1`, `[::1]:8080`). */
+function hostOf(value: string): string {
+  return value.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+}
+
 export const rule: Rule = {
   id: 'loopback-bind',
   description: 'The process binds 127.0.0.1 or localhost inside its container, so nothing outside the container can connect.',
@@ -28,13 +33,23 @@ export const rule: Rule = {
             if (!isLoopback(b.host)) continue;
             // The image's command is parsed with the image's ENV only; compose/k8s env reaches the process too.
             if (b.defaulted && vars.has(b.via === 'uvicorn' ? 'UVICORN_HOST' : 'FLASK_RUN_HOST')) continue;
+            // A host from a variable is what the variable holds where the process runs (compose or
+            // Kubernetes env over the image's ENV): reported, and fixed, where that value is set, once.
+            const from = b.variable === undefined ? undefined : vars.get(b.variable);
+            if (from) {
+              const host = hostOf(from.value);
+              if (!isLoopback(host)) continue;
+              const exact = from.valueLoc.end - from.valueLoc.start === from.value.length;
+              out.add(from.valueLoc, v.env, { service: s.name, host, via: `${b.via} ${from.name}`, defaulted: false, fix: exact ? hostFix(from.valueLoc, from.value.startsWith('[') ? `[${host}]` : host, from.value) : undefined });
+              continue;
+            }
             const exact = !b.defaulted && b.loc.end - b.loc.start === b.host.length;
             out.add(b.loc, v.env, { service: s.name, host: b.host, via: b.via, defaulted: !!b.defaulted, fix: exact ? hostFix(b.loc, b.host, b.host) : undefined });
           }
         }
         for (const e of vars.values()) {
           if (!BIND_VARS.has(e.name)) continue;
-          const host = e.value.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+          const host = hostOf(e.value);
           if (!isLoopback(host)) continue;
           const exact = e.valueLoc.end - e.valueLoc.start === e.value.length;
           out.add(e.valueLoc, v.env, { service: s.name, host, via: e.name, defaulted: false, fix: exact ? hostFix(e.valueLoc, e.value.startsWith('[') ? `[${host}]` : host, e.value) : undefined });
