@@ -1,6 +1,6 @@
 // Editor figures: the language server on the synthetic monorepo, spoken to over stdio as an editor would.
 //
-//   node test/bench/lsp.mjs                # manifests at N=1000 and N=50, charts and overlays at N=1000, 100 edits each
+//   node test/bench/lsp.mjs                # manifests at N=1000 and N=50, charts, overlays and kustomization at N=1000, 100 edits each
 //   node test/bench/lsp.mjs --variants overlays --services 2000 --edits 50
 //
 // Measured: time to the first diagnostics after `initialize`, the latency from one didChange to the
@@ -23,7 +23,7 @@ const arg = (name, def) => {
 };
 const EDITS = arg('edits', 100);
 const vi = process.argv.indexOf('--variants');
-const variants = vi > 0 ? process.argv[vi + 1].split(',') : ['manifests', 'charts', 'overlays'];
+const variants = vi > 0 ? process.argv[vi + 1].split(',') : ['manifests', 'charts', 'overlays', 'kustomization'];
 // The scaling comparison (N=1000 against N=50) is made on the manifests variant.
 const runs = process.argv.includes('--services') ? variants.map((v) => [v, arg('services', 1000)]) : variants.flatMap((v) => (v === 'manifests' ? [[v, 1000], [v, 50]] : [[v, 1000]]));
 
