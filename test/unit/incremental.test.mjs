@@ -134,3 +134,25 @@ test('the fast path after an edit of a kustomization or a Chart.yaml answers onl
   assert.ok(quick > 100, `only ${quick} structural edits took the fast path`);
   assert.ok(slow > 20, `only ${slow} structural edits went to the full path`);
 });
+
+test('the fast path after edits of several files at once (a chart and a kustomization in one folder, as Argo CD apps keep them) renders both again', () => {
+  const files = [
+    { path: 'app/Chart.yaml', text: 'apiVersion: v2\nname: app\nversion: 0.1.0\n' },
+    { path: 'app/values.yaml', text: 'port: 8080\n' },
+    { path: 'app/templates/deployment.yaml', text: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Chart.Name }}\nspec:\n  template:\n    metadata:\n      labels:\n        app: {{ .Chart.Name }}\n    spec:\n      containers:\n        - name: main\n          image: example/app\n          ports:\n            - containerPort: {{ .Values.port }}\n' },
+    { path: 'app/kustomization.yaml', text: 'resources:\n  - service.yaml\n' },
+    { path: 'app/service.yaml', text: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: app\nspec:\n  selector:\n    app: app\n  ports:\n    - port: 80\n      targetPort: 8080\n' },
+  ];
+  const cache = new Map();
+  const start = api.fullState(api.extractAll(files, undefined, cache), api.defaultConfig());
+  const edits = [
+    { path: 'app/Chart.yaml', text: 'apiVersion: v2\nname: web\nversion: 0.1.0\n' },
+    { path: 'app/kustomization.yaml', text: 'resources:\n  - service.yaml\nnamePrefix: x-\n' },
+  ];
+  const after = files.map((f) => edits.find((e) => e.path === f.path) ?? f);
+  const fast = api.extractChanged(edits, api.defaultConfig(), cache);
+  assert.ok(fast, 'the fast path answers');
+  assert.deepEqual(fast.facts, api.extractAll(after), 'the facts after both edits');
+  assert.ok(fast.changed.includes('app#base') && fast.changed.includes('app/kustomization.yaml#base'), `both renders made again: ${fast.changed}`);
+  assertCold(api.updateState(start, fast.facts, api.defaultConfig(), { changed: fast.changed, maxShare: 1 }), after, api.defaultConfig(), 'after both edits');
+});

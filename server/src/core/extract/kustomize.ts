@@ -767,7 +767,9 @@ export function kustomizeRerender(files: SourceFile[], changed: string[], memo: 
   }
   const again: [string, KeptKustRender][] = [];
   for (const [key, kept] of memo.kustRenders) {
-    const hits = changed.filter((p) => kept.reads.has(`f\0${p}`) || (edited.has(dirOf(p)) && kept.reads.has(`k\0${dirOf(p)}`)));
+    // An edited kustomization counts for the renders that read it; a file beside it (a chart's
+    // Chart.yaml, say) only for those that read that file.
+    const hits = changed.filter((p) => kept.reads.has(`f\0${p}`) || (isKustomizationFile(p) && edited.get(dirOf(p))?.path === p && kept.reads.has(`k\0${dirOf(p)}`)));
     if (hits.length === 0) continue;
     again.push([key, kept]);
     for (const p of hits) read.add(p);
