@@ -241,7 +241,8 @@ export function updateState(prev: IncrementalState, facts: FileFacts[], config: 
   }
   for (const t of targetsNamed) context.add(t);
   // Past half the workspace, one full evaluation costs less than the bookkeeping.
-  if (context.size > (opts.maxShare ?? 0.5) * prev.analysis.model.services.size) return full();
+  const tooMany = (): boolean => context.size > (opts.maxShare ?? 0.5) * prev.analysis.model.services.size;
+  if (tooMany()) return full();
   const files = new Set<string>(changed);
   for (const s of context) for (const f of prev.filesOf.get(s) ?? []) files.add(f);
   // Findings about a file as such (malformed values, duplicates) change only with the file, or for a
@@ -262,10 +263,27 @@ export function updateState(prev: IncrementalState, facts: FileFacts[], config: 
     }
     for (const f of next.values()) if (!files.has(f.file) && reportedAt(f).some((l) => located.has(l))) files.add(f.file);
   }
-  const subset = [...files].map((f) => {
-    const x = next.get(f);
-    return x?.kind === 'compose' && !fresh.has(f) ? composeOnly(x, context) : x;
-  }).filter((f): f is FileFacts => f !== undefined);
+  // Every other service these files hold is read whole, as context: one read in part can take the
+  // wrong environments (its unmarked manifests are a base only where none of its files is marked), and
+  // its pods may be what a judged Service selects. A compose file not read whole keeps only the
+  // context's services, so it adds none.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const f of [...files]) {
+      const x = next.get(f);
+      if (x?.kind === 'compose' && !fresh.has(f)) continue;
+      for (const s of prev.servicesOf.get(f) ?? []) {
+        if (context.has(s)) continue;
+        context.add(s);
+        grew = true;
+        for (const g of prev.filesOf.get(s) ?? []) files.add(g);
+      }
+    }
+    if (tooMany()) return full();
+  }
+  // In the workspace's order, as a cold evaluation reads them: which declaration a message cites and
+  // which Service of a name a host reaches ("the first of a name") depend on it.
+  const subset = facts.filter((f) => files.has(f.file)).map((x) => (x.kind === 'compose' && !fresh.has(x.file) ? composeOnly(x, context) : x));
   const part = analyzeFacts(subset, config, prev.analysis.model.context, context);
   // A compose host-port clash involves every service of its project: it goes with its compose file.
   const perFile = (f: Finding): boolean => f.service === undefined || (f.rule === 'duplicate-port' && (next.get(f.loc.file) ?? was.get(f.loc.file))?.kind === 'compose');

@@ -161,6 +161,12 @@ export interface ModelContext {
   envSet: string[];
   baseK8sEnvs: string[];
   soleService?: string;
+  /**
+   * The environments each service has marked manifests for (workloads, Services): an unmarked manifest
+   * applies to the others only, whichever of the service's files a part reads.
+   */
+  markedWorkloadEnvs: ReadonlyMap<string, ReadonlySet<string>>;
+  markedServiceEnvs: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** `context`: given when modelling part of a workspace (the language server's incremental path). */
@@ -320,18 +326,27 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
   if (baseK8sEnvs.length === 0) baseK8sEnvs = [...new Set([...images, ...dotenvUnits].map((x) => x.env).filter((e): e is string => !!e && e !== 'local'))];
   const hasUnmarkedK8s = workloadUnits.some((x) => !x.env) || serviceUnits.some((x) => !x.env);
   if (baseK8sEnvs.length === 0 && hasUnmarkedK8s) baseK8sEnvs = [DEFAULT_ENV];
-  const computed = { envSet: [...envSet], baseK8sEnvs: [...baseK8sEnvs], soleService: orchestrated.size === 1 ? [...orchestrated][0] : undefined };
-  if (context) {
-    envSet.clear();
-    for (const e of context.envSet) envSet.add(e);
-    baseK8sEnvs = [...context.baseK8sEnvs];
-  }
-
   // Which environments an unmarked manifest applies to: those that do not have the service themselves.
   const markedWorkloadEnvs = new Map<string, Set<string>>();
   for (const x of workloadUnits) if (x.env) markedWorkloadEnvs.set(x.unit.service, (markedWorkloadEnvs.get(x.unit.service) ?? new Set()).add(x.env));
   const markedServiceEnvs = new Map<string, Set<string>>();
   for (const x of serviceUnits) if (x.env) markedServiceEnvs.set(x.svc.name, (markedServiceEnvs.get(x.svc.name) ?? new Set()).add(x.env));
+  const computed = {
+    envSet: [...envSet],
+    baseK8sEnvs: [...baseK8sEnvs],
+    soleService: orchestrated.size === 1 ? [...orchestrated][0] : undefined,
+    markedWorkloadEnvs,
+    markedServiceEnvs,
+  };
+  if (context) {
+    envSet.clear();
+    for (const e of context.envSet) envSet.add(e);
+    baseK8sEnvs = [...context.baseK8sEnvs];
+    // A part may hold a service's unmarked manifest without the marked ones: the whole workspace says.
+    for (const [from, into] of [[context.markedWorkloadEnvs, markedWorkloadEnvs], [context.markedServiceEnvs, markedServiceEnvs]] as const) {
+      for (const [k, envs] of from) for (const e of envs) into.set(k, (into.get(k) ?? new Set()).add(e));
+    }
+  }
 
   const services = new Map<string, ServiceModel>();
   const view = (key: string, env: string): EnvView => {
