@@ -156,3 +156,22 @@ test('the fast path after edits of several files at once (a chart and a kustomiz
   assert.ok(fast.changed.includes('app#base') && fast.changed.includes('app/kustomization.yaml#base'), `both renders made again: ${fast.changed}`);
   assertCold(api.updateState(start, fast.facts, api.defaultConfig(), { changed: fast.changed, maxShare: 1 }), after, api.defaultConfig(), 'after both edits');
 });
+
+test('the incremental part is read in the workspace order: a message cites the same declaration as a cold evaluation', () => {
+  const manifest = (port) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: registry.example.com/web:1.0\n          ports:\n            - containerPort: ${port}\n`;
+  // Two production manifests of one service: the message cites the first in the workspace's order.
+  const files = [
+    { path: 'deploy/production/a.yaml', text: manifest(3000) },
+    { path: 'deploy/production/b.yaml', text: manifest(8002) },
+    { path: 'deploy/staging/web.yaml', text: manifest(8001) },
+  ];
+  const config = api.defaultConfig();
+  const cache = new Map();
+  const start = api.fullState(api.extractAll(files, config, cache), config);
+  const edit = { path: 'deploy/production/b.yaml', text: manifest(8003) };
+  const after = files.map((f) => (f.path === edit.path ? edit : f));
+  const fast = api.extractChanged([edit], config, cache);
+  const state = api.updateState(start, fast.facts, config, { changed: fast.changed, maxShare: 1 });
+  assert.equal(state.last.mode, 'incremental');
+  assertCold(state, after, config, 'after editing the second production manifest');
+});
