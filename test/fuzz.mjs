@@ -1,0 +1,112 @@
+// Mutation fuzzing of the core: random edits of real files (a line dropped, repeated or re-indented, a
+// number or a value replaced, a stray YAML character) must never make the analysis throw, and the
+// language server's path (a cache primed on the files before, the fast path or a full extraction,
+// then the incremental evaluation) must give what a cold analysis gives.
+//
+//   node test/fuzz.mjs DIR... [--seconds N] [--runs N] [--seed S]    (e.g. on ../shared/corpus)
+//
+// Each folder under the given ones (three levels down) is a workspace, and so is each given folder as
+// a whole: many projects read as one is where names collide. test/fuzz.test.mjs runs a fixed seed.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import api from '../dist/api.js';
+
+function workspaces(roots) {
+  const out = [];
+  const walk = (d, depth) => {
+    out.push(d);
+    if (depth >= 3) return;
+    for (const n of readdirSync(d).sort()) {
+      const p = join(d, n);
+      if (n !== 'node_modules' && !n.startsWith('.') && statSync(p).isDirectory()) walk(p, depth + 1);
+    }
+  };
+  for (const r of roots) walk(r, 0);
+  return out;
+}
+
+const key = (f) => `${f.rule} ${f.severity} ${f.loc.file}:${f.loc.start}-${f.loc.end} ${f.message}`;
+
+/** Runs `runs` random edits (or for `seconds`); returns what went wrong, one entry per distinct problem. */
+export function fuzz({ roots, seed = 1, runs = Infinity, seconds = Infinity, maxFiles = 400 }) {
+  let s = seed;
+  const rnd = (n) => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return n > 0 ? s % n : 0;
+  };
+  const pick = (list) => list[rnd(list.length)];
+  const mutate = (text) => {
+    const lines = text.split('\n');
+    const i = rnd(lines.length);
+    const line = lines[i] ?? '';
+    switch (rnd(7)) {
+      case 0: lines.splice(i, 1); break;
+      case 1: lines.splice(i, 0, pick(lines) ?? ''); break;
+      case 2: lines[i] = line.replace(/\d+/, () => pick(['0', '-1', '99999', 'abc', '', '{{ .Values.x }}', '"8080"', '$(PORT)', '${PORT}', 'null', '[]', '{}'])); break;
+      case 3: lines[i] = line.replace(/:\s*\S.*$/, () => pick([': ', ': []', ': {}', ': null', ': ~', ': [1, 2]', ': {a: b}', ': |', ': "x"'])); break;
+      case 4: lines[i] = ' '.repeat(rnd(6)) + line.trimStart(); break;
+      case 5: {
+        const c = rnd(line.length + 1);
+        lines[i] = line.slice(0, c) + pick(['{', '[', ':', '-', '"', "'", '#', '&a', '*a', '!!int', '\t', '$']) + line.slice(c);
+        break;
+      }
+      default: lines.splice(i, rnd(4) + 1);
+    }
+    return lines.join('\n');
+  };
+  const cases = workspaces(roots).map((dir) => ({ dir, ws: api.readWorkspace(dir) })).filter((c) => c.ws.files.length > 0 && c.ws.files.length <= maxFiles);
+  const problems = new Map();
+  const until = Date.now() + seconds * 1000;
+  let done = 0;
+  while (done < runs && Date.now() < until && cases.length) {
+    const { dir, ws } = pick(cases);
+    const files = ws.files.map((f) => ({ ...f }));
+    for (let m = 1 + rnd(3); m > 0; m--) {
+      const f = pick(files);
+      f.text = mutate(f.text);
+    }
+    const changed = files.filter((f, i) => f.text !== ws.files[i].text);
+    done++;
+    try {
+      const cold = api.analyze(files, ws.config);
+      const cache = new Map();
+      const start = api.fullState(api.extractAll(ws.files, ws.config, cache), ws.config);
+      const quick = api.extractChanged(changed, ws.config, cache);
+      const facts = quick?.facts ?? api.extractAll(files, ws.config, cache);
+      const state = api.updateState(start, facts, ws.config, { maxShare: 1, ...(quick ? { changed: quick.changed } : {}) });
+      const a = [...state.analysis.findings.map(key), '--', ...state.analysis.suppressed.map(key)];
+      const b = [...cold.findings.map(key), '--', ...cold.suppressed.map(key)];
+      if (a.join('\n') !== b.join('\n')) {
+        const what = `${dir}: after editing ${changed.map((f) => f.path).join(', ')} (${quick ? 'fast path' : 'full extraction'}, ${state.last.mode})`;
+        if (!problems.has(what)) problems.set(what, { what, incrementalOnly: a.filter((x) => !b.includes(x)), coldOnly: b.filter((x) => !a.includes(x)), edits: changed });
+      }
+    } catch (e) {
+      const what = `${dir}: ${String(e.stack).split('\n').slice(0, 3).join(' | ')}`;
+      if (!problems.has(what)) problems.set(what, { what, edits: changed });
+    }
+  }
+  return { runs: done, problems: [...problems.values()] };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const opt = (name, def) => {
+    const i = args.indexOf(`--${name}`);
+    if (i < 0) return def;
+    const v = Number(args[i + 1]);
+    args.splice(i, 2);
+    return v;
+  };
+  const seconds = opt('seconds', 60);
+  const runs = opt('runs', Infinity);
+  const seed = opt('seed', Date.now() % 100000);
+  if (args.length === 0) {
+    console.error('usage: node test/fuzz.mjs DIR... [--seconds N] [--runs N] [--seed S]');
+    process.exit(2);
+  }
+  const r = fuzz({ roots: args, seed, runs, seconds });
+  for (const p of r.problems) console.log(`${p.what}\n  incremental only: ${JSON.stringify(p.incrementalOnly ?? [])}\n  cold only: ${JSON.stringify(p.coldOnly ?? [])}\n  edits: ${JSON.stringify(p.edits)}`);
+  console.log(`seed ${seed}: ${r.runs} edits, ${r.problems.length} problems`);
+  process.exit(r.problems.length ? 1 : 0);
+}
