@@ -263,10 +263,10 @@ export function updateState(prev: IncrementalState, facts: FileFacts[], config: 
     }
     for (const f of next.values()) if (!files.has(f.file) && reportedAt(f).some((l) => located.has(l))) files.add(f.file);
   }
-  // Every other service these files hold is read whole, as context: one read in part can take the
-  // wrong environments (its unmarked manifests are a base only where none of its files is marked), and
-  // its pods may be what a judged Service selects. A compose file not read whole keeps only the
-  // context's services, so it adds none.
+  // Every other service these files hold is read whole, as context: a service read in part can be
+  // keyed or placed otherwise than in the whole (by an image another of its files names, say), and its
+  // pods may be what a judged Service selects. A compose file not read whole keeps only the context's
+  // services, so it adds none.
   for (let grew = true; grew; ) {
     grew = false;
     for (const f of [...files]) {
