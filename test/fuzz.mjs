@@ -44,7 +44,7 @@ export function fuzz({ roots, seed = 1, runs = Infinity, seconds = Infinity, max
       case 0: lines.splice(i, 1); break;
       case 1: lines.splice(i, 0, pick(lines) ?? ''); break;
       case 2: lines[i] = line.replace(/\d+/, () => pick(['0', '-1', '99999', 'abc', '', '{{ .Values.x }}', '"8080"', '$(PORT)', '${PORT}', 'null', '[]', '{}'])); break;
-      case 3: lines[i] = line.replace(/:\s*\S.*$/, () => pick([': ', ': []', ': {}', ': null', ': ~', ': [1, 2]', ': {a: b}', ': |', ': "x"'])); break;
+      case 3: lines[i] = line.replace(/:\s*\S.*$/, () => pick([': ', ': []', ': {}', ': null', ': ~', ': [1, 2]', ': {a: b}', ': |', ': "x"', ': http://api:9090', ': redis:6380', ': web', ': backend', ': "127.0.0.1"', ': production'])); break;
       case 4: lines[i] = ' '.repeat(rnd(6)) + line.trimStart(); break;
       case 5: {
         const c = rnd(line.length + 1);
