@@ -31,6 +31,30 @@ const sortKeys = (m) => Object.fromEntries(Object.entries(m ?? {}).sort(([a], [b
 /** A generated ConfigMap's name without the content hash Kustomize appends (Port Parity keeps the plain name). */
 const plain = (name) => name.replace(/-[a-z0-9]{10}$/, '');
 
+/**
+ * What the process sees of the rendered env: the kubelet expands `$(NAME)` of a variable set earlier in
+ * the list, and `$$` is an escaped `$` (Kubernetes' documented expansion, written out here on its own).
+ */
+function kubeletEnv(pairs) {
+  const set = new Map();
+  return pairs.map(([name, value]) => {
+    let out = '';
+    for (let i = 0; i < value.length; i++) {
+      if (value[i] === '$' && value[i + 1] === '$') {
+        out += '$';
+        i++;
+      } else if (value[i] === '$' && value[i + 1] === '(' && value.indexOf(')', i) > 0) {
+        const end = value.indexOf(')', i);
+        const ref = value.slice(i + 2, end);
+        out += set.has(ref) ? set.get(ref) : value.slice(i, end + 1);
+        i = end;
+      } else out += value[i];
+    }
+    set.set(name, out);
+    return [name, out];
+  });
+}
+
 function containerView(c, init) {
   const probes = [];
   for (const kind of ['liveness', 'readiness', 'startup']) {
@@ -43,7 +67,7 @@ function containerView(c, init) {
     ports: sortBy((c.ports ?? []).map((p) => [p.containerPort, p.name ?? null, p.protocol ?? 'TCP'])),
     probes: sortBy(probes),
     // A value kustomize substitutes (a var) comes out unquoted: 9090 reads back as a number.
-    env: sortBy((c.env ?? []).filter((e) => ['string', 'number', 'boolean'].includes(typeof e.value)).map((e) => [e.name, String(e.value)])),
+    env: sortBy(kubeletEnv((c.env ?? []).filter((e) => ['string', 'number', 'boolean'].includes(typeof e.value)).map((e) => [e.name, String(e.value)]))),
     envFrom: (c.envFrom ?? []).filter((e) => e.configMapRef).map((e) => plain(e.configMapRef.name)),
     envRefs: sortBy((c.env ?? []).filter((e) => e.valueFrom?.configMapKeyRef).map((e) => [e.name, plain(e.valueFrom.configMapKeyRef.name), e.valueFrom.configMapKeyRef.key])),
   };

@@ -401,13 +401,14 @@ test('check reports a drift only overlays/production has at the patch line, and 
   assert.doesNotMatch(again.stdout, /port-parity/);
 });
 
-test('legacy vars: $(NAME) in env values and args becomes the named field after every transformer ($$ escapes; others stay), at the value token', () => {
+test('legacy vars: $(NAME) in env values and args becomes the named field after every transformer ($$ escapes, others stay; then the kubelet expands), at the value token', () => {
   const k = load('vars');
   const env = (render) => Object.fromEntries(workload(render, render.env === 'production' ? 'prod-web' : 'web').containers[0].env.map((v) => [v.name, [v.value, v.port ?? null, v.literal, k.at(v.valueLoc)]]));
   assert.deepEqual(env(k.env('production')), {
     API_URL: ['http://prod-api:8080', null, false, 'base/app.yaml:49=http://$(API_SERVICE):$(API_PORT)'],
     API_PORT: ['8080', 8080, false, 'base/app.yaml:51=$(API_PORT)'],
-    ESCAPED: ['$(API_PORT) and $(NOT_A_VAR)', null, false, 'base/app.yaml:53=$$(API_PORT) and $(NOT_A_VAR)'],
+    // Kustomize leaves `$(API_PORT)` of `$$(API_PORT)`, which the kubelet then expands from API_PORT above.
+    ESCAPED: ['8080 and $(NOT_A_VAR)', null, false, 'base/app.yaml:53=$$(API_PORT) and $(NOT_A_VAR)'],
   });
   // Staging's patch adds port 9090 first: spec.ports[0] is it, as kubectl renders.
   assert.equal(env(k.env('staging')).API_URL[0], 'http://api:9090');
@@ -455,4 +456,13 @@ test('a patches entry that is not a map is an unknown: kustomize cannot build th
   assert.deepEqual(k.env('production').unknowns.map((u) => [u.message, k.at(u.loc)]), [
     ['patches entry p.yaml is not a map with a path or a patch: kustomize cannot build this kustomization', 'overlays/production/kustomization.yaml:3=p.yaml'],
   ]);
+});
+
+test("env values are expanded as the kubelet does once the patches are merged: a patch's variable reaches the base's $(NAME)", () => {
+  const k = load(withPatch('          env:\n            - name: API_PORT\n              value: "9090"\n'));
+  const files = { ...k.files.reduce((o, f) => ({ ...o, [f.path]: f.text }), {}) };
+  files['base/app.yaml'] = files['base/app.yaml'].replace('          ports:\n', () => '          env:\n            - name: API_URL\n              value: http://api:$(API_PORT)\n            - name: RAW\n              value: $$(API_PORT)\n          ports:\n');
+  const r = load(files).env('production');
+  const env = Object.fromEntries(workload(r, 'api').containers[0].env.map((v) => [v.name, [v.value, v.literal]]));
+  assert.deepEqual(env, { API_PORT: ['9090', true], API_URL: ['http://api:9090', false], RAW: ['$(API_PORT)', false] });
 });

@@ -1,6 +1,6 @@
 // Start commands: the listening port and bind host that common servers take from their flags.
 import type { LineIndex } from '../text';
-import type { BindFact, CommandInfo, CommandPort, Loc } from '../types';
+import type { BindFact, CommandInfo, CommandPort, EnvVar, Loc } from '../types';
 import { validPort } from '../yaml';
 
 /** One argument; `at(i)` is the source offset of character i when the source spells it exactly. */
@@ -95,6 +95,29 @@ export function kubeletWords(words: Word[], defined: (name: string) => boolean):
     if (!w.text.includes('$(')) return w;
     const text = w.text.replace(/\$\$|\$\((\w+)\)/g, (m, name?: string) => (name !== undefined && defined(name) ? `\${${name}}` : m));
     return text === w.text ? w : { ...w, text };
+  });
+}
+
+/**
+ * A container's env as the kubelet sets it: in each value, `$(NAME)` of a variable set earlier in the
+ * list is that variable's value and `$$` an escaped `$`; a value that changes is no longer the literal
+ * a fix could edit.
+ */
+export function kubeletEnv(env: EnvVar[]): EnvVar[] {
+  if (!env.some((v) => v.value.includes('$'))) return env;
+  const set = new Map<string, string>();
+  return env.map((v) => {
+    let out = v;
+    if (v.value.includes('$')) {
+      const value = v.value.replace(/\$\$|\$\(([^)]*)\)/g, (m, name?: string) => (name === undefined ? '$' : (set.get(name) ?? m)));
+      if (value !== v.value) {
+        out = { ...v, value, literal: false };
+        if (/^\d+$/.test(value) && validPort(Number(value))) out.port = Number(value);
+        else delete out.port;
+      }
+    }
+    set.set(v.name, out.value);
+    return out;
   });
 }
 

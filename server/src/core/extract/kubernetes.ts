@@ -4,7 +4,7 @@ import { LineIndex } from '../text';
 import type { ContainerPort, EnvVar, K8sBackend, K8sContainer, K8sFacts, K8sNetworkPolicy, K8sService, K8sServicePort, K8sWorkload, Loc, ProbeFact, Problem, Protocol, SourceFile, Suppression } from '../types';
 import { get, isMap, isProblem, isScalar, items, nodeLoc, pairs, parseYaml, path, readPort, readPortField, scalarText, str, stringMap, badPortName } from '../yaml';
 import type { YamlDoc } from '../yaml';
-import { kubeletWords, parseCommand, wordsOfShell } from './command';
+import { kubeletEnv, kubeletWords, parseCommand, wordsOfShell } from './command';
 import type { Word } from './command';
 import { commentSuppressions } from './suppress';
 
@@ -16,24 +16,28 @@ export function isKubernetesDoc(doc: YamlDoc): boolean {
   return isMap(doc.contents) && str(get(doc.contents, 'apiVersion')) !== undefined && str(get(doc.contents, 'kind')) !== undefined;
 }
 
-/** `index`: the file's LineIndex when the caller has one (a kustomization reads one object at a time). */
-export function extractKubernetes(file: SourceFile, docs?: YamlDoc[], index?: LineIndex): K8sFacts {
+/**
+ * `index`: the file's LineIndex when the caller has one (a kustomization reads one object at a time).
+ * `kubelet`: env values as the kubelet sets them (`$(NAME)` expanded); a kustomization reads them as
+ * written, and expands them once its patches are merged.
+ */
+export function extractKubernetes(file: SourceFile, docs?: YamlDoc[], index?: LineIndex, kubelet = true): K8sFacts {
   const ix = index && index.file === file.path && index.text === file.text ? index : new LineIndex(file.path, file.text);
   const facts: K8sFacts = { kind: 'kubernetes', file: file.path, workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [], suppressions: commentSuppressions(file.text) };
   try {
     const parsed = docs ?? parseYaml(file.text).docs;
-    for (const doc of parsed) readObject(ix, doc.contents as Node | null, facts);
+    for (const doc of parsed) readObject(ix, doc.contents as Node | null, facts, kubelet);
   } catch (e) {
     facts.problems.push({ message: `could not read Kubernetes manifest: ${(e as Error).message}`, loc: ix.loc(0, 0) });
   }
   return facts;
 }
 
-function readObject(ix: LineIndex, obj: Node | null | undefined, facts: K8sFacts): void {
+function readObject(ix: LineIndex, obj: Node | null | undefined, facts: K8sFacts, kubelet: boolean): void {
   if (!isMap(obj)) return;
   const kind = str(get(obj, 'kind'));
   if (kind === 'List' || (kind?.endsWith('List') && get(obj, 'items'))) {
-    for (const it of items(get(obj, 'items'))) readObject(ix, it, facts);
+    for (const it of items(get(obj, 'items'))) readObject(ix, it, facts, kubelet);
     return;
   }
   if (!kind) return;
@@ -105,8 +109,8 @@ function readObject(ix: LineIndex, obj: Node | null | undefined, facts: K8sFacts
   const podSpec = kind === 'Pod' ? get(obj, 'spec') : kind === 'CronJob' ? path(obj, 'spec', 'jobTemplate', 'spec', 'template', 'spec') : path(obj, 'spec', 'template', 'spec');
   const labels = kind === 'Pod' ? stringMap(get(meta, 'labels')) : kind === 'CronJob' ? stringMap(path(obj, 'spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels')) : stringMap(path(obj, 'spec', 'template', 'metadata', 'labels'));
   const w: K8sWorkload = { kind, name, nameLoc, namespace, labels, containers: [], hostNetwork: str(get(podSpec, 'hostNetwork')) === 'true' };
-  for (const c of items(get(podSpec, 'containers'))) w.containers.push(readContainer(ix, c, false, facts.problems));
-  for (const c of items(get(podSpec, 'initContainers'))) w.containers.push(readContainer(ix, c, true, facts.problems));
+  for (const c of items(get(podSpec, 'containers'))) w.containers.push(readContainer(ix, c, false, facts.problems, kubelet));
+  for (const c of items(get(podSpec, 'initContainers'))) w.containers.push(readContainer(ix, c, true, facts.problems, kubelet));
   facts.workloads.push(w);
 }
 
@@ -143,7 +147,7 @@ function protocolOf(ix: LineIndex, node: Node | undefined, problems: Problem[]):
   return 'TCP';
 }
 
-function readContainer(ix: LineIndex, c: Node, init: boolean, problems: Problem[]): K8sContainer {
+function readContainer(ix: LineIndex, c: Node, init: boolean, problems: Problem[], kubelet: boolean): K8sContainer {
   const nameNode = get(c, 'name');
   const container: K8sContainer = {
     name: str(nameNode) ?? '',
@@ -193,6 +197,7 @@ function readContainer(ix: LineIndex, c: Node, init: boolean, problems: Problem[
     if (!n || !isScalar(n) || !v || !isScalar(v)) continue;
     container.env.push(envVar(ix, String(n.value), nodeLoc(ix, n), v));
   }
+  if (kubelet) container.env = kubeletEnv(container.env);
   const envOf = (name: string): string | undefined => container.env.find((x) => x.name === name)?.value;
   for (const kind of ['liveness', 'readiness', 'startup'] as const) {
     const probe = get(c, `${kind}Probe`);

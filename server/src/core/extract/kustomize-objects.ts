@@ -5,7 +5,7 @@ import { LineIndex } from '../text';
 import type { CommandInfo, ContainerPort, EnvVar, K8sBackend, K8sConfigMap, K8sContainer, K8sNetworkPolicy, K8sService, K8sServicePort, K8sWorkload, Loc, Problem, SourceFile } from '../types';
 import { get, items, pairs, parseYaml, path, scalarText, str, stringMap } from '../yaml';
 import type { ParsedYaml, YamlDoc } from '../yaml';
-import { kubeletWords, parseCommand, shellWords } from './command';
+import { kubeletEnv, kubeletWords, parseCommand, shellWords } from './command';
 import type { Word } from './command';
 import { extractKubernetes } from './kubernetes';
 
@@ -277,7 +277,7 @@ export function readObject(src: Src, node: Node, problems?: Problem[]): KObj | u
   if (!isMap(node)) return undefined;
   const kind = str(get(node, 'kind'));
   if (!kind) return undefined;
-  const facts = extractKubernetes({ path: src.file, text: src.text }, [{ contents: node } as unknown as YamlDoc], src.ix);
+  const facts = extractKubernetes({ path: src.file, text: src.text }, [{ contents: node } as unknown as YamlDoc], src.ix, false);
   const meta = get(node, 'metadata');
   const nameNode = get(meta, 'name');
   const o: KObj = {
@@ -381,7 +381,7 @@ export function readFragment(src: Src, kind: string, tree: Record<string, unknow
 
 /** The facts of a container after every merge: its command parsed again, with the variables it ends up with. */
 function finishContainer(k: KCont, sources: Sources): K8sContainer {
-  const env = k.env.flatMap((e) => (e.v ? [e.v] : []));
+  const env = kubeletEnv(k.env.flatMap((e) => (e.v ? [e.v] : [])));
   const words = [...(k.cmd ?? []), ...(k.args ?? [])];
   let command: CommandInfo = { ports: [], binds: [] };
   if (words.length) {
