@@ -86,8 +86,6 @@ function dependenciesOf(file: string, root: Node | null | undefined): Dependency
   return out;
 }
 
-/** Whether `path` lies in folder `dir` ('' is the workspace root). */
-
 /** The charts of the workspace (a folder with Chart.yaml), subcharts hung under their parents. */
 function findCharts(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo, prune = true): Chart[] {
   const byDir = new Map<string, Chart>();
@@ -512,7 +510,7 @@ export function helmRenders(files: SourceFile[], envOf: EnvOf, templates?: HelmT
 export function helmRerender(files: SourceFile[], envOf: EnvOf, changed: string[], memo: RenderMemo): K8sFacts[] | undefined {
   const dirs = new Set<string>();
   for (const p of changed) {
-    const dir = [...memo.charts.keys()].find((d) => under(d, p));
+    const dir = owningDir(p, memo.charts);
     if (dir === undefined || memo.charts.get(dir)?.helm) return undefined;
     dirs.add(dir);
   }
