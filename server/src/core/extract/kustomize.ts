@@ -829,7 +829,8 @@ export class Kusts {
     const f = this.files.get(dir);
     if (!f) return undefined;
     const src = this.sources.file(f.path) as Src;
-    let read = this.memo?.kusts.get(f.path)?.text === f.text ? this.memo?.kusts.get(f.path)?.read : undefined;
+    const kept = this.memo?.kusts.get(f.path);
+    let read = kept?.text === f.text ? kept.read : undefined;
     if (!read) {
       const root = (src.docs()[0]?.contents ?? undefined) as Node | undefined;
       read = { dir, path: f.path, root, component: str(get(root, 'kind')) === 'Component', refs: localRefs(dir, root), patchRefs: patchRefs(dir, root) };
