@@ -87,13 +87,13 @@ interface Env {
 
 /**
  * A container's command and args as the kubelet runs them: `$(NAME)` of a variable the container
- * defines is its value (here spelled `${NAME}`, the same length, so every offset still maps), `$$` an
- * escaped `$`, and any other `$(NAME)` stays as written.
+ * defines (`env`, the lookup parseCommand takes) is its value (here spelled `${NAME}`, the same length,
+ * so every offset still maps), `$$` an escaped `$`, and any other `$(NAME)` stays as written.
  */
-export function kubeletWords(words: Word[], defined: (name: string) => boolean): Word[] {
+export function kubeletWords(words: Word[], env: Env): Word[] {
   return words.map((w) => {
     if (!w.text.includes('$(')) return w;
-    const text = w.text.replace(/\$\$|\$\((\w+)\)/g, (m, name?: string) => (name !== undefined && defined(name) ? `\${${name}}` : m));
+    const text = w.text.replace(/\$\$|\$\((\w+)\)/g, (m, name?: string) => (name !== undefined && env(name) !== undefined ? `\${${name}}` : m));
     return text === w.text ? w : { ...w, text };
   });
 }

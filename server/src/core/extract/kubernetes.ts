@@ -223,7 +223,7 @@ function readContainer(ix: LineIndex, c: Node, init: boolean, problems: Problem[
       words.push({ text: st.value, at: st.at, loc: st.loc });
     }
   }
-  if (words.length) container.command = parseCommand(ix, kubeletWords(words, (n) => envOf(n) !== undefined), envOf);
+  if (words.length) container.command = parseCommand(ix, kubeletWords(words, envOf), envOf);
   return container;
 }
 

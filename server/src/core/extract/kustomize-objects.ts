@@ -386,7 +386,7 @@ function finishContainer(k: KCont, sources: Sources): K8sContainer {
   let command: CommandInfo = { ports: [], binds: [] };
   if (words.length) {
     const value = (name: string): string | undefined => env.find((x) => x.name === name)?.value;
-    const parsed = parseCommand(sources.index, kubeletWords(words, (n) => value(n) !== undefined), value);
+    const parsed = parseCommand(sources.index, kubeletWords(words, value), value);
     command = { ports: parsed.ports.map((p) => ({ ...p, loc: sources.place(p.loc) })), binds: parsed.binds.map((b) => ({ ...b, loc: sources.place(b.loc) })) };
   }
   return {
