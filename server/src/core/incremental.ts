@@ -267,19 +267,15 @@ export function updateState(prev: IncrementalState, facts: FileFacts[], config: 
   // keyed or placed otherwise than in the whole (by an image another of its files names, say), and its
   // pods may be what a judged Service selects. A compose file not read whole keeps only the context's
   // services, so it adds none.
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const f of [...files]) {
-      const x = next.get(f);
-      if (x?.kind === 'compose' && !fresh.has(f)) continue;
-      for (const s of prev.servicesOf.get(f) ?? []) {
-        if (context.has(s)) continue;
-        context.add(s);
-        grew = true;
-        for (const g of prev.filesOf.get(s) ?? []) files.add(g);
-      }
+  // One walk: a Set's iteration visits the files added while it runs.
+  for (const f of files) {
+    if (next.get(f)?.kind === 'compose' && !fresh.has(f)) continue;
+    for (const s of prev.servicesOf.get(f) ?? []) {
+      if (context.has(s)) continue;
+      context.add(s);
+      if (tooMany()) return full();
+      for (const g of prev.filesOf.get(s) ?? []) files.add(g);
     }
-    if (tooMany()) return full();
   }
   // In the workspace's order, as a cold evaluation reads them: which declaration a message cites and
   // which Service of a name a host reaches ("the first of a name") depend on it.
