@@ -6,6 +6,7 @@ import type { Severity, TextEdit } from '../core';
 import { unifiedDiff } from './diff';
 import { escapeForTerminal, jsonForTerminal } from './escape';
 import { findHelm, runHelmTemplates } from './helm';
+import { exitQuietlyOnClosedPipe } from './pipe';
 import { colors, githubReport, jsonReport, matrixText, sarifReport, textReport } from './report';
 import type { Checked } from './report';
 import { readWorkspace, toPosix } from './workspace';
@@ -207,5 +208,6 @@ function fix(ws: Workspace, run: Checked, args: Args, out: (s: string) => void):
 }
 
 if (require.main === module) {
+  exitQuietlyOnClosedPipe();
   process.exitCode = main(process.argv.slice(2));
 }
