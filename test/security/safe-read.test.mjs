@@ -125,6 +125,17 @@ test('a file replaced by a symlink after it was read is dropped, not followed, o
   assert.match(client.logs.join('\n'), /skipped deploy\/staging\/extra\.yaml: a symbolic link, not followed/);
 });
 
+test('a .portparity.yaml that becomes a symlink is not read by the server on its watched-file event', { skip: noFifo }, async () => {
+  writeFileSync(join(ws.outside, 'cfg.yaml'), 'rules:\n  port-parity: leaked-value\n');
+  symlinkSync(join(ws.outside, 'cfg.yaml'), join(ws.root, '.portparity.yaml'));
+  const settled = client.nextEvaluation();
+  client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(ws.root, '.portparity.yaml'), type: 1 }] });
+  await within(settled, 20000, 'the re-evaluation after the config event');
+  assert.ok(!everything().includes('leaked-value'), everything());
+  assert.equal(client.diagnostics.get(uriOf(ws.root, '.portparity.yaml')), undefined);
+  assert.match(client.logs.join('\n'), /skipped \.portparity\.yaml: a symbolic link, not followed/);
+});
+
 test('the CLI walk passes a FIFO and symlinks by and terminates', { skip: noFifo }, () => {
   const { root } = hostileWorkspace();
   mkdirSync(join(root, 'more'));

@@ -5,6 +5,7 @@ import type { Analysis, Config, FactsCache, HelmTemplateOutput, HelmTemplates, I
 import { runHelmTemplate } from '../cli/helm';
 import { readWorkspace } from '../cli/workspace';
 import { readRegularFile, realRoot } from '../host/read';
+import type { ReadResult } from '../host/read';
 
 export interface Settings {
   rules: Record<string, 'error' | 'warning' | 'info' | 'off'>;
@@ -127,8 +128,8 @@ export class Folder {
   }
 
   /** One file's text from disk through the safe reader; undefined (and a note to `onSkip`) when it is not read. */
-  readDisk(rel: string, maxSize = Number.MAX_SAFE_INTEGER): string | undefined {
-    let read;
+  private readDisk(rel: string, maxSize: number): string | undefined {
+    let read: ReadResult;
     try {
       read = readRegularFile(join(this.root, rel), realRoot(this.root), maxSize);
     } catch (e) {

@@ -283,7 +283,7 @@ export function startServer(connection: Connection): void {
       if (documents.get(ch.uri) && ch.type !== FileChangeType.Deleted) continue;
       if (CONFIG_FILES.includes(at.rel)) {
         at.folder.refreshFromDisk(at.rel);
-        at.folder.reloadConfig(at.rel, ch.type === FileChangeType.Deleted ? undefined : at.folder.readDisk(at.rel));
+        at.folder.reloadConfig(at.rel, ch.type === FileChangeType.Deleted ? undefined : at.folder.textOf(at.rel));
         schedule(at.folder, 0);
         continue;
       }
