@@ -89,7 +89,7 @@ export function activate(context: vscode.ExtensionContext): PortParityApi {
   context.subscriptions.push(status);
 
   const openLocation = async (uri: string, line: number, character: number): Promise<void> => {
-    // Only the workspace files the server named: the panel never asks for anything else.
+    // The panel passes only file: URIs of the matrix it sent (NamedLocations); the scheme is checked again here.
     const target = vscode.Uri.parse(uri, true);
     if (target.scheme !== 'file') return;
     const pos = new vscode.Position(line, character);
@@ -100,6 +100,7 @@ export function activate(context: vscode.ExtensionContext): PortParityApi {
     open: openLocation,
     align: (service, folder) => align(service, folder || undefined),
     reindex: () => reindex(),
+    refused: (what) => output.warn(`Port Parity panel: refused ${what}`),
   });
   context.subscriptions.push(panel, vscode.window.registerWebviewViewProvider(VIEW_ID, panel, { webviewOptions: { retainContextWhenHidden: false } }));
 

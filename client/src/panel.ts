@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { MatrixDto } from '../../server/src/protocol';
 import { panelHtml } from './html';
+import { NamedLocations } from './locations';
 
 export const VIEW_ID = 'portParity.matrix';
 
@@ -16,14 +17,19 @@ export type PanelMessage =
 
 export interface PanelHost {
   matrix(): MatrixDto | undefined;
+  /** Opens a location the panel named; only URIs of the last matrix sent get here (see NamedLocations). */
   open(uri: string, line: number, character: number): Promise<void>;
   align(service: string, folder: string): Promise<void>;
   reindex(): Promise<void>;
+  /** Told of a panel request that was refused (for the log). */
+  refused?(what: string): void;
 }
 
 export class ParityPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   private view?: vscode.WebviewView;
   private ready = false;
+  /** The locations in the matrix last sent: the only ones an `open` from the webview may name. */
+  private readonly named = new NamedLocations();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly host: PanelHost) {}
@@ -57,7 +63,9 @@ export class ParityPanel implements vscode.WebviewViewProvider, vscode.Disposabl
   /** Sends the current matrix to the webview, when it is there and listening. */
   post(): void {
     if (!this.view || !this.ready) return;
-    void this.view.webview.postMessage({ type: 'matrix', matrix: this.host.matrix() ?? null });
+    const matrix = this.host.matrix() ?? null;
+    this.named.update(matrix);
+    void this.view.webview.postMessage({ type: 'matrix', matrix });
   }
 
   private async onMessage(m: PanelMessage): Promise<void> {
@@ -65,8 +73,10 @@ export class ParityPanel implements vscode.WebviewViewProvider, vscode.Disposabl
       if (m.type === 'ready') {
         this.ready = true;
         this.post();
-      } else if (m.type === 'open' && typeof m.uri === 'string') await this.host.open(m.uri, Number(m.line) || 0, Number(m.character) || 0);
-      else if (m.type === 'align' && typeof m.service === 'string') await this.host.align(m.service, String(m.folder ?? ''));
+      } else if (m.type === 'open') {
+        if (this.named.allows(m.uri)) await this.host.open(m.uri, position(m.line), position(m.character));
+        else this.host.refused?.(`an open of ${JSON.stringify(String(m.uri)).slice(0, 200)}: not a location of the matrix the panel shows`);
+      } else if (m.type === 'align' && typeof m.service === 'string') await this.host.align(m.service, String(m.folder ?? ''));
       else if (m.type === 'reindex') await this.host.reindex();
     } catch (e) {
       void vscode.window.showErrorMessage(`Port Parity: ${(e as Error).message}`);
@@ -76,6 +86,12 @@ export class ParityPanel implements vscode.WebviewViewProvider, vscode.Disposabl
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+/** A line or column from the webview: a non-negative integer, 0 for anything else. */
+function position(n: unknown): number {
+  const v = Number(n);
+  return Number.isSafeInteger(v) && v >= 0 ? v : 0;
 }
 
 function nonce(): string {

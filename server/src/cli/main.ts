@@ -4,7 +4,9 @@ import { relative, resolve } from 'node:path';
 import { analyze, applyEdits, buildMatrix, envMatcher, helmTemplateJobs, RULES, RULE_IDS } from '../core';
 import type { Severity, TextEdit } from '../core';
 import { unifiedDiff } from './diff';
+import { escapeForTerminal, jsonForTerminal } from './escape';
 import { findHelm, runHelmTemplates } from './helm';
+import { exitQuietlyOnClosedPipe } from './pipe';
 import { colors, githubReport, jsonReport, matrixText, sarifReport, textReport } from './report';
 import type { Checked } from './report';
 import { readWorkspace, toPosix } from './workspace';
@@ -130,10 +132,10 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     const dirs = args.dirs.length ? args.dirs : ['.'];
     const { workspaces, errors } = loadAll(dirs, args.config);
     if (errors.length) {
-      err(`${errors.map((e) => `port-parity: config: ${e}`).join('\n')}\n`);
+      err(`${errors.map((e) => `port-parity: config: ${escapeForTerminal(e)}`).join('\n')}\n`);
       return 2;
     }
-    for (const ws of workspaces) for (const s of ws.skipped) err(`port-parity: skipped ${s.path}: ${s.reason}\n`);
+    for (const ws of workspaces) for (const s of ws.skipped) err(`port-parity: skipped ${escapeForTerminal(`${s.path}: ${s.reason}`)}\n`);
     if (args.helm && !args.helmTemplate) throw new UsageError('--helm names the binary for --helm-template');
     if (args.helmTemplate && args.command === 'fix') throw new UsageError('--helm-template reports, it fixes nothing: use it with check or matrix');
     // Asked for on the command line (the trust a workspace setting cannot give): without a helm to run,
@@ -152,14 +154,14 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
 
     if (args.command === 'matrix') {
       const m = buildMatrix(runs[0].analysis.model);
-      if (format === 'json') out(`${JSON.stringify({ version: 1, ...m, rows: m.rows.map((r) => ({ ...r, cells: r.cells.map((c) => ({ ...c, locations: c.locations.map((l) => ({ file: l.file, line: l.line + 1, column: l.col + 1 })) })) })) }, null, 2)}\n`);
+      if (format === 'json') out(`${jsonForTerminal(JSON.stringify({ version: 1, ...m, rows: m.rows.map((r) => ({ ...r, cells: r.cells.map((c) => ({ ...c, locations: c.locations.map((l) => ({ file: l.file, line: l.line + 1, column: l.col + 1 })) })) })) }, null, 2))}\n`);
       else out(`${matrixText(m, format === 'markdown')}\n`);
       return 0;
     }
     if (args.command === 'fix') return fix(workspaces[0], runs[0], args, out);
 
-    if (format === 'json') out(`${JSON.stringify(jsonReport(runs), null, 2)}\n`);
-    else if (format === 'sarif') out(`${JSON.stringify(sarifReport(runs, VERSION), null, 2)}\n`);
+    if (format === 'json') out(`${jsonForTerminal(JSON.stringify(jsonReport(runs), null, 2))}\n`);
+    else if (format === 'sarif') out(`${jsonForTerminal(JSON.stringify(sarifReport(runs, VERSION), null, 2))}\n`);
     else if (format === 'github') {
       const g = githubReport(runs);
       if (g) out(`${g}\n`);
@@ -172,7 +174,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     return runs.some((r) => r.analysis.findings.some((f) => RANK[f.severity] >= floor)) ? 1 : 0;
   } catch (e) {
     if (e instanceof UsageError) {
-      err(`port-parity: ${e.message}\n`);
+      err(`port-parity: ${escapeForTerminal(e.message)}\n`);
       return 2;
     }
     err(`port-parity: internal error: ${(e as Error).stack ?? e}\n`);
@@ -206,5 +208,6 @@ function fix(ws: Workspace, run: Checked, args: Args, out: (s: string) => void):
 }
 
 if (require.main === module) {
+  exitQuietlyOnClosedPipe();
   process.exitCode = main(process.argv.slice(2));
 }

@@ -1,6 +1,7 @@
 // The CLI's report formats: text, json, sarif and GitHub annotations, from one analysis.
 import type { Analysis, Finding, Loc, Matrix } from '../core';
 import { RULES, portSet } from '../core';
+import { escapeForTerminal as esc } from './escape';
 
 export const DOCS_URL = 'https://github.com/port-parity/port-parity/blob/main/docs/rules/';
 
@@ -118,7 +119,9 @@ export function githubReport(runs: Checked[]): string {
   for (const { analysis, path } of runs) {
     for (const f of analysis.findings) {
       const p = pos(f.loc, path);
-      lines.push(`::${cmd[f.severity]} file=${escapeProperty(p.file)},line=${p.line},col=${p.column},endLine=${p.endLine},endColumn=${p.endColumn},title=${escapeProperty(`port-parity ${f.rule}`)}::${escapeData(f.message)}`);
+      // Control characters become visible text first (a workflow command ends at a line break; ESC, BEL and
+      // the like reach the log viewer), then `%`, and `:` and `,` in properties, are escaped as GitHub reads them.
+      lines.push(`::${cmd[f.severity]} file=${escapeProperty(esc(p.file))},line=${p.line},col=${p.column},endLine=${p.endLine},endColumn=${p.endColumn},title=${escapeProperty(`port-parity ${f.rule}`)}::${escapeData(esc(f.message))}`);
     }
   }
   return lines.join('\n');
@@ -141,14 +144,14 @@ export function textReport(runs: Checked[], c: Colors): string {
   const out: string[] = [];
   const byFile = new Map<string, { f: Finding; path: PathOf }[]>();
   for (const { analysis, path } of runs) for (const f of analysis.findings) {
-    const k = path(f.loc.file);
+    const k = esc(path(f.loc.file));
     byFile.set(k, [...(byFile.get(k) ?? []), { f, path }]);
   }
   for (const [file, list] of byFile) {
     out.push(c.bold(file));
     for (const { f } of list) {
       const sev = f.severity === 'error' ? c.red('error  ') : f.severity === 'warning' ? c.yellow('warning') : c.blue('info   ');
-      out.push(`  ${c.dim(`${f.loc.line + 1}:${f.loc.col + 1}`.padEnd(8))} ${sev}  ${f.message}  ${c.dim(f.rule)}`);
+      out.push(`  ${c.dim(`${f.loc.line + 1}:${f.loc.col + 1}`.padEnd(8))} ${sev}  ${esc(f.message)}  ${c.dim(f.rule)}`);
     }
     out.push('');
   }
@@ -160,19 +163,20 @@ export function textReport(runs: Checked[], c: Colors): string {
 }
 
 export function matrixText(m: Matrix, markdown: boolean): string {
-  const header = ['service', ...m.environments];
+  // Service, environment and caller names come from the workspace: escaped before the widths are taken.
+  const header = ['service', ...m.environments.map(esc)];
   const cell = (ports: number[], status: string): string => {
     const v = ports.length ? ports.join(', ') : '-';
     if (status === 'differs') return `${v} ≠`;
     if (status === 'reference') return `${v} *`;
     return v;
   };
-  const rows = m.rows.map((r) => [r.service + (r.reference?.contract ? ' (contract ' + r.reference.ports.join(', ') + ')' : ''), ...r.cells.map((x) => cell(x.ports, x.status))]);
-  const calls = m.rows.filter((r) => r.callers.length).map((r) => `${r.service} ← ${r.callers.map((c) => `${c.from} on ${c.port} (${c.envs.join(', ')})`).join('; ')}`);
+  const rows = m.rows.map((r) => [esc(r.service) + (r.reference?.contract ? ' (contract ' + r.reference.ports.join(', ') + ')' : ''), ...r.cells.map((x) => cell(x.ports, x.status))]);
+  const calls = m.rows.filter((r) => r.callers.length).map((r) => esc(`${r.service} ← ${r.callers.map((c) => `${c.from} on ${c.port} (${c.envs.join(', ')})`).join('; ')}`));
   const note = `${calls.length ? `callers:\n${calls.map((c) => `  ${c}`).join('\n')}\n\n` : ''}* reference environment, ≠ differs from the reference; ${m.rows.length} services, ${m.environments.length} environments, ${m.rows.filter((r) => r.drift).length} drifting`;
   if (markdown) {
-    const esc = (s: string): string => s.replace(/\|/g, '\\|');
-    return [`| ${header.map(esc).join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`), '', note].join('\n');
+    const pipe = (s: string): string => s.replace(/\|/g, '\\|');
+    return [`| ${header.map(pipe).join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.map(pipe).join(' | ')} |`), '', note].join('\n');
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (r: string[]): string => r.map((x, i) => x.padEnd(widths[i])).join('  ').trimEnd();

@@ -1,10 +1,11 @@
 // One workspace folder's state: disk and editor texts, cached facts per file, the latest analysis.
-import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildMatrix, callers, defaultConfig, envMatcher, extractAll, extractChanged, findReferences, fullState, helmTemplateJobs, kindOfPath, owningDir, parseConfig, portTokens, RULE_IDS, updateState } from '../core';
 import type { Analysis, Config, FactsCache, HelmTemplateOutput, HelmTemplates, IncrementalState, Matrix, PortToken, Problem, Reference, SourceFile } from '../core';
 import { runHelmTemplate } from '../cli/helm';
 import { readWorkspace } from '../cli/workspace';
+import { readRegularFile, realRoot } from '../host/read';
+import type { ReadResult } from '../host/read';
 
 export interface Settings {
   rules: Record<string, 'error' | 'warning' | 'info' | 'off'>;
@@ -61,6 +62,9 @@ export class Folder {
   /** Called when a background helm render is done (the server schedules an evaluation). */
   onHelmDone?: () => void;
 
+  /** Told of each file left unread, with why (a link, a FIFO, too large): the server logs it. */
+  onSkip?: (rel: string, reason: string) => void;
+
   constructor(readonly root: string, private settings: Settings) {}
 
   /** The folder left the workspace: a helm render still queued or under way is dropped when it is done. */
@@ -72,6 +76,7 @@ export class Folder {
   /** Reads every file from disk (the CLI's walk: .gitignore, node_modules, size limit). */
   index(): number {
     const ws = readWorkspace(this.root);
+    for (const k of ws.skipped) this.onSkip?.(k.path, k.reason);
     this.fileConfig = ws.configProblems.length === 0 && ws.config.file ? ws.config : undefined;
     this.configProblems = ws.configProblems;
     this.configPath = ws.config.file ?? ws.configProblems[0]?.loc.file;
@@ -116,14 +121,23 @@ export class Folder {
   refreshFromDisk(rel: string): boolean {
     if (kindOfPath(rel) === undefined) return false;
     this.dirty.add(rel);
-    try {
-      const full = join(this.root, rel);
-      if (statSync(full).size > this.config.maxFileSize) this.disk.delete(rel);
-      else this.disk.set(rel, readFileSync(full, 'utf8'));
-    } catch {
-      this.disk.delete(rel);
-    }
+    const text = this.readDisk(rel, this.config.maxFileSize);
+    if (text === undefined) this.disk.delete(rel);
+    else this.disk.set(rel, text);
     return true;
+  }
+
+  /** One file's text from disk through the safe reader; undefined (and a note to `onSkip`) when it is not read. */
+  private readDisk(rel: string, maxSize: number): string | undefined {
+    let read: ReadResult;
+    try {
+      read = readRegularFile(join(this.root, rel), realRoot(this.root), maxSize);
+    } catch (e) {
+      read = { skipped: (e as Error).message };
+    }
+    if ('text' in read) return read.text;
+    if (!('missing' in read && read.missing)) this.onSkip?.(rel, read.skipped);
+    return undefined;
   }
 
   private files(): SourceFile[] {

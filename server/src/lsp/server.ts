@@ -1,5 +1,4 @@
 // The language server: thin LSP handlers over the core; every handler guards its own errors.
-import { readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -197,6 +196,7 @@ export function startServer(connection: Connection): void {
     folder.trusted = trusted;
     // A background `helm template` render finished: evaluate again to take it in.
     folder.onHelmDone = () => schedule(folder, 0);
+    folder.onSkip = (rel, reason) => connection.console.warn(`skipped ${rel}: ${reason}`);
     folders.push(folder);
     return folder;
   };
@@ -283,7 +283,7 @@ export function startServer(connection: Connection): void {
       if (documents.get(ch.uri) && ch.type !== FileChangeType.Deleted) continue;
       if (CONFIG_FILES.includes(at.rel)) {
         at.folder.refreshFromDisk(at.rel);
-        at.folder.reloadConfig(at.rel, ch.type === FileChangeType.Deleted ? undefined : readText(resolve(at.folder.root, at.rel)));
+        at.folder.reloadConfig(at.rel, ch.type === FileChangeType.Deleted ? undefined : at.folder.textOf(at.rel));
         schedule(at.folder, 0);
         continue;
       }
@@ -463,14 +463,6 @@ function offsetIn(text: string, line: number, character: number): number {
     off = nl + 1;
   }
   return off + character;
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 if (require.main === module) {
