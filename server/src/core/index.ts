@@ -27,7 +27,7 @@ export { applyEdits, applyEditsToBytes } from './edits';
 export { portTokens, tokenAt } from './tokens';
 export type { PortToken } from './tokens';
 export { hoverMarkdown } from './hover';
-export { alignServiceFix } from './fixes';
+export { alignServiceFix, withDependentFixes } from './fixes';
 export { fullState, updateState } from './incremental';
 export type { IncrementalState } from './incremental';
 export { referencePorts } from './query';
