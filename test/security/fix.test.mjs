@@ -276,3 +276,32 @@ test('fix never writes through a link that was there before the run either (the 
   run(['fix', dir]);
   assert.ok(readFileSync(join(outside, 'api.yaml')).equals(original));
 });
+
+test('fixes that would undo each other settle: the ports move first, what follows them next round (found by the fuzzer)', () => {
+  // A shared Dockerfile is production's only port source (its Deployment lost its selector): one round
+  // used to move staging to 8080 and the Dockerfile to 8081 at once, and back, for ever.
+  const dir = copy(new URL('../fixtures/env-port-mismatch/invalid-shared-dockerfile-no-fix', import.meta.url).pathname);
+  writeFileSync(join(dir, 'api/Dockerfile'), 'COPY . .\nENV PORT=8080\nEXPOSE 8080\nCMD ["node", "server.js", "--port", "8080"]\n');
+  const prod = join(dir, 'k8s/production/api.yaml');
+  writeFileSync(prod, readFileSync(prod, 'utf8').replace('    matchLabels:\n      app: api', '    matchLabels:\napp: api'));
+  const first = run(['fix', dir]);
+  assert.equal(first.code, 0, first.err);
+  assert.equal(first.err, '');
+  assert.match(readFileSync(join(dir, 'k8s/staging/api.yaml'), 'utf8'), /containerPort: 8080/);
+  assert.match(readFileSync(join(dir, 'api/Dockerfile'), 'utf8'), /EXPOSE 8080/);
+  assert.equal(run(['fix', dir]).out, 'Changed 0 files for 0 findings.\n');
+});
+
+test('applyEditsToBytes: edits that change the length, after astral and BMP characters, with CRLF, leave every other byte', () => {
+  const text = '\ufeffa: 😀 é\r\nport: 80\r\nb: ☕ 8080 # ü\r\n';
+  const bytes = Buffer.from(text, 'utf8');
+  const edit = (from, to, newText) => ({ loc: { file: 'f', start: from, end: to, line: 0, col: 0, endLine: 0, endCol: 0 }, newText });
+  const p1 = text.indexOf('80\r');
+  const p2 = text.indexOf('8080');
+  const r = api.applyEditsToBytes(bytes, text, [edit(p2, p2 + 4, '9'), edit(p1, p1 + 2, '12345')]);
+  const b1 = bytes.indexOf('80\r');
+  const b2 = bytes.indexOf('8080');
+  const expected = Buffer.concat([bytes.subarray(0, b1), Buffer.from('12345'), bytes.subarray(b1 + 2, b2), Buffer.from('9'), bytes.subarray(b2 + 4)]);
+  assert.ok(Buffer.from(r.bytes).equals(expected));
+  assert.equal(r.text, Buffer.from(r.bytes).toString('utf8'));
+});
