@@ -2,7 +2,7 @@
 // a symbolic link, only if it still holds the bytes that were read, through a temporary file and a rename.
 import { accessSync, closeSync, constants, fchmodSync, fchownSync, fstatSync, fsyncSync, lstatSync, openSync, readFileSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 /** An I/O failure said in words, for one line of output: no stack, no syscall noise. */
@@ -34,7 +34,7 @@ function refusal(realRoot: string, full: string, st: Stats): string | undefined 
     return ioReason(e);
   }
   const rel = relative(realRoot, dir);
-  if (rel.startsWith('..') || isAbsolute(rel)) return 'it is outside the checked folder (through a linked directory)';
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return 'it is outside the checked folder (through a linked directory)';
   return undefined;
 }
 
