@@ -4,10 +4,13 @@
 // then the incremental evaluation) must give what a cold analysis gives.
 //
 //   node test/fuzz.mjs DIR... [--seconds N] [--runs N] [--seed S]    (e.g. on ../shared/corpus)
+//   node test/fuzz.mjs DIR... --fix [--runs N] [--seed S]            the on-disk fix → fix → check cycle
 //
 // Each folder under the given ones (three levels down) is a workspace, and so is each given folder as
 // a whole: many projects read as one is where names collide. test/fuzz.test.mjs runs a fixed seed.
-import { readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import api from '../dist/api.js';
@@ -28,8 +31,8 @@ function workspaces(roots) {
 
 const key = (f) => `${f.rule} ${f.severity} ${f.loc.file}:${f.loc.start}-${f.loc.end} ${f.message}`;
 
-/** Runs `runs` random edits (or for `seconds`); returns what went wrong, one entry per distinct problem. */
-export function fuzz({ roots, seed = 1, runs = Infinity, seconds = Infinity, maxFiles = 400 }) {
+/** A seeded random source and the edits it makes. */
+function randomEdits(seed) {
   let s = seed;
   const rnd = (n) => {
     s = (s * 1103515245 + 12345) & 0x7fffffff;
@@ -55,6 +58,12 @@ export function fuzz({ roots, seed = 1, runs = Infinity, seconds = Infinity, max
     }
     return lines.join('\n');
   };
+  return { rnd, pick, mutate };
+}
+
+/** Runs `runs` random edits (or for `seconds`); returns what went wrong, one entry per distinct problem. */
+export function fuzz({ roots, seed = 1, runs = Infinity, seconds = Infinity, maxFiles = 400 }) {
+  const { rnd, pick, mutate } = randomEdits(seed);
   const cases = workspaces(roots).map((dir) => ({ dir, ws: api.readWorkspace(dir) })).filter((c) => c.ws.files.length > 0 && c.ws.files.length <= maxFiles);
   const problems = new Map();
   const until = Date.now() + seconds * 1000;
@@ -89,6 +98,83 @@ export function fuzz({ roots, seed = 1, runs = Infinity, seconds = Infinity, max
   return { runs: done, problems: [...problems.values()] };
 }
 
+/** A digest of every file under `dir` (links as their target path), to see that nothing changed. */
+function digest(dir) {
+  const h = createHash('sha256');
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(d, e.name);
+      h.update(`${p}\0`);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) h.update(readFileSync(p));
+    }
+  };
+  walk(dir);
+  return h.digest('hex');
+}
+
+/** Runs the CLI in-process; what it printed and its exit code. */
+function cli(args) {
+  let out = '';
+  let err = '';
+  const code = api.main(args, (x) => (out += x), (x) => (err += x));
+  return { code, out, err };
+}
+
+/**
+ * The on-disk cycle: a workspace copied to a temporary folder (beside a file a link inside it points at),
+ * random edits written to disk, then `fix`, `fix` again and `check`. The second fix must change nothing,
+ * no file outside the copy may change, and check must still answer with a report.
+ */
+export function fixCycles({ roots, seed = 1, runs = 20, maxFiles = 60 }) {
+  const { rnd, pick, mutate } = randomEdits(seed);
+  const dirs = workspaces(roots).filter((d) => {
+    const n = api.readWorkspace(d).files.length;
+    return n > 0 && n <= maxFiles;
+  });
+  const sources = new Map();
+  const problems = [];
+  let done = 0;
+  for (; done < runs && dirs.length; done++) {
+    const src = pick(dirs);
+    if (!sources.has(src)) sources.set(src, digest(src));
+    const base = mkdtempSync(join(tmpdir(), 'pp-fuzz-fix-'));
+    const dir = join(base, 'ws');
+    cpSync(src, dir, { recursive: true });
+    const outside = join(base, 'outside.yaml');
+    writeFileSync(outside, 'apiVersion: v1\nkind: Service\nmetadata: {name: outside}\nspec:\n  ports: [{port: 1, targetPort: 2}]\n');
+    symlinkSync(outside, join(dir, 'linked.yaml'));
+    const outsideBefore = readFileSync(outside);
+    const files = api.readWorkspace(dir).files;
+    const edited = new Set();
+    for (let m = 1 + rnd(3); m > 0; m--) {
+      const f = pick(files);
+      f.text = mutate(f.text);
+      writeFileSync(join(dir, f.path), f.text);
+      edited.add(f.path);
+    }
+    const what = `${src} after editing ${[...edited].join(', ')}`;
+    const fail = (why, detail) => problems.push({ what: `${what}: ${why}`, detail, edits: files.filter((f) => edited.has(f.path)) });
+    try {
+      const first = cli(['fix', dir]);
+      if (first.err.startsWith('port-parity: config:')) continue;
+      if (first.code !== 0 || /internal error|\n\s+at /.test(first.err)) fail(`first fix exited ${first.code}`, first.err);
+      const snap = digest(dir);
+      const second = cli(['fix', dir]);
+      if (second.code !== 0 || second.out !== 'Changed 0 files for 0 findings.\n' || digest(dir) !== snap) fail('the second fix changed something', second.out + second.err);
+      const check = cli(['check', dir, '--format', 'json', '--fail-on', 'never']);
+      if (check.code !== 0 || !Array.isArray(JSON.parse(check.out).findings)) fail(`check exited ${check.code}`, check.err);
+      if (!readFileSync(outside).equals(outsideBefore)) fail('the file outside the folder changed');
+    } catch (e) {
+      fail('threw', String(e.stack));
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  }
+  for (const [src, d] of sources) if (digest(src) !== d) problems.push({ what: `${src}: the source workspace changed` });
+  return { runs: done, problems };
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const opt = (name, def) => {
@@ -98,12 +184,20 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     args.splice(i, 2);
     return v;
   };
+  const fixMode = args.includes('--fix');
+  if (fixMode) args.splice(args.indexOf('--fix'), 1);
   const seconds = opt('seconds', 60);
   const runs = opt('runs', Infinity);
   const seed = opt('seed', Date.now() % 100000);
   if (args.length === 0) {
     console.error('usage: node test/fuzz.mjs DIR... [--seconds N] [--runs N] [--seed S]');
     process.exit(2);
+  }
+  if (fixMode) {
+    const r = fixCycles({ roots: args, seed, runs: Number.isFinite(runs) ? runs : 200 });
+    for (const p of r.problems) console.log(`${p.what}\n  ${p.detail ?? ''}\n  edits: ${JSON.stringify(p.edits ?? [])}`);
+    console.log(`seed ${seed}: ${r.runs} fix cycles, ${r.problems.length} problems`);
+    process.exit(r.problems.length ? 1 : 0);
   }
   const r = fuzz({ roots: args, seed, runs, seconds });
   for (const p of r.problems) console.log(`${p.what}\n  incremental only: ${JSON.stringify(p.incrementalOnly ?? [])}\n  cold only: ${JSON.stringify(p.coldOnly ?? [])}\n  edits: ${JSON.stringify(p.edits)}`);

@@ -4,3 +4,4 @@ export { readWorkspace, loadConfig } from './workspace';
 export { main } from './main';
 export { unifiedDiff } from './diff';
 export { jsonReport, sarifReport, githubReport } from './report';
+export { runFix, MAX_ROUNDS } from './fix';

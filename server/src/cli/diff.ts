@@ -3,7 +3,8 @@ function splitLines(text: string): string[] {
   return text.match(/[^\r\n]*(\r\n|\r|\n)|[^\r\n]+$/g) ?? [];
 }
 
-export function unifiedDiff(file: string, before: string, after: string, context = 3): string {
+/** `show` rewrites each printed line (the CLI masks URL passwords with it). */
+export function unifiedDiff(file: string, before: string, after: string, context = 3, show: (line: string) => string = (l) => l): string {
   const a = splitLines(before);
   const b = splitLines(after);
   const changed: number[] = [];
@@ -11,7 +12,7 @@ export function unifiedDiff(file: string, before: string, after: string, context
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) changed.push(i);
   if (changed.length === 0) return '';
   const out = [`--- a/${file}`, `+++ b/${file}`];
-  const strip = (l: string | undefined): string => (l ?? '').replace(/\r?\n$|\r$/, '');
+  const strip = (l: string | undefined): string => show((l ?? '').replace(/\r?\n$|\r$/, ''));
   let k = 0;
   while (k < changed.length) {
     let end = k;

@@ -1,10 +1,11 @@
 // `port-parity`: check, matrix and fix for CI and terminals; exit 0 clean, 1 findings, 2 usage or config.
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { analyze, applyEdits, buildMatrix, envMatcher, helmTemplateJobs, RULES, RULE_IDS } from '../core';
-import type { Severity, TextEdit } from '../core';
-import { unifiedDiff } from './diff';
+import { analyze, buildMatrix, envMatcher, helmTemplateJobs, RULES, RULE_IDS } from '../core';
+import type { Severity } from '../core';
+import { ioReason, isIoError } from '../host/write';
 import { escapeForTerminal, jsonForTerminal } from './escape';
+import { MAX_ROUNDS, runFix } from './fix';
 import { findHelm, runHelmTemplates } from './helm';
 import { exitQuietlyOnClosedPipe } from './pipe';
 import { colors, githubReport, jsonReport, matrixText, sarifReport, textReport } from './report';
@@ -28,6 +29,7 @@ Usage:
 PATH; never one inside the checked folder) and reports where it disagrees with Port Parity's own evaluation.
 
 Exit codes: 0 nothing at or above --fail-on (default error), 1 findings at or above it, 2 bad usage or a bad config.
+fix: 0 done, 1 the fixes did not settle in ${MAX_ROUNDS} rounds, 2 a file could not be fixed or written (each one named).
 Rules: ${RULES.map((r) => r.id).join(', ')}`;
 
 class UsageError extends Error {}
@@ -158,7 +160,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       else out(`${matrixText(m, format === 'markdown')}\n`);
       return 0;
     }
-    if (args.command === 'fix') return fix(workspaces[0], runs[0], args, out);
+    if (args.command === 'fix') return runFix(workspaces[0], runs[0].analysis, { rules: args.rules, dryRun: args.dryRun }, out, err);
 
     if (format === 'json') out(`${jsonForTerminal(JSON.stringify(jsonReport(runs), null, 2))}\n`);
     else if (format === 'sarif') out(`${jsonForTerminal(JSON.stringify(sarifReport(runs, VERSION), null, 2))}\n`);
@@ -177,34 +179,14 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       err(`port-parity: ${escapeForTerminal(e.message)}\n`);
       return 2;
     }
+    // A file system error is the user's to act on: its path and what went wrong, no stack (exit 2).
+    if (isIoError(e)) {
+      err(`port-parity: ${escapeForTerminal(`${e.path ? `${e.path}: ` : ''}${ioReason(e)}`)}\n`);
+      return 2;
+    }
     err(`port-parity: internal error: ${(e as Error).stack ?? e}\n`);
     return 2;
   }
-}
-
-/** Applies the alignment fixes; prints each change as a unified diff; touches nothing else. */
-function fix(ws: Workspace, run: Checked, args: Args, out: (s: string) => void): number {
-  const fixable = new Set(RULES.filter((r) => r.fixable).map((r) => r.id));
-  const byFile = new Map<string, TextEdit[]>();
-  let count = 0;
-  for (const f of run.analysis.findings) {
-    if (!f.fix || !fixable.has(f.rule) || (args.rules.length && !args.rules.includes(f.rule))) continue;
-    count++;
-    for (const e of f.fix.edits) byFile.set(e.loc.file, [...(byFile.get(e.loc.file) ?? []), e]);
-  }
-  const texts = new Map(ws.files.map((f) => [f.path, f.text]));
-  let changed = 0;
-  for (const [file, edits] of [...byFile].sort((a, b) => a[0].localeCompare(b[0]))) {
-    const before = texts.get(file);
-    if (before === undefined) continue;
-    const after = applyEdits(before, edits).text;
-    if (after === before) continue;
-    changed++;
-    out(unifiedDiff(file, before, after));
-    if (!args.dryRun) writeFileSync(resolve(ws.root, file), after);
-  }
-  out(`${args.dryRun ? 'Would change' : 'Changed'} ${changed} file${changed === 1 ? '' : 's'} for ${count} finding${count === 1 ? '' : 's'}.\n`);
-  return 0;
 }
 
 if (require.main === module) {

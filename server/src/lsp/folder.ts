@@ -140,7 +140,8 @@ export class Folder {
     return undefined;
   }
 
-  private files(): SourceFile[] {
+  /** The texts the analysis reads: the editor's where a document is open, else the disk's. */
+  files(): SourceFile[] {
     const paths = new Set([...this.disk.keys(), ...this.open.keys()]);
     const out: SourceFile[] = [];
     for (const p of paths) out.push({ path: p, text: this.textOf(p) as string });

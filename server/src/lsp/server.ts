@@ -7,7 +7,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { CancellationToken, Connection, Diagnostic, InitializeParams, Location, Range, WorkspaceEdit, WorkspaceFolder } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { alignServiceFix, CONFIG_FILES, hoverMarkdown, referencePorts, tokenAt } from '../core';
+import { alignServiceFix, CONFIG_FILES, hoverMarkdown, referencePorts, tokenAt, withDependentFixes } from '../core';
 import type { Finding, Fix, Loc } from '../core';
 import { DOCS_URL } from '../cli/report';
 import { ALIGN_COMMAND, MATRIX_CHANGED, MATRIX_REQUEST, REINDEX_REQUEST, SERVICE_AT_REQUEST, TRUSTED_NOTIFICATION } from '../protocol';
@@ -29,6 +29,8 @@ export function startServer(connection: Connection): void {
   let settings: Settings = DEFAULT_SETTINGS;
   let canConfigure = false;
   let canWatch = false;
+  /** The client fills a code action's edit on demand: "align" re-analyses the workspace, so only when chosen. */
+  let canResolveEdit = false;
   /** Whether the editor trusts the workspace: a folder added later starts with what the first ones have. */
   let trusted = true;
   /** The client sends workspace/didChangeWorkspaceFolders (a folder added to or removed from a multi-root workspace). */
@@ -76,6 +78,11 @@ export function startServer(connection: Connection): void {
     const changes: Record<string, { range: Range; newText: string }[]> = {};
     for (const e of fix.edits) (changes[uriOf(f, e.loc.file)] ??= []).push({ range: range(e.loc), newText: e.newText });
     return { changes };
+  };
+  // "Align": the service's ports, and the references the move leaves on the old port, in one edit.
+  const alignFix = (f: Folder, service: string): Fix | undefined => {
+    const fix = f.analysis && alignServiceFix(f.analysis.model, service);
+    return fix && f.analysis ? withDependentFixes(f.files(), f.config, f.analysis.findings, fix) : undefined;
   };
   const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information } as const;
   const diagnostic = (f: Folder, x: Finding): Diagnostic => ({
@@ -209,11 +216,12 @@ export function startServer(connection: Connection): void {
     canFollowFolders = !!params.capabilities.workspace?.workspaceFolders;
     canConfigure = !!params.capabilities.workspace?.configuration;
     canWatch = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    canResolveEdit = !!params.capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit');
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: true },
         referencesProvider: true,
         definitionProvider: true,
         codeLensProvider: { resolveProvider: false },
@@ -368,10 +376,22 @@ export function startServer(connection: Connection): void {
       if (x.service && ['port-parity', 'expose-mismatch', 'env-port-mismatch', 'command-port-mismatch', 'contract'].includes(x.rule)) services.add(x.service);
     }
     for (const s of services) {
-      const fix = alignServiceFix(analysis.model, s);
-      if (fix && !actions.some((a) => a.title === fix.title)) actions.push(CodeAction.create(fix.title, workspaceEdit(f, fix), CodeActionKind.QuickFix));
+      const fix = canResolveEdit ? alignServiceFix(analysis.model, s) : alignFix(f, s);
+      if (!fix || actions.some((a) => a.title === fix.title)) continue;
+      const a = CodeAction.create(fix.title, CodeActionKind.QuickFix);
+      if (canResolveEdit) a.data = { folder: f.root, service: s };
+      else a.edit = workspaceEdit(f, fix);
+      actions.push(a);
     }
     return actions;
+  }));
+  // The edit of an "align" action, with the references the move leaves behind, once the user picks it.
+  connection.onCodeActionResolve((action, token) => runSafe(`resolving the code action ${action.title}`, action, token, () => {
+    const data = action.data as { folder?: string; service?: string } | undefined;
+    const f = folders.find((x) => x.root === data?.folder);
+    const fix = f && data?.service ? alignFix(f, data.service) : undefined;
+    if (f && fix) action.edit = workspaceEdit(f, fix);
+    return action;
   }));
 
   connection.onReferences((params, token) => runSafe(`finding references in ${params.textDocument.uri}`, [] as Location[], token, () => {
@@ -423,7 +443,7 @@ export function startServer(connection: Connection): void {
   connection.onRequest(MATRIX_REQUEST, (_params, token) => runSafe('building the matrix', { environments: [], rows: [], findings: { errors: 0, warnings: 0, infos: 0 } } as MatrixDto, token, () => matrix()));
   connection.onRequest(ALIGN_COMMAND, (params: { folder?: string; service: string }, token) => runSafe('aligning a service', null as WorkspaceEdit | null, token, () => {
     const f = folders.find((x) => !params.folder || x.root === params.folder) ?? folders[0];
-    const fix = f?.analysis ? alignServiceFix(f.analysis.model, params.service) : undefined;
+    const fix = f ? alignFix(f, params.service) : undefined;
     return fix && f ? workspaceEdit(f, fix) : null;
   }));
 

@@ -1,0 +1,124 @@
+// Reading a file to rewrite and writing it back safely: only a regular file inside the folder, never through
+// a symbolic link, only if it still holds the bytes that were read, through a temporary file and a rename.
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, fstatSync, fsyncSync, lstatSync, openSync, readFileSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/** An I/O failure said in words, for one line of output: no stack, no syscall noise. */
+export function ioReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const words: Record<string, string> = {
+    EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system', ENOSPC: 'no space left on device',
+    EDQUOT: 'disk quota exceeded', EISDIR: 'it is a directory', ENOTDIR: 'a part of its path is not a directory', ENOENT: 'no such file',
+    ELOOP: 'it is a symbolic link', EBUSY: 'it is busy', ETXTBSY: 'it is busy', EIO: 'input/output error', EMFILE: 'too many open files',
+  };
+  if (code && words[code]) return words[code];
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split('\n')[0];
+}
+
+/** Whether `e` is an error from the file system (it carries an errno code), as opposed to a bug. */
+export function isIoError(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+}
+
+/** Why the path cannot be rewritten, or undefined: it is a regular file, inside `realRoot`, reached without a link. */
+function refusal(realRoot: string, full: string, st: Stats): string | undefined {
+  if (st.isSymbolicLink()) return 'it is a symbolic link (never followed)';
+  if (!st.isFile()) return 'it is not a regular file';
+  let dir: string;
+  try {
+    dir = realpathSync(dirname(full));
+  } catch (e) {
+    return ioReason(e);
+  }
+  const rel = relative(realRoot, dir);
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return 'it is outside the checked folder (through a linked directory)';
+  return undefined;
+}
+
+/** The folder's real path, the base every target is checked against. */
+export function realRoot(root: string): string {
+  return realpathSync(root);
+}
+
+/** Opens `full` without following a link at its last part and without blocking on a FIFO, and checks it is the file `st` said. */
+function readExact(full: string, st: Stats): Buffer {
+  const fd = openSync(full, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  try {
+    const now = fstatSync(fd);
+    if (!now.isFile() || now.ino !== st.ino || now.dev !== st.dev) throw Object.assign(new Error('it changed while it was opened'), { code: 'ECHANGED' });
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export type Opened = { bytes: Buffer } | { error: string };
+
+/**
+ * Reads a file that is to be rewritten: a regular file inside the folder, reached without a link, that
+ * this process may write (and whose folder it may write, for the temporary file) unless `write` is false.
+ */
+export function openForRewrite(realRootPath: string, rel: string, write = true): Opened {
+  const full = join(realRootPath, ...rel.split('/'));
+  try {
+    const st = lstatSync(full);
+    const no = refusal(realRootPath, full, st);
+    if (no) return { error: no };
+    if (write) {
+      accessSync(full, constants.W_OK);
+      accessSync(dirname(full), constants.W_OK);
+    }
+    return { bytes: readExact(full, st) };
+  } catch (e) {
+    return { error: ioReason(e) };
+  }
+}
+
+/**
+ * Replaces the file with `next` if it still holds exactly `expected` (else says why not): a temporary file
+ * beside it (same mode, and owner when possible) is renamed over it, which replaces a link put there since,
+ * never what it points at. Returns undefined on success, else the reason in words.
+ */
+export function rewriteFile(realRootPath: string, rel: string, expected: Buffer, next: Buffer): string | undefined {
+  const full = join(realRootPath, ...rel.split('/'));
+  let tmp: string | undefined;
+  try {
+    const st = lstatSync(full);
+    const no = refusal(realRootPath, full, st);
+    if (no) return `${no}; it was a regular file when it was read`;
+    if (!readExact(full, st).equals(expected)) return 'it changed on disk since it was read';
+    const mode = st.mode & 0o7777;
+    tmp = join(dirname(full), `.${basename(full)}.port-parity-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+    const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), mode);
+    try {
+      let off = 0;
+      while (off < next.length) off += writeSync(fd, next, off, next.length - off);
+      try {
+        fchownSync(fd, st.uid, st.gid);
+      } catch {
+        // Only the owner or root may give a file away; a file of this user keeps its owner anyway.
+      }
+      fchmodSync(fd, mode);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, full);
+    tmp = undefined;
+    return undefined;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ECHANGED' ? (e as Error).message : ioReason(e);
+  } finally {
+    if (tmp) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // Nothing was created, or it is gone already.
+      }
+    }
+  }
+}
+
