@@ -55,6 +55,17 @@ const ENV_VALUES: RegExp[] = [
 
 const PORT_TEXT = /\b(containerPort|targetPort|hostPort|servicePort|nodePort|port|ports)\s*:|\.[\w.]*[pP]orts?\b/;
 
+/**
+ * The release name both `helm template` and the evaluator's `.Release.Name` use: the chart's name when
+ * helm accepts it as a release name, else the name made into one (a name like `--post-renderer=x`
+ * must never reach helm's command line as it is).
+ */
+function releaseName(chartName: string): string {
+  if (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(chartName) && chartName.length <= 53) return chartName;
+  const name = chartName.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 53).replace(/^-+|-+$/g, '');
+  return name || 'release';
+}
+
 function rel(dir: string, p: string): string {
   return dir ? p.slice(dir.length + 1) : p;
 }
@@ -391,7 +402,7 @@ function renderChart(chart: Chart, values: Val, release: Chart, parsed: Map<stri
       const root = plainVal({}) as Extract<Val, { k: 'map' }>;
       root.v.set('Values', values);
       root.v.set('Chart', chart.meta);
-      root.v.set('Release', plainVal({ Name: release.name, Namespace: 'default', Service: 'Helm', IsInstall: true, IsUpgrade: false, Revision: 1 }));
+      root.v.set('Release', plainVal({ Name: releaseName(release.name), Namespace: 'default', Service: 'Helm', IsInstall: true, IsUpgrade: false, Revision: 1 }));
       root.v.set('Template', plainVal({ Name: name, BasePath: posix.dirname(name) }));
       root.v.set('Capabilities', { k: 'unknown', why: '.Capabilities depends on the cluster' });
       root.v.set('Files', { k: 'unknown', why: '.Files is not read here' });
@@ -439,7 +450,7 @@ function defaults(c: Chart): Val {
 export interface HelmTemplateJob {
   key: string;
   chartDir: string;
-  /** The release name the evaluator renders with (the chart's name), so that names line up. */
+  /** The release name the evaluator renders with (the chart's name, made a valid release name), so that names line up. */
   release: string;
   /** The environment's values files, in order (helm reads the chart's values.yaml itself). */
   valuesFiles: string[];
@@ -449,7 +460,7 @@ export interface HelmTemplateJob {
 export function helmTemplateJobs(files: SourceFile[], envOf: EnvOf): HelmTemplateJob[] {
   const jobs: HelmTemplateJob[] = [];
   for (const chart of findCharts(files, envOf)) {
-    for (const [env, layers] of envRuns(chart)) jobs.push({ key: helmTemplateKey(chart.dir, env), chartDir: chart.dir, release: chart.name, valuesFiles: layers.map((f) => f.path) });
+    for (const [env, layers] of envRuns(chart)) jobs.push({ key: helmTemplateKey(chart.dir, env), chartDir: chart.dir, release: releaseName(chart.name), valuesFiles: layers.map((f) => f.path) });
   }
   return jobs;
 }
