@@ -7,7 +7,7 @@ import { LineIndex } from '../text';
 import type { K8sFacts, Loc, Problem, SourceFile } from '../types';
 import { get, items, parseYaml, str as yamlStr } from '../yaml';
 import type { YamlDoc } from '../yaml';
-import { plainVal, renderTemplate } from './helm-eval';
+import { EvalBudget, plainVal, renderTemplate, Runaway } from './helm-eval';
 import type { ActionOut, ChartContext, Hole, Rich } from './helm-eval';
 import { parseTemplate, TemplateSyntaxError } from './helm-template';
 import type { ParsedTemplate, TNode } from './helm-template';
@@ -315,6 +315,9 @@ interface Rendering {
   allowTemplateEdits: boolean;
   /** Expand and parse only (the benchmark's floor): no facts are read from the render. */
   expandOnly?: { renders: number; docs: number };
+  /** What the environment's render may spend; once spent, the render stops with `stopped`. */
+  budget: EvalBudget;
+  stopped?: { note: Problem; skipped: number };
 }
 
 function unknown(message: string, loc: Loc): Problem {
@@ -323,7 +326,20 @@ function unknown(message: string, loc: Loc): Problem {
 
 /** One template rendered with one set of values: its facts, with locations in the source files. */
 function renderOne(ctx: ChartContext, tpl: ParsedTemplate, root: Val, r: Rendering): void {
-  const { out, holes, actions } = renderTemplate(ctx, tpl, root);
+  let result: ReturnType<typeof renderTemplate>;
+  try {
+    result = renderTemplate(ctx, tpl, root, r.budget);
+  } catch (e) {
+    // A string too long for the engine is runaway as well.
+    if (!(e instanceof Runaway) && !(e instanceof RangeError && /string length/i.test(e.message))) throw e;
+    const at = r.budget.at;
+    const what = at ? at.span.text : tpl.file;
+    const note = unknown(`${what} cannot be evaluated here (the chart exceeds Port Parity's evaluation budget: ${e.message}): the ports of ${tpl.file} are not checked`, at ? ctx.loc(at.file, at.span.start, at.span.end) : ctx.loc(tpl.file, 0, 0));
+    r.facts.unknowns?.push(note);
+    r.stopped = { note, skipped: 0 };
+    return;
+  }
+  const { out, holes, actions } = result;
   if (out.text.trim() === '') {
     for (const h of holes) if (h.kind === 'block') r.facts.unknowns?.push(holeProblem(ctx, h));
     return;
@@ -394,6 +410,10 @@ function renderChart(chart: Chart, values: Val, release: Chart, parsed: Map<stri
     for (const f of chart.manifests) {
       const tpl = parsed.get(f.path);
       if (!tpl || carriesNoPorts(f.text)) continue;
+      if (r.stopped) {
+        r.stopped.skipped++;
+        continue;
+      }
       if (tpl instanceof TemplateSyntaxError) {
         if (PORT_TEXT.test(f.text)) r.facts.unknowns?.push(unknown(`${f.path} cannot be rendered here (${tpl.message}): its ports are not checked`, ctx.loc(f.path, tpl.offset, tpl.offset)));
         continue;
@@ -608,8 +628,11 @@ function renderChartEnvs(chart: Chart, tree: Chart[], treeFiles: SourceFile[], e
       // A template serves every environment of the chart: a fix may edit it only when the chart renders once.
       allowTemplateEdits: runs.length === 1,
       expandOnly,
+      budget: new EvalBudget(),
     };
     renderChart(chart, values, chart, parsed, ctx, r);
+    // The budget is the environment's: the templates after the one that spent it are not rendered either.
+    if (r.stopped?.skipped) r.stopped.note.message += `, nor those of the ${r.stopped.skipped} template${r.stopped.skipped === 1 ? '' : 's'} after it`;
     facts.push(r.facts);
   }
   return facts;
