@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,4 +73,30 @@ test('strings that double (printf, replace) and values nested on themselves (pri
     assert.equal(n.length, 1, `${helpers}: ${JSON.stringify(report.findings)}`);
     assert.match(n[0].message, /exceeds Port Parity's evaluation budget: .*(characters|evaluation steps)/, helpers);
   }
+});
+
+test('the include memo is per chart: a subchart\'s missing name helper still falls back to the subchart\'s own name', (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'pp-bomb-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  // The port is 80 and the length of the name: bomb gives 804, child 805.
+  const port = '80{{ len (include "app.fullname" (print "x")) }}';
+  bombChart(root, { helpers: '', port });
+  mkdirSync(join(root, 'chart/charts/child/templates'), { recursive: true });
+  writeFileSync(join(root, 'chart/charts/child/Chart.yaml'), 'apiVersion: v2\nname: child\nversion: 0.1.0\n');
+  writeFileSync(join(root, 'chart/charts/child/templates/deployment.yaml'), `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: child
+spec:
+  template:
+    spec:
+      containers:
+        - name: child
+          ports:
+            - containerPort: ${port}
+`);
+  const r = spawnSync(process.execPath, [CLI, 'matrix', root], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^bomb +804\b/m);
+  assert.match(r.stdout, /^child +805\b/m);
 });

@@ -258,7 +258,8 @@ class Renderer {
   /** A named template's output (memoised per name and argument); the template text's own positions are dropped (they stand for the include). */
   include(name: string, arg: Val): Rich {
     this.budget.spend(1);
-    const slot = this.budget.memo(name, arg);
+    // A subchart's renders share the budget; a missing name helper falls back to its own chart's name.
+    const slot = this.budget.memo(`${this.ctx.chartName}\u0000${name}`, arg);
     let r = slot.get();
     if (!r) {
       try {
