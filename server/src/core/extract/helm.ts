@@ -330,11 +330,12 @@ function renderOne(ctx: ChartContext, tpl: ParsedTemplate, root: Val, r: Renderi
   try {
     result = renderTemplate(ctx, tpl, root, r.budget);
   } catch (e) {
-    // A string too long for the engine is runaway as well.
-    if (!(e instanceof Runaway) && !(e instanceof RangeError && /string length/i.test(e.message))) throw e;
+    // A string too long for the engine, or values nested too deep for its stack, are runaway as well.
+    if (!(e instanceof Runaway) && !(e instanceof RangeError)) throw e;
+    const why = e instanceof Runaway ? e.message : `it nests or grows beyond what the evaluator can hold (${(e as Error).message})`;
     const at = r.budget.at;
     const what = at ? at.span.text : tpl.file;
-    const note = unknown(`${what} cannot be evaluated here (the chart exceeds Port Parity's evaluation budget: ${e.message}): the ports of ${tpl.file} are not checked`, at ? ctx.loc(at.file, at.span.start, at.span.end) : ctx.loc(tpl.file, 0, 0));
+    const note = unknown(`${what} cannot be evaluated here (the chart exceeds Port Parity's evaluation budget: ${why}): the ports of ${tpl.file} are not checked`, at ? ctx.loc(at.file, at.span.start, at.span.end) : ctx.loc(tpl.file, 0, 0));
     r.facts.unknowns?.push(note);
     r.stopped = { note, skipped: 0 };
     return;
