@@ -47,7 +47,7 @@ export interface ChartContext {
 const MAX_OUTPUT = 4_000_000;
 
 /** Steps one chart environment's render may take (nodes, range iterations, includes, calls, printed values, 64 output characters). */
-export const MAX_STEPS = 1_000_000;
+const MAX_STEPS = 1_000_000;
 
 /** Includes nested deeper than this stop the render (helm stops at 1000, with an error). */
 const MAX_DEPTH = 100;
