@@ -1,5 +1,5 @@
 // A stand-in `helm` for the tests (these machines have no helm): a Node script that records how it was
-// run (args, cwd, HELM_NO_PLUGINS) and prints the canned render of the environment its -f files name.
+// run (args, cwd, HELM_NO_PLUGINS) and prints the canned render of the environment its --values files name.
 import { chmodSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ const fs = require('fs');
 const args = process.argv.slice(2);
 fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ args, cwd: process.cwd(), noPlugins: process.env.HELM_NO_PLUGINS }) + '\\n');
 if (${fail}) { process.stderr.write('WARNING: something minor\\nError: chart requires kubeVersion: >=1.30.0 which is incompatible\\n'); process.exit(1); }
-const values = args.filter((a, i) => args[i - 1] === '-f');
+const values = args.filter((a) => a.startsWith('--values=')).map((a) => a.slice('--values='.length));
 const env = values.some((v) => /prod/.test(v)) ? 'production' : 'staging';
 process.stdout.write(fs.readFileSync(${JSON.stringify(join(CASE, 'helm-template'))} + '/' + env + '.out', 'utf8'));
 `);

@@ -34,8 +34,8 @@ test('--helm-template runs the helm on the PATH once per chart environment, with
   const report = check(ws, `${bin}${delimiter}${process.env.PATH}`, ['--helm-template']);
   const calls = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(calls.map((c) => c.args).sort((a, b) => a.join(' ').localeCompare(b.join(' '))), [
-    ['template', 'api', './charts/api', '-f', 'charts/api/values-prod.yaml'],
-    ['template', 'api', './charts/api', '-f', 'charts/api/values-staging.yaml'],
+    ['template', '--values=./charts/api/values-prod.yaml', '--', 'api', './charts/api'],
+    ['template', '--values=./charts/api/values-staging.yaml', '--', 'api', './charts/api'],
   ]);
   assert.ok(calls.every((c) => c.noPlugins === '1' && c.cwd === ws));
   const found = rule(report, 'helm-template-mismatch');

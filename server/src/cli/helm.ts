@@ -66,9 +66,24 @@ function why(e: unknown): string {
   return line ?? err.message?.split('\n')[0] ?? 'helm template failed';
 }
 
+/** Helm's rule for a release name (chartutil.ValidateReleaseName). */
+const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A values file as `--values` reads it: helm splits the flag's value as CSV, so a comma or a quote is quoted. */
+function valuesFlag(path: string): string {
+  const p = `.${sep}${path.split('/').join(sep)}`;
+  return `--values=${/[",\r\n]/.test(p) ? `"${p.replace(/"/g, '""')}"` : p}`;
+}
+
+/**
+ * `helm template --values=./v.yaml -- RELEASE ./chart`. No workspace string can be read as an option:
+ * every path starts with `./` or sits inside a `--values=` flag, and `--` ends the options before the
+ * release name (which is checked against helm's rule as well).
+ */
 function helmArgs(job: HelmTemplateJob): string[] {
+  if (!RELEASE_NAME.test(job.release) || job.release.length > 53) throw new Error(`invalid release name ${JSON.stringify(job.release)}`);
   const chart = job.chartDir ? `.${sep}${job.chartDir.split('/').join(sep)}` : '.';
-  return ['template', job.release, chart, ...job.valuesFiles.flatMap((f) => ['-f', f.split('/').join(sep)])];
+  return ['template', ...job.valuesFiles.map(valuesFlag), '--', job.release, chart];
 }
 
 function execOptions(root: string, opts: HelmOptions): ExecFileOptions & { encoding: 'utf8' } {

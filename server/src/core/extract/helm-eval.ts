@@ -43,8 +43,61 @@ export interface ChartContext {
   loc(file: string, start: number, end: number): Loc;
 }
 
-/** A render larger than this is runaway (a range in a range over big values): it stops. */
+/** A render, or a string a function makes, larger than this is runaway (a range in a range over big values): it stops. */
 const MAX_OUTPUT = 4_000_000;
+
+/** Steps one chart environment's render may take (nodes, range iterations, includes, calls, printed values, 64 output characters). */
+const MAX_STEPS = 1_000_000;
+
+/** Includes nested deeper than this stop the render (helm stops at 1000, with an error). */
+const MAX_DEPTH = 100;
+
+/** The render stops: it needs more than a real chart does (an include chain that doubles, a template that includes itself). */
+export class Runaway extends Error {}
+
+/**
+ * What one chart environment's render may spend, shared by its templates, and its memo of includes: a
+ * named template's output depends only on its name and its argument (`$` is the argument inside it), so
+ * an include of the same name with the same value object is evaluated once.
+ */
+export class EvalBudget {
+  steps = 0;
+  /** The top-level action under evaluation (where a stop is reported). */
+  at?: { file: string; span: ActionSpan };
+  readonly byValue = new WeakMap<object, Map<string, Rich | Cannot>>();
+  readonly byScalar = new Map<string, Rich | Cannot>();
+  constructor(readonly limit = MAX_STEPS) {}
+
+  spend(n: number): void {
+    this.steps += n;
+    if (this.steps > this.limit) throw new Runaway(`it needs more than ${this.limit.toLocaleString('en-US')} evaluation steps`);
+  }
+
+  /** The memo slot of an include; a scalar without sources is keyed by its value, anything else by identity. */
+  memo(name: string, arg: Val): { get(): Rich | Cannot | undefined; set(r: Rich | Cannot): void } {
+    const plain = arg.k === 'nil' || ((arg.k === 'num' || arg.k === 'bool') && !arg.map) || (arg.k === 'str' && !arg.parts?.length);
+    if (plain) {
+      const key = `${name}\u0000${arg.k}\u0000${arg.k === 'nil' ? '' : String(arg.v)}`;
+      return { get: () => this.byScalar.get(key), set: (r) => this.byScalar.set(key, r) };
+    }
+    let m = this.byValue.get(arg);
+    if (!m) this.byValue.set(arg, (m = new Map()));
+    const slot = m;
+    return { get: () => slot.get(name), set: (r) => slot.set(name, r) };
+  }
+}
+
+/** The budget of the render under way, for the value functions (printing, toYaml, toJson) that have no renderer at hand. */
+let meter: EvalBudget | undefined;
+
+function charge(n: number): void {
+  meter?.spend(n);
+}
+
+/** A string a function makes that is too big stops the render. */
+function bounded(len: number, what: string): void {
+  if (len > MAX_OUTPUT) throw new Runaway(`${what} makes a string of more than ${MAX_OUTPUT.toLocaleString('en-US')} characters`);
+}
 
 const PORTISH = /\b(containerPort|targetPort|hostPort|servicePort|nodePort|port|ports|number)\s*:|\.[\w.]*[pP]orts?\b|Probe\s*:/;
 
@@ -53,11 +106,21 @@ interface Scope {
   vars: { name: string; val: Val }[];
 }
 
-/** Renders a parsed template; unknown values are left out and listed as holes. */
-export function renderTemplate(ctx: ChartContext, tpl: ParsedTemplate, root: Val): { out: Rich; holes: Hole[]; actions: ActionOut[] } {
-  const r = new Renderer(ctx, true);
+/**
+ * Renders a parsed template; unknown values are left out and listed as holes. Throws Runaway when the
+ * render needs more than `budget` allows (`budget.at` says where it was).
+ */
+export function renderTemplate(ctx: ChartContext, tpl: ParsedTemplate, root: Val, budget = new EvalBudget()): { out: Rich; holes: Hole[]; actions: ActionOut[] } {
+  const r = new Renderer(ctx, true, budget);
   const out: Rich = { text: '', parts: [] };
-  r.nodes(tpl, tpl.root, { dot: root, vars: [{ name: '$', val: root }] }, out);
+  const was = meter;
+  meter = budget;
+  budget.at = undefined;
+  try {
+    r.nodes(tpl, tpl.root, { dot: root, vars: [{ name: '$', val: root }] }, out);
+  } finally {
+    meter = was;
+  }
   return { out, holes: r.holes, actions: r.actions };
 }
 
@@ -65,12 +128,14 @@ class Renderer {
   readonly holes: Hole[] = [];
   readonly actions: ActionOut[] = [];
   private depth = 0;
-  constructor(private readonly ctx: ChartContext, private readonly top: boolean) {}
+  constructor(private readonly ctx: ChartContext, private readonly top: boolean, private readonly budget: EvalBudget) {}
 
   nodes(tpl: ParsedTemplate, nodes: TNode[], scope: Scope, out: Rich): void {
     for (const n of nodes) {
+      this.budget.spend(1);
+      if (this.top && n.t !== 'text') this.budget.at = { file: tpl.file, span: n.span };
       this.node(tpl, n, scope, out);
-      if (out.text.length > MAX_OUTPUT) throw new Error(`${tpl.file} renders to more than ${MAX_OUTPUT} characters`);
+      if (out.text.length > MAX_OUTPUT) throw new Runaway(`it renders more than ${MAX_OUTPUT.toLocaleString('en-US')} characters`);
     }
   }
 
@@ -138,6 +203,7 @@ class Renderer {
           return;
         }
         for (const [key, val] of entries) {
+          this.budget.spend(1);
           scope.vars.length = mark;
           const names = n.pipe.decl?.names ?? [];
           if (names.length === 1) scope.vars.push({ name: names[0], val });
@@ -172,6 +238,7 @@ class Renderer {
   /** An action's output: what has no source of its own stands for the action. */
   private emit(tpl: ParsedTemplate, span: ActionSpan, r: Rich, out: Rich): void {
     const from = out.text.length;
+    this.budget.spend(r.text.length >> 6);
     append(out, r.text, r.parts, { kind: 'whole', loc: this.ctx.loc(tpl.file, span.start, span.end), tpl: true });
     if (this.top && r.text) this.actions.push({ from, to: out.text.length, file: tpl.file, start: span.start, end: span.end });
   }
@@ -188,16 +255,34 @@ class Renderer {
     this.hole(tpl, span, why, 'block', out);
   }
 
-  /** A named template's output; the template text's own positions are dropped (they stand for the include). */
+  /** A named template's output (memoised per name and argument); the template text's own positions are dropped (they stand for the include). */
   include(name: string, arg: Val): Rich {
+    this.budget.spend(1);
+    // A subchart's renders share the budget; a missing name helper falls back to its own chart's name.
+    const slot = this.budget.memo(`${this.ctx.chartName}\u0000${name}`, arg);
+    let r = slot.get();
+    if (!r) {
+      try {
+        r = this.expand(name, arg);
+      } catch (e) {
+        if (!(e instanceof Cannot)) throw e;
+        r = e;
+      }
+      slot.set(r);
+    }
+    if (r instanceof Cannot) throw new Cannot(r.message);
+    return r;
+  }
+
+  private expand(name: string, arg: Val): Rich {
     const def = this.ctx.defines.get(name);
     if (!def) {
       // Charts name their `name`/`fullname` helpers after the chart; without the helper, the chart name stands in.
       if (/(^|\.)(name|fullname)$/.test(name)) return { text: this.ctx.chartName, parts: [] };
       throw new Cannot(`no template named "${name}" in the chart`);
     }
-    if (this.depth > 40) throw new Cannot(`template "${name}" nests too deeply`);
-    const inner = new Renderer(this.ctx, false);
+    if (this.depth >= MAX_DEPTH) throw new Runaway(`template "${name}" is included more than ${MAX_DEPTH} deep (a template that includes itself without end?); helm stops at 1000 with "exceeded max depth"`);
+    const inner = new Renderer(this.ctx, false, this.budget);
     inner.depth = this.depth + 1;
     const out: Rich = { text: '', parts: [] };
     try {
@@ -295,7 +380,13 @@ class Renderer {
     const fn = Object.hasOwn(FUNCS, name) ? FUNCS[name] : undefined;
     if (!fn) throw new Cannot(`${name} is not supported`);
     for (const v of values) if (v.k === 'unknown') throw new Cannot(v.why);
-    return fn(values);
+    this.budget.spend(1);
+    const out = fn(values);
+    if (out.k === 'str') {
+      bounded(out.v.length, name);
+      this.budget.spend(out.v.length >> 6);
+    }
+    return out;
   }
 }
 
@@ -368,12 +459,25 @@ export function printVal(v: Val): Rich {
       return { text: t, parts: v.map ? [{ from: 0, to: t.length, map: v.map }] : [] };
     }
     case 'list':
-      return { text: `[${v.v.map((x) => printVal(x).text).join(' ')}]`, parts: [] };
     case 'map':
-      return { text: `map[${[...v.v.keys()].sort().map((k) => `${k}:${printVal(v.v.get(k) as Val).text}`).join(' ')}]`, parts: [] };
+      return { text: printComposite(v, { n: 0 }), parts: [] };
     case 'unknown':
       throw new Cannot(v.why);
   }
+}
+
+/** A list or map as Go prints it; `size` counts what is printed, so that a value nested on itself (`list $l $l`) stops early. */
+function printComposite(v: Val, size: { n: number }): string {
+  charge(1);
+  const grow = (t: string): string => {
+    size.n += t.length + 2;
+    bounded(size.n, 'printing a value');
+    return t;
+  };
+  const item = (x: Val): string => (x.k === 'list' || x.k === 'map' ? printComposite(x, size) : grow(printVal(x).text));
+  if (v.k === 'list') return `[${v.v.map(item).join(' ')}]`;
+  if (v.k === 'map') return `map[${[...v.v.keys()].sort().map((k) => `${grow(k)}:${item(v.v.get(k) as Val)}`).join(' ')}]`;
+  return printVal(v).text;
 }
 
 function text(v: Val): string {
@@ -467,6 +571,7 @@ function indentRich(s: Val, n: number, newline: boolean): Val {
   const r = printVal(s);
   const pad = ' '.repeat(Math.max(0, Math.min(n, 1000)));
   const lead = (newline ? 1 : 0) + pad.length;
+  bounded(r.text.length + lead + (r.text.split('\n').length - 1) * pad.length, newline ? 'nindent' : 'indent');
   const out = (newline ? '\n' : '') + pad + r.text.replace(/\n/g, `\n${pad}`);
   const nl: number[] = [];
   for (let i = 0; i < r.text.length; i++) if (r.text[i] === '\n') nl.push(i);
@@ -524,6 +629,8 @@ function yamlScalar(v: Val): Rich {
 function toYaml(v: Val): Val {
   const out: Rich = { text: '', parts: [] };
   const emit = (x: Val, indent: string, inline: boolean): void => {
+    charge(1);
+    bounded(out.text.length, 'toYaml');
     // `inline`: the value follows `key:` or `- ` on the current line.
     if (x.k === 'map' && x.v.size > 0) {
       let first = true;
@@ -568,7 +675,11 @@ function toYaml(v: Val): Val {
 }
 
 function toJson(v: Val): string {
+  let nodes = 0;
   const plain = (x: Val): unknown => {
+    charge(1);
+    // A value nested on itself (`list $l $l`) is a tree far bigger than its memory: count what is written.
+    bounded(++nodes * 2, 'toJson');
     switch (x.k) {
       case 'nil':
         return null;
@@ -724,7 +835,11 @@ const FUNCS: Record<string, (a: Val[]) => Val> = {
   upper: (a) => strFn(a[0] ?? NIL, (s) => s.toUpperCase()),
   replace: (a) => {
     need(a, 3, 'replace');
-    return strFn(a[2], (s) => s.split(text(a[0])).join(text(a[1])));
+    return strFn(a[2], (s) => {
+      const pieces = s.split(text(a[0]));
+      bounded(s.length + (pieces.length - 1) * (text(a[1]).length - text(a[0]).length), 'replace');
+      return pieces.join(text(a[1]));
+    });
   },
   contains: (a) => {
     need(a, 2, 'contains');

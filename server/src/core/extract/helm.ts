@@ -7,7 +7,7 @@ import { LineIndex } from '../text';
 import type { K8sFacts, Loc, Problem, SourceFile } from '../types';
 import { get, items, parseYaml, str as yamlStr } from '../yaml';
 import type { YamlDoc } from '../yaml';
-import { plainVal, renderTemplate } from './helm-eval';
+import { EvalBudget, plainVal, renderTemplate, Runaway } from './helm-eval';
 import type { ActionOut, ChartContext, Hole, Rich } from './helm-eval';
 import { parseTemplate, TemplateSyntaxError } from './helm-template';
 import type { ParsedTemplate, TNode } from './helm-template';
@@ -54,6 +54,17 @@ const ENV_VALUES: RegExp[] = [
 ];
 
 const PORT_TEXT = /\b(containerPort|targetPort|hostPort|servicePort|nodePort|port|ports)\s*:|\.[\w.]*[pP]orts?\b/;
+
+/**
+ * The release name both `helm template` and the evaluator's `.Release.Name` use: the chart's name when
+ * helm accepts it as a release name, else the name made into one (a name like `--post-renderer=x`
+ * must never reach helm's command line as it is).
+ */
+function releaseName(chartName: string): string {
+  if (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(chartName) && chartName.length <= 53) return chartName;
+  const name = chartName.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 53).replace(/^-+|-+$/g, '');
+  return name || 'release';
+}
 
 function rel(dir: string, p: string): string {
   return dir ? p.slice(dir.length + 1) : p;
@@ -304,6 +315,9 @@ interface Rendering {
   allowTemplateEdits: boolean;
   /** Expand and parse only (the benchmark's floor): no facts are read from the render. */
   expandOnly?: { renders: number; docs: number };
+  /** What the environment's render may spend; once spent, the render stops with `stopped`. */
+  budget: EvalBudget;
+  stopped?: { note: Problem; skipped: number };
 }
 
 function unknown(message: string, loc: Loc): Problem {
@@ -312,7 +326,21 @@ function unknown(message: string, loc: Loc): Problem {
 
 /** One template rendered with one set of values: its facts, with locations in the source files. */
 function renderOne(ctx: ChartContext, tpl: ParsedTemplate, root: Val, r: Rendering): void {
-  const { out, holes, actions } = renderTemplate(ctx, tpl, root);
+  let result: ReturnType<typeof renderTemplate>;
+  try {
+    result = renderTemplate(ctx, tpl, root, r.budget);
+  } catch (e) {
+    // A string too long for the engine, or values nested too deep for its stack, are runaway as well.
+    if (!(e instanceof Runaway) && !(e instanceof RangeError)) throw e;
+    const why = e instanceof Runaway ? e.message : `it nests or grows beyond what the evaluator can hold (${(e as Error).message})`;
+    const at = r.budget.at;
+    const what = at ? at.span.text : tpl.file;
+    const note = unknown(`${what} cannot be evaluated here (the chart exceeds Port Parity's evaluation budget: ${why}): the ports of ${tpl.file} are not checked`, at ? ctx.loc(at.file, at.span.start, at.span.end) : ctx.loc(tpl.file, 0, 0));
+    r.facts.unknowns?.push(note);
+    r.stopped = { note, skipped: 0 };
+    return;
+  }
+  const { out, holes, actions } = result;
   if (out.text.trim() === '') {
     for (const h of holes) if (h.kind === 'block') r.facts.unknowns?.push(holeProblem(ctx, h));
     return;
@@ -383,6 +411,10 @@ function renderChart(chart: Chart, values: Val, release: Chart, parsed: Map<stri
     for (const f of chart.manifests) {
       const tpl = parsed.get(f.path);
       if (!tpl || carriesNoPorts(f.text)) continue;
+      if (r.stopped) {
+        r.stopped.skipped++;
+        continue;
+      }
       if (tpl instanceof TemplateSyntaxError) {
         if (PORT_TEXT.test(f.text)) r.facts.unknowns?.push(unknown(`${f.path} cannot be rendered here (${tpl.message}): its ports are not checked`, ctx.loc(f.path, tpl.offset, tpl.offset)));
         continue;
@@ -391,7 +423,7 @@ function renderChart(chart: Chart, values: Val, release: Chart, parsed: Map<stri
       const root = plainVal({}) as Extract<Val, { k: 'map' }>;
       root.v.set('Values', values);
       root.v.set('Chart', chart.meta);
-      root.v.set('Release', plainVal({ Name: release.name, Namespace: 'default', Service: 'Helm', IsInstall: true, IsUpgrade: false, Revision: 1 }));
+      root.v.set('Release', plainVal({ Name: releaseName(release.name), Namespace: 'default', Service: 'Helm', IsInstall: true, IsUpgrade: false, Revision: 1 }));
       root.v.set('Template', plainVal({ Name: name, BasePath: posix.dirname(name) }));
       root.v.set('Capabilities', { k: 'unknown', why: '.Capabilities depends on the cluster' });
       root.v.set('Files', { k: 'unknown', why: '.Files is not read here' });
@@ -439,7 +471,7 @@ function defaults(c: Chart): Val {
 export interface HelmTemplateJob {
   key: string;
   chartDir: string;
-  /** The release name the evaluator renders with (the chart's name), so that names line up. */
+  /** The release name the evaluator renders with (the chart's name, made a valid release name), so that names line up. */
   release: string;
   /** The environment's values files, in order (helm reads the chart's values.yaml itself). */
   valuesFiles: string[];
@@ -449,7 +481,7 @@ export interface HelmTemplateJob {
 export function helmTemplateJobs(files: SourceFile[], envOf: EnvOf): HelmTemplateJob[] {
   const jobs: HelmTemplateJob[] = [];
   for (const chart of findCharts(files, envOf)) {
-    for (const [env, layers] of envRuns(chart)) jobs.push({ key: helmTemplateKey(chart.dir, env), chartDir: chart.dir, release: chart.name, valuesFiles: layers.map((f) => f.path) });
+    for (const [env, layers] of envRuns(chart)) jobs.push({ key: helmTemplateKey(chart.dir, env), chartDir: chart.dir, release: releaseName(chart.name), valuesFiles: layers.map((f) => f.path) });
   }
   return jobs;
 }
@@ -597,8 +629,11 @@ function renderChartEnvs(chart: Chart, tree: Chart[], treeFiles: SourceFile[], e
       // A template serves every environment of the chart: a fix may edit it only when the chart renders once.
       allowTemplateEdits: runs.length === 1,
       expandOnly,
+      budget: new EvalBudget(),
     };
     renderChart(chart, values, chart, parsed, ctx, r);
+    // The budget is the environment's: the templates after the one that spent it are not rendered either.
+    if (r.stopped?.skipped) r.stopped.note.message += `, nor those of the ${r.stopped.skipped} template${r.stopped.skipped === 1 ? '' : 's'} after it`;
     facts.push(r.facts);
   }
   return facts;

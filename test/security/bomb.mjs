@@ -1,0 +1,51 @@
+// Charts for the evaluation-budget tests (issue 15.2): a Deployment whose containerPort is a template
+// expression, a Service beside it, and the _helpers.tpl under test.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** A chart whose Deployment's containerPort is `{{ <port> }}`, with `helpers` as its _helpers.tpl. */
+export function bombChart(root, { helpers, port, values = 'digit: 1\n' }) {
+  const dir = join(root, 'chart');
+  mkdirSync(join(dir, 'templates'), { recursive: true });
+  writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: bomb\nversion: 0.1.0\n');
+  writeFileSync(join(dir, 'values.yaml'), values);
+  writeFileSync(join(dir, 'templates', '_helpers.tpl'), helpers);
+  writeFileSync(join(dir, 'templates', 'deployment.yaml'), `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: bomb
+spec:
+  selector:
+    matchLabels:
+      app: bomb
+  template:
+    metadata:
+      labels:
+        app: bomb
+    spec:
+      containers:
+        - name: bomb
+          image: bomb
+          ports:
+            - containerPort: ${port}
+`);
+  writeFileSync(join(dir, 'templates', 'service.yaml'), `apiVersion: v1
+kind: Service
+metadata:
+  name: bomb
+spec:
+  selector:
+    app: bomb
+  ports:
+    - port: 80
+      targetPort: 8080
+`);
+}
+
+/** 35 defines, each including the next twice: 2^35 includes without a memo. */
+export function chain(body, last = '') {
+  const lines = [];
+  for (let i = 0; i < 34; i++) lines.push(`{{- define "d${i}" -}}${body(`d${i + 1}`)}{{- end -}}`);
+  lines.push(`{{- define "d34" -}}${last}{{- end -}}`);
+  return `${lines.join('\n')}\n`;
+}
