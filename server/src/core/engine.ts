@@ -134,7 +134,7 @@ const CHART = '\0helm chart';
 const consumedFacts = new WeakMap<FileFacts, FileFacts>();
 function asConsumed(f: FileFacts): FileFacts {
   let c = consumedFacts.get(f);
-  if (!c) consumedFacts.set(f, (c = { kind: 'skipped', file: f.file, reason: 'rendered by a chart or kustomization', problems: f.problems, suppressions: f.suppressions }));
+  if (!c) consumedFacts.set(f, (c = { kind: 'skipped', file: f.file, reason: 'rendered by a chart or kustomization', problems: f.problems, unknowns: f.kind === 'kubernetes' ? undefined : f.unknowns, suppressions: f.suppressions }));
   return c;
 }
 

@@ -30,6 +30,7 @@ export function extractCompose(file: SourceFile, interpolation: Record<string, s
     const parsed = parseYaml(file.text);
     const first = parsed.errors[0];
     if (first) facts.problems.push({ message: `YAML syntax error: ${first.message}`, loc: pointLoc(ix, first.offset) });
+    if (parsed.notes.length) facts.unknowns = parsed.notes.map((n) => ({ message: n.message, loc: pointLoc(ix, n.offset) }));
     for (const doc of parsed.docs) {
       const reader = new Reader(ix, doc, interpolation, facts.problems);
       const services = reader.lookup(doc.contents, 'services');
