@@ -6,19 +6,31 @@
  * and a note says so at the place.
  */
 export interface Limits {
+  /** Lexer tokens (scalars, indicators, spaces, line breaks) read from one YAML file: about 3 MB of YAML. */
+  yamlTokens: number;
+  /** Documents of one YAML file (objects of a Kubernetes manifest). */
+  yamlDocuments: number;
+  /** Entries of one YAML list or map (services of a compose file, ports of a container, ...). */
+  yamlItems: number;
   /** Nesting levels of one YAML document (flow brackets and block collections together). */
   yamlDepth: number;
   /** Nodes the aliases (`*name`) of one YAML file may add, counted as expanded. */
   aliasNodes: number;
-  /** Services of one compose file, objects of one Kubernetes manifest. */
+  /** Services of one compose file, counted after merge keys (`<<`). */
   servicesPerFile: number;
-  /** Port entries of one service or container (ports, expose, EXPOSE words). */
-  portsPerService: number;
+  /** Ports the EXPOSE instructions of one Dockerfile stage list (a port repeated within one EXPOSE counts once). */
+  exposePorts: number;
+  /** Characters of one finding's message (one that quotes a huge token is cut, saying how much). */
+  messageChars: number;
 }
 
 export const LIMITS: Readonly<Limits> = Object.freeze({
+  yamlTokens: 1_000_000,
+  yamlDocuments: 10_000,
+  yamlItems: 10_000,
   yamlDepth: 200,
   aliasNodes: 1_000_000,
   servicesPerFile: 10_000,
-  portsPerService: 1_000,
+  exposePorts: 1_000,
+  messageChars: 1_000,
 });

@@ -1,5 +1,5 @@
 // YAML access with exact ranges: every location in a YAML fact comes from the parser's offsets here.
-import { Composer, isAlias, isDocument, isMap, isPair, isScalar, isSeq, Parser, Scalar } from 'yaml';
+import { Composer, isAlias, isDocument, isMap, isPair, isScalar, isSeq, Lexer, Parser, Scalar } from 'yaml';
 import type { Document, Node, YAMLMap, YAMLSeq } from 'yaml';
 import type { CST } from 'yaml';
 import { LIMITS } from './limits';
@@ -23,36 +23,75 @@ export interface ParsedYaml {
  */
 export function parseYaml(text: string): ParsedYaml {
   const notes: ParsedYaml['notes'] = [];
-  const tokens = Array.from(new Parser().parse(text));
-  for (const t of tokens) if (t.type === 'document') cutDeep(t, LIMITS.yamlDepth, notes);
-  const docs = Array.from(new Composer({ keepSourceTokens: false, uniqueKeys: false, prettyErrors: false }).compose(tokens)) as YamlDoc[];
+  const { tokens, cut } = lexBounded(text, LIMITS.yamlTokens);
+  if (cut !== undefined) notes.push({ message: `only the first ${LIMITS.yamlTokens} YAML tokens of this file are read: what follows is not checked`, offset: cut });
+  let documents = 0;
+  for (const t of tokens) {
+    if (t.type !== 'document') continue;
+    if (++documents === LIMITS.yamlDocuments + 1) notes.push({ message: `only the first ${LIMITS.yamlDocuments} YAML documents of this file are read: this one and the ones after it are not checked`, offset: t.offset });
+    cutDeep(t, notes);
+  }
+  const docs = Array.from(new Composer({ keepSourceTokens: false, uniqueKeys: false, prettyErrors: false }).compose(tokens)).slice(0, LIMITS.yamlDocuments) as YamlDoc[];
   const errors: { message: string; offset: number }[] = [];
-  for (const d of docs) for (const e of d.errors) errors.push({ message: e.message.split('\n')[0], offset: e.pos[0] });
+  // A file cut short ends in the middle of something: that is the note's, not a syntax error.
+  for (const d of docs) for (const e of d.errors) if (cut === undefined || (e.pos[0] < cut && !/must (be sufficiently indented and )?end with/.test(e.message))) errors.push({ message: e.message.split('\n')[0], offset: e.pos[0] });
   const budget = { left: LIMITS.aliasNodes, noted: 0, more: 0, last: 0 };
   for (const d of docs) expandAliases(d, budget, notes);
   if (budget.more) notes.push({ message: `${budget.more} more aliases of this file are not read either`, offset: budget.last });
   return { docs, errors, notes };
 }
 
-/** Empties the collections at `max` levels (their content is deeper), iteratively: the note names the first. */
-function cutDeep(doc: CST.Document, max: number, notes: ParsedYaml['notes']): void {
+/**
+ * The concrete syntax tree of the first `max` lexer tokens, ended at the next line break after them (or
+ * a tenth later, for a file of one long line); `cut`: the offset where reading stopped, if it did.
+ */
+function lexBounded(text: string, max: number): { tokens: CST.Token[]; cut?: number } {
+  const parser = new Parser();
+  const tokens: CST.Token[] = [];
+  let n = 0;
+  for (const lexeme of new Lexer().lex(text)) {
+    if (++n > max && (lexeme === '\n' || lexeme === '\r\n' || n > max * 1.1)) {
+      const cut = parser.offset;
+      for (const t of parser.end()) tokens.push(t);
+      return { tokens, cut };
+    }
+    for (const t of parser.next(lexeme)) tokens.push(t);
+  }
+  for (const t of parser.end()) tokens.push(t);
+  return { tokens };
+}
+
+/**
+ * Empties the collections at LIMITS.yamlDepth levels (their content is deeper) and shortens those of
+ * more than LIMITS.yamlItems entries, iteratively; a note names the first place of each.
+ */
+function cutDeep(doc: CST.Document, notes: ParsedYaml['notes']): void {
+  const max = LIMITS.yamlDepth;
   const todo: { t: CST.Token | null | undefined; depth: number }[] = [{ t: doc.value, depth: 0 }];
-  let cut = 0;
-  let first = -1;
+  const deep = { n: 0, at: -1 };
+  const long = { n: 0, at: -1 };
+  const first = (c: { n: number; at: number }, at: number): void => {
+    c.n++;
+    if (c.at < 0 || at < c.at) c.at = at;
+  };
   while (todo.length) {
     const { t, depth } = todo.pop() as { t: CST.Token | null | undefined; depth: number };
     if (!t || (t.type !== 'block-map' && t.type !== 'block-seq' && t.type !== 'flow-collection')) continue;
     if (depth >= max) {
-      if (t.items.length) {
-        cut++;
-        if (first < 0 || t.offset < first) first = t.offset;
-      }
+      if (t.items.length) first(deep, t.offset);
       t.items = [];
       continue;
     }
+    if (t.items.length > LIMITS.yamlItems) {
+      const it = t.items[LIMITS.yamlItems] as CST.CollectionItem;
+      first(long, (it.key ?? it.value ?? it.start[0])?.offset ?? t.offset);
+      t.items.length = LIMITS.yamlItems;
+    }
     for (const it of t.items as CST.CollectionItem[]) todo.push({ t: it.key, depth: depth + 1 }, { t: it.value, depth: depth + 1 });
   }
-  if (cut) notes.push({ message: `YAML nested deeper than ${max} levels: what lies deeper is not read${cut > 1 ? ` (${cut} places)` : ''}`, offset: first });
+  const places = (n: number): string => (n > 1 ? ` (${n} places)` : '');
+  if (deep.n) notes.push({ message: `YAML nested deeper than ${max} levels: what lies deeper is not read${places(deep.n)}`, offset: deep.at });
+  if (long.n) notes.push({ message: `only the first ${LIMITS.yamlItems} entries of a YAML list or map are read: this one and the ones after it are not checked${places(long.n)}`, offset: long.at });
 }
 
 /**
