@@ -84,8 +84,22 @@ test('a message that quotes a 100,000-character token is cut to 1,000 characters
   assert.match(f.message, /… \(\d+ more characters\)$/);
 });
 
-test('2,000 compose services publishing the whole port range finish quickly (what a service serves is only expanded for a healthcheck)', () => {
-  const services = Array.from({ length: 2000 }, (_, i) => `  s${i}:\n    image: i\n    ports: ["1-65535:1-65535"]\n`).join('');
+test('8,000 compose services publishing the whole port range, TCP and UDP, finish (what a service serves is only expanded for a healthcheck)', () => {
+  const services = Array.from({ length: 8000 }, (_, i) => `  s${i}:\n    image: i\n    ports: ["1-65535:1-65535", "1-65535:1-65535/udp"]\n`).join('');
   const { report } = check(workspace({ 'compose.yaml': `services:\n${services}` }));
-  assert.equal(report.services.length, 2000);
+  assert.equal(report.services.length, 8000);
+});
+
+test('a Dockerfile past 1,000,000 characters is read in whole lines up to there; a .env file past 10,000 variables up to there; each with a note', () => {
+  const { report } = check(workspace({
+    Dockerfile: `FROM x\nEXPOSE 8080\nRUN ${'x'.repeat(1000000)}\nEXPOSE 9090\n`,
+    '.env': Array.from({ length: 10005 }, (_, i) => `V${i}=${i + 1}\n`).join(''),
+  }));
+  const [df] = notes(report, /only the first 1000000 characters of this Dockerfile are read: from line 3 on, nothing is checked/);
+  assert.equal(df?.line, 3);
+  const ports = report.services.find((s) => s.name === 'Dockerfile')?.ports.map((p) => p.port);
+  assert.deepEqual(ports, [8080]);
+  const [env] = notes(report, /only the first 10000 variables of this file are read/);
+  assert.equal(env?.file, '.env');
+  assert.equal(env?.line, 10001);
 });

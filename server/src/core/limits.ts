@@ -20,6 +20,10 @@ export interface Limits {
   servicesPerFile: number;
   /** Ports the EXPOSE instructions of one Dockerfile stage list (a port repeated within one EXPOSE counts once). */
   exposePorts: number;
+  /** Characters of a Dockerfile read (whole lines). */
+  dockerfileChars: number;
+  /** Variables of one .env file. */
+  envVars: number;
   /** Characters of one finding's message (one that quotes a huge token is cut, saying how much). */
   messageChars: number;
 }
@@ -32,5 +36,7 @@ export const LIMITS: Readonly<Limits> = Object.freeze({
   aliasNodes: 1_000_000,
   servicesPerFile: 10_000,
   exposePorts: 1_000,
+  dockerfileChars: 1_000_000,
+  envVars: 10_000,
   messageChars: 1_000,
 });

@@ -48,7 +48,14 @@ export function extractDockerfile(file: SourceFile): DockerfileFacts {
   let suppressions: Suppression[] = [];
   try {
     suppressions = commentSuppressions(file.text);
-    return read(file, new LineIndex(file.path, file.text), suppressions);
+    const max = LIMITS.dockerfileChars;
+    if (file.text.length <= max) return read(file, new LineIndex(file.path, file.text), suppressions);
+    // Whole lines only: a word cut in two would read as another port.
+    const text = file.text.slice(0, file.text.lastIndexOf('\n', max - 1) + 1);
+    const facts = read({ ...file, text }, new LineIndex(file.path, text), suppressions);
+    const at = new LineIndex(file.path, file.text).loc(text.length, text.length);
+    facts.unknowns = [{ message: `only the first ${max} characters of this Dockerfile are read: from line ${at.line + 1} on, nothing is checked`, loc: at }];
+    return facts;
   } catch (e) {
     // Callers feed whatever they read from disk; even a non-string must come back as a problem.
     const text = typeof file.text === 'string' ? file.text : '';
