@@ -90,12 +90,12 @@ test('8,000 compose services publishing the whole port range, TCP and UDP, finis
   assert.equal(report.services.length, 8000);
 });
 
-test('a Dockerfile past 1,000,000 characters is read in whole lines up to there; a .env file past 10,000 variables up to there; each with a note', () => {
+test('a Dockerfile past 2,097,152 characters is read in whole lines up to there; a .env file past 10,000 variables up to there; each with a note', () => {
   const { report } = check(workspace({
-    Dockerfile: `FROM x\nEXPOSE 8080\nRUN ${'x'.repeat(1000000)}\nEXPOSE 9090\n`,
+    Dockerfile: `FROM x\nEXPOSE 8080\nRUN ${'x'.repeat(2100000)}\nEXPOSE 9090\n`,
     '.env': Array.from({ length: 10005 }, (_, i) => `V${i}=${i + 1}\n`).join(''),
   }));
-  const [df] = notes(report, /only the first 1000000 characters of this Dockerfile are read: from line 3 on, nothing is checked/);
+  const [df] = notes(report, /only the first 2097152 characters of this Dockerfile are read: from line 3 on, nothing is checked/);
   assert.equal(df?.line, 3);
   const ports = report.services.find((s) => s.name === 'Dockerfile')?.ports.map((p) => p.port);
   assert.deepEqual(ports, [8080]);

@@ -20,7 +20,7 @@ export interface Limits {
   servicesPerFile: number;
   /** Ports the EXPOSE instructions of one Dockerfile stage list (a port repeated within one EXPOSE counts once). */
   exposePorts: number;
-  /** Characters of a Dockerfile read (whole lines). */
+  /** Characters of a Dockerfile read (whole lines): the default maxFileSize, so nothing changes unless it is raised. */
   dockerfileChars: number;
   /** Variables of one .env file. */
   envVars: number;
@@ -36,7 +36,7 @@ export const LIMITS: Readonly<Limits> = Object.freeze({
   aliasNodes: 1_000_000,
   servicesPerFile: 10_000,
   exposePorts: 1_000,
-  dockerfileChars: 1_000_000,
+  dockerfileChars: 2_097_152,
   envVars: 10_000,
   messageChars: 1_000,
 });
