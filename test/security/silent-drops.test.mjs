@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { LspClient } from '../lsp/harness.mjs';
+import { LspClient, uriOf } from '../lsp/harness.mjs';
 
 const CLI = new URL('../../dist/cli.js', import.meta.url).pathname;
 
@@ -197,4 +197,28 @@ test('a file name that is not UTF-8 is skipped with its bytes escaped', (t) => {
   assert.match(r.err, /^port-parity: skipped \\xff\.compose\.yaml: the file name is not valid UTF-8: not read$/m);
   assert.match(r.err, /^port-parity: skipped dir\\xfe: the folder name is not valid UTF-8: not read$/m);
   assert.doesNotMatch(r.err, /\uFFFD/);
+});
+
+test('in the editor, an edit that nests too deep or makes an alias contain itself gets the note at once, and loses it when undone', async () => {
+  const good = 'services:\n  api:\n    image: api\n    ports: ["8080:80"]\n  web:\n    image: web\n    ports: ["9090:90"]\n';
+  const dir = workspace({ 'compose.yaml': good });
+  const client = new LspClient();
+  await client.start(dir);
+  try {
+    const uri = uriOf(dir, 'compose.yaml');
+    await client.nextEvaluation();
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: good } });
+    const deep = good.replace('["9090:90"]', `${'['.repeat(5000)}${']'.repeat(5000)}`);
+    client.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: deep }] });
+    let d = await client.diagnosticsFor('compose.yaml', (ds) => ds.some((x) => /nested deeper than 200 levels/.test(x.message)));
+    assert.equal(d.find((x) => /nested deeper/.test(x.message)).range.start.line, 6);
+    const loop = `x-l: &l [1, *l]\n${good.replace('["9090:90"]', '*l')}`;
+    client.notify('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: loop }] });
+    d = await client.diagnosticsFor('compose.yaml', (ds) => ds.some((x) => /alias \*l contains itself/.test(x.message)));
+    assert.ok(!d.some((x) => /nested deeper/.test(x.message)));
+    client.notify('textDocument/didChange', { textDocument: { uri, version: 4 }, contentChanges: [{ text: good }] });
+    await client.diagnosticsFor('compose.yaml', (ds) => !ds.some((x) => x.code === 'skipped-source'), 'the notes gone');
+  } finally {
+    await client.stop();
+  }
 });
