@@ -95,6 +95,7 @@ function loadAll(dirs: string[], config?: string): { workspaces: Workspace[]; er
   for (const d of dirs) {
     if (!existsSync(d) || !statSync(d).isDirectory()) throw new UsageError(`${d}: no such directory`);
     const ws = readWorkspace(resolve(d), config ? resolve(config) : undefined);
+    if (ws.unreadable) throw new UsageError(`${d}: cannot read: ${ws.unreadable}`);
     for (const p of ws.configProblems) errors.push(`${p.loc.file}:${p.loc.line + 1}:${p.loc.col + 1}: ${p.message}`);
     workspaces.push(ws);
   }

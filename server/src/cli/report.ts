@@ -145,7 +145,9 @@ export function textReport(runs: Checked[], c: Colors): string {
   const byFile = new Map<string, { f: Finding; path: PathOf }[]>();
   for (const { analysis, path } of runs) for (const f of analysis.findings) {
     const k = esc(path(f.loc.file));
-    byFile.set(k, [...(byFile.get(k) ?? []), { f, path }]);
+    const list = byFile.get(k);
+    if (list) list.push({ f, path });
+    else byFile.set(k, [{ f, path }]);
   }
   for (const [file, list] of byFile) {
     out.push(c.bold(file));

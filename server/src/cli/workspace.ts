@@ -1,5 +1,5 @@
 // Reads a workspace from disk: the files the core reads, skipping node_modules, .git and what .gitignore ignores.
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
@@ -14,8 +14,10 @@ export interface Workspace {
   files: SourceFile[];
   config: Config;
   configProblems: Problem[];
-  /** Files passed over, with why (too large, unreadable). */
+  /** Files passed over, with why (too large, unreadable, a symbolic link, a name that is not UTF-8). */
   skipped: { path: string; reason: string }[];
+  /** Why the folder itself cannot be listed (`permission denied`): nothing in it was checked. */
+  unreadable?: string;
 }
 
 /** Is this path one the core reads (or the kustomizations that name patches)? */
@@ -56,18 +58,74 @@ function readText(full: string, rootReal: string): string {
   throw new Error(read.skipped);
 }
 
+/** `permission denied` for EACCES, else the system's message without the path. */
+function cannotRead(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return ((e as Error).message ?? String(e)).replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+}
+
+/** A folder entry; `name` escaped (`\xff`) when the bytes are not UTF-8, and then `badName`. */
+interface Entry {
+  name: string;
+  badName: boolean;
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+}
+
+function listDir(dir: string): Entry[] {
+  return readdirSync(dir, { encoding: 'buffer', withFileTypes: true }).map((d) => {
+    const raw = d.name as unknown as Buffer;
+    const text = raw.toString('utf8');
+    const badName = !Buffer.from(text, 'utf8').equals(raw);
+    return { name: badName ? escapeBytes(raw) : text, badName, isFile: () => d.isFile(), isDirectory: () => d.isDirectory(), isSymbolicLink: () => d.isSymbolicLink() };
+  });
+}
+
+/** The name with each byte that is not part of a UTF-8 character (and each control character) as `\xNN`. */
+function escapeBytes(b: Buffer): string {
+  let out = '';
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    const n = c < 0x80 ? 1 : c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xf0 && c < 0xf5 ? 4 : 0;
+    const seq = n && i + n <= b.length ? b.subarray(i, i + n) : undefined;
+    const s = seq?.toString('utf8');
+    if (seq && s !== undefined && !s.includes('\ufffd') && Buffer.from(s, 'utf8').equals(seq) && c >= 0x20 && c !== 0x7f) {
+      out += s;
+      i += n;
+      continue;
+    }
+    out += `\\x${c.toString(16).padStart(2, '0')}`;
+    i++;
+  }
+  return out;
+}
+
+/** Whether a symbolic link names a folder (its target's kind only; nothing is read through it). */
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Walks `root`; `.gitignore` files apply to their folder and below, as git applies them. */
 export function readWorkspace(root: string, configPath?: string): Workspace {
   const { config, problems } = loadConfig(root, configPath);
   const ignoredByConfig = isIgnored(config);
   const files: SourceFile[] = [];
   const skipped: { path: string; reason: string }[] = [];
+  let unreadable: string | undefined;
   const walk = (dir: string, rules: { base: string; ig: Ignore }[]): void => {
-    let entries: import('node:fs').Dirent[];
+    let entries: Entry[];
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = listDir(dir);
     } catch (e) {
-      skipped.push({ path: toPosix(relative(root, dir)) || '.', reason: (e as Error).message });
+      // The root itself: nothing can be checked, which the CLI makes an error, not "0 files".
+      if (dir === root) unreadable = cannotRead(e);
+      skipped.push({ path: toPosix(relative(root, dir)) || '.', reason: `cannot read: ${cannotRead(e)}` });
       return;
     }
     const relDir = toPosix(relative(root, dir));
@@ -86,19 +144,28 @@ export function readWorkspace(root: string, configPath?: string): Workspace {
       });
     for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const rel = relDir ? `${relDir}/${e.name}` : e.name;
-      if (e.isDirectory()) {
+      if (e.isDirectory() && !e.badName) {
         if (ALWAYS_SKIPPED.has(e.name) || gitIgnored(rel, true) || ignoredByConfig(rel) || ignoredByConfig(`${rel}/`)) continue;
         walk(join(dir, e.name), here);
         continue;
       }
-      if (!e.isFile() || !isWanted(rel) || gitIgnored(rel, false) || ignoredByConfig(rel)) continue;
+      if (!e.isFile() || e.badName) {
+        // Never followed, never read; said when it is something the walk would have read.
+        const folder = e.isSymbolicLink() ? isFolder(join(dir, e.name)) : e.isDirectory();
+        const wanted = folder ? !ALWAYS_SKIPPED.has(e.name) && !gitIgnored(rel, true) && !ignoredByConfig(`${rel}/`) : isWanted(rel) && !gitIgnored(rel, false) && !ignoredByConfig(rel);
+        if (wanted && e.badName) skipped.push({ path: rel, reason: `the ${folder ? 'folder' : 'file'} name is not valid UTF-8: not read` });
+        else if (wanted && e.isSymbolicLink()) skipped.push({ path: rel, reason: `a symbolic link${folder ? ' to a folder' : ''}: not followed` });
+        continue;
+      }
+      if (!isWanted(rel) || gitIgnored(rel, false) || ignoredByConfig(rel)) continue;
       const read = readRegularFile(join(dir, e.name), rootReal, config.maxFileSize);
       if ('text' in read) files.push({ path: rel, text: read.text });
       else skipped.push({ path: rel, reason: read.skipped });
     }
   };
-  if (!lstatSync(root).isDirectory()) throw new Error(`${root} is not a directory`);
+  // The folder the user named may itself be a link (it is their choice); nothing below it is followed.
+  if (!statSync(root).isDirectory()) throw new Error(`${root} is not a directory`);
   const rootReal = realRoot(root);
   walk(root, []);
-  return { root, files, config, configProblems: problems, skipped };
+  return { root, files, config, configProblems: problems, skipped, unreadable };
 }

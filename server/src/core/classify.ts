@@ -59,7 +59,18 @@ function extractYaml(file: SourceFile, interpolation: Record<string, string>, pa
   if (/^kustomization(\.ya?ml)?$/.test(lower)) return skipped(file, 'kustomization');
   // Helm templates are Go templates, not YAML, until rendered; under `templates/` that is known before parsing.
   if (file.text.includes('{{') && file.path.split('/').slice(0, -1).includes('templates')) return skipped(file, 'template');
-  const { docs, errors } = parsed ?? parseYaml(file.text);
+  const yaml = parsed ?? parseYaml(file.text);
+  const facts = readYaml(file, interpolation, yaml, lower);
+  // What the parse left unread is said at the place, whatever the file turned out to be.
+  if (yaml.notes.length && facts.kind !== 'compose' && !(facts.kind === 'skipped' && facts.reason === 'template')) {
+    const ix = new LineIndex(file.path, file.text);
+    facts.unknowns = [...(facts.unknowns ?? []), ...yaml.notes.map((n) => ({ message: n.message, loc: ix.loc(n.offset, n.offset) }))];
+  }
+  return facts;
+}
+
+function readYaml(file: SourceFile, interpolation: Record<string, string>, parsed: ParsedYaml, lower: string): FileFacts {
+  const { docs, errors } = parsed;
   if (file.text.includes('{{') && isTemplate(file.path, file.text, docs, errors.length > 0)) return skipped(file, 'template');
   // YAML syntax errors are the YAML language server's to report; what parsed is still read.
   if (docs.some(isKubernetesDoc)) return extractKubernetes(file, docs);

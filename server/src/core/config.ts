@@ -45,7 +45,8 @@ export function parseConfig(path: string, text: string, knownRules?: Set<string>
   const bad = (node: Node | null | undefined, message: string): void => {
     problems.push({ message, loc: node && node.range ? nodeLoc(ix, node) : ix.loc(0, 0) });
   };
-  const { docs, errors } = parseYaml(text);
+  const { docs, errors, notes } = parseYaml(text);
+  for (const n of notes) problems.push({ message: n.message, loc: ix.loc(n.offset, n.offset) });
   if (errors.length) {
     problems.push({ message: `YAML syntax error: ${errors[0].message}`, loc: ix.loc(errors[0].offset, errors[0].offset) });
     return { config, problems };

@@ -4,6 +4,7 @@ import picomatch from 'picomatch';
 import { extractFile, kindOfPath } from './classify';
 import type { Config } from './config';
 import { defaultConfig } from './config';
+import { LIMITS } from './limits';
 import { extractDotenv } from './extract/dotenv';
 import { commentSuppressions } from './extract/suppress';
 import { helmRenders, helmRerender } from './extract/helm';
@@ -134,7 +135,7 @@ const CHART = '\0helm chart';
 const consumedFacts = new WeakMap<FileFacts, FileFacts>();
 function asConsumed(f: FileFacts): FileFacts {
   let c = consumedFacts.get(f);
-  if (!c) consumedFacts.set(f, (c = { kind: 'skipped', file: f.file, reason: 'rendered by a chart or kustomization', problems: f.problems, suppressions: f.suppressions }));
+  if (!c) consumedFacts.set(f, (c = { kind: 'skipped', file: f.file, reason: 'rendered by a chart or kustomization', problems: f.problems, unknowns: f.kind === 'kubernetes' ? undefined : f.unknowns, suppressions: f.suppressions }));
   return c;
 }
 
@@ -233,7 +234,7 @@ export function analyzeFacts(facts: FileFacts[], config: Config = defaultConfig(
       const key = `${r.rule}|${r.loc.file}|${r.loc.start}|${r.loc.end}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const f: Finding = { ...r, severity: setting };
+      const f: Finding = { ...r, message: clip(r.message), severity: setting };
       (isSuppressed(model, f) ? suppressed : findings).push(f);
     }
   }
@@ -253,6 +254,14 @@ export function analyzeFacts(facts: FileFacts[], config: Config = defaultConfig(
 
 export function analyze(files: SourceFile[], config: Config = defaultConfig(), options: RunOptions = {}): Analysis {
   return analyzeFacts(extractAll(files, config, undefined, options), config);
+}
+
+/** A message that quotes a huge token (`EXPOSE [[[[…`) keeps its first LIMITS.messageChars characters. */
+function clip(message: string): string {
+  const max = LIMITS.messageChars;
+  if (message.length <= max) return message;
+  const end = /[\uD800-\uDBFF]/.test(message[max - 1]) ? max - 1 : max;
+  return `${message.slice(0, end)}… (${message.length - end} more characters)`;
 }
 
 function isSuppressed(model: Model, f: Finding): boolean {

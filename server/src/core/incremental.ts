@@ -328,10 +328,9 @@ export function updateState(prev: IncrementalState, facts: FileFacts[], config: 
 function reportedAt(f: FileFacts): string[] {
   const out: string[] = [];
   for (const p of f.problems) out.push(p.loc.file);
-  if (f.kind === 'kubernetes') {
-    for (const p of f.unknowns ?? []) out.push(p.loc.file);
-    for (const p of f.helmMismatches ?? []) out.push(p.loc.file);
-  }
+  // Any file's parts left unread (a bound hit) are reported at it; a render's, at what it could not follow.
+  for (const p of f.unknowns ?? []) out.push(p.loc.file);
+  if (f.kind === 'kubernetes') for (const p of f.helmMismatches ?? []) out.push(p.loc.file);
   return out;
 }
 
@@ -342,7 +341,7 @@ function lazy<T>(make: () => T): () => T {
 
 /** A compose file's facts with only the named services (read for them, not for its own findings). */
 function composeOnly(f: ComposeFacts, keep: Set<string>): ComposeFacts {
-  return { ...f, services: f.services.filter((s) => keep.has(s.name)), problems: [] };
+  return { ...f, services: f.services.filter((s) => keep.has(s.name)), problems: [], unknowns: undefined };
 }
 
 /** The whole model with the scoped services (and the objects of the re-read files) taken from the part. */

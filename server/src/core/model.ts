@@ -227,6 +227,8 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
       fileEnv.set(f.file, e);
     }
     for (const [env, parts] of projects) {
+      // Which parts name each service, looked up once per service (a file may hold thousands).
+      const named = parts.map((p) => new Set(p.services.map((x) => x.name)));
       const merged = new Map<string, ComposeService>();
       for (const part of parts) for (const s of part.services) merged.set(s.name, merged.has(s.name) ? mergeCompose(merged.get(s.name) as ComposeService, s) : s);
       for (const s of merged.values()) {
@@ -241,7 +243,7 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
           if (same) same.envs.add(env);
           else builtBy.set(df, [...links, { key, target: s.build.target, args: s.build.args, envs: new Set([env]) }]);
         }
-        composeEnvUnits.push({ env, unit: { service: s, dir, files: parts.filter((p) => p.services.some((x) => x.name === s.name)).map((p) => p.file) } });
+        composeEnvUnits.push({ env, unit: { service: s, dir, files: parts.filter((_, i) => named[i].has(s.name)).map((p) => p.file) } });
       }
     }
   }

@@ -112,6 +112,8 @@ export interface DockerfileFacts {
   healthchecks: ProbeFact[];
   /** Stage names, for a compose build `target`. */
   stages: { name?: string; exposes: DockerExpose[]; env: EnvVar[]; command: CommandInfo; healthchecks: ProbeFact[] }[];
+  /** What was left unread, and why (a bound hit, an alias not followed): reported as info by skipped-source. */
+  unknowns?: Problem[];
   problems: Problem[];
   suppressions: Suppression[];
 }
@@ -152,6 +154,8 @@ export interface ComposeFacts {
   kind: 'compose';
   file: string;
   services: ComposeService[];
+  /** What was left unread, and why (a bound hit, an alias not followed): reported as info by skipped-source. */
+  unknowns?: Problem[];
   problems: Problem[];
   suppressions: Suppression[];
 }
@@ -277,6 +281,8 @@ export interface DotenvFacts {
   kind: 'dotenv';
   file: string;
   vars: EnvVar[];
+  /** What was left unread, and why (a bound hit, an alias not followed): reported as info by skipped-source. */
+  unknowns?: Problem[];
   problems: Problem[];
   suppressions: Suppression[];
 }
@@ -286,6 +292,8 @@ export interface SkippedFacts {
   kind: 'skipped';
   file: string;
   reason: string;
+  /** What was left unread, and why (a bound hit, an alias not followed): reported as info by skipped-source. */
+  unknowns?: Problem[];
   problems: Problem[];
   suppressions: Suppression[];
 }

@@ -3,6 +3,7 @@ import { isAlias, isMap, isScalar, isSeq, Scalar } from 'yaml';
 import type { Node } from 'yaml';
 import { LineIndex } from '../text';
 import type { CommandInfo, ComposeFacts, ComposePort, ComposeService, EnvVar, Loc, PortValue, ProbeFact, Problem, Protocol, SourceFile } from '../types';
+import { LIMITS } from '../limits';
 import { items, nodeLoc, pairs, parseYaml, scalarText, validPort } from '../yaml';
 import type { ScalarText, YamlDoc } from '../yaml';
 import { parseCommand, wordsOfShell } from './command';
@@ -30,11 +31,17 @@ export function extractCompose(file: SourceFile, interpolation: Record<string, s
     const parsed = parseYaml(file.text);
     const first = parsed.errors[0];
     if (first) facts.problems.push({ message: `YAML syntax error: ${first.message}`, loc: pointLoc(ix, first.offset) });
+    if (parsed.notes.length) facts.unknowns = parsed.notes.map((n) => ({ message: n.message, loc: pointLoc(ix, n.offset) }));
     for (const doc of parsed.docs) {
       const reader = new Reader(ix, doc, interpolation, facts.problems);
       const services = reader.lookup(doc.contents, 'services');
       if (!isMap(services)) continue;
+      let count = 0;
       for (const { key, value } of reader.entries(services)) {
+        if (++count > LIMITS.servicesPerFile) {
+          facts.unknowns = [...(facts.unknowns ?? []), { message: `only the first ${LIMITS.servicesPerFile} services of this file are read: this one and the ones after it are not checked`, loc: scalarText(ix, key).loc }];
+          break;
+        }
         const name = String(key.value);
         try {
           facts.services.push(reader.service(name, key, value));

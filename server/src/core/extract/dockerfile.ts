@@ -1,5 +1,6 @@
 // Dockerfile facts per build stage (EXPOSE, ENV, start command, HEALTHCHECK) with exact ranges, as Docker would evaluate them.
 import { DockerfileParser, From, Healthcheck, PropertyInstruction } from 'dockerfile-ast';
+import { LIMITS } from '../limits';
 import { LineIndex } from '../text';
 import type { CommandInfo, DockerExpose, DockerfileFacts, EnvVar, Loc, ProbeFact, Problem, Protocol, SourceFile, Suppression } from '../types';
 import { validPort } from '../yaml';
@@ -10,6 +11,7 @@ import { commentSuppressions } from './suppress';
 
 type StageFacts = DockerfileFacts['stages'][number];
 type Lookup = (name: string) => string | undefined;
+type Range = { start: { line: number; character: number }; end: { line: number; character: number } };
 
 /** Source text with continuations and interleaved comment lines removed; `offs[i]` is the source offset of char i. */
 interface Span {
@@ -46,7 +48,14 @@ export function extractDockerfile(file: SourceFile): DockerfileFacts {
   let suppressions: Suppression[] = [];
   try {
     suppressions = commentSuppressions(file.text);
-    return read(file, new LineIndex(file.path, file.text), suppressions);
+    const max = LIMITS.dockerfileChars;
+    if (file.text.length <= max) return read(file, new LineIndex(file.path, file.text), suppressions);
+    // Whole lines only: a word cut in two would read as another port.
+    const text = file.text.slice(0, file.text.lastIndexOf('\n', max - 1) + 1);
+    const facts = read({ ...file, text }, new LineIndex(file.path, text), suppressions);
+    const at = new LineIndex(file.path, file.text).loc(text.length, text.length);
+    facts.unknowns = [{ message: `only the first ${max} characters of this Dockerfile are read: from line ${at.line + 1} on, nothing is checked`, loc: at }];
+    return facts;
   } catch (e) {
     // Callers feed whatever they read from disk; even a non-string must come back as a problem.
     const text = typeof file.text === 'string' ? file.text : '';
@@ -72,9 +81,6 @@ function read(file: SourceFile, ix: LineIndex, suppressions: Suppression[]): Doc
   const done: Stage[] = [];
   let stage: Stage | undefined;
   const current = (): Stage => (stage ??= newStage());
-  const problem = (message: string, loc: Loc): void => {
-    facts.problems.push({ message, loc });
-  };
 
   for (const ins of df.getInstructions()) {
     const kw = ins.getKeyword();
@@ -127,14 +133,7 @@ function read(file: SourceFile, ix: LineIndex, suppressions: Suppression[]): Doc
         st.env.push(v);
       }
     } else if (kw === 'EXPOSE') {
-      const st = current();
-      for (const arg of ins.getArguments()) {
-        const r = arg.getRange();
-        const span = logical(text, off(r.start), off(r.end), esc);
-        const e = readExpose(ix, span, (n) => st.vars.get(n), esc);
-        if ('message' in e) problem(e.message, e.loc);
-        else st.exposes.push(e);
-      }
+      readExposes(ins.getArguments(), current(), (r) => logical(text, off(r.start), off(r.end), esc), ix, esc, facts);
     } else if (kw === 'CMD' || kw === 'ENTRYPOINT') {
       const st = current();
       const ar = ins.getArgumentsRange();
@@ -276,6 +275,48 @@ function execWords(ix: LineIndex, span: Span, values: string[]): Word[] {
     else words.push({ text: value, loc: spanLoc(ix, span, s, e + 1) });
   }
   return words;
+}
+
+/**
+ * The ports of one EXPOSE: a port listed again in it is the same port (listed once), the same problem
+ * again is one problem with a count, and past LIMITS.exposePorts ports in the stage the rest is a note.
+ */
+function readExposes(args: { getRange(): Range }[], st: Stage, span: (r: Range) => Span, ix: LineIndex, esc: string, facts: DockerfileFacts): void {
+  const seen = new Set<string>();
+  const problems = new Map<string, { p: Problem; n: number }>();
+  // The same word again reads the same (the variables do not change within one EXPOSE).
+  const words = new Map<string, string | undefined>();
+  for (const arg of args) {
+    const r = arg.getRange();
+    const word = `${r.start.line === r.end.line ? '' : '\n'}${ix.text.slice(ix.offset(r.start.line, r.start.character), ix.offset(r.end.line, r.end.character))}`;
+    if (words.has(word)) {
+      const again = words.get(word);
+      const hit = again === undefined ? undefined : problems.get(again);
+      if (hit) hit.n++;
+      continue;
+    }
+    const e = readExpose(ix, span(r), (n) => st.vars.get(n), esc);
+    words.set(word, 'message' in e ? e.message : undefined);
+    if ('message' in e) {
+      const hit = problems.get(e.message);
+      if (hit) hit.n++;
+      else problems.set(e.message, { p: { message: e.message, loc: e.loc }, n: 1 });
+      continue;
+    }
+    const key = exposeKey(e);
+    if (seen.has(key)) continue;
+    if (st.exposes.length >= LIMITS.exposePorts) {
+      (facts.unknowns ??= []).push({ message: `only the first ${LIMITS.exposePorts} ports EXPOSE lists in this stage are read: this one and the ones after it are not checked`, loc: e.loc });
+      break;
+    }
+    seen.add(key);
+    st.exposes.push(e);
+  }
+  for (const { p, n } of problems.values()) facts.problems.push(n > 1 ? { message: `${p.message} (${n} times in this EXPOSE)`, loc: p.loc } : p);
+}
+
+function exposeKey(e: DockerExpose): string {
+  return `${e.port ?? ''}|${e.rangeEnd ?? ''}|${e.protocol}|${e.variable ?? ''}|${e.port === undefined ? e.raw : ''}`;
 }
 
 /** One EXPOSE argument: `80`, `80/udp`, `8000-8010`, `$PORT/tcp`, `${PORT:-8080}`. */

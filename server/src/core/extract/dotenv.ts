@@ -1,4 +1,5 @@
 // .env files: `KEY=value` lines, with the exact range of each value for hovers and fixes.
+import { LIMITS } from '../limits';
 import { LineIndex } from '../text';
 import type { DotenvFacts, EnvVar, SourceFile } from '../types';
 import { commentSuppressions } from './suppress';
@@ -44,6 +45,10 @@ export function extractDotenv(file: SourceFile): DotenvFacts {
       literal: isInt,
     };
     if (isInt) v.port = Number(value);
+    if (facts.vars.length >= LIMITS.envVars) {
+      facts.unknowns = [{ message: `only the first ${LIMITS.envVars} variables of this file are read: this one and the ones after it are not checked`, loc: v.nameLoc }];
+      break;
+    }
     facts.vars.push(v);
   }
   return facts;

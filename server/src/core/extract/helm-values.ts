@@ -43,8 +43,9 @@ export function mapOf(entries: Record<string, Val>): Val {
 /** Reads a values file into a map; YAML errors become problems (what parsed is still used). */
 export function readValues(file: SourceFile, problems: Problem[]): Val {
   const ix = new LineIndex(file.path, file.text);
-  const { docs, errors } = parseYaml(file.text);
+  const { docs, errors, notes } = parseYaml(file.text);
   if (errors.length) problems.push({ message: `${file.path} is not valid YAML (${errors[0].message}): values from it may be missing`, loc: ix.loc(errors[0].offset, errors[0].offset) });
+  for (const n of notes) problems.push({ message: n.message, loc: ix.loc(n.offset, n.offset) });
   const doc = docs[0];
   if (!doc) return { k: 'map', v: new Map() };
   const v = toVal(ix, doc, doc.contents as Node | null, 0);

@@ -46,8 +46,12 @@ export class Src {
     const r = node.range ?? [0, 0, 0];
     return this.loc(r[0], r[1]);
   }
+  /** What the last parse left unread (a bound or an alias): the render that reads the source reports it. */
+  notes: ParsedYaml['notes'] = [];
   docs(): YamlDoc[] {
-    return this.owner.parse(this).docs;
+    const parsed = this.owner.parse(this);
+    this.notes = parsed.notes;
+    return parsed.docs;
   }
 }
 

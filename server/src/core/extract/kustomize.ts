@@ -57,6 +57,8 @@ export interface KustRead {
   refs: string[];
   /** Its local patch files, resolved (present or not). */
   patchRefs: string[];
+  /** What its parse left unread (a bound or an alias). */
+  notes: { message: string; offset: number }[];
 }
 
 export interface Kust extends KustRead {
@@ -143,6 +145,11 @@ function objectNodes(node: unknown): Node[] {
   return [node as Node];
 }
 
+/** `a → b → a`: the folders from `p`'s first inclusion on the stack back to `p` (`.` for the workspace root). */
+function cyclePath(stack: string[], p: string): string {
+  return [...stack.slice(stack.indexOf(p)), p].map((d) => d || '.').join(' → ');
+}
+
 interface Ctx {
   sources: Sources;
   kusts: Kusts;
@@ -163,7 +170,13 @@ class Render {
   private kust(dir: string): Kust | undefined {
     const k = this.ctx.kusts.get(dir);
     this.reads.set(`k\0${dir}`, k?.src.text);
+    for (const n of k?.notes ?? []) this.unknown(k?.src.loc(n.offset, n.offset) as Loc, n.message);
     return k;
+  }
+
+  /** A source's parse notes become the render's unknowns (after its docs() was read). */
+  private noted(src: Src): void {
+    for (const n of src.notes) this.unknown(src.loc(n.offset, n.offset), n.message);
   }
 
   private file(path: string): Src | undefined {
@@ -239,7 +252,7 @@ class Render {
     if (p === undefined) return [];
     if (this.kust(p)) {
       if (stack.includes(p)) {
-        this.unknown(this.tokenLoc(k, n), `resource ${str(n)} includes itself: kustomize cannot build it`);
+        this.unknown(this.tokenLoc(k, n), p === k.dir ? `resource ${str(n)} includes itself: kustomize cannot build it` : `resource ${str(n)} closes a cycle of kustomizations (${cyclePath(stack, p)}): kustomize cannot build it; the rest is checked`);
         return [];
       }
       return this.build(p, stack);
@@ -256,6 +269,7 @@ class Render {
       const o = readObject(src, node);
       if (o) out.push(o);
     }
+    this.noted(src);
     return out;
   }
 
@@ -264,7 +278,11 @@ class Render {
     const p = this.local(k, n, 'component');
     if (p === undefined) return objs;
     const c = this.kust(p);
-    if (!c || stack.includes(p)) {
+    if (c && stack.includes(p)) {
+      this.unknown(this.tokenLoc(k, n), `component ${str(n)} closes a cycle of kustomizations (${cyclePath(stack, p)}): kustomize cannot build it; the rest is checked`);
+      return objs;
+    }
+    if (!c) {
       this.unknown(this.tokenLoc(k, n), `component ${str(n)} is not a kustomization in this workspace: its ports are not checked`);
       return objs;
     }
@@ -456,6 +474,7 @@ class Render {
     const where = this.tokenLoc(k, n);
     const label = src.inline ? 'inline patch' : `patch ${str(n)}`;
     const docs = src.docs().filter((d) => d.contents);
+    this.noted(src);
     // A YAML or JSON list of operations is a JSON 6902 patch; a map is a strategic merge patch.
     if (docs.length && isSeq(docs[0].contents)) {
       if (kind === 'smp') return objs;
@@ -532,6 +551,7 @@ class Render {
       const c = d.contents as Node | null;
       for (const r of isSeq(c) ? items(c) : c ? [c] : []) this.replacement(src, r, objs);
     }
+    this.noted(src);
   }
 
   /** A replacement copies one field into others; followed where it reads or writes ports. */
@@ -656,6 +676,55 @@ function reach(start: string, edges: Map<string, Set<string>>): Set<string> {
 }
 
 /**
+ * The cycles of the include graph (its strongly connected components of more than one folder), each
+ * folder of a cycle mapped to the cycle's folders in the order of `dirs` (Tarjan's algorithm, without recursion).
+ */
+function cyclesOf(dirs: string[], edges: Map<string, Set<string>>): Map<string, string[]> {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const out = new Map<string, string[]>();
+  const order = new Map(dirs.map((d, i) => [d, i]));
+  for (const start of dirs) {
+    if (index.has(start)) continue;
+    const work: { d: string; next: Iterator<string> }[] = [];
+    const enter = (d: string): void => {
+      index.set(d, index.size);
+      low.set(d, index.get(d) as number);
+      stack.push(d);
+      onStack.add(d);
+      work.push({ d, next: (edges.get(d) ?? new Set<string>()).values() });
+    };
+    enter(start);
+    while (work.length) {
+      const top = work[work.length - 1];
+      const step = top.next.next();
+      if (!step.done) {
+        const n = step.value;
+        if (!index.has(n)) enter(n);
+        else if (onStack.has(n)) low.set(top.d, Math.min(low.get(top.d) as number, index.get(n) as number));
+        continue;
+      }
+      work.pop();
+      if (work.length) low.set(work[work.length - 1].d, Math.min(low.get(work[work.length - 1].d) as number, low.get(top.d) as number));
+      if (low.get(top.d) !== index.get(top.d)) continue;
+      const scc: string[] = [];
+      let d: string;
+      do {
+        d = stack.pop() as string;
+        onStack.delete(d);
+        scc.push(d);
+      } while (d !== top.d);
+      if (scc.length < 2) continue;
+      scc.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+      for (const m of scc) out.set(m, scc);
+    }
+  }
+  return out;
+}
+
+/**
  * Every kustomization that is an environment (its folder names one) renders as that environment,
  * unless an including kustomization of the same environment renders it. A root that names no
  * environment and includes none renders as an unmarked base. Bases and components an overlay
@@ -678,15 +747,22 @@ export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf, memo?: Rende
     const k = kusts.get(dir);
     return k ? envOf(k.path) : undefined;
   };
+  // Overlays that include each other (a → b → a) are each other's parents: within such a cycle, the
+  // first member of each environment (and the first unmarked one) renders, the entry that closes the
+  // cycle is reported there, and what can be built is checked.
+  const cycle = cyclesOf([...kusts.values()].map((k) => k.dir), children);
   const renders: { k: Kust; env?: string }[] = [];
   for (const k of kusts.values()) {
     if (k.component) continue;
     const env = envOfDir(k.dir);
+    const mates = cycle.get(k.dir) ?? [k.dir];
+    const before = mates.slice(0, mates.indexOf(k.dir));
+    const above = [...reach(k.dir, parents)].filter((a) => !mates.includes(a));
     if (env) {
-      if (![...reach(k.dir, parents)].some((a) => envOfDir(a) === env)) renders.push({ k, env });
+      if (!above.some((a) => envOfDir(a) === env) && !before.some((a) => envOfDir(a) === env)) renders.push({ k, env });
       continue;
     }
-    if (parents.get(k.dir)?.size) continue;
+    if (above.length || mates.some((a) => a !== k.dir && (envOfDir(a) !== undefined || before.includes(a)))) continue;
     // A root that gathers environment overlays is not an environment itself: its overlays render on their own.
     if ([...reach(k.dir, children)].some((d) => envOfDir(d) !== undefined)) continue;
     renders.push({ k });
@@ -833,7 +909,7 @@ export class Kusts {
     let read = kept?.text === f.text ? kept.read : undefined;
     if (!read) {
       const root = (src.docs()[0]?.contents ?? undefined) as Node | undefined;
-      read = { dir, path: f.path, root, component: str(get(root, 'kind')) === 'Component', refs: localRefs(dir, root), patchRefs: patchRefs(dir, root) };
+      read = { dir, path: f.path, root, component: str(get(root, 'kind')) === 'Component', refs: localRefs(dir, root), patchRefs: patchRefs(dir, root), notes: src.notes };
       this.memo?.kusts.set(f.path, { text: f.text, read });
     }
     const own = read.patchRefs.filter((p) => this.sources.has(p));

@@ -49,7 +49,8 @@ export const rule: Rule = {
             }
           }
         }
-        if (v.compose) {
+        // Only a healthcheck needs what the service serves (a port range makes that set large).
+        if (v.compose?.service.healthchecks.length) {
           const served = servedByCompose(v);
           for (const h of v.compose.service.healthchecks) {
             if (!isSelfHost(h.host, v) || h.port.port === undefined || served.size === 0 || served.has(h.port.port)) continue;

@@ -1,5 +1,5 @@
 // skipped-source: a part of a chart or kustomization that Port Parity cannot follow, so its ports go unchecked.
-import { fromK8sFacts } from './types';
+import type { RawFinding } from '../types';
 import type { Rule } from './types';
 
 export const rule: Rule = {
@@ -8,6 +8,12 @@ export const rule: Rule = {
   defaultSeverity: 'info',
   fixable: false,
   check(model) {
-    return fromK8sFacts(model, 'skipped-source', (f) => f.unknowns);
+    // Renders and manifests; and any file where a bound or an alias left a part unread.
+    const findings: RawFinding[] = [];
+    for (const f of model.facts.values()) {
+      const env = f.kind === 'kubernetes' ? f.env : undefined;
+      for (const p of f.unknowns ?? []) findings.push({ rule: 'skipped-source', message: p.message, loc: p.loc, environment: env, related: [] });
+    }
+    return findings;
   },
 };
