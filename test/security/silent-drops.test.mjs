@@ -222,3 +222,23 @@ test('in the editor, an edit that nests too deep or makes an alias contain itsel
     await client.stop();
   }
 });
+
+test('a checked folder that is itself a symbolic link is checked and fixed (the user named it); links below it stay unfollowed', () => {
+  const real = workspace({
+    'docker-compose.yml': 'services:\n  api:\n    build: .\n    ports: ["8080:8080"]\n',
+    Dockerfile: 'FROM node:20\nEXPOSE 8081\n',
+  });
+  const outside = workspace({ 'k.yaml': DEPLOYMENT });
+  symlinkSync(join(outside, 'k.yaml'), join(real, 'leak.yaml'));
+  const link = `${real}-link`;
+  symlinkSync(real, link);
+  const r = run(['check', link, '--format', 'json', '--fail-on', 'never']);
+  assert.equal(r.code, 0, r.err);
+  assert.doesNotMatch(r.err, /internal error|\n\s+at /);
+  const report = JSON.parse(r.out);
+  assert.ok(report.findings.some((f) => f.rule === 'expose-mismatch'), r.out);
+  assert.match(r.err, /skipped leak\.yaml: a symbolic link: not followed/);
+  const fixed = run(['fix', link]);
+  assert.equal(fixed.code, 0, fixed.err);
+  assert.match(fixed.out, /Changed 1 file/);
+});
