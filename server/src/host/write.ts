@@ -1,9 +1,10 @@
 // Reading a file to rewrite and writing it back safely: only a regular file inside the folder, never through
 // a symbolic link, only if it still holds the bytes that were read, through a temporary file and a rename.
-import { accessSync, closeSync, constants, fchmodSync, fchownSync, fstatSync, fsyncSync, lstatSync, openSync, readFileSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { readRegularFile, realRoot } from './read';
 
 /** An I/O failure said in words, for one line of output: no stack, no syscall noise. */
 export function ioReason(e: unknown): string {
@@ -38,21 +39,16 @@ function refusal(realRoot: string, full: string, st: Stats): string | undefined 
   return undefined;
 }
 
-/** The folder's real path, the base every target is checked against. */
-export function realRoot(root: string): string {
-  return realpathSync(root);
-}
+export { realRoot };
 
-/** Opens `full` without following a link at its last part and without blocking on a FIFO, and checks it is the file `st` said. */
-function readExact(full: string, st: Stats): Buffer {
-  const fd = openSync(full, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
-  try {
-    const now = fstatSync(fd);
-    if (!now.isFile() || now.ino !== st.ino || now.dev !== st.dev) throw Object.assign(new Error('it changed while it was opened'), { code: 'ECHANGED' });
-    return readFileSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+/**
+ * The bytes of `full` through the one safe reader (host/read.ts): opened without following a link or
+ * blocking on a FIFO, the descriptor checked to be the regular file the lstat saw, inside the folder.
+ */
+function readExact(full: string, realRootPath: string): Buffer {
+  const read = readRegularFile(full, realRootPath, Number.MAX_SAFE_INTEGER);
+  if ('bytes' in read) return read.bytes;
+  throw Object.assign(new Error(`it changed while it was opened (${read.skipped})`), { code: 'ECHANGED' });
 }
 
 export type Opened = { bytes: Buffer } | { error: string };
@@ -71,7 +67,7 @@ export function openForRewrite(realRootPath: string, rel: string, write = true):
       accessSync(full, constants.W_OK);
       accessSync(dirname(full), constants.W_OK);
     }
-    return { bytes: readExact(full, st) };
+    return { bytes: readExact(full, realRootPath) };
   } catch (e) {
     return { error: ioReason(e) };
   }
@@ -89,7 +85,7 @@ export function rewriteFile(realRootPath: string, rel: string, expected: Buffer,
     const st = lstatSync(full);
     const no = refusal(realRootPath, full, st);
     if (no) return `${no}; it was a regular file when it was read`;
-    if (!readExact(full, st).equals(expected)) return 'it changed on disk since it was read';
+    if (!readExact(full, realRootPath).equals(expected)) return 'it changed on disk since it was read';
     const mode = st.mode & 0o7777;
     tmp = join(dirname(full), `.${basename(full)}.port-parity-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
     const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), mode);
