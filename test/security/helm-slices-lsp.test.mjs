@@ -3,11 +3,11 @@
 // stops a run under way (what it rendered is kept; it publishes nothing).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { LspClient, copyWorkspace, uriOf } from '../lsp/harness.mjs';
-import { bombChart, chain } from './bomb.mjs';
+import { bombChart, chain, stopServer, timedHover } from './bomb.mjs';
 
 const FIXTURE = new URL('../lsp/workspace', import.meta.url).pathname;
 const ENVS = ['dev', 'test', 'staging', 'prod'];
@@ -21,13 +21,7 @@ async function startServer(t, setup) {
   const root = copyWorkspace(FIXTURE);
   setup(root);
   const client = new LspClient();
-  t.after(async () => {
-    let timer;
-    const stopped = await Promise.race([client.stop().then(() => true), new Promise((r) => (timer = setTimeout(() => r(false), 5000)))]);
-    clearTimeout(timer);
-    if (!stopped) client.proc.kill();
-    rmSync(root, { recursive: true, force: true });
-  });
+  t.after(() => stopServer(client, root));
   await client.start(root);
   return { root, client };
 }
@@ -36,16 +30,6 @@ async function startServer(t, setup) {
 function envChart(dir, opts) {
   bombChart(dir, opts);
   for (const env of ENVS) writeFileSync(join(dir, 'chart', `values-${env}.yaml`), 'digit: 2\n');
-}
-
-/** A hover on docker-compose.yml's published port; its latency in ms. */
-async function hover(client, root) {
-  const lines = readFileSync(join(root, 'docker-compose.yml'), 'utf8').split('\n');
-  const line = lines.findIndex((l) => l.includes('18080'));
-  const s = performance.now();
-  const h = await client.request('textDocument/hover', { textDocument: { uri: uriOf(root, 'docker-compose.yml') }, position: { line, character: lines[line].indexOf('18080') + 2 } });
-  assert.match(h.contents.value, /host-published port, not internal/);
-  return performance.now() - s;
 }
 
 test('hovers are answered while hostile charts render after a change on disk', async (t) => {
@@ -62,7 +46,7 @@ test('hovers are answered while hostile charts render after a change on disk', a
   const noted = () => CHARTS.every((c) => budgetNote(client.diagnostics.get(uriOf(root, `${c}/chart/templates/deployment.yaml`)) ?? []));
   const evaluated = client.until(noted, "every chart's budget note", 60_000).then(() => (done = true));
   const during = [];
-  while (!done) during.push(await hover(client, root));
+  while (!done) during.push(await timedHover(client, root));
   await evaluated;
   const total = performance.now() - t0;
   const slowest = Math.max(...during);
