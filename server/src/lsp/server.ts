@@ -227,6 +227,9 @@ export function startServer(connection: Connection): void {
         }
       }
       progress?.report(`Checking ${total.toLocaleString('en-US')} files`);
+      // Requests and edits are taken from here on: while the first check runs (charts render in steps),
+      // a request finds no analysis yet and answers empty, and an edit restarts the check.
+      markReady();
       await evaluate(folders);
       progress?.done();
       log(`indexed ${total} files in ${folders.length} folder(s)`);
