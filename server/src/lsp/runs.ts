@@ -14,11 +14,13 @@ export interface RunHost {
 
 /**
  * Evaluation runs. A run renders what the folders' charts need first, one chart environment per step,
- * with turns of the event loop between steps once they have run for SLICE_MS, so that requests are answered meanwhile from the last
- * complete analysis (a folder's analysis, tokens and references change only in its evaluate(), which
- * runs after the steps, at once). An edit or another run stops a run at its next step: what it
- * rendered stays in the folder's memo, its folders not yet evaluated go back to the queue, and it
- * publishes nothing, so a superseded run's diagnostics never follow a newer run's.
+ * with turns of the event loop between steps once they have run for SLICE_MS, so that requests are
+ * answered meanwhile from the last complete analysis (a folder's analysis, tokens and references
+ * change only in its evaluate(), which runs after the steps, at once). An edit or another run stops a
+ * run at its next pause: what it rendered stays in the folder's memo, its folders not yet evaluated
+ * go back to the queue, and it publishes nothing, so a superseded run's diagnostics never follow a
+ * newer run's. Each run renders at least one step before it can be stopped, so edits elsewhere never
+ * starve a check.
  */
 export class Runs {
   /** Counts runs and edits: a run that sees another number than its own was superseded. */
