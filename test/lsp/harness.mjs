@@ -46,7 +46,10 @@ export class LspClient {
       this.lastMatrix = m;
       this.fire();
     });
-    this.conn.onNotification('window/logMessage', (m) => this.logs.push(m.message));
+    this.conn.onNotification('window/logMessage', (m) => {
+      this.logs.push(m.message);
+      this.fire();
+    });
     this.conn.onRequest('window/workDoneProgress/create', () => null);
     this.progress = [];
     this.conn.onNotification('$/progress', (p) => {

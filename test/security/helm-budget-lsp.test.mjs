@@ -3,25 +3,17 @@
 // itself) is indexed, its notes published, and hovers answered, within a bound where it used to hang.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { LspClient, copyWorkspace, uriOf } from '../lsp/harness.mjs';
-import { bombChart, chain } from './bomb.mjs';
+import { bombChart, chain, stopServer, timedHover } from './bomb.mjs';
 
 const FIXTURE = new URL('../lsp/workspace', import.meta.url).pathname;
 
 test('the language server indexes a workspace with exponential include chains and keeps answering hovers', async (t) => {
   const root = copyWorkspace(FIXTURE);
   const client = new LspClient();
-  t.after(async () => {
-    // A server stuck in an evaluation never answers shutdown: the test fails rather than hangs.
-    let timer;
-    const stopped = await Promise.race([client.stop().then(() => true), new Promise((r) => (timer = setTimeout(() => r(false), 5000)))]);
-    clearTimeout(timer);
-    if (!stopped) client.proc.kill();
-    rmSync(root, { recursive: true, force: true });
-  });
+  t.after(() => stopServer(client, root));
   bombChart(join(root, 'bomb'), { helpers: chain((n) => `{{ include "${n}" . }}{{ include "${n}" . }}`), port: '8080{{ include "d0" . }}' });
   const fresh = chain((n) => `{{ include "${n}" (dict "x" .) }}{{ include "${n}" (dict "x" .) }}`);
   bombChart(join(root, 'fresh'), { helpers: fresh, port: '8080{{ include "d0" . }}' });
@@ -34,14 +26,7 @@ test('the language server indexes a workspace with exponential include chains an
   await client.diagnosticsFor('loop/chart/templates/deployment.yaml', note);
   const indexed = performance.now() - t0;
 
-  const hover = async () => {
-    const lines = readFileSync(join(root, 'docker-compose.yml'), 'utf8').split('\n');
-    const line = lines.findIndex((l) => l.includes('18080'));
-    const s = performance.now();
-    const h = await client.request('textDocument/hover', { textDocument: { uri: uriOf(root, 'docker-compose.yml') }, position: { line, character: lines[line].indexOf('18080') + 2 } });
-    assert.match(h.contents.value, /host-published port, not internal/);
-    return performance.now() - s;
-  };
+  const hover = () => timedHover(client, root);
   const first = await hover();
   // An edit of the chart the budget stops makes the server evaluate it again; a hover sent meanwhile is answered.
   const uri = uriOf(root, 'fresh/chart/templates/_helpers.tpl');

@@ -7,7 +7,7 @@ import { defaultConfig } from './config';
 import { LIMITS } from './limits';
 import { extractDotenv } from './extract/dotenv';
 import { commentSuppressions } from './extract/suppress';
-import { helmRenders, helmRerender } from './extract/helm';
+import { chartsHolding, helmRenders, helmRenderSteps, helmRerender } from './extract/helm';
 import type { HelmTemplates } from './extract/helm-compare';
 import { isKustomizationFile, kustomizePlan, kustomizeRenders, kustomizeRerender } from './extract/kustomize';
 import { renderMemo } from './extract/render';
@@ -15,7 +15,7 @@ import type { RenderMemo } from './extract/render';
 import { envMatcher } from './environments';
 import { buildModel } from './model';
 import type { Model, ModelContext } from './model';
-import { dirOf, owningDir } from './paths';
+import { dirOf, owningDir, under } from './paths';
 import { RULES } from './rules';
 import type { FileFacts, Finding, RawFinding, SourceFile } from './types';
 import type { ParsedYaml } from './yaml';
@@ -55,15 +55,42 @@ export interface RunOptions {
   helmTemplates?: HelmTemplates;
 }
 
+/** The files the core reads: a kind it knows, not ignored. */
+function wantedFiles(files: SourceFile[], config: Config): SourceFile[] {
+  const ignored = isIgnored(config);
+  return files.filter((f) => kindOfPath(f.path) !== undefined && !ignored(f.path));
+}
+
+/**
+ * The costly part of the next extractAll or extractChanged with `cache`, in steps: each step renders
+ * one chart environment that the cache's memo does not hold, and keeps it there. The language server
+ * runs them with a pause between steps, so that it answers requests while charts render, and may stop
+ * between two (what was rendered stays); the extraction that follows finds the renders in the memo.
+ * Pure: the caller decides when each step runs. `options` is asked for only when a chart is looked at;
+ * `changed` (the paths changed since the last extraction with `cache`, under the same config and
+ * `helm template` outputs) limits the look to the charts holding them.
+ */
+export function* extractSteps(files: SourceFile[], config: Config, cache: FactsCache, options: () => RunOptions, changed?: string[]): Generator<string, void> {
+  const memo = memoOf(cache);
+  const dirs = changed && extractions.has(cache) ? chartsHolding(changed, memo) : undefined;
+  if (dirs?.length === 0) return;
+  const mine = dirs ? files.filter((f) => dirs.some((d) => under(d, f.path))) : files;
+  yield* helmRenderSteps(wantedFiles(mine, config), envMatcher(config.environments).envOf, () => options().helmTemplates, memo);
+}
+
+function memoOf(cache: FactsCache): RenderMemo {
+  let memo = memos.get(cache);
+  if (!memo) memos.set(cache, (memo = renderMemo()));
+  return memo;
+}
+
 /** Extracts every file the core reads; with a cache, only what changed since the last call. */
 export function extractAll(files: SourceFile[], config: Config = defaultConfig(), cache?: FactsCache, options: RunOptions = {}): FileFacts[] {
-  const ignored = isIgnored(config);
-  const wanted = files.filter((f) => kindOfPath(f.path) !== undefined && !ignored(f.path));
+  const wanted = wantedFiles(files, config);
   const envs = dotenvByDir(wanted);
   // Patches are partial manifests: read through their kustomization, never alone (their comments still suppress).
   // With a cache (the language server), charts and overlays whose inputs did not change are not rendered again.
-  let memo = cache ? memos.get(cache) : undefined;
-  if (cache && !memo) memos.set(cache, (memo = renderMemo()));
+  const memo = cache ? memoOf(cache) : undefined;
   const plan = kustomizePlan(wanted, memo);
   const patches = plan.patches;
   // Everything in a chart is read by its render (helm.ts): parsing values and templates alone too is waste.

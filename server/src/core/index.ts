@@ -13,7 +13,7 @@ export { expandCharts, helmTemplateJobs } from './extract/helm';
 export type { HelmTemplateJob } from './extract/helm';
 export { helmTemplateKey } from './extract/helm-compare';
 export type { HelmTemplateOutput, HelmTemplates } from './extract/helm-compare';
-export { analyze, analyzeFacts, extractAll, extractChanged, isIgnored } from './engine';
+export { analyze, analyzeFacts, extractAll, extractChanged, extractSteps, isIgnored } from './engine';
 export type { Analysis, ChangedFacts, FactsCache, RunOptions } from './engine';
 export { parseConfig, defaultConfig, CONFIG_FILES } from './config';
 export type { Config } from './config';

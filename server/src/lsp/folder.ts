@@ -1,6 +1,6 @@
 // One workspace folder's state: disk and editor texts, cached facts per file, the latest analysis.
 import { join } from 'node:path';
-import { buildMatrix, callers, defaultConfig, envMatcher, extractAll, extractChanged, findReferences, fullState, helmTemplateJobs, kindOfPath, owningDir, parseConfig, portTokens, RULE_IDS, updateState } from '../core';
+import { buildMatrix, callers, defaultConfig, envMatcher, extractAll, extractChanged, extractSteps, findReferences, fullState, helmTemplateJobs, kindOfPath, owningDir, parseConfig, portTokens, RULE_IDS, updateState } from '../core';
 import type { Analysis, Config, FactsCache, HelmTemplateOutput, HelmTemplates, IncrementalState, Matrix, PortToken, Problem, Reference, SourceFile } from '../core';
 import { runHelmTemplate } from '../cli/helm';
 import { readWorkspace } from '../cli/workspace';
@@ -146,6 +146,19 @@ export class Folder {
     const out: SourceFile[] = [];
     for (const p of paths) out.push({ path: p, text: this.textOf(p) as string });
     return out;
+  }
+
+  /**
+   * What the next evaluate() would render (chart environments not rendered yet), one step at a time:
+   * the server runs these with a pause between them, so that it answers requests while charts render,
+   * and stops between two when an edit comes. Nothing a request reads changes here, only the render
+   * memo; evaluate() then finds the renders there.
+   */
+  *steps(): Generator<string, void> {
+    const files = this.files();
+    // As evaluate() decides: after an edit under the same config, only the charts holding an edited file render.
+    const changed = this.state && !this.helmDirty && this.config === this.state.analysis.model.config ? [...this.dirty] : undefined;
+    yield* extractSteps(files, this.config, this.facts, () => ({ helmTemplates: this.helmTemplates(files) }), changed);
   }
 
   /** Re-extracts only the files whose text (or compose interpolation) changed, then re-evaluates. */

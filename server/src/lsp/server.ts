@@ -14,8 +14,8 @@ import { ALIGN_COMMAND, MATRIX_CHANGED, MATRIX_REQUEST, REINDEX_REQUEST, SERVICE
 import type { InitOptions, MatrixDto, ReindexResult, ServiceAtParams, ServiceAtResult } from '../protocol';
 import { DEFAULT_SETTINGS, Folder } from './folder';
 import type { Settings } from './folder';
+import { Runs } from './runs';
 
-const DEBOUNCE_MS = 200;
 /** The panel's matrix follows a pause in re-evaluations by this much. */
 const MATRIX_DELAY_MS = 300;
 const WATCH_GLOB = '**/{Dockerfile,Dockerfile.*,*.Dockerfile,*.dockerfile,Containerfile,*.yaml,*.yml,*.tpl,.env,.env.*,.portparity.yaml,.portparity.yml}';
@@ -38,8 +38,6 @@ export function startServer(connection: Connection): void {
   /** What was last published per URI, to send only changes. */
   const published = new Map<string, string>();
   let matrixTimer: NodeJS.Timeout | undefined;
-  const dirty = new Set<Folder>();
-  let timer: NodeJS.Timeout | undefined;
 
   const log = (msg: string): void => connection.console.log(msg);
   /** Runs a handler; an exception is logged and the handler answers `fallback`, never an error. */
@@ -134,30 +132,9 @@ export function startServer(connection: Connection): void {
     }, MATRIX_DELAY_MS);
   };
 
-  const evaluate = (targets: Iterable<Folder>): void => {
-    for (const f of targets) {
-      try {
-        const t0 = Date.now();
-        f.evaluate();
-        log(`evaluated ${f.root} in ${Date.now() - t0} ms, ${f.lastMode()}: ${f.analysis?.findings.length ?? 0} findings`);
-      } catch (e) {
-        connection.console.error(`Error while evaluating ${f.root}: ${(e as Error).stack ?? e}`);
-      }
-    }
-    publishAll();
-  };
-
-  /** Coalesces bursts of edits: one re-evaluation per quiet period, whatever the number of changes. */
-  const schedule = (f: Folder, delay = DEBOUNCE_MS): void => {
-    dirty.add(f);
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      timer = undefined;
-      const targets = [...dirty];
-      dirty.clear();
-      evaluate(targets);
-    }, delay);
-  };
+  const runs = new Runs(folders, { log, error: (msg) => connection.console.error(msg), publish: () => publishAll() });
+  const evaluate = (targets: Iterable<Folder>): Promise<void> => runs.evaluate(targets);
+  const schedule = (f: Folder, delay?: number): void => runs.schedule(f, delay);
 
   const matrix = (): MatrixDto => {
     const dto: MatrixDto = { environments: [], rows: [], findings: { errors: 0, warnings: 0, infos: 0 } };
@@ -250,7 +227,10 @@ export function startServer(connection: Connection): void {
         }
       }
       progress?.report(`Checking ${total.toLocaleString('en-US')} files`);
-      evaluate(folders);
+      // Requests and edits are taken from here on: while the first check runs (charts render in steps),
+      // a request finds no analysis yet and answers empty, and an edit restarts the check.
+      markReady();
+      await evaluate(folders);
       progress?.done();
       log(`indexed ${total} files in ${folders.length} folder(s)`);
     } finally {
@@ -309,7 +289,7 @@ export function startServer(connection: Connection): void {
       const i = folders.findIndex((f) => f.root === root);
       if (i < 0) continue;
       const [gone] = folders.splice(i, 1);
-      dirty.delete(gone);
+      runs.forget(gone);
       gone.close();
       for (const key of [...uris.keys()]) if (key.startsWith(`${gone.root}\0`)) uris.delete(key);
       log(`removed workspace folder ${gone.root}`);
@@ -326,7 +306,7 @@ export function startServer(connection: Connection): void {
       }
     }
     // Evaluating the new folders publishes everything again: the removed folders' files get empty diagnostics.
-    evaluate(fresh);
+    void evaluate(fresh);
   };
 
   connection.onNotification(TRUSTED_NOTIFICATION, () => void runSafe('trusting the workspace', undefined, undefined, async () => {
@@ -457,7 +437,7 @@ export function startServer(connection: Connection): void {
     return t ? { service: t.service, folder: at.folder.root } : null;
   }));
   // "Re-index Workspace": read every folder from disk again (open documents keep their editor text).
-  connection.onRequest(REINDEX_REQUEST, (_params, token) => runSafe('re-indexing', { files: 0, folders: 0 } as ReindexResult, token, () => {
+  connection.onRequest(REINDEX_REQUEST, (_params, token) => runSafe('re-indexing', { files: 0, folders: 0 } as ReindexResult, token, async () => {
     let files = 0;
     for (const f of folders) {
       try {
@@ -466,7 +446,7 @@ export function startServer(connection: Connection): void {
         connection.console.error(`Error while indexing ${f.root}: ${(e as Error).message}`);
       }
     }
-    evaluate(folders);
+    await evaluate(folders);
     log(`re-indexed ${files} files in ${folders.length} folder(s)`);
     return { files, folders: folders.length };
   }));

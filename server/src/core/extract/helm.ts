@@ -503,34 +503,72 @@ export function helmRenders(files: SourceFile[], envOf: EnvOf, templates?: HelmT
   const kept = new Set<string>();
   for (const chart of findCharts(files, envOf, memo, prune)) {
     const tree = allCharts(chart);
-    const treeFiles = tree.flatMap((c) => c.files);
-    for (const f of treeFiles) consumed.add(f.path);
+    for (const c of tree) for (const f of c.files) consumed.add(f.path);
     kept.add(chart.dir);
-    let inputs: unknown[] = [];
-    if (memo) {
-      const helm = templates ? [...templates].filter(([k]) => k.startsWith(`${chart.dir || '.'}#`)).flat() : [];
-      inputs = [...chart.envValues.flatMap((e) => [e.env, e.file.path]), '', ...treeFiles.flatMap((f) => [f.path, f.text]), '', ...helm];
-      const hit = memo.charts.get(chart.dir);
-      if (hit && sameInputs(hit.inputs, inputs)) {
-        facts.push(...hit.facts);
-        continue;
-      }
-    }
-    let own: K8sFacts[];
-    try {
-      own = renderChartEnvs(chart, tree, treeFiles);
-      if (templates) compareEnvs(chart, own, templates);
-    } catch (e) {
-      // A chart the evaluator trips over is left unchecked, said once; it never takes the workspace down.
-      const dir = chart.dir || '.';
-      const at = chart.files[0];
-      own = [{ kind: 'kubernetes', file: `${dir}#base`, renderedFrom: `Helm chart ${dir}`, unknowns: [unknown(`Helm chart ${dir} cannot be rendered here (${(e as Error).message}): its ports are not checked`, new LineIndex(at.path, at.text).loc(0, 0))], workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [], suppressions: [] }];
-    }
-    memo?.charts.set(chart.dir, { inputs, facts: own, helm: !!templates });
-    facts.push(...own);
+    facts.push(...finish(chartRenders(chart, tree, templates, memo)));
   }
-  if (memo && prune) for (const dir of [...memo.charts.keys()]) if (!kept.has(dir)) memo.charts.delete(dir);
+  if (memo && prune) {
+    for (const dir of [...memo.charts.keys()]) if (!kept.has(dir)) memo.charts.delete(dir);
+    for (const dir of [...memo.chartsUnderWay.keys()]) if (!kept.has(dir)) memo.chartsUnderWay.delete(dir);
+  }
   return { facts, consumed };
+}
+
+/**
+ * The folders of the kept charts that hold `changed` (the only paths changed since the memo's charts
+ * were rendered, with the same environments and `helm template` outputs): only those can render
+ * again. Undefined when a Chart.yaml changed (which can make or unmake a chart): any can.
+ */
+export function chartsHolding(changed: string[], memo: RenderMemo): string[] | undefined {
+  if (changed.some((p) => posix.basename(p) === 'Chart.yaml')) return undefined;
+  return [...new Set(changed.flatMap((p) => owningDir(p, memo.charts) ?? []))];
+}
+
+/**
+ * The renders helmRenders will need that `memo` does not hold yet, made one chart environment per
+ * step and kept in `memo`: the language server runs the steps with a pause between them (so that it
+ * answers requests meanwhile) before it evaluates, which then finds every chart in the memo. Steps
+ * not run cost nothing; an environment rendered stays in the memo while its chart's inputs are the same.
+ * `templates` is asked for only when there is a chart.
+ */
+export function* helmRenderSteps(files: SourceFile[], envOf: EnvOf, templates: () => HelmTemplates | undefined, memo: RenderMemo): Generator<string, void> {
+  const charts = findCharts(files, envOf, memo, false);
+  if (charts.length === 0) return;
+  const helm = templates();
+  for (const chart of charts) yield* chartRenders(chart, allCharts(chart), helm, memo);
+}
+
+/** Runs a generator's steps to the end, for its result. */
+function finish<T>(steps: Generator<unknown, T>): T {
+  for (;;) {
+    const n = steps.next();
+    if (n.done) return n.value;
+  }
+}
+
+/** A chart's facts: from the memo when its inputs are the same, else rendered (a step after each environment) and kept there. */
+function* chartRenders(chart: Chart, tree: Chart[], templates: HelmTemplates | undefined, memo: RenderMemo | undefined): Generator<string, K8sFacts[]> {
+  const treeFiles = tree.flatMap((c) => c.files);
+  let inputs: unknown[] = [];
+  if (memo) {
+    const helm = templates ? [...templates].filter(([k]) => k.startsWith(`${chart.dir || '.'}#`)).flat() : [];
+    inputs = [...chart.envValues.flatMap((e) => [e.env, e.file.path]), '', ...treeFiles.flatMap((f) => [f.path, f.text]), '', ...helm];
+    const hit = memo.charts.get(chart.dir);
+    if (hit && sameInputs(hit.inputs, inputs)) return hit.facts;
+  }
+  let own: K8sFacts[];
+  try {
+    own = yield* renderChartEnvs(chart, tree, treeFiles, undefined, memo && { memo, inputs });
+    if (templates) compareEnvs(chart, own, templates);
+  } catch (e) {
+    // A chart the evaluator trips over is left unchecked, said once; it never takes the workspace down.
+    const dir = chart.dir || '.';
+    const at = chart.files[0];
+    own = [{ kind: 'kubernetes', file: `${dir}#base`, renderedFrom: `Helm chart ${dir}`, unknowns: [unknown(`Helm chart ${dir} cannot be rendered here (${(e as Error).message}): its ports are not checked`, new LineIndex(at.path, at.text).loc(0, 0))], workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [], suppressions: [] }];
+  }
+  memo?.chartsUnderWay.delete(chart.dir);
+  memo?.charts.set(chart.dir, { inputs, facts: own, helm: !!templates });
+  return own;
 }
 
 /**
@@ -591,14 +629,19 @@ export function expandCharts(files: SourceFile[], envOf: EnvOf): { charts: numbe
   for (const chart of findCharts(files, envOf)) {
     const tree = allCharts(chart);
     charts += tree.length;
-    renderChartEnvs(chart, tree, tree.flatMap((c) => c.files), count);
+    finish(renderChartEnvs(chart, tree, tree.flatMap((c) => c.files), count));
   }
   return { charts, ...count };
 }
 
-/** One K8sFacts per environment of a chart (or one for a chart without environment values files). */
-function renderChartEnvs(chart: Chart, tree: Chart[], treeFiles: SourceFile[], expandOnly?: { renders: number; docs: number }): K8sFacts[] {
-  const facts: K8sFacts[] = [];
+/**
+ * One K8sFacts per environment of a chart (or one for a chart without environment values files), a
+ * step after each. `keep`: the environments rendered so far are kept in the memo (chartsUnderWay) with
+ * the chart's inputs, so that steps left unrun start again after them.
+ */
+function* renderChartEnvs(chart: Chart, tree: Chart[], treeFiles: SourceFile[], expandOnly?: { renders: number; docs: number }, keep?: { memo: RenderMemo; inputs: unknown[] }): Generator<string, K8sFacts[]> {
+  const started = keep?.memo.chartsUnderWay.get(chart.dir);
+  const facts: K8sFacts[] = started && keep && sameInputs(started.inputs, keep.inputs) ? [...started.facts] : [];
   const map = new SourceMap(treeFiles);
   // Templates parse once; named templates are shared by the chart and its subcharts (the parent's win).
   const parsed = new Map<string, ParsedTemplate | TemplateSyntaxError>();
@@ -619,7 +662,7 @@ function renderChartEnvs(chart: Chart, tree: Chart[], treeFiles: SourceFile[], e
   const runs = envRuns(chart);
   const base = defaults(chart);
   const dir = chart.dir || '.';
-  for (const [env, layers] of runs) {
+  for (const [env, layers] of runs.slice(facts.length)) {
     const problems = [...(valueProblems.get(chart) ?? [])];
     let values = base;
     for (const f of layers) values = mergeValues(values, readValues(f, problems));
@@ -635,6 +678,8 @@ function renderChartEnvs(chart: Chart, tree: Chart[], treeFiles: SourceFile[], e
     // The budget is the environment's: the templates after the one that spent it are not rendered either.
     if (r.stopped?.skipped) r.stopped.note.message += `, nor those of the ${r.stopped.skipped} template${r.stopped.skipped === 1 ? '' : 's'} after it`;
     facts.push(r.facts);
+    keep?.memo.chartsUnderWay.set(chart.dir, { inputs: keep.inputs, facts: [...facts] });
+    yield r.facts.file;
   }
   return facts;
 }

@@ -28,6 +28,8 @@ export interface RenderMemo {
   kustRenders: Map<string, KeptKustRender>;
   /** Each chart's renders, by folder, with the inputs they came from (compared element by element). */
   charts: Map<string, { inputs: unknown[]; facts: K8sFacts[]; helm: boolean }>;
+  /** The environments rendered so far of a chart whose render was left between two steps (helmRenderSteps). */
+  chartsUnderWay: Map<string, { inputs: unknown[]; facts: K8sFacts[] }>;
   /** What each Chart.yaml says (helm.ts's chartMeta), by path, with the text it was read from. */
   chartYaml: Map<string, { text: string; meta: unknown }>;
 }
@@ -40,7 +42,7 @@ export interface KeptKustRender {
 }
 
 export function renderMemo(): RenderMemo {
-  return { kusts: new Map(), kustRenders: new Map(), charts: new Map(), chartYaml: new Map() };
+  return { kusts: new Map(), kustRenders: new Map(), charts: new Map(), chartsUnderWay: new Map(), chartYaml: new Map() };
 }
 
 /** Two input lists with the same elements (strings compared by value, anything else by identity). */
