@@ -79,7 +79,7 @@ test('a client that resolves code actions gets the align edit on resolve, with t
 
 test('dependent edits are mapped back to the original text when the move changes a token\'s length on the same line span', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pp-align-'));
-  writeFileSync(join(dir, 'docker-compose.yml'), 'services:\n  orders:\n    image: shop/orders\n    ports:\n      - "18080:80"\n  web:\n    image: shop/web\n    environment:\n      A_URL: http://orders:80/a\n      B_URL: "http://orders:80/b"\n');
+  writeFileSync(join(dir, 'docker-compose.yml'), 'services:\n  orders:\n    image: shop/orders\n    build: ./orders\n    ports:\n      - "18080:80"\n  web:\n    image: shop/web\n    environment:\n      A_URL: http://orders:80/a\n      B_URL: "http://orders:80/b"\n');
   writeFileSync(join(dir, 'orders.production.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders}\nspec:\n  selector: {matchLabels: {app: orders}}\n  template:\n    metadata: {labels: {app: orders}}\n    spec:\n      containers:\n        - name: orders\n          image: shop/orders\n          ports:\n            - containerPort: 8080\n');
   const ws = api.readWorkspace(dir);
   const a = api.analyze(ws.files, ws.config);

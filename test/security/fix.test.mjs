@@ -186,6 +186,7 @@ test('the fix diff masks every URL password, in changed and in context lines, as
   writeFileSync(join(dir, 'docker-compose.yml'), `services:
   orders:
     image: shop/orders
+    build: ./orders
     ports:
       - "19000:9000"
     environment:

@@ -1,7 +1,7 @@
 // Cross-service references: URLs and host:port values in configuration that name another service of the workspace.
 import { compareEnvs } from './environments';
 import type { EnvView, Model, ServiceModel } from './model';
-import { effectiveCommands, effectiveVars, servedByCompose } from './query';
+import { effectiveCommands, effectiveVars, isServedPortVar, servedByCompose } from './query';
 import type { CommandInfo, EnvVar, Loc } from './types';
 
 const DEFAULT_PORTS: Record<string, number> = {
@@ -205,6 +205,23 @@ function commandsOf(v: EnvView): CommandInfo[] {
   return args.length ? [...cmds.filter((c) => c !== v.image?.command), ...args] : cmds;
 }
 
+/**
+ * Whether a reference to `port`, which the Compose target does not declare, can be judged. Where the
+ * image is built in the workspace, or the target's own command or port variable sets where it listens,
+ * the workspace knows what it serves. A stock image with nothing but `ports` and `expose` is another
+ * matter: those say what is published or exposed, not all it listens on (kafka's internal listener,
+ * n8n's task broker on 5679 beside its UI on 5678), and Compose needs no declaration for one container to
+ * reach another. There only the classic mistake is certain: a host-published port used on the Compose
+ * network (`db:15432` where `"15432:5432"`).
+ */
+function judgedInCompose(c: EnvView, port: number): boolean {
+  const svc = c.compose?.service;
+  if (!svc || svc.build || c.image) return true;
+  if (effectiveCommands(c).some((cmd) => cmd.ports.some((p) => p.port !== undefined))) return true;
+  for (const e of effectiveVars(c).values()) if (e.port !== undefined && isServedPortVar(e.name, c.service)) return true;
+  return svc.ports.some((p) => p.host?.port !== undefined && port >= p.host.port && port < p.host.port + p.count);
+}
+
 function resolve(t: Targets, s: ServiceModel, v: EnvView, e: EnvVar, r: Parsed): Reference | undefined {
   const port = r.port ?? (r.scheme ? DEFAULT_PORTS[r.scheme] : undefined);
   if (port === undefined) return undefined;
@@ -217,7 +234,10 @@ function resolve(t: Targets, s: ServiceModel, v: EnvView, e: EnvVar, r: Parsed):
   const c = v.compose ? t.compose.get(`${v.env}|${v.compose.dir}|${r.host}`) : undefined;
   if (c) {
     if (c.service === s.name) return undefined;
-    return { ...base, target: c.service, via: 'compose', serves: [...servedByCompose(c)], servesAt: c.declared.map((d) => d.loc) };
+    const served = servedByCompose(c);
+    // What the target serves is judged only where the workspace can know it (see judgedInCompose).
+    const serves = served.has(port) || judgedInCompose(c, port) ? [...served] : [];
+    return { ...base, target: c.service, via: 'compose', serves, servesAt: c.declared.map((d) => d.loc) };
   }
   const sh = serviceHost(r.host);
   if (!sh) return undefined;
