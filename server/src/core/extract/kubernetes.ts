@@ -253,7 +253,10 @@ function readService(ix: LineIndex, obj: Node, name: string, nameLoc: Loc, names
       continue;
     }
     const sp: K8sServicePort = { port, name: str(get(p, 'name')), protocol: protocolOf(ix, get(p, 'protocol'), problems) };
-    if (get(p, 'targetPort') !== undefined) {
+    // The API defaults targetPort 0, "" or null to port (SetDefaults_Service): unset, as if omitted.
+    const tpNode = get(p, 'targetPort');
+    if (tpNode !== undefined && unsetTargetPort(tpNode)) sp.unsetTarget = isScalar(tpNode) && tpNode.value === 0 ? '0' : isScalar(tpNode) && tpNode.value === '' ? '""' : 'null';
+    else if (tpNode !== undefined) {
       const tp = readPortField(ix, p, 'targetPort', 'targetPort', true);
       if (isProblem(tp)) {
         problems.push(tp);
@@ -263,4 +266,10 @@ function readService(ix: LineIndex, obj: Node, name: string, nameLoc: Loc, names
     svc.ports.push(sp);
   }
   return svc;
+}
+
+/** True when a Service targetPort means "use port": absent, null, "" or 0. */
+function unsetTargetPort(node: Node): boolean {
+  if (!isScalar(node)) return false;
+  return node.value === null || node.value === '' || node.value === 0;
 }
