@@ -2,7 +2,7 @@
 import type { Node } from 'yaml';
 import { LineIndex } from '../text';
 import type { ContainerPort, EnvVar, K8sBackend, K8sContainer, K8sFacts, K8sNetworkPolicy, K8sService, K8sServicePort, K8sWorkload, Loc, ProbeFact, Problem, Protocol, SourceFile, Suppression } from '../types';
-import { get, isMap, isProblem, isScalar, items, nodeLoc, pairs, parseYaml, path, readPort, readPortField, scalarText, str, stringMap, badPortName } from '../yaml';
+import { get, isMap, isProblem, isScalar, items, nodeLoc, pairs, parseYaml, path, readPort, readPortField, scalarText, str, stringMap, badPortName, badServicePortName } from '../yaml';
 import type { YamlDoc } from '../yaml';
 import { kubeletEnv, kubeletWords, parseCommand, wordsOfShell } from './command';
 import type { Word } from './command';
@@ -166,23 +166,17 @@ function readContainer(ix: LineIndex, c: Node, init: boolean, problems: Problem[
     const cm = str(path(e, 'configMapRef', 'name'));
     if (cm) container.envFrom.push(cm);
   }
+  // Every problem of an item is reported: a missing containerPort does not hide a bad name or protocol.
   for (const p of items(get(c, 'ports'))) {
     const v = readPortField(ix, p, 'containerPort', 'containerPort', false);
+    if (isProblem(v)) problems.push(v);
+    const protocol = protocolOf(ix, get(p, 'protocol'), problems);
+    const nm = portName(ix, get(p, 'name'), badPortName, problems);
     if (isProblem(v)) {
-      problems.push(v);
       (container.unreadPorts ??= []).push({ name: str(get(p, 'name')), loc: v.loc });
       continue;
     }
-    const cp: ContainerPort = { containerPort: v, protocol: protocolOf(ix, get(p, 'protocol'), problems) };
-    const nm = get(p, 'name');
-    if (nm && isScalar(nm)) {
-      const st = scalarText(ix, nm);
-      const why = badPortName(st.value);
-      if (why) problems.push({ message: why, loc: st.loc });
-      cp.name = st.value;
-      cp.nameLoc = st.loc;
-    }
-    container.ports.push(cp);
+    container.ports.push({ containerPort: v, protocol, ...(nm ? { name: nm.value, nameLoc: nm.loc } : {}) } satisfies ContainerPort);
   }
   for (const e of items(get(c, 'env'))) {
     const n = get(e, 'name');
@@ -246,26 +240,43 @@ function readService(ix: LineIndex, obj: Node, name: string, nameLoc: Loc, names
   // Labels without a value (`app:`) are not read: a selector left with none selects no pod Port Parity reads.
   const selector = type !== 'ExternalName' ? stringMap(selNode) : {};
   if (Object.keys(selector).length > 0) svc.selector = selector;
-  for (const p of items(get(spec, 'ports'))) {
+  const portNodes = items(get(spec, 'ports'));
+  const names = new Set<string>();
+  // Every problem of an item is reported: a missing port does not hide a bad name, targetPort or protocol.
+  for (const p of portNodes) {
     const port = readPortField(ix, p, 'port', 'port', false);
-    if (isProblem(port)) {
-      problems.push(port);
-      continue;
-    }
-    const sp: K8sServicePort = { port, name: str(get(p, 'name')), protocol: protocolOf(ix, get(p, 'protocol'), problems) };
-    // The API defaults targetPort 0, "" or null to port (SetDefaults_Service): unset, as if omitted.
-    const tpNode = get(p, 'targetPort');
-    if (tpNode !== undefined && unsetTargetPort(tpNode)) sp.unsetTarget = isScalar(tpNode) && tpNode.value === 0 ? '0' : isScalar(tpNode) && tpNode.value === '' ? '""' : 'null';
-    else if (tpNode !== undefined) {
-      const tp = readPortField(ix, p, 'targetPort', 'targetPort', true);
-      if (isProblem(tp)) {
-        problems.push(tp);
-        sp.invalidTarget = true;
-      } else sp.targetPort = tp;
-    }
-    svc.ports.push(sp);
+    if (isProblem(port)) problems.push(port);
+    const nm = portName(ix, get(p, 'name'), badServicePortName, problems);
+    if (nm && names.has(nm.value)) problems.push({ message: `Service port name "${nm.value}" is used twice in Service ${name}: names must be unique`, loc: nm.loc });
+    if (nm) names.add(nm.value);
+    else if (portNodes.length > 1) problems.push({ message: `Service ${name} has ${portNodes.length} ports: each needs a name`, loc: nodeLoc(ix, p) });
+    const protocol = protocolOf(ix, get(p, 'protocol'), problems);
+    const target = readTarget(ix, p, problems);
+    if (isProblem(port)) continue;
+    svc.ports.push({ port, name: nm?.value, protocol, ...target });
   }
   return svc;
+}
+
+/** A port item's `name`, checked by `bad`; undefined when absent or empty. */
+function portName(ix: LineIndex, node: Node | undefined, bad: (name: string) => string | undefined, problems: Problem[]): { value: string; loc: Loc } | undefined {
+  if (!node || !isScalar(node) || node.value === null || node.value === '') return undefined;
+  const st = scalarText(ix, node);
+  const why = bad(st.value);
+  if (why) problems.push({ message: why, loc: st.loc });
+  return { value: st.value, loc: st.loc };
+}
+
+/** A Service port item's targetPort: set, unset or invalid. */
+function readTarget(ix: LineIndex, p: Node, problems: Problem[]): Pick<K8sServicePort, 'targetPort' | 'unsetTarget' | 'invalidTarget'> {
+  const tpNode = get(p, 'targetPort');
+  if (tpNode === undefined) return {};
+  // The API defaults targetPort 0, "" or null to port (SetDefaults_Service): unset, as if omitted.
+  if (unsetTargetPort(tpNode)) return { unsetTarget: isScalar(tpNode) && tpNode.value === 0 ? '0' : isScalar(tpNode) && tpNode.value === '' ? '""' : 'null' };
+  const tp = readPortField(ix, p, 'targetPort', 'targetPort', true);
+  if (!isProblem(tp)) return { targetPort: tp };
+  problems.push(tp);
+  return { invalidTarget: true };
 }
 
 /** True when a Service targetPort means "use port": absent, null, "" or 0. */
