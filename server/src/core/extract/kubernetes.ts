@@ -2,7 +2,7 @@
 import type { Node } from 'yaml';
 import { LineIndex } from '../text';
 import type { ContainerPort, EnvVar, K8sBackend, K8sContainer, K8sFacts, K8sNetworkPolicy, K8sService, K8sServicePort, K8sWorkload, Loc, ProbeFact, Problem, Protocol, SourceFile, Suppression } from '../types';
-import { get, isMap, isProblem, isScalar, items, nodeLoc, pairs, parseYaml, path, readPort, readPortField, scalarText, str, stringMap, badPortName, badServicePortName } from '../yaml';
+import { get, getKey, isMap, isProblem, isScalar, items, nodeLoc, pairs, parseYaml, path, readPort, readPortField, scalarText, str, stringMap, badPortName, badServicePortName } from '../yaml';
 import type { YamlDoc } from '../yaml';
 import { kubeletEnv, kubeletWords, parseCommand, wordsOfShell } from './command';
 import type { Word } from './command';
@@ -123,10 +123,13 @@ function readIngress(ix: LineIndex, obj: Node, name: string, namespace: string, 
     const b = get(p, 'backend');
     if (b) backends.push(b);
   }
+  // networking.k8s.io/v1: service.name + service.port.number|name; the beta APIs: serviceName + servicePort.
+  // v1 has no serviceName/servicePort (the API rejects them): reported at the key, and not read.
+  const v1 = str(get(obj, 'apiVersion')) === 'networking.k8s.io/v1';
   for (const b of backends) {
-    // networking.k8s.io/v1: service.name + service.port.number|name; the beta APIs: serviceName + servicePort.
+    if (v1) legacyBackendKeys(ix, b, facts.problems);
     const svc = get(b, 'service');
-    const svcNode = svc ? get(svc, 'name') : get(b, 'serviceName');
+    const svcNode = svc ? get(svc, 'name') : v1 ? undefined : get(b, 'serviceName');
     if (!svcNode || !isScalar(svcNode)) continue;
     const backend: K8sBackend = { from: `Ingress ${name}`, namespace, service: String(svcNode.value), serviceLoc: scalarText(ix, svcNode).loc };
     const portNode = svc ? (get(get(svc, 'port'), 'number') ?? get(get(svc, 'port'), 'name')) : get(b, 'servicePort');
@@ -136,6 +139,14 @@ function readIngress(ix: LineIndex, obj: Node, name: string, namespace: string, 
       else backend.port = v;
     }
     facts.backends.push(backend);
+  }
+}
+
+function legacyBackendKeys(ix: LineIndex, b: Node, problems: Problem[]): void {
+  const instead: Record<string, string> = { serviceName: 'service.name', servicePort: 'service.port.number or service.port.name' };
+  for (const key of ['serviceName', 'servicePort']) {
+    const k = getKey(b, key);
+    if (k) problems.push({ message: `${key} is not a field of a networking.k8s.io/v1 Ingress backend (the API rejects it; it belongs to extensions/v1beta1 and networking.k8s.io/v1beta1): write ${instead[key]}`, loc: nodeLoc(ix, k) });
   }
 }
 
