@@ -175,3 +175,21 @@ test('the incremental part is read in the workspace order: a message cites the s
   assert.equal(state.last.mode, 'incremental');
   assertCold(state, after, config, 'after editing the second production manifest');
 });
+
+test('a file read as nothing that gains a note (a YAML alias naming no anchor) reports it on the fast path, as a cold evaluation does', () => {
+  // Found by the fuzz test: .portparity.yaml beside a chart became "  *areference: " and only the cold run noted it.
+  const files = [
+    { path: '.portparity.yaml', text: 'reference: staging\n' },
+    { path: 'deploy/web.yaml', text: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: 80\n' },
+  ];
+  const config = api.defaultConfig();
+  const cache = new Map();
+  const start = api.fullState(api.extractAll(files, config, cache), config);
+  const edit = { path: '.portparity.yaml', text: '  *areference: \n' };
+  const after = files.map((f) => (f.path === edit.path ? edit : f));
+  const fast = api.extractChanged([edit], config, cache);
+  assert.ok(fast, 'the fast path answers');
+  const state = api.updateState(start, fast.facts, config, { changed: fast.changed, maxShare: 1 });
+  assert.ok(state.analysis.findings.some((f) => f.rule === 'skipped-source' && f.loc.file === '.portparity.yaml'), 'the alias note is reported');
+  assertCold(state, after, config, 'after editing .portparity.yaml');
+});

@@ -213,7 +213,8 @@ export function updateState(prev: IncrementalState, facts: FileFacts[], config: 
     if (!before || !after || prev.signatures.get(file) !== signature(after)) return full();
     const owners = prev.servicesOf.get(file);
     if (!owners || owners.size === 0) {
-      if (before.kind === 'skipped' && after.kind === 'skipped') continue;
+      // A skipped file's notes (a YAML alias that names nothing, say) are findings of their own.
+      if (before.kind === 'skipped' && after.kind === 'skipped' && sameNotes(before, after)) continue;
       return full();
     }
     for (const s of owners) seed.add(s);
@@ -380,4 +381,10 @@ function mergeModel(whole: Model, part: Model, scope: Set<string>, files: Set<st
     backendsByEnv: byFile(whole.backendsByEnv, part.backendsByEnv, (u) => files.has(u.file)),
     policiesByEnv: byFile(whole.policiesByEnv, part.policiesByEnv, (u) => files.has(u.file)),
   };
+}
+
+/** Same problems and notes (skipped-source, invalid-port at the file): nothing it reports changed. */
+function sameNotes(a: FileFacts, b: FileFacts): boolean {
+  const notes = (f: FileFacts): string => JSON.stringify([f.problems, f.unknowns ?? []]);
+  return notes(a) === notes(b);
 }

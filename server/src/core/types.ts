@@ -205,8 +205,10 @@ export interface K8sWorkload {
 
 export interface K8sServicePort {
   port: PortValue;
-  /** Absent when the manifest omits it (it then equals `port`). */
+  /** Absent when the manifest omits it or leaves it unset (it then equals `port`). */
   targetPort?: PortValue;
+  /** The targetPort as written when it is there but unset (`0`, `""`, null): the API then uses `port`. */
+  unsetTarget?: string;
   /** The manifest gives a targetPort that is not valid (reported by invalid-port). */
   invalidTarget?: boolean;
   name?: string;

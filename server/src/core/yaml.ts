@@ -278,6 +278,14 @@ export function badPortName(name: string): string | undefined {
   return undefined;
 }
 
+/** Why a Service port name is not a DNS label (RFC 1123, as the API validates it), or undefined when it is. Digits only are allowed. */
+export function badServicePortName(name: string): string | undefined {
+  if (name.length > 63) return `Service port name "${name}" is longer than 63 characters (a DNS label)`;
+  if (!/^[a-z0-9-]+$/.test(name)) return `Service port name "${name}" may contain only lowercase letters, digits and '-' (a DNS label)`;
+  if (name.startsWith('-') || name.endsWith('-')) return `Service port name "${name}" must start and end with a letter or digit (a DNS label)`;
+  return undefined;
+}
+
 export function validPort(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && n <= 65535;
 }

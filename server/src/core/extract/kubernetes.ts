@@ -2,7 +2,7 @@
 import type { Node } from 'yaml';
 import { LineIndex } from '../text';
 import type { ContainerPort, EnvVar, K8sBackend, K8sContainer, K8sFacts, K8sNetworkPolicy, K8sService, K8sServicePort, K8sWorkload, Loc, ProbeFact, Problem, Protocol, SourceFile, Suppression } from '../types';
-import { get, isMap, isProblem, isScalar, items, nodeLoc, pairs, parseYaml, path, readPort, readPortField, scalarText, str, stringMap, badPortName } from '../yaml';
+import { get, getKey, isMap, isProblem, isScalar, items, nodeLoc, pairs, parseYaml, path, readPort, readPortField, scalarText, str, stringMap, badPortName, badServicePortName } from '../yaml';
 import type { YamlDoc } from '../yaml';
 import { kubeletEnv, kubeletWords, parseCommand, wordsOfShell } from './command';
 import type { Word } from './command';
@@ -123,10 +123,13 @@ function readIngress(ix: LineIndex, obj: Node, name: string, namespace: string, 
     const b = get(p, 'backend');
     if (b) backends.push(b);
   }
+  // networking.k8s.io/v1: service.name + service.port.number|name; the beta APIs: serviceName + servicePort.
+  // v1 has no serviceName/servicePort (the API rejects them): reported at the key, and not read.
+  const v1 = str(get(obj, 'apiVersion')) === 'networking.k8s.io/v1';
   for (const b of backends) {
-    // networking.k8s.io/v1: service.name + service.port.number|name; the beta APIs: serviceName + servicePort.
+    if (v1) legacyBackendKeys(ix, b, facts.problems);
     const svc = get(b, 'service');
-    const svcNode = svc ? get(svc, 'name') : get(b, 'serviceName');
+    const svcNode = svc ? get(svc, 'name') : v1 ? undefined : get(b, 'serviceName');
     if (!svcNode || !isScalar(svcNode)) continue;
     const backend: K8sBackend = { from: `Ingress ${name}`, namespace, service: String(svcNode.value), serviceLoc: scalarText(ix, svcNode).loc };
     const portNode = svc ? (get(get(svc, 'port'), 'number') ?? get(get(svc, 'port'), 'name')) : get(b, 'servicePort');
@@ -136,6 +139,14 @@ function readIngress(ix: LineIndex, obj: Node, name: string, namespace: string, 
       else backend.port = v;
     }
     facts.backends.push(backend);
+  }
+}
+
+function legacyBackendKeys(ix: LineIndex, b: Node, problems: Problem[]): void {
+  const instead: Record<string, string> = { serviceName: 'service.name', servicePort: 'service.port.number or service.port.name' };
+  for (const key of ['serviceName', 'servicePort']) {
+    const k = getKey(b, key);
+    if (k) problems.push({ message: `${key} is not a field of a networking.k8s.io/v1 Ingress backend (the API rejects it; it belongs to extensions/v1beta1 and networking.k8s.io/v1beta1): write ${instead[key]}`, loc: nodeLoc(ix, k) });
   }
 }
 
@@ -166,23 +177,17 @@ function readContainer(ix: LineIndex, c: Node, init: boolean, problems: Problem[
     const cm = str(path(e, 'configMapRef', 'name'));
     if (cm) container.envFrom.push(cm);
   }
+  // Every problem of an item is reported: a missing containerPort does not hide a bad name or protocol.
   for (const p of items(get(c, 'ports'))) {
     const v = readPortField(ix, p, 'containerPort', 'containerPort', false);
+    if (isProblem(v)) problems.push(v);
+    const protocol = protocolOf(ix, get(p, 'protocol'), problems);
+    const nm = portName(ix, get(p, 'name'), badPortName, problems);
     if (isProblem(v)) {
-      problems.push(v);
       (container.unreadPorts ??= []).push({ name: str(get(p, 'name')), loc: v.loc });
       continue;
     }
-    const cp: ContainerPort = { containerPort: v, protocol: protocolOf(ix, get(p, 'protocol'), problems) };
-    const nm = get(p, 'name');
-    if (nm && isScalar(nm)) {
-      const st = scalarText(ix, nm);
-      const why = badPortName(st.value);
-      if (why) problems.push({ message: why, loc: st.loc });
-      cp.name = st.value;
-      cp.nameLoc = st.loc;
-    }
-    container.ports.push(cp);
+    container.ports.push({ containerPort: v, protocol, ...(nm ? { name: nm.value, nameLoc: nm.loc } : {}) } satisfies ContainerPort);
   }
   for (const e of items(get(c, 'env'))) {
     const n = get(e, 'name');
@@ -246,21 +251,47 @@ function readService(ix: LineIndex, obj: Node, name: string, nameLoc: Loc, names
   // Labels without a value (`app:`) are not read: a selector left with none selects no pod Port Parity reads.
   const selector = type !== 'ExternalName' ? stringMap(selNode) : {};
   if (Object.keys(selector).length > 0) svc.selector = selector;
-  for (const p of items(get(spec, 'ports'))) {
+  const portNodes = items(get(spec, 'ports'));
+  const names = new Set<string>();
+  // Every problem of an item is reported: a missing port does not hide a bad name, targetPort or protocol.
+  for (const p of portNodes) {
     const port = readPortField(ix, p, 'port', 'port', false);
-    if (isProblem(port)) {
-      problems.push(port);
-      continue;
-    }
-    const sp: K8sServicePort = { port, name: str(get(p, 'name')), protocol: protocolOf(ix, get(p, 'protocol'), problems) };
-    if (get(p, 'targetPort') !== undefined) {
-      const tp = readPortField(ix, p, 'targetPort', 'targetPort', true);
-      if (isProblem(tp)) {
-        problems.push(tp);
-        sp.invalidTarget = true;
-      } else sp.targetPort = tp;
-    }
-    svc.ports.push(sp);
+    if (isProblem(port)) problems.push(port);
+    const nm = portName(ix, get(p, 'name'), badServicePortName, problems);
+    if (nm && names.has(nm.value)) problems.push({ message: `Service port name "${nm.value}" is used twice in Service ${name}: names must be unique`, loc: nm.loc });
+    if (nm) names.add(nm.value);
+    else if (portNodes.length > 1) problems.push({ message: `Service ${name} has ${portNodes.length} ports: each needs a name`, loc: nodeLoc(ix, p) });
+    const protocol = protocolOf(ix, get(p, 'protocol'), problems);
+    const target = readTarget(ix, p, problems);
+    if (isProblem(port)) continue;
+    svc.ports.push({ port, name: nm?.value, protocol, ...target });
   }
   return svc;
+}
+
+/** A port item's `name`, checked by `bad`; undefined when absent or empty. */
+function portName(ix: LineIndex, node: Node | undefined, bad: (name: string) => string | undefined, problems: Problem[]): { value: string; loc: Loc } | undefined {
+  if (!node || !isScalar(node) || node.value === null || node.value === '') return undefined;
+  const st = scalarText(ix, node);
+  const why = bad(st.value);
+  if (why) problems.push({ message: why, loc: st.loc });
+  return { value: st.value, loc: st.loc };
+}
+
+/** A Service port item's targetPort: set, unset or invalid. */
+function readTarget(ix: LineIndex, p: Node, problems: Problem[]): Pick<K8sServicePort, 'targetPort' | 'unsetTarget' | 'invalidTarget'> {
+  const tpNode = get(p, 'targetPort');
+  if (tpNode === undefined) return {};
+  // The API defaults targetPort 0, "" or null to port (SetDefaults_Service): unset, as if omitted.
+  if (unsetTargetPort(tpNode)) return { unsetTarget: isScalar(tpNode) && tpNode.value === 0 ? '0' : isScalar(tpNode) && tpNode.value === '' ? '""' : 'null' };
+  const tp = readPortField(ix, p, 'targetPort', 'targetPort', true);
+  if (!isProblem(tp)) return { targetPort: tp };
+  problems.push(tp);
+  return { invalidTarget: true };
+}
+
+/** True when a Service targetPort means "use port": absent, null, "" or 0. */
+function unsetTargetPort(node: Node): boolean {
+  if (!isScalar(node)) return false;
+  return node.value === null || node.value === '' || node.value === 0;
 }

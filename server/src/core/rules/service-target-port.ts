@@ -25,7 +25,7 @@ export const rule: Rule = {
           if (sp.invalidTarget) continue;
           const tp: PortValue = sp.targetPort ?? sp.port;
           const implicit = !sp.targetPort;
-          const what = implicit ? `targetPort (omitted, so it equals port ${sp.port.port})` : `targetPort ${tp.raw}`;
+          const what = !implicit ? `targetPort ${tp.raw}` : sp.unsetTarget !== undefined ? `targetPort ${sp.unsetTarget} (unset, so it equals port ${sp.port.port})` : `targetPort (omitted, so it equals port ${sp.port.port})`;
           use.seen(tp.loc, env);
           if (tp.name !== undefined) {
             if (containers.some(({ c }) => c.ports.some((p) => p.name === tp.name) || c.unreadPorts?.some((u) => u.name === tp.name))) continue;
