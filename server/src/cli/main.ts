@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { analyze, buildMatrix, envMatcher, helmTemplateJobs, RULES, RULE_IDS } from '../core';
 import type { Severity } from '../core';
-import { ioReason, isIoError } from '../host/write';
+import { ioReason, isIoError } from '../host/errors';
 import { escapeForTerminal, jsonForTerminal } from './escape';
 import { MAX_ROUNDS, runFix } from './fix';
 import { findHelm, runHelmTemplates } from './helm';

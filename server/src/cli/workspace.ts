@@ -5,6 +5,7 @@ import ignore from 'ignore';
 import type { Ignore } from 'ignore';
 import { CONFIG_FILES, defaultConfig, isIgnored, kindOfPath, parseConfig, RULE_IDS } from '../core';
 import type { Config, Problem, SourceFile } from '../core';
+import { ioReason } from '../host/errors';
 import { readRegularFile, realRoot } from '../host/read';
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn', '.terraform', '.venv', '__pycache__']);
@@ -56,13 +57,6 @@ function readText(full: string, rootReal: string): string {
   const read = readRegularFile(full, rootReal, Number.MAX_SAFE_INTEGER);
   if ('text' in read) return read.text;
   throw new Error(read.skipped);
-}
-
-/** `permission denied` for EACCES, else the system's message without the path. */
-function cannotRead(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return ((e as Error).message ?? String(e)).replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
 }
 
 /** A folder entry; `name` escaped (`\xff`) when the bytes are not UTF-8, and then `badName`. */
@@ -124,8 +118,8 @@ export function readWorkspace(root: string, configPath?: string): Workspace {
       entries = listDir(dir);
     } catch (e) {
       // The root itself: nothing can be checked, which the CLI makes an error, not "0 files".
-      if (dir === root) unreadable = cannotRead(e);
-      skipped.push({ path: toPosix(relative(root, dir)) || '.', reason: `cannot read: ${cannotRead(e)}` });
+      if (dir === root) unreadable = ioReason(e);
+      skipped.push({ path: toPosix(relative(root, dir)) || '.', reason: `cannot read: ${ioReason(e)}` });
       return;
     }
     const relDir = toPosix(relative(root, dir));

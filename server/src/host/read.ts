@@ -2,6 +2,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync, realpathSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
+import { ioReason } from './errors';
 
 /** A file read, or why it was not: `missing` when nothing is there (a deleted file is no news). */
 export type ReadResult = { text: string; bytes: Buffer } | { skipped: string; missing?: boolean };
@@ -21,7 +22,8 @@ function notRegular(st: Stats): string | undefined {
   return 'not a regular file';
 }
 
-const inside = (real: string, realRoot: string): boolean => real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
+/** Whether the real path `real` is `realRoot` or lies under it. */
+export const inside = (real: string, realRoot: string): boolean => real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
 
 /** The real path of the workspace folder, which every file read must lie under. */
 export function realRoot(root: string): string {
@@ -42,7 +44,7 @@ function message(e: unknown): ReadResult {
   const err = e as NodeJS.ErrnoException;
   if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return { skipped: 'no such file', missing: true };
   if (err.code === 'ELOOP') return { skipped: 'a symbolic link, not followed' };
-  return { skipped: err.message ?? String(e) };
+  return { skipped: ioReason(e) };
 }
 
 /**

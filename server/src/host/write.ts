@@ -2,27 +2,10 @@
 // a symbolic link, only if it still holds the bytes that were read, through a temporary file and a rename.
 import { accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { readRegularFile, realRoot } from './read';
-
-/** An I/O failure said in words, for one line of output: no stack, no syscall noise. */
-export function ioReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  const words: Record<string, string> = {
-    EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system', ENOSPC: 'no space left on device',
-    EDQUOT: 'disk quota exceeded', EISDIR: 'it is a directory', ENOTDIR: 'a part of its path is not a directory', ENOENT: 'no such file',
-    ELOOP: 'it is a symbolic link', EBUSY: 'it is busy', ETXTBSY: 'it is busy', EIO: 'input/output error', EMFILE: 'too many open files',
-  };
-  if (code && words[code]) return words[code];
-  const msg = e instanceof Error ? e.message : String(e);
-  return msg.split('\n')[0];
-}
-
-/** Whether `e` is an error from the file system (it carries an errno code), as opposed to a bug. */
-export function isIoError(e: unknown): e is NodeJS.ErrnoException {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string';
-}
+import { ioReason } from './errors';
+import { inside, readRegularFile, realRoot } from './read';
 
 /** Why the path cannot be rewritten, or undefined: it is a regular file, inside `realRoot`, reached without a link. */
 function refusal(realRoot: string, full: string, st: Stats): string | undefined {
@@ -34,8 +17,7 @@ function refusal(realRoot: string, full: string, st: Stats): string | undefined 
   } catch (e) {
     return ioReason(e);
   }
-  const rel = relative(realRoot, dir);
-  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return 'it is outside the checked folder (through a linked directory)';
+  if (!inside(dir, realRoot)) return 'it is outside the checked folder (through a linked directory)';
   return undefined;
 }
 
