@@ -5,6 +5,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import type { ExecFileOptions } from 'node:child_process';
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isReleaseName } from '../core';
 import type { HelmTemplateJob, HelmTemplateOutput, HelmTemplates } from '../core';
 
 export interface HelmOptions {
@@ -66,9 +67,6 @@ function why(e: unknown): string {
   return line ?? err.message?.split('\n')[0] ?? 'helm template failed';
 }
 
-/** Helm's rule for a release name (chartutil.ValidateReleaseName). */
-const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
 /** A values file as `--values` reads it: helm splits the flag's value as CSV, so a comma or a quote is quoted. */
 function valuesFlag(path: string): string {
   const p = `.${sep}${path.split('/').join(sep)}`;
@@ -81,7 +79,7 @@ function valuesFlag(path: string): string {
  * release name (which is checked against helm's rule as well).
  */
 function helmArgs(job: HelmTemplateJob): string[] {
-  if (!RELEASE_NAME.test(job.release) || job.release.length > 53) throw new Error(`invalid release name ${JSON.stringify(job.release)}`);
+  if (!isReleaseName(job.release)) throw new Error(`invalid release name ${JSON.stringify(job.release)}`);
   const chart = job.chartDir ? `.${sep}${job.chartDir.split('/').join(sep)}` : '.';
   return ['template', ...job.valuesFiles.map(valuesFlag), '--', job.release, chart];
 }

@@ -9,7 +9,7 @@ export { extractDotenv } from './extract/dotenv';
 export { parseCommand, shellWords, resolveVar } from './extract/command';
 export { commentSuppressions } from './extract/suppress';
 export { extractFile, kindOfPath } from './classify';
-export { expandCharts, helmTemplateJobs } from './extract/helm';
+export { expandCharts, helmTemplateJobs, isReleaseName } from './extract/helm';
 export type { HelmTemplateJob } from './extract/helm';
 export { helmTemplateKey } from './extract/helm-compare';
 export type { HelmTemplateOutput, HelmTemplates } from './extract/helm-compare';

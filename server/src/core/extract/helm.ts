@@ -55,13 +55,18 @@ const ENV_VALUES: RegExp[] = [
 
 const PORT_TEXT = /\b(containerPort|targetPort|hostPort|servicePort|nodePort|port|ports)\s*:|\.[\w.]*[pP]orts?\b/;
 
+/** Helm's rule for a release name (chartutil.ValidateReleaseName): a DNS subdomain of at most 53 characters. */
+export function isReleaseName(name: string): boolean {
+  return name.length <= 53 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name);
+}
+
 /**
  * The release name both `helm template` and the evaluator's `.Release.Name` use: the chart's name when
  * helm accepts it as a release name, else the name made into one (a name like `--post-renderer=x`
  * must never reach helm's command line as it is).
  */
 function releaseName(chartName: string): string {
-  if (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(chartName) && chartName.length <= 53) return chartName;
+  if (isReleaseName(chartName)) return chartName;
   const name = chartName.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 53).replace(/^-+|-+$/g, '');
   return name || 'release';
 }
