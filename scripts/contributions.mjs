@@ -1,5 +1,6 @@
 // Writes the parts of the extension manifest and the `.portparity.yaml` JSON Schema that come from the
-// rule registry, so a new rule shows up in the settings UI and in YAML completion.
+// rule registry, so a new rule shows up in the settings UI and in YAML completion, and the activation
+// events that come from the format registry, so a new format activates the extension.
 // usage: node scripts/contributions.mjs [--check]     (--check: exit 1 when a file is out of date)
 // Needs dist/api.js (node esbuild.mjs).
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { RULES } = createRequire(import.meta.url)(join(ROOT, 'dist', 'api.js'));
+const { RULES, activationEvents } = createRequire(import.meta.url)(join(ROOT, 'dist', 'api.js'));
 const DOCS = 'https://github.com/port-parity/port-parity/blob/main/docs/';
 const SEVERITIES = ['error', 'warning', 'info', 'off'];
 const SEVERITY_TEXT = ['Reported as an error.', 'Reported as a warning.', 'Reported as information.', 'Not checked.'];
@@ -92,6 +93,8 @@ const files = [
     update(text) {
       const pkg = JSON.parse(text);
       pkg.contributes.configuration.properties['portParity.rules'].properties = ruleProperties();
+      // Activation follows the format registry (server/src/core/formats/registry.ts).
+      pkg.activationEvents = activationEvents();
       return JSON.stringify(pkg, null, 2) + '\n';
     },
   },

@@ -11,19 +11,11 @@ import { alignTarget, contractYaml, driftingRows, markdownReport, statusText, su
 import type { ReportFinding } from './format';
 import { ParityPanel, VIEW_ID } from './panel';
 
-/** The files the server reads; the same globs as its own watcher. */
-export const FILE_GLOB = '**/{Dockerfile,Dockerfile.*,*.Dockerfile,*.dockerfile,Containerfile,Containerfile.*,*.yaml,*.yml,.env,.env.*,.portparity.yaml,.portparity.yml}';
-
-const DOCUMENT_SELECTOR = [
-  { scheme: 'file', language: 'dockerfile' },
-  { scheme: 'file', language: 'yaml' },
-  { scheme: 'file', language: 'dockercompose' },
-  { scheme: 'file', language: 'helm' },
-  { scheme: 'file', language: 'dotenv' },
-  { scheme: 'file', pattern: '**/{Dockerfile,Dockerfile.*,*.Dockerfile,*.dockerfile,Containerfile,Containerfile.*}' },
-  { scheme: 'file', pattern: '**/*.{yaml,yml}' },
-  { scheme: 'file', pattern: '**/{.env,.env.*}' },
-];
+/** The files the server reads (the format registry's globs, set by the build: esbuild.mjs). */
+declare const PORT_PARITY_FILE_GLOB: string;
+declare const PORT_PARITY_DOCUMENT_SELECTOR: ({ scheme: string; language: string } | { scheme: string; pattern: string })[];
+export const FILE_GLOB = PORT_PARITY_FILE_GLOB;
+const DOCUMENT_SELECTOR = PORT_PARITY_DOCUMENT_SELECTOR;
 
 export const COMMANDS = {
   showPanel: 'portParity.showPanel',

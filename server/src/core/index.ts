@@ -9,6 +9,8 @@ export { extractDotenv } from './extract/dotenv';
 export { parseCommand, shellWords, resolveVar } from './extract/command';
 export { commentSuppressions } from './extract/suppress';
 export { extractFile, kindOfPath } from './classify';
+export { activationEvents, documentSelector, FORMATS, readersOf, watchGlob } from './formats/registry';
+export type { FormatPlugin, FileSet, UnitKind } from './formats/types';
 export { expandCharts, helmTemplateJobs, isReleaseName } from './extract/helm';
 export type { HelmTemplateJob } from './extract/helm';
 export { helmTemplateKey } from './extract/helm-compare';

@@ -7,7 +7,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { CancellationToken, Connection, Diagnostic, InitializeParams, Location, Range, WorkspaceEdit, WorkspaceFolder } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { alignServiceFix, CONFIG_FILES, hoverMarkdown, referencePorts, tokenAt, withDependentFixes } from '../core';
+import { alignServiceFix, CONFIG_FILES, hoverMarkdown, referencePorts, tokenAt, watchGlob, withDependentFixes } from '../core';
 import type { Finding, Fix, Loc } from '../core';
 import { DOCS_URL } from '../cli/report';
 import { ALIGN_COMMAND, MATRIX_CHANGED, MATRIX_REQUEST, REINDEX_REQUEST, SERVICE_AT_REQUEST, TRUSTED_NOTIFICATION } from '../protocol';
@@ -18,7 +18,6 @@ import { Runs } from './runs';
 
 /** The panel's matrix follows a pause in re-evaluations by this much. */
 const MATRIX_DELAY_MS = 300;
-const WATCH_GLOB = '**/{Dockerfile,Dockerfile.*,*.Dockerfile,*.dockerfile,Containerfile,*.yaml,*.yml,*.tpl,.env,.env.*,.portparity.yaml,.portparity.yml}';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -212,7 +211,7 @@ export function startServer(connection: Connection): void {
   connection.onInitialized(async () => {
     try {
       if (canConfigure) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'portParity' });
-      if (canWatch) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCH_GLOB }] });
+      if (canWatch) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: watchGlob() }] });
       if (canFollowFolders) connection.workspace.onDidChangeWorkspaceFolders((e) => void runSafe('changing workspace folders', undefined, undefined, () => changeFolders(e.added, e.removed)));
       await readSettings();
       const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);

@@ -1,0 +1,13 @@
+// .env files: `.env`, `.env.<env>`, and `<name>.env` (what a configMapGenerator or an env_file reads).
+// Examples and templates (`.env.example`) are documentation, not configuration: never read.
+import { extractDotenv } from '../../extract/dotenv';
+import type { FormatPlugin } from '../types';
+
+export const format: FormatPlugin = {
+  id: 'dotenv',
+  title: '.env file',
+  reads: [{ kind: 'dotenv', files: ['.env', '.env.*', '*.env'], exclude: ['*.example', '*.sample', '*.template', '*.dist', '*.default', '*.defaults'], activates: true }],
+  languages: ['dotenv'],
+  units: 'file',
+  extract: (file) => extractDotenv(file),
+};
