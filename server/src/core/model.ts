@@ -1,22 +1,29 @@
 // The workspace model: which files make up each service, in which environment, and its internal ports.
 import { posix } from 'node:path';
 import type { Config, ContractEntry } from './config';
+import type { ProcessContribution } from './parts';
 import { dirOf } from './paths';
 import { compareEnvs, DEFAULT_ENV, envMatcher, isEnvAlias, normalizeEnv } from './environments';
 import type {
-  CommandInfo, ComposeFacts, ComposePort, ComposeService, DockerExpose, DockerfileFacts, DotenvFacts, EnvVar, FileFacts, K8sContainer,
+  CommandInfo, ComposeFacts, ComposePort, ContributedFacts, ComposeService, DockerExpose, DockerfileFacts, DotenvFacts, EnvVar, FileFacts, K8sContainer,
   K8sBackend, K8sConfigMap, K8sFacts, K8sNetworkPolicy, K8sService, K8sWorkload, Loc, ProbeFact, Protocol,
 } from './types';
 
 /** What part a port value plays, as hovers and messages name it. */
-export type Role = 'containerPort' | 'composeContainer' | 'composeExpose' | 'expose';
+export type Role = 'containerPort' | 'composeContainer' | 'composeExpose' | 'expose' | 'listens' | 'routed';
 
 export const ROLE_TEXT: Record<Role, string> = {
   containerPort: 'containerPort',
   composeContainer: 'compose container port',
   composeExpose: 'compose expose',
   expose: 'Dockerfile EXPOSE',
+  listens: 'internal port',
+  routed: 'port traffic is routed to',
 };
+
+function roleText(role: Role): string {
+  return role === 'containerPort' ? 'container port' : ROLE_TEXT[role];
+}
 
 /** One place that declares a service's internal port. */
 export interface PortDecl {
@@ -24,6 +31,8 @@ export interface PortDecl {
   protocol: Protocol;
   name?: string;
   role: Role;
+  /** The role in words, as a hover says it. */
+  text: string;
   loc: Loc;
   literal: boolean;
 }
@@ -74,6 +83,8 @@ export interface EnvView {
   dotenvs: DotenvFacts[];
   /** Variables from compose `env_file`s. */
   envFileVars: EnvVar[];
+  /** Processes that format plug-ins declare on their own (a platform manifest's app), joined by identity. */
+  processes: ProcessContribution[];
   /** The internal port declarations: containerPort and compose container side; EXPOSE when neither. */
   declared: PortDecl[];
 }
@@ -191,6 +202,7 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
   const dockerfiles: DockerfileFacts[] = [];
   const k8s: K8sFacts[] = [];
   const dotenvs: DotenvFacts[] = [];
+  const contributed: ContributedFacts[] = [];
   // Every file's own environment by its path; compose files and renders refine this below.
   for (const f of factsList) if (!(f.kind === 'kubernetes' && f.env)) fileEnv.set(f.file, marked(f.file));
   for (const f of factsList) {
@@ -200,6 +212,7 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
     } else if (f.kind === 'dockerfile') dockerfiles.push(f);
     else if (f.kind === 'kubernetes') k8s.push(f);
     else if (f.kind === 'dotenv') dotenvs.push(f);
+    else if (f.kind === 'contributed') contributed.push(f);
   }
   const composeEnvUnits: { env: string; unit: ComposeUnit }[] = [];
   // A Dockerfile may be built by several compose services (api and worker from one image), in several environments.
@@ -238,6 +251,7 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
           claim(key, imageBase(s.image));
           const ctx = joinRel(dir, s.build.context);
           const df = joinRel(ctx, s.build.dockerfile ?? 'Dockerfile');
+          claim(key, builds(df));
           const links = builtBy.get(df) ?? [];
           const same = links.find((l) => l.key === key && l.target === s.build?.target);
           if (same) same.envs.add(env);
@@ -247,6 +261,9 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
       }
     }
   }
+
+  // Processes that formats declare on their own: joined by name, image or the Dockerfile they build.
+  const processUnits = joinProcesses(contributed, { marked, keyOf, claim, fileEnv, builtBy });
 
   // Kubernetes workloads and Services.
   const workloadUnits: { env?: string; unit: WorkloadUnit }[] = [];
@@ -320,7 +337,7 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
   // Environments: every marker seen, `local` for unmarked compose; unmarked manifests fill the rest.
   const envSet = new Set<string>();
   for (const c of composeEnvUnits) envSet.add(c.env);
-  for (const x of [...workloadUnits, ...serviceUnits, ...images, ...dotenvUnits]) if (x.env) envSet.add(x.env);
+  for (const x of [...workloadUnits, ...serviceUnits, ...images, ...dotenvUnits, ...processUnits]) if (x.env) envSet.add(x.env);
   const k8sEnvs = new Set([...workloadUnits, ...serviceUnits].map((x) => x.env).filter((x): x is string => !!x));
   let baseK8sEnvs = [...k8sEnvs];
   // Without environment-marked manifests, a base applies where other deployment files name an environment
@@ -355,7 +372,7 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
     let s = services.get(key);
     if (!s) services.set(key, (s = { name: key, views: new Map() }));
     let v = s.views.get(env);
-    if (!v) s.views.set(env, (v = { service: key, env, workloads: [], k8sServices: [], dotenvs: [], envFileVars: [], declared: [] }));
+    if (!v) s.views.set(env, (v = { service: key, env, workloads: [], k8sServices: [], dotenvs: [], envFileVars: [], processes: [], declared: [] }));
     return v;
   };
   const workloadsByEnv = new Map<string, WorkloadUnit[]>();
@@ -367,6 +384,7 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
     push(composeByEnv, c.env, c.unit);
     envSet.add(c.env);
   }
+  for (const x of processUnits) view(x.key, x.env).processes.push(x.process);
   for (const x of workloadUnits) {
     const envs = x.env ? [x.env] : baseK8sEnvs.filter((e) => !markedWorkloadEnvs.get(x.unit.service)?.has(e));
     for (const env of envs) {
@@ -467,6 +485,44 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
 }
 
 
+/** The alias under which whoever builds a Dockerfile is known, so that others building it join them. */
+function builds(dockerfile: string): string {
+  return `build:${dockerfile}`;
+}
+
+interface JoinState {
+  marked: (file: string) => string | undefined;
+  keyOf: (...names: (string | undefined)[]) => string | undefined;
+  claim: (key: string, ...names: (string | undefined)[]) => void;
+  fileEnv: Map<string, string | undefined>;
+  builtBy: Map<string, { key: string; target?: string; args: Record<string, string>; envs: Set<string> }[]>;
+}
+
+/**
+ * Format-declared processes keyed by identity: the service whose name, image or built Dockerfile they
+ * share, else their own name; in the environment their path names, else the one their format gives.
+ */
+function joinProcesses(facts: ContributedFacts[], st: JoinState): { env: string; key: string; process: ProcessContribution }[] {
+  const out: { env: string; key: string; process: ProcessContribution }[] = [];
+  for (const f of facts) {
+    for (const p of f.processes) {
+      const env = st.marked(f.file) ?? p.defaultEnv ?? DEFAULT_ENV;
+      st.fileEnv.set(f.file, env);
+      const df = p.build ? joinRel(joinRel(dirOf(f.file), p.build.context), p.build.dockerfile ?? 'Dockerfile') : undefined;
+      const key = st.keyOf(p.service, df && builds(df), imageBase(p.image)) ?? p.service;
+      st.claim(key, p.service, df && builds(df), imageBase(p.image));
+      if (df) {
+        const links = st.builtBy.get(df) ?? [];
+        const same = links.find((l) => l.key === key && l.target === undefined);
+        if (same) same.envs.add(env);
+        else st.builtBy.set(df, [...links, { key, args: {}, envs: new Set([env]) }]);
+      }
+      out.push({ env, key, process: p });
+    }
+  }
+  return out;
+}
+
 /**
  * A compose build arg replaces the ARG default an `EXPOSE $VAR` was resolved with, unless a literal
  * ENV of that name set it (an `ENV PORT=$PORT` still passes the argument through).
@@ -515,25 +571,30 @@ export function declaredPorts(v: EnvView): PortDecl[] {
   for (const w of v.workloads) {
     for (const p of w.main?.ports ?? []) {
       if (p.containerPort.port === undefined) continue;
-      out.push({ port: p.containerPort.port, protocol: p.protocol, name: p.name, role: 'containerPort', loc: p.containerPort.loc, literal: p.containerPort.literal });
+      out.push({ port: p.containerPort.port, protocol: p.protocol, name: p.name, role: 'containerPort', text: roleText('containerPort'), loc: p.containerPort.loc, literal: p.containerPort.literal });
     }
   }
   if (v.compose) {
     for (const p of v.compose.service.ports) {
       if (p.container.port === undefined) continue;
-      out.push({ port: p.container.port, protocol: p.protocol, role: 'composeContainer', loc: p.container.loc, literal: p.container.literal });
+      out.push({ port: p.container.port, protocol: p.protocol, role: 'composeContainer', text: roleText('composeContainer'), loc: p.container.loc, literal: p.container.literal });
     }
     for (const e of v.compose.service.expose) {
       if (e.port === undefined) continue;
-      out.push({ port: e.port, protocol: e.protocol, role: 'composeExpose', loc: e.loc, literal: e.literal });
+      out.push({ port: e.port, protocol: e.protocol, role: 'composeExpose', text: roleText('composeExpose'), loc: e.loc, literal: e.literal });
     }
   }
+  // What format-declared processes say their process listens on (an internal port of the platform).
+  const parts = v.processes.flatMap((p) => p.parts.ports);
+  for (const p of parts) if (p.role === 'listens' && p.internal && p.port !== undefined) out.push({ port: p.port, protocol: 'TCP', role: 'listens', text: p.text, loc: p.loc, literal: p.literal });
   if (out.length === 0 && v.image) {
     for (const e of v.image.exposes) {
       if (e.port === undefined) continue;
-      out.push({ port: e.port, protocol: e.protocol, role: 'expose', loc: e.loc, literal: e.literal });
+      out.push({ port: e.port, protocol: e.protocol, role: 'expose', text: roleText('expose'), loc: e.loc, literal: e.literal });
     }
   }
+  // Where nothing says where the process listens, the port a platform routes to is the best word there is.
+  if (out.length === 0) for (const p of parts) if (p.role === 'routed-to' && p.port !== undefined) out.push({ port: p.port, protocol: 'TCP', role: 'routed', text: p.text, loc: p.loc, literal: p.literal });
   return out;
 }
 

@@ -1,4 +1,6 @@
 // What a format plug-in declares: the files it reads, the units it reads them in, and how it reads them.
+import type { EnvView } from '../model';
+import type { ViewParts } from '../parts';
 import type { FileFacts, SourceFile } from '../types';
 import type { ParsedYaml } from '../yaml';
 
@@ -50,4 +52,9 @@ export interface FormatPlugin {
    * skipped-source note. YAML plug-ins get the parse in `ctx.yaml`.
    */
   extract?: (file: SourceFile, ctx: ExtractContext) => FileFacts | undefined;
+  /**
+   * Lowers what the format contributes to one service view into format-blind parts (ports with their
+   * role, variables with their layer, commands). Undefined: nothing of this format in the view.
+   */
+  lower?: (v: EnvView) => ViewParts | undefined;
 }

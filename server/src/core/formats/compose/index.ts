@@ -5,12 +5,14 @@ import { posix } from 'node:path';
 import { extractCompose } from '../../extract/compose';
 import { get, isMap } from '../../yaml';
 import type { FormatPlugin } from '../types';
+import { lowerCompose } from './lower';
 
 export const format: FormatPlugin = {
   id: 'compose',
   title: 'Compose file',
   reads: [{ kind: 'compose', files: ['compose.yaml', 'compose.yml', 'compose.*.yaml', 'compose.*.yml', 'compose-*.yaml', 'compose-*.yml', 'docker-compose.yaml', 'docker-compose.yml', 'docker-compose.*.yaml', 'docker-compose.*.yml', 'docker-compose-*.yaml', 'docker-compose-*.yml'], activates: true }],
   languages: ['dockercompose'],
+  lower: lowerCompose,
   units: 'file',
   sniffs: 'yaml',
   extract(file, ctx) {

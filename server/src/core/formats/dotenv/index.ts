@@ -2,12 +2,14 @@
 // Examples and templates (`.env.example`) are documentation, not configuration: never read.
 import { extractDotenv } from '../../extract/dotenv';
 import type { FormatPlugin } from '../types';
+import { lowerDotenv } from './lower';
 
 export const format: FormatPlugin = {
   id: 'dotenv',
   title: '.env file',
   reads: [{ kind: 'dotenv', files: ['.env', '.env.*', '*.env'], exclude: ['*.example', '*.sample', '*.template', '*.dist', '*.default', '*.defaults'], activates: true }],
   languages: ['dotenv'],
+  lower: lowerDotenv,
   units: 'file',
   extract: (file) => extractDotenv(file),
 };

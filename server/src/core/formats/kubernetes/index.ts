@@ -3,12 +3,14 @@
 // the same extractor.
 import { extractKubernetes, isKubernetesDoc } from '../../extract/kubernetes';
 import type { FormatPlugin } from '../types';
+import { lowerKubernetes } from './lower';
 
 export const format: FormatPlugin = {
   id: 'kubernetes',
   title: 'Kubernetes manifest',
   reads: [{ kind: 'yaml', files: ['*.yaml', '*.yml'], activates: true }],
   languages: ['yaml'],
+  lower: lowerKubernetes,
   units: 'file',
   extract(file, ctx) {
     const { docs } = ctx.yaml();
