@@ -15,6 +15,7 @@ import { rule as probePort } from './probe-port';
 import { rule as referencePort } from './reference-port';
 import { rule as serviceTargetPort } from './service-target-port';
 import { rule as skippedSource } from './skipped-source';
+import { rule as unservedPort } from './unserved-port';
 
 function registry(rules: Rule[]): Rule[] {
   const ids = new Set<string>();
@@ -27,7 +28,7 @@ function registry(rules: Rule[]): Rule[] {
 
 export const RULES: Rule[] = registry([
   commandPortMismatch, contract, duplicatePort, envPortMismatch, exposeMismatch, helmTemplateMismatch, ingressBackendPort, invalidPort, loopbackBind, networkpolicyPort, portParity,
-  probePort, referencePort, serviceTargetPort, skippedSource,
+  probePort, referencePort, serviceTargetPort, skippedSource, unservedPort,
 ]);
 
 export const RULE_IDS = new Set(RULES.map((r) => r.id));
