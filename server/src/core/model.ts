@@ -584,17 +584,17 @@ export function declaredPorts(v: EnvView): PortDecl[] {
       out.push({ port: e.port, protocol: e.protocol, role: 'composeExpose', text: roleText('composeExpose'), loc: e.loc, literal: e.literal });
     }
   }
-  // What format-declared processes say their process listens on (an internal port of the platform).
-  const parts = v.processes.flatMap((p) => p.parts.ports);
-  for (const p of parts) if (p.role === 'listens' && p.internal && p.port !== undefined) out.push({ port: p.port, protocol: 'TCP', role: 'listens', text: p.text, loc: p.loc, literal: p.literal });
+  // What format-declared processes declare as the internal port: where they say it listens, else the
+  // port their platform routes to (judged against the process by unserved-port, not the other way).
+  const parts = v.processes.flatMap((p) => p.parts.ports).filter((p) => p.declares && p.port !== undefined);
+  for (const p of parts) if (p.role === 'listens') out.push({ port: p.port as number, protocol: 'TCP', role: 'listens', text: p.text, loc: p.loc, literal: p.literal });
+  if (out.length === 0) for (const p of parts) if (p.role === 'routed-to') out.push({ port: p.port as number, protocol: 'TCP', role: 'routed', text: p.text, loc: p.loc, literal: p.literal });
   if (out.length === 0 && v.image) {
     for (const e of v.image.exposes) {
       if (e.port === undefined) continue;
       out.push({ port: e.port, protocol: e.protocol, role: 'expose', text: roleText('expose'), loc: e.loc, literal: e.literal });
     }
   }
-  // Where nothing says where the process listens, the port a platform routes to is the best word there is.
-  if (out.length === 0) for (const p of parts) if (p.role === 'routed-to' && p.port !== undefined) out.push({ port: p.port, protocol: 'TCP', role: 'routed', text: p.text, loc: p.loc, literal: p.literal });
   return out;
 }
 

@@ -26,6 +26,11 @@ export interface PortPart {
   internal: boolean;
   /** Moving the service's internal port edits this token (it says where the process itself listens). */
   aligns: boolean;
+  /**
+   * The format declares the service's internal port here (a platform's internal port), as a
+   * containerPort does: the model's declared ports (the matrix, port-parity) take it.
+   */
+  declares?: boolean;
 }
 
 /** Variables that reach the process, and how strongly: a higher precedence hides a lower one of the same name. */

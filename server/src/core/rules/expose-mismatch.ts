@@ -23,8 +23,9 @@ export const rule: Rule = {
       for (const { image, views } of byImage.values()) {
         const exposes = image.exposes.filter((e) => e.port !== undefined);
         if (exposes.length === 0 || done.has(image.file)) continue;
-        // The orchestrators' declarations decide; EXPOSE itself is the fallback and cannot disagree with itself.
-        const orchestrated = (v: EnvView): EnvView['declared'] => v.declared.filter((d) => d.role !== 'expose');
+        // The orchestrators' declarations decide; EXPOSE itself is the fallback and cannot disagree with
+        // itself. A port a platform routes to is judged against the image by unserved-port instead.
+        const orchestrated = (v: EnvView): EnvView['declared'] => v.declared.filter((d) => d.role !== 'expose' && d.role !== 'routed');
         let target: number[];
         let label: string;
         let locs: Related[] = [];
