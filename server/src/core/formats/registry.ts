@@ -7,13 +7,14 @@ import { CONFIG_FILES } from '../config';
 import { format as compose } from './compose';
 import { format as dockerfile } from './dockerfile';
 import { format as dotenv } from './dotenv';
+import { format as fly } from './fly';
 import { format as helm } from './helm';
 import { format as kubernetes } from './kubernetes';
 import { format as kustomize } from './kustomize';
 import type { FileSet, FormatPlugin } from './types';
 
 /** In order: a file is of the kind of the first file set that names it. */
-export const FORMATS: readonly FormatPlugin[] = [dockerfile, compose, dotenv, kustomize, helm, kubernetes];
+export const FORMATS: readonly FormatPlugin[] = [dockerfile, compose, dotenv, kustomize, helm, kubernetes, fly];
 
 interface Matcher {
   format: FormatPlugin;
