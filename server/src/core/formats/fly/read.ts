@@ -26,7 +26,9 @@ export function readFly(file: SourceFile): FileFacts {
   }
   const problems: Problem[] = [];
   const app = paths.get('app');
-  const service = typeof app?.value === 'string' && app.value ? app.value : posix.basename(posix.dirname(file.path)) || 'app';
+  // `app = ''` (a template to fill in) or none: the folder's name, else `app` (Fly's default process group).
+  const folder = posix.basename(posix.dirname(file.path));
+  const service = typeof app?.value === 'string' && app.value ? app.value : folder && folder !== '.' ? folder : 'app';
   const parts = emptyParts();
   parts.files.push(file.path);
   const vars = envVars(paths, ix);
