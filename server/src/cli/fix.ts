@@ -7,7 +7,7 @@ import type { Analysis, TextEdit } from '../core';
 import { openForRewrite, realRoot, rewriteFile } from '../host/write';
 import { unifiedDiff } from './diff';
 import { escapeForTerminal, escapeLines } from './escape';
-import type { Workspace } from './workspace';
+import type { Workspace } from '../host/workspace';
 
 /** How many analyse-and-apply rounds one run may take before it gives up saying so. */
 export const MAX_ROUNDS = 10;

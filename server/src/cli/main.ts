@@ -6,12 +6,12 @@ import type { Severity } from '../core';
 import { ioReason, isIoError } from '../host/errors';
 import { escapeForTerminal, jsonForTerminal } from './escape';
 import { MAX_ROUNDS, runFix } from './fix';
-import { findHelm, runHelmTemplates } from './helm';
+import { findHelm, runHelmTemplates } from '../host/helm';
 import { exitQuietlyOnClosedPipe } from './pipe';
 import { colors, githubReport, jsonReport, matrixText, sarifReport, textReport } from './report';
 import type { Checked } from './report';
-import { readWorkspace, toPosix } from './workspace';
-import type { Workspace } from './workspace';
+import { readWorkspace, toPosix } from '../host/workspace';
+import type { Workspace } from '../host/workspace';
 
 declare const PORT_PARITY_VERSION: string;
 const VERSION = typeof PORT_PARITY_VERSION === 'string' ? PORT_PARITY_VERSION : '0.0.0-dev';

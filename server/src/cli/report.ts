@@ -1,9 +1,7 @@
 // The CLI's report formats: text, json, sarif and GitHub annotations, from one analysis.
 import type { Analysis, Finding, Loc, Matrix } from '../core';
-import { RULES, portSet } from '../core';
+import { DOCS_URL, RULES, portSet } from '../core';
 import { escapeForTerminal as esc } from './escape';
-
-export const DOCS_URL = 'https://github.com/port-parity/port-parity/blob/main/docs/rules/';
 
 /** Rebases paths when several folders are checked at once. */
 export type PathOf = (file: string) => string;

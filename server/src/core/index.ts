@@ -20,7 +20,7 @@ export type { Config } from './config';
 export { envMatcher, normalizeEnv, compareEnvs } from './environments';
 export { buildModel, portSet } from './model';
 export type { Model, EnvView, ServiceModel, PortDecl } from './model';
-export { RULES, RULE_IDS } from './rules';
+export { DOCS_URL, RULES, RULE_IDS } from './rules';
 export { buildMatrix } from './matrix';
 export type { Matrix, MatrixRow, MatrixCell } from './matrix';
 export { applyEdits, applyEditsToBytes } from './edits';

@@ -1,7 +1,7 @@
 // The core's locations, findings and fixes as LSP values (0-based positions both sides).
 import { DiagnosticSeverity } from 'vscode-languageserver/node';
 import type { Diagnostic, Location, Range, WorkspaceEdit } from 'vscode-languageserver/node';
-import { DOCS_URL } from '../cli/report';
+import { DOCS_URL } from '../core';
 import type { Finding, Fix, Loc } from '../core';
 import type { ServerContext } from './context';
 import type { Folder } from './folder';

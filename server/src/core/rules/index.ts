@@ -31,4 +31,5 @@ export const RULES: Rule[] = registry([
 ]);
 
 export const RULE_IDS = new Set(RULES.map((r) => r.id));
+export { DOCS_URL } from './types';
 export type { Rule };

@@ -2,6 +2,9 @@
 import type { Model } from '../model';
 import type { K8sFacts, Problem, RawFinding, Severity } from '../types';
 
+/** Where the rules' pages are published: `docs/rules/<id>.md` of the repository. */
+export const DOCS_URL = 'https://github.com/port-parity/port-parity/blob/main/docs/rules/';
+
 export interface Rule {
   id: string;
   description: string;
