@@ -1,7 +1,7 @@
 // The core's locations, findings and fixes as LSP values (0-based positions both sides).
 import { DiagnosticSeverity } from 'vscode-languageserver/node';
 import type { Diagnostic, Location, Range, WorkspaceEdit } from 'vscode-languageserver/node';
-import { DOCS_URL } from '../core';
+import { RULE_META } from '../core';
 import type { Finding, Fix, Loc } from '../core';
 import type { ServerContext } from './context';
 import type { Folder } from './folder';
@@ -19,12 +19,13 @@ export function workspaceEdit(ctx: ServerContext, f: Folder, fix: Fix): Workspac
 export const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information } as const;
 
 export function diagnostic(ctx: ServerContext, f: Folder, x: Finding): Diagnostic {
+  const docs = RULE_META.get(x.rule)?.docs;
   return {
     range: range(x.loc),
     severity: SEVERITY[x.severity],
     source: 'port-parity',
     code: x.rule,
-    codeDescription: { href: `${DOCS_URL}${x.rule}.md` },
+    ...(docs ? { codeDescription: { href: docs } } : {}),
     message: x.message,
     relatedInformation: x.related.map((r) => ({ location: location(ctx, f, r.loc), message: r.message })),
   };

@@ -2,14 +2,11 @@
 // resolved only when chosen, where the client can).
 import { CodeAction, CodeActionKind } from 'vscode-languageserver/node';
 import type { Position } from 'vscode-languageserver/node';
-import { alignServiceFix, withDependentFixes } from '../../core';
+import { alignServiceFix, RULE_META, withDependentFixes } from '../../core';
 import type { Fix } from '../../core';
 import type { ServerContext } from '../context';
 import { diagnostic, range, workspaceEdit } from '../convert';
 import type { Folder } from '../folder';
-
-/** The rules whose findings offer "align" for their service. */
-const ALIGNABLE = ['port-parity', 'expose-mismatch', 'env-port-mismatch', 'command-port-mismatch', 'contract'];
 
 /** "Align": the service's ports, and the references the move leaves on the old port, in one edit. */
 export function alignFix(f: Folder, service: string): Fix | undefined {
@@ -38,7 +35,8 @@ export function registerCodeActions(ctx: ServerContext): void {
         a.isPreferred = true;
         actions.push(a);
       }
-      if (x.service && ALIGNABLE.includes(x.rule)) services.add(x.service);
+      // The rules whose findings offer "align" for their service say so in their meta.
+      if (x.service && RULE_META.get(x.rule)?.alignable) services.add(x.service);
     }
     for (const s of services) {
       const fix = ctx.client.resolveEdit ? alignServiceFix(analysis.model, s) : alignFix(f, s);
