@@ -14,16 +14,16 @@ const DOCS = 'https://github.com/port-parity/port-parity/blob/main/docs/';
 const SEVERITIES = ['error', 'warning', 'info', 'off'];
 const SEVERITY_TEXT = ['Reported as an error.', 'Reported as a warning.', 'Reported as information.', 'Not checked.'];
 
-/** One property per rule: its severities, its default and what it finds. */
+/** One property per rule, from its meta: its severities, its default, what it finds and its page. */
 export function ruleProperties() {
   const out = {};
-  for (const r of RULES) {
-    out[r.id] = {
+  for (const { meta: m } of RULES) {
+    out[m.id] = {
       type: 'string',
       enum: SEVERITIES,
       enumDescriptions: SEVERITY_TEXT,
-      default: r.defaultSeverity,
-      markdownDescription: `${r.description} Default: \`${r.defaultSeverity}\`. [Docs](${DOCS}rules/${r.id}.md)`,
+      default: m.defaultSeverity,
+      markdownDescription: `${m.description} Default: \`${m.defaultSeverity}\`. [Docs](${m.docs})`,
     };
   }
   return out;

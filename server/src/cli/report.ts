@@ -1,9 +1,8 @@
 // The CLI's report formats: text, json, sarif and GitHub annotations, from one analysis.
 import type { Analysis, Finding, Loc, Matrix } from '../core';
-import { RULES, portSet } from '../core';
+import { DOCS_URL, RULES, portSet } from '../core';
+import type { RuleMeta } from '../core';
 import { escapeForTerminal as esc } from './escape';
-
-export const DOCS_URL = 'https://github.com/port-parity/port-parity/blob/main/docs/rules/';
 
 /** Rebases paths when several folders are checked at once. */
 export type PathOf = (file: string) => string;
@@ -68,6 +67,11 @@ export function summary(runs: Checked[]): { errors: number; warnings: number; in
 
 const SARIF_LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
+/** A rule's entry in the SARIF rule table, from its meta. */
+function sarifRule(m: Readonly<RuleMeta>): object {
+  return { id: m.id, name: m.id, shortDescription: { text: m.description }, helpUri: m.docs, defaultConfiguration: { level: SARIF_LEVEL[m.defaultSeverity] } };
+}
+
 export function sarifReport(runs: Checked[], version: string): object {
   const results: object[] = [];
   for (const { analysis, path } of runs) {
@@ -75,7 +79,7 @@ export function sarifReport(runs: Checked[], version: string): object {
       const p = pos(f.loc, path);
       results.push({
         ruleId: f.rule,
-        ruleIndex: RULES.findIndex((r) => r.id === f.rule),
+        ruleIndex: RULES.findIndex((r) => r.meta.id === f.rule),
         level: SARIF_LEVEL[f.severity],
         message: { text: f.message },
         locations: [{ physicalLocation: { artifactLocation: { uri: p.file, uriBaseId: '%SRCROOT%' }, region: { startLine: p.line, startColumn: p.column, endLine: p.endLine, endColumn: p.endColumn } } }],
@@ -88,7 +92,7 @@ export function sarifReport(runs: Checked[], version: string): object {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [{
-      tool: { driver: { name: 'port-parity', version, informationUri: `${DOCS_URL}../../README.md`, rules: RULES.map((r) => ({ id: r.id, name: r.id, shortDescription: { text: r.description }, helpUri: `${DOCS_URL}${r.id}.md`, defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] } })) } },
+      tool: { driver: { name: 'port-parity', version, informationUri: `${DOCS_URL}../../README.md`, rules: RULES.map((r) => sarifRule(r.meta)) } },
       originalUriBaseIds: { '%SRCROOT%': { uri: './' } },
       results,
     }],

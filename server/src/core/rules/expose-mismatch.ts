@@ -2,13 +2,17 @@
 import { list, where } from '../query';
 import type { DockerImage, EnvView } from '../model';
 import type { Fix, RawFinding, Related } from '../types';
-import type { Rule } from './types';
+import { defineRule } from './types';
 
-export const rule: Rule = {
-  id: 'expose-mismatch',
-  description: "The Dockerfile's EXPOSE differs from the container port that Compose or Kubernetes declares for the same service.",
-  defaultSeverity: 'warning',
-  fixable: true,
+export const rule = defineRule({
+  meta: {
+    id: 'expose-mismatch',
+    description: "The Dockerfile's EXPOSE differs from the container port that Compose or Kubernetes declares for the same service.",
+    defaultSeverity: 'warning',
+    fixable: true,
+    movesPorts: false,
+    alignable: true,
+  },
   check(model) {
     const findings: RawFinding[] = [];
     const done = new Set<string>();
@@ -60,4 +64,4 @@ export const rule: Rule = {
     }
     return findings;
   },
-};
+});

@@ -7,7 +7,7 @@ import type { PortPart } from '../parts';
 import { isServedPortVar } from '../port-names';
 import { byEnvs, list, PerToken, TokenUse, where } from '../query';
 import type { Fix, Loc, RawFinding } from '../types';
-import type { Rule } from './types';
+import { defineRule } from './types';
 
 /** Where the process says it listens: its flags and port variables, else its image's EXPOSE (documentation, the weakest word). */
 export function listeningEvidence(v: EnvView): { port: number; loc: Loc; said: string }[] {
@@ -18,11 +18,16 @@ export function listeningEvidence(v: EnvView): { port: number; loc: Loc; said: s
   return out;
 }
 
-export const rule: Rule = {
-  id: 'unserved-port',
-  description: "A platform routes traffic or health checks to a port the service's process does not listen on.",
-  defaultSeverity: 'error',
-  fixable: true,
+export const rule = defineRule({
+  meta: {
+    id: 'unserved-port',
+    description: "A platform routes traffic or health checks to a port the service's process does not listen on.",
+    defaultSeverity: 'error',
+    fixable: true,
+    // The fix moves the platform's port to the process's, not the service's own port.
+    movesPorts: false,
+    alignable: false,
+  },
   check(model) {
     const out = new PerToken<{ service: string; part: PortPart; served: number[]; evidence: ReturnType<typeof listeningEvidence> }>();
     const use = new TokenUse();
@@ -58,4 +63,4 @@ export const rule: Rule = {
       };
     });
   },
-};
+});
