@@ -2,8 +2,8 @@
 // workloads' containers (the main one's ports, probes, flags and variables; sidecars' as theirs), the
 // Services' ports and targetPorts, the ConfigMap variables the main container loads.
 import type { EnvView } from '../../model';
-import { emptyParts, PRECEDENCE } from '../../parts';
-import type { ViewParts } from '../../parts';
+import { emptyParts, PRECEDENCE } from '../../contributions';
+import type { ViewParts } from '../../contributions';
 import { isOwnPortVar } from '../../port-names';
 
 export function lowerKubernetes(v: EnvView): ViewParts | undefined {
