@@ -28,6 +28,7 @@ export function partsOf(v: EnvView): ViewParts {
     out.vars.push(...p.vars);
     out.commands.push(...p.commands);
     out.files.push(...p.files);
+    if (p.sharedLoopback) out.sharedLoopback = true;
   }
   // Stable: within one precedence, the order the formats gave.
   out.vars.sort((a, b) => a.precedence - b.precedence);

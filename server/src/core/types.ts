@@ -397,6 +397,11 @@ export interface ViewParts {
   commands: CommandPart[];
   /** The files the view's facts came from in this format (what an edit of them may change). */
   files: string[];
+  /**
+   * The process shares its loopback with others: the host's (host networking) or its pod's (other
+   * containers beside it). A loopback bind is then reachable by them: not a mistake in itself.
+   */
+  sharedLoopback?: boolean;
 }
 
 /**

@@ -20,5 +20,7 @@ export function lowerCompose(v: EnvView): ViewParts | undefined {
     for (const c of [s.entrypoint, s.command]) if (c) out.commands.push({ command: c, from: 'orchestrator' });
   }
   out.files.push(...(v.compose?.files ?? []), ...v.envFileVars.map((e) => e.valueLoc.file));
+  // `network_mode: host` shares the host's loopback.
+  if (s?.networkModeHost) out.sharedLoopback = true;
   return out;
 }

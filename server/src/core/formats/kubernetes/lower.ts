@@ -24,6 +24,8 @@ export function lowerKubernetes(v: EnvView): ViewParts | undefined {
     // A container's command and args count where they set a port or a bind; else the image's CMD says.
     if (w.main && (w.main.command.ports.length || w.main.command.binds.length)) out.commands.push({ command: w.main.command, from: 'orchestrator' });
     out.files.push(w.file, ...(w.configEnv.get(v.env) ?? []).map((e) => e.valueLoc.file));
+    // Host networking shares the node's loopback; several containers in a pod share theirs (sidecars on localhost).
+    if (w.workload.hostNetwork || w.workload.containers.filter((c) => !c.init || c.nativeSidecar).length > 1) out.sharedLoopback = true;
   }
   for (const u of v.k8sServices) {
     for (const p of u.svc.ports) {
