@@ -92,7 +92,8 @@ function readWord(cx: Probe, i: number): number {
   if (urlPorts(cx, w) || devTcpPort(cx, w)) return i;
   const prog = basename(t);
   if (prog === 'nc' || prog === 'netcat' || prog === 'ncat') return netcatPort(cx, i);
-  const client = CLIENT_FLAGS[prog];
+  // Own keys only: a word such as `constructor` is a program, not an Object property.
+  const client = Object.hasOwn(CLIENT_FLAGS, prog) ? CLIENT_FLAGS[prog] : undefined;
   if (client) return clientPort(cx, i, client);
   if (t.startsWith('-')) {
     // `grpc_health_probe -addr=:50051`, `--url=localhost:8080`
@@ -118,7 +119,7 @@ function urlPorts(cx: Probe, w: Word): boolean {
       const ps = hostStart + u[1].length + 1;
       add(cx, w, ps, ps + u[2].length, u[1]);
       found = true;
-    } else if (DEFAULT_PORTS[scheme] !== undefined) {
+    } else if (Object.hasOwn(DEFAULT_PORTS, scheme)) {
       const { loc } = locOf(cx.ix, w, hostStart, hostStart + u[1].length);
       cx.out.push({ port: { port: DEFAULT_PORTS[scheme], raw: t.slice(m.index ?? 0, hostStart + u[1].length), loc, literal: false }, host: hostOf(cx, u[1]) });
       found = true;
