@@ -334,6 +334,13 @@ test('HEALTHCHECK with curl finds the URL port and host, skipping --interval opt
   assert.deepEqual([h.kind, h.type, h.host, h.port.port, h.port.literal, at(text, h.port.loc)], ['healthcheck', 'command', 'localhost', 8080, true, '8080']);
 });
 
+test('HEALTHCHECK words named like Object properties are programs and schemes like any other', () => {
+  const text = 'FROM base\nHEALTHCHECK CMD constructor -p 80 && toString --port 81 && curl constructor://api/ http://localhost:8080/\n';
+  const f = read(text);
+  assert.deepEqual(f.problems, []);
+  assert.deepEqual(f.healthchecks.map((h) => [h.host, h.port.port, at(text, h.port.loc)]), [['localhost', 8080, '8080']]);
+});
+
 test('HEALTHCHECK with wget and ${PORT} resolves the port from ENV', () => {
   const text = 'FROM base\nENV PORT=3000\nHEALTHCHECK CMD wget -qO- http://127.0.0.1:${PORT}/ || exit 1\n';
   const h = read(text).healthchecks[0];

@@ -170,56 +170,118 @@ function varsOf(f: FileFacts): EnvVar[] {
  */
 export function updateState(prev: IncrementalState, facts: FileFacts[], config: Config, opts: { maxShare?: number; changed?: string[] } = {}): IncrementalState {
   if (config !== prev.analysis.model.config) return fullState(facts, config);
-  let next: Map<string, FileFacts>;
-  const changed: string[] = [];
+  const change = opts.changed ? namedChange(prev, opts.changed, facts) : scannedChange(prev, facts);
+  if (!change) return fullState(facts, config);
+  if (change.changed.length === 0) return prev;
+  const seeds = seedServices(prev, change);
+  if (!seeds) return fullState(facts, config);
+  if (seeds.seed.size === 0) return { ...prev, facts: change.next, analysis: { ...prev.analysis, facts } };
+  // Past half the workspace, one full evaluation costs less than the bookkeeping.
+  const limit = (opts.maxShare ?? 0.5) * prev.analysis.model.services.size;
+  const plan = planScope(prev, change, seeds, limit);
+  if (!plan) return fullState(facts, config);
+  return evaluatePart(prev, facts, config, change, plan);
+}
+
+/** The files that changed, every file's facts now, and the facts each changed file had before. */
+interface Change {
+  next: Map<string, FileFacts>;
+  changed: string[];
   /** The facts each changed file had before (prev.facts may be updated in place). */
+  was: Map<string, FileFacts | undefined>;
+}
+
+/** The services a change starts from, and the services its values now name. */
+interface Seeds {
+  seed: Set<string>;
+  targetsNamed: Set<string>;
+}
+
+/** What a partial evaluation judges (scope), reads besides (context), and which files it reads (fresh: read whole). */
+interface Plan {
+  scope: Set<string>;
+  context: Set<string>;
+  files: Set<string>;
+  fresh: Set<string>;
+}
+
+/** The change among the files the caller names; undefined (a full run) when one of them has no facts. */
+function namedChange(prev: IncrementalState, named: string[], facts: FileFacts[]): Change | undefined {
+  // The caller knows which files it re-read (and that none appeared or went): no scan of every file.
+  const next = prev.facts;
+  const changed: string[] = [];
   const was = new Map<string, FileFacts | undefined>();
-  if (opts.changed) {
-    // The caller knows which files it re-read (and that none appeared or went): no scan of every file.
-    next = prev.facts;
-    const byFile = new Map<string, FileFacts>();
-    const wanted = new Set(opts.changed);
-    for (const f of facts) if (wanted.has(f.file)) byFile.set(f.file, f);
-    for (const file of opts.changed) {
-      const f = byFile.get(file);
-      if (!f) return fullState(facts, config);
-      if (prev.facts.get(file) === f) continue;
-      changed.push(file);
-      was.set(file, prev.facts.get(file));
-      next.set(file, f);
-    }
-  } else {
-    next = new Map(facts.map((f) => [f.file, f]));
-    for (const [file, f] of next) if (prev.facts.get(file) !== f) changed.push(file);
-    for (const file of prev.facts.keys()) if (!next.has(file)) changed.push(file);
-    for (const file of changed) was.set(file, prev.facts.get(file));
+  const byFile = new Map<string, FileFacts>();
+  const wanted = new Set(named);
+  for (const f of facts) if (wanted.has(f.file)) byFile.set(f.file, f);
+  for (const file of named) {
+    const f = byFile.get(file);
+    if (!f) return undefined;
+    if (prev.facts.get(file) === f) continue;
+    changed.push(file);
+    was.set(file, prev.facts.get(file));
+    next.set(file, f);
   }
-  if (changed.length === 0) return prev;
-  const full = (): IncrementalState => fullState(facts, config);
+  return { next, changed, was };
+}
+
+/** The change found by comparing every file's facts with the previous ones (files that appeared or went included). */
+function scannedChange(prev: IncrementalState, facts: FileFacts[]): Change {
+  const next = new Map(facts.map((f) => [f.file, f]));
+  const changed: string[] = [];
+  for (const [file, f] of next) if (prev.facts.get(file) !== f) changed.push(file);
+  for (const file of prev.facts.keys()) if (!next.has(file)) changed.push(file);
+  const was = new Map<string, FileFacts | undefined>();
+  for (const file of changed) was.set(file, prev.facts.get(file));
+  return { next, changed, was };
+}
+
+/** The services owning the changed files; undefined (a full run) when a change can move a service boundary. */
+function seedServices(prev: IncrementalState, { next, changed, was }: Change): Seeds | undefined {
   const seed = new Set<string>();
   const targetsNamed = new Set<string>();
   for (const file of changed) {
     const before = was.get(file);
     const after = next.get(file);
     // A file that appears, disappears or changes a name, a label or a build can move service boundaries.
-    if (!before || !after || prev.signatures.get(file) !== signature(after)) return full();
+    if (!before || !after || prev.signatures.get(file) !== signature(after)) return undefined;
     const owners = prev.servicesOf.get(file);
     if (!owners || owners.size === 0) {
       // A skipped file's notes (a YAML alias that names nothing, say) are findings of their own.
       if (before.kind === 'skipped' && after.kind === 'skipped' && sameNotes(before, after)) continue;
-      return full();
+      return undefined;
     }
     for (const s of owners) seed.add(s);
-    // A value may now name another service: that service's ports decide its findings.
-    for (const v of varsOf(after)) {
-      if (!v.value.includes(':')) continue;
-      for (const r of parseRefs(v.value)) {
-        const target = prev.hosts.get(r.host) ?? prev.hosts.get(r.host.split('.')[0]);
-        if (target) targetsNamed.add(target);
-      }
+    addNamedTargets(prev.hosts, after, targetsNamed);
+  }
+  return { seed, targetsNamed };
+}
+
+/** Adds the services a file's values name by host: a value may now name another service, whose ports decide its findings. */
+function addNamedTargets(hosts: Map<string, string>, f: FileFacts, out: Set<string>): void {
+  for (const v of varsOf(f)) {
+    if (!v.value.includes(':')) continue;
+    for (const r of parseRefs(v.value)) {
+      const target = hosts.get(r.host) ?? hosts.get(r.host.split('.')[0]);
+      if (target) out.add(target);
     }
   }
-  if (seed.size === 0) return { ...prev, facts: next, analysis: { ...prev.analysis, facts } };
+}
+
+/** What is judged and what is read; undefined (a full run) when the context grows past `limit` services. */
+function planScope(prev: IncrementalState, change: Change, seeds: Seeds, limit: number): Plan | undefined {
+  const { scope, context } = scopeOf(prev, seeds);
+  if (context.size > limit) return undefined;
+  const files = new Set<string>(change.changed);
+  for (const s of context) for (const f of prev.filesOf.get(s) ?? []) files.add(f);
+  const fresh = freshFiles(change, files);
+  addLocated(change, files, fresh);
+  if (!widenContext(prev, change.next, { scope, context, files, fresh }, limit)) return undefined;
+  return { scope, context, files, fresh };
+}
+
+/** Which services are judged again (scope) and which are read with them (context). */
+function scopeOf(prev: IncrementalState, { seed, targetsNamed }: Seeds): { scope: Set<string>; context: Set<string> } {
   // Recomputed: the changed services, the callers whose URLs name them, the owners of Services selecting
   // them, and every service that shares a changed file. Read but not judged (context): what those call or select.
   const scope = new Set<string>(seed);
@@ -233,29 +295,37 @@ export function updateState(prev: IncrementalState, facts: FileFacts[], config: 
     for (const t of prev.selects.get(s) ?? []) context.add(t);
   }
   for (const t of targetsNamed) context.add(t);
-  // Past half the workspace, one full evaluation costs less than the bookkeeping.
-  const tooMany = (): boolean => context.size > (opts.maxShare ?? 0.5) * prev.analysis.model.services.size;
-  if (tooMany()) return full();
-  const files = new Set<string>(changed);
-  for (const s of context) for (const f of prev.filesOf.get(s) ?? []) files.add(f);
+  return { scope, context };
+}
+
+/** Which of the files are read whole: the changed ones and the compose files of a changed compose project. */
+function freshFiles({ next, changed, was }: Change, files: Set<string>): Set<string> {
   // Findings about a file as such (malformed values, duplicates) change only with the file, or for a
   // compose file with any file of its project. Those are read whole; other compose files only for the
   // services modelled, so a shared compose file of a hundred services does not model all hundred.
   const composeDirs = new Set(changed.filter((f) => next.get(f)?.kind === 'compose' || was.get(f)?.kind === 'compose').map((f) => posix.dirname(f)));
   const fresh = new Set<string>(changed);
   for (const f of files) if (next.get(f)?.kind === 'compose' && composeDirs.has(posix.dirname(f))) fresh.add(f);
+  return fresh;
+}
+
+/** Adds the files a changed render reported at (fresh) and every file whose facts report there (read). */
+function addLocated({ next, changed, was }: Change, files: Set<string>, fresh: Set<string>): void {
   // A render (a chart's or an overlay's environment) reports its problems at the files it read, not at
   // itself: findings about those files are made again too, from every file's facts that report there
   // (a base read by two overlays), with those files' own facts for their suppressions.
   const located = new Set<string>();
   for (const file of changed) for (const f of [was.get(file), next.get(file)]) if (f) for (const l of reportedAt(f)) if (l !== file) located.add(l);
-  if (located.size) {
-    for (const l of located) {
-      fresh.add(l);
-      if (next.has(l)) files.add(l);
-    }
-    for (const f of next.values()) if (!files.has(f.file) && reportedAt(f).some((l) => located.has(l))) files.add(f.file);
+  if (located.size === 0) return;
+  for (const l of located) {
+    fresh.add(l);
+    if (next.has(l)) files.add(l);
   }
+  for (const f of next.values()) if (!files.has(f.file) && reportedAt(f).some((l) => located.has(l))) files.add(f.file);
+}
+
+/** Adds every other service the files hold to the context, and its files; false when the context grows past `limit`. */
+function widenContext(prev: IncrementalState, next: Map<string, FileFacts>, { context, files, fresh }: Plan, limit: number): boolean {
   // Every other service these files hold is read whole, as context: a service read in part can be
   // keyed or placed otherwise than in the whole (by an image another of its files names, say), and its
   // pods may be what a judged Service selects. A compose file not read whole keeps only the context's
@@ -266,40 +336,43 @@ export function updateState(prev: IncrementalState, facts: FileFacts[], config: 
     for (const s of prev.servicesOf.get(f) ?? []) {
       if (context.has(s)) continue;
       context.add(s);
-      if (tooMany()) return full();
+      if (context.size > limit) return false;
       for (const g of prev.filesOf.get(s) ?? []) files.add(g);
     }
   }
+  return true;
+}
+
+/** The state after evaluating the planned files alone and merging the result into the previous state. */
+function evaluatePart(prev: IncrementalState, facts: FileFacts[], config: Config, change: Change, plan: Plan): IncrementalState {
+  const { scope, context, files, fresh } = plan;
   // In the workspace's order, as a cold evaluation reads them: which declaration a message cites and
   // which Service of a name a host reaches ("the first of a name") depend on it.
   const subset = facts.filter((f) => files.has(f.file)).map((x) => (x.kind === 'compose' && !fresh.has(x.file) ? composeOnly(x, context) : x));
   const part = analyzeFacts(subset, config, prev.analysis.model.context, context);
+  const model = mergeModel(prev.analysis.model, part.model, scope, files, fresh, change.next);
+  mergeTargets(prev.analysis.model, part.model, model);
+  const analysis: Analysis = { model, ...mergeFindings(prev.analysis, part, change, plan), facts };
+  const state: IncrementalState = { ...prev, analysis, facts: change.next, last: { mode: 'incremental', services: scope.size, files: files.size, scope } };
+  reindex(state, part.model, scope, change);
+  return state;
+}
+
+/** Which findings stay from before and which come from the part: a service's go with the scope, a file's as such with the fresh files. */
+function mergeFindings(whole: Analysis, part: Analysis, { next, was }: Change, { scope, fresh }: Plan): Pick<Analysis, 'findings' | 'suppressed'> {
   // A compose host-port clash involves every service of its project: it goes with its compose file.
   const perFile = (f: Finding): boolean => f.service === undefined || (f.rule === 'duplicate-port' && (next.get(f.loc.file) ?? was.get(f.loc.file))?.kind === 'compose');
   const keep = (f: Finding): boolean => (perFile(f) ? !fresh.has(f.loc.file) : !scope.has(f.service as string));
   const take = (f: Finding): boolean => (perFile(f) ? fresh.has(f.loc.file) : scope.has(f.service as string));
   const order = (a: Finding, b: Finding): number => a.loc.file.localeCompare(b.loc.file) || a.loc.start - b.loc.start || a.rule.localeCompare(b.rule);
-  const model = mergeModel(prev.analysis.model, part.model, scope, files, fresh, next);
-  mergeTargets(prev.analysis.model, part.model, model);
-  const analysis: Analysis = {
-    model,
-    findings: [...prev.analysis.findings.filter(keep), ...part.findings.filter(take)].sort(order),
-    suppressed: [...prev.analysis.suppressed.filter(keep), ...part.suppressed.filter(take)].sort(order),
-    facts,
+  return {
+    findings: [...whole.findings.filter(keep), ...part.findings.filter(take)].sort(order),
+    suppressed: [...whole.suppressed.filter(keep), ...part.suppressed.filter(take)].sort(order),
   };
-  const state: IncrementalState = {
-    analysis,
-    facts: next,
-    signatures: prev.signatures,
-    filesOf: prev.filesOf,
-    servicesOf: prev.servicesOf,
-    callers: prev.callers,
-    targets: prev.targets,
-    selectedBy: prev.selectedBy,
-    selects: prev.selects,
-    hosts: prev.hosts,
-    last: { mode: 'incremental', services: scope.size, files: files.size, scope },
-  };
+}
+
+/** Rebuilds the scope's index entries from the part, and the changed files' signatures. */
+function reindex(state: IncrementalState, part: Model, scope: Set<string>, { next, changed }: Change): void {
   for (const s of scope) {
     for (const f of state.filesOf.get(s) ?? []) state.servicesOf.get(f)?.delete(s);
     state.filesOf.delete(s);
@@ -309,12 +382,11 @@ export function updateState(prev: IncrementalState, facts: FileFacts[], config: 
     for (const t of state.targets.get(s) ?? []) state.callers.get(t)?.delete(s);
     state.targets.delete(s);
   }
-  indexServices(part.model, state, scope);
+  indexServices(part, state, scope);
   for (const file of changed) {
     const f = next.get(file);
     if (f) state.signatures.set(file, signature(f));
   }
-  return state;
 }
 
 /** The files a file's facts report problems in (and, for a render, what it could not follow or helm disagrees with). */

@@ -123,116 +123,146 @@ export function kubeletEnv(env: EnvVar[]): EnvVar[] {
 
 /** Reads the listening ports and bind hosts of a command given as words. */
 export function parseCommand(ix: LineIndex, words: Word[], env: Env = () => undefined): CommandInfo {
-  const info: CommandInfo = { ports: [], binds: [] };
   const all = expand(ix, words);
-  const texts = all.map((w) => w.text);
-  const relocate = (w: Word, s: number, e: number): { loc: Loc; exact: boolean } => {
-    if (w.at) return { loc: ix.loc(w.at(s), w.at(e - 1) + 1), exact: true };
-    return { loc: w.loc, exact: false };
-  };
-  const addPort = (w: Word, s: number, e: number, flag: string, primary: boolean): void => {
-    const raw = w.text.slice(s, e);
-    const v = resolveVar(raw, env);
-    const { loc, exact } = relocate(w, s, e);
-    if (v === undefined) return;
-    const n = Number(v.value);
-    if (!/^\d+$/.test(v.value) || !validPort(n)) return;
-    const p: CommandPort = { port: n, raw, loc, literal: exact && !v.variable, flag, primary };
-    if (v.variable) p.variable = v.variable;
-    info.ports.push(p);
-  };
-  const addBind = (w: Word, s: number, e: number, via: string): void => {
-    const raw = w.text.slice(s, e);
-    const v = resolveVar(raw, env);
-    const host = (v?.value ?? raw).replace(/^\[|\]$/g, '');
-    if (host === '') return;
-    const bind: BindFact = { host, loc: relocate(w, s, e).loc, via };
-    if (v?.variable) bind.variable = v.variable;
-    info.binds.push(bind);
-  };
-  /** `host:port`, `:port`, `tcp://host:port`, `http://+:8080`, a host alone or a port alone. */
-  const addAddress = (w: Word, s: number, flag: string, primary: boolean, hostOnly = false): void => {
-    const t = w.text.slice(s);
-    const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(\[[^\]]*\]|[^:/\s;,]*)(?::(\$\{?\w+(?::?-[^}]*)?\}?|\d+))?/i.exec(t);
-    if (!m) return;
-    const schemeLen = (/^[a-z][a-z0-9+.-]*:\/\//i.exec(t) ?? [''])[0].length;
-    const hostText = m[1];
-    if (m[2] === undefined && /^\d+$/.test(hostText) && !hostOnly) {
-      addPort(w, s + schemeLen, s + schemeLen + hostText.length, flag, primary);
-      return;
-    }
-    // A secondary listener (metrics, health) on loopback is private on purpose; only the main one's host matters.
-    if (hostText && !['+', '*'].includes(hostText) && primary) addBind(w, s + schemeLen, s + schemeLen + hostText.length, flag);
-    if (m[2] !== undefined) {
-      const ps = s + schemeLen + hostText.length + 1;
-      addPort(w, ps, ps + m[2].length, flag, primary);
-    }
-  };
+  const cx: Reader = { ix, env, all, texts: all.map((w) => w.text), info: { ports: [], binds: [] } };
   let hostGiven = false;
-  for (let i = 0; i < all.length; i++) {
-    const w = all[i];
-    const t = w.text;
-    const eq = t.indexOf('=');
-    const flag = t.startsWith('-') ? (eq > 0 ? t.slice(0, eq) : t) : '';
-    const inline = flag && eq > 0;
-    const next = all[i + 1];
-    const valueOf = (): [Word, number] | undefined => (inline ? [w, eq + 1] : next && !next.text.startsWith('-') ? [next, 0] : undefined);
-    const jprop = /^-D([\w.-]*\bport)=/i.exec(t);
-    if (jprop) {
-      addPort(w, jprop[0].length, t.length, `-D${jprop[1]}`, /^(server|http|quarkus\.http|micronaut\.server)\.port$/i.test(jprop[1]));
-      continue;
-    }
-    if (!flag) {
-      if (/^tcp:\/\//.test(t) && i > 0 && /^-(b|-bind)$/.test(all[i - 1].text)) continue;
-      // `python -m http.server 8000`, `php -S 0.0.0.0:8000`
-      if (/^\d+$/.test(t) && i > 0 && all[i - 1].text === 'http.server') addPort(w, 0, t.length, 'http.server', true);
-      continue;
-    }
-    const v = valueOf();
-    if (!v) continue;
-    const [vw, vs] = v;
-    if (PORT_FLAGS.has(flag)) {
-      if (flag === '-p' && !/^(\d+|\$\{?\w+.*)$/.test(vw.text.slice(vs))) continue;
-      addPort(vw, vs, vw.text.length, flag, true);
-    } else if (ADDR_FLAGS.has(flag) || (flag === '-S' && texts.includes('php'))) {
-      if (flag === '-l' && !/[:.]/.test(vw.text.slice(vs))) continue;
-      addAddress(vw, vs, flag, true);
-      hostGiven = true;
-    } else if (HOST_FLAGS.has(flag)) {
-      if (flag === '-h' && !texts.some((x) => x === 'flask')) continue;
-      addAddress(vw, vs, flag, true, true);
-      hostGiven = true;
-    } else if (URL_FLAGS.has(flag)) {
-      for (const part of splitList(vw.text.slice(vs))) addAddress(vw, vs + part.start, flag, true);
-      hostGiven = true;
-    } else if (/^--[\w.-]*\.port$/i.test(flag)) {
-      addPort(vw, vs, vw.text.length, flag, /^--(server|http)\.port$/i.test(flag));
-    } else if (secondaryFlag(flag)) {
-      if (/(port)$/i.test(flag)) addPort(vw, vs, vw.text.length, flag, false);
-      else addAddress(vw, vs, flag, false);
-    }
+  for (let i = 0; i < all.length; i++) if (readWord(cx, i)) hostGiven = true;
+  if (!hostGiven) loopbackDefault(cx);
+  addressArguments(cx);
+  return cx.info;
+}
+
+/** What the readers of one command share: its words (sh -c scripts expanded), its variables and the facts found so far. */
+interface Reader {
+  ix: LineIndex;
+  env: Env;
+  all: Word[];
+  texts: string[];
+  info: CommandInfo;
+}
+
+/** Where characters s..e of a word are in the source: exact only when the word spells its source. */
+function relocate(ix: LineIndex, w: Word, s: number, e: number): { loc: Loc; exact: boolean } {
+  if (w.at) return { loc: ix.loc(w.at(s), w.at(e - 1) + 1), exact: true };
+  return { loc: w.loc, exact: false };
+}
+
+/** Adds characters s..e of a word as a listening port when they resolve to a valid port number. */
+function addPort(cx: Reader, w: Word, s: number, e: number, flag: string, primary: boolean): void {
+  const raw = w.text.slice(s, e);
+  const v = resolveVar(raw, cx.env);
+  const { loc, exact } = relocate(cx.ix, w, s, e);
+  if (v === undefined) return;
+  const n = Number(v.value);
+  if (!/^\d+$/.test(v.value) || !validPort(n)) return;
+  const p: CommandPort = { port: n, raw, loc, literal: exact && !v.variable, flag, primary };
+  if (v.variable) p.variable = v.variable;
+  cx.info.ports.push(p);
+}
+
+/** Adds characters s..e of a word as a bind host unless they are empty. */
+function addBind(cx: Reader, w: Word, s: number, e: number, via: string): void {
+  const raw = w.text.slice(s, e);
+  const v = resolveVar(raw, cx.env);
+  const host = (v?.value ?? raw).replace(/^\[|\]$/g, '');
+  if (host === '') return;
+  const bind: BindFact = { host, loc: relocate(cx.ix, w, s, e).loc, via };
+  if (v?.variable) bind.variable = v.variable;
+  cx.info.binds.push(bind);
+}
+
+/** `host:port`, `:port`, `tcp://host:port`, `http://+:8080`, a host alone or a port alone. */
+function addAddress(cx: Reader, w: Word, s: number, flag: string, primary: boolean, hostOnly = false): void {
+  const t = w.text.slice(s);
+  const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(\[[^\]]*\]|[^:/\s;,]*)(?::(\$\{?\w+(?::?-[^}]*)?\}?|\d+))?/i.exec(t);
+  if (!m) return;
+  const schemeLen = (/^[a-z][a-z0-9+.-]*:\/\//i.exec(t) ?? [''])[0].length;
+  const hostText = m[1];
+  if (m[2] === undefined && /^\d+$/.test(hostText) && !hostOnly) {
+    addPort(cx, w, s + schemeLen, s + schemeLen + hostText.length, flag, primary);
+    return;
   }
-  // Servers that bind loopback when no host is given (uvicorn, `flask run`).
-  if (!hostGiven && all.length > 0) {
-    const prog = all.findIndex((w) => /(^|\/)uvicorn$/.test(w.text) || (w.text === 'flask' && all.some((x) => x.text === 'run')));
-    if (prog >= 0) {
-      const which = /uvicorn/.test(all[prog].text) ? 'uvicorn' : 'flask run';
-      const envHost = env(which === 'uvicorn' ? 'UVICORN_HOST' : 'FLASK_RUN_HOST');
-      if (envHost === undefined && !all.some((w) => w.text === '--uds' || w.text === '--fd')) info.binds.push({ host: '127.0.0.1', loc: all[prog].loc, via: which, defaulted: true });
-    }
+  // A secondary listener (metrics, health) on loopback is private on purpose; only the main one's host matters.
+  if (hostText && !['+', '*'].includes(hostText) && primary) addBind(cx, w, s + schemeLen, s + schemeLen + hostText.length, flag);
+  if (m[2] !== undefined) {
+    const ps = s + schemeLen + hostText.length + 1;
+    addPort(cx, w, ps, ps + m[2].length, flag, primary);
   }
-  // Arguments that look like a URL or host:port may call another service (reference-port decides).
+}
+
+/** Reads the word at i: a Java property, a bare argument, or a flag with its value; true when it gives the host. */
+function readWord(cx: Reader, i: number): boolean {
+  const { all } = cx;
+  const w = all[i];
+  const t = w.text;
+  const eq = t.indexOf('=');
+  const flag = t.startsWith('-') ? (eq > 0 ? t.slice(0, eq) : t) : '';
+  const jprop = /^-D([\w.-]*\bport)=/i.exec(t);
+  if (jprop) {
+    addPort(cx, w, jprop[0].length, t.length, `-D${jprop[1]}`, /^(server|http|quarkus\.http|micronaut\.server)\.port$/i.test(jprop[1]));
+    return false;
+  }
+  if (!flag) {
+    if (/^tcp:\/\//.test(t) && i > 0 && /^-(b|-bind)$/.test(all[i - 1].text)) return false;
+    // `python -m http.server 8000`, `php -S 0.0.0.0:8000`
+    if (/^\d+$/.test(t) && i > 0 && all[i - 1].text === 'http.server') addPort(cx, w, 0, t.length, 'http.server', true);
+    return false;
+  }
+  const next = all[i + 1];
+  const value: [Word, number] | undefined = eq > 0 ? [w, eq + 1] : next && !next.text.startsWith('-') ? [next, 0] : undefined;
+  return value !== undefined && readFlag(cx, flag, value[0], value[1]);
+}
+
+/** Which kind of listening flag `flag` is, read from its value at `vs` of `vw`; true when it gives the host. */
+function readFlag(cx: Reader, flag: string, vw: Word, vs: number): boolean {
+  const value = vw.text.slice(vs);
+  if (PORT_FLAGS.has(flag)) {
+    if (flag === '-p' && !/^(\d+|\$\{?\w+.*)$/.test(value)) return false;
+    addPort(cx, vw, vs, vw.text.length, flag, true);
+  } else if (ADDR_FLAGS.has(flag) || (flag === '-S' && cx.texts.includes('php'))) {
+    if (flag === '-l' && !/[:.]/.test(value)) return false;
+    addAddress(cx, vw, vs, flag, true);
+    return true;
+  } else if (HOST_FLAGS.has(flag)) {
+    if (flag === '-h' && !cx.texts.some((x) => x === 'flask')) return false;
+    addAddress(cx, vw, vs, flag, true, true);
+    return true;
+  } else if (URL_FLAGS.has(flag)) {
+    for (const part of splitList(value)) addAddress(cx, vw, vs + part.start, flag, true);
+    return true;
+  } else if (/^--[\w.-]*\.port$/i.test(flag)) {
+    addPort(cx, vw, vs, vw.text.length, flag, /^--(server|http)\.port$/i.test(flag));
+  } else if (secondaryFlag(flag)) {
+    if (/(port)$/i.test(flag)) addPort(cx, vw, vs, vw.text.length, flag, false);
+    else addAddress(cx, vw, vs, flag, false);
+  }
+  return false;
+}
+
+/** Adds the loopback bind of a server that binds loopback when no host is given (uvicorn, `flask run`). */
+function loopbackDefault(cx: Reader): void {
+  const { all, env } = cx;
+  if (all.length === 0) return;
+  const prog = all.findIndex((w) => /(^|\/)uvicorn$/.test(w.text) || (w.text === 'flask' && all.some((x) => x.text === 'run')));
+  if (prog < 0) return;
+  const which = /uvicorn/.test(all[prog].text) ? 'uvicorn' : 'flask run';
+  const envHost = env(which === 'uvicorn' ? 'UVICORN_HOST' : 'FLASK_RUN_HOST');
+  if (envHost === undefined && !all.some((w) => w.text === '--uds' || w.text === '--fd')) cx.info.binds.push({ host: '127.0.0.1', loc: all[prog].loc, via: which, defaulted: true });
+}
+
+/** Adds the arguments that look like a URL or host:port: they may call another service (reference-port decides). */
+function addressArguments(cx: Reader): void {
+  const { all } = cx;
   for (let i = 0; i < all.length; i++) {
     const w = all[i];
     const eq = w.text.startsWith('-') ? w.text.indexOf('=') : -1;
     const s = eq > 0 ? eq + 1 : 0;
     const value = w.text.slice(s);
     if (!/^[a-z][a-z0-9+.-]*:\/\/[^\s]+$|^[a-z0-9]([a-z0-9.-]*[a-z0-9])?:\d{1,5}(,|$)/i.test(value)) continue;
-    const { loc } = relocate(w, s, w.text.length);
+    const { loc } = relocate(cx.ix, w, s, w.text.length);
     const name = eq > 0 ? w.text.slice(0, eq) : i > 0 && all[i - 1].text.startsWith('-') ? all[i - 1].text : 'command argument';
-    (info.addresses ??= []).push({ name, value, nameLoc: loc, valueLoc: loc, literal: false });
+    (cx.info.addresses ??= []).push({ name, value, nameLoc: loc, valueLoc: loc, literal: false });
   }
-  return info;
 }
 
 /** Splits `sh -c "script"` scripts into their words; other words stay as they are. */
