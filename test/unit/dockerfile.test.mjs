@@ -474,3 +474,12 @@ test('parseCommand resolves ${PORT:-8080} in a bind address', () => {
   const { ix, words: w } = words(text);
   assert.deepEqual(parseCommand(ix, w).ports.map((p) => p.port), [8080]);
 });
+
+test('EXPOSE with an Object.prototype key as its protocol is an unknown protocol, not a function', () => {
+  const f = extractDockerfile({ path: 'Dockerfile', text: 'FROM base\nEXPOSE 80/constructor 81/toString\n' });
+  assert.deepEqual(f.exposes, []);
+  assert.deepEqual(f.problems.map((p) => p.message), [
+    'EXPOSE 80/constructor: unknown protocol "constructor" (expected tcp, udp or sctp)',
+    'EXPOSE 81/toString: unknown protocol "toString" (expected tcp, udp or sctp)',
+  ]);
+});

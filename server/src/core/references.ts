@@ -223,7 +223,7 @@ function judgedInCompose(c: EnvView, port: number): boolean {
 }
 
 function resolve(t: Targets, s: ServiceModel, v: EnvView, e: EnvVar, r: Parsed): Reference | undefined {
-  const port = r.port ?? (r.scheme ? DEFAULT_PORTS[r.scheme] : undefined);
+  const port = r.port ?? (r.scheme && Object.hasOwn(DEFAULT_PORTS, r.scheme) ? DEFAULT_PORTS[r.scheme] : undefined);
   if (port === undefined) return undefined;
   // A fix may edit the token only where the value is spelled out on one line exactly as read.
   const exact = e.valueLoc.end - e.valueLoc.start === e.value.length && e.valueLoc.line === e.valueLoc.endLine;

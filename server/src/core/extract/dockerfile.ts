@@ -43,6 +43,8 @@ interface Stage {
 }
 
 const PROTOCOLS: Record<string, Protocol> = { tcp: 'TCP', udp: 'UDP', sctp: 'SCTP' };
+/** A protocol by its name, never an Object.prototype key (`EXPOSE 80/constructor` is an unknown protocol). */
+const protocolOf = (name: string): Protocol | undefined => (Object.hasOwn(PROTOCOLS, name) ? PROTOCOLS[name] : undefined);
 
 export function extractDockerfile(file: SourceFile): DockerfileFacts {
   let suppressions: Suppression[] = [];
@@ -332,7 +334,7 @@ function readExpose(ix: LineIndex, span: Span, lookup: Lookup, esc: string): Doc
   const ex = expandWord(portRaw, lookup, esc);
   let protocol: Protocol = 'TCP';
   if (protoRaw !== undefined) {
-    const p = PROTOCOLS[expandWord(protoRaw, lookup, esc).value.toLowerCase()];
+    const p = protocolOf(expandWord(protoRaw, lookup, esc).value.toLowerCase());
     if (!p) return { message: `EXPOSE ${t}: unknown protocol "${protoRaw}" (expected tcp, udp or sctp)`, loc: whole };
     protocol = p;
   }
@@ -354,7 +356,7 @@ function readExpose(ix: LineIndex, span: Span, lookup: Lookup, esc: string): Doc
     out.rangeEnd = endPort;
   }
   if (m[3] !== undefined && protoRaw === undefined) {
-    const p = PROTOCOLS[m[3].toLowerCase()];
+    const p = protocolOf(m[3].toLowerCase());
     if (!p) return { message: `EXPOSE ${shown}: unknown protocol "${m[3]}" (expected tcp, udp or sctp)`, loc };
     out.protocol = p;
   }
