@@ -374,6 +374,8 @@ export interface PortPart {
    * containerPort does: the model's declared ports (the matrix, port-parity) take it.
    */
   declares?: boolean;
+  /** For a range (`EXPOSE 8000-8010`), its last port. */
+  through?: number;
 }
 
 /** Variables that reach the process, and how strongly: a higher precedence hides a lower one of the same name. */
