@@ -5,26 +5,24 @@ import type { ViewParts } from './contributions';
 import { emptyParts } from './contributions';
 import { FORMATS } from './formats/registry';
 import type { EnvView } from './model';
-import type { CommandInfo, EnvVar } from './types';
+import type { CommandInfo, EnvVar, PortPart } from './types';
 
 export { emptyParts, PRECEDENCE } from './contributions';
 export type { CommandPart, PortPart, PortRole, ProcessContribution, VarsPart, ViewParts } from './contributions';
 
 const cache = new WeakMap<EnvView, ViewParts>();
+const portCache = new WeakMap<EnvView, PortPart[]>();
 
 /**
- * Every format's parts of a view, in registry order, after the declared internal ports (which come
- * first, so a hover names a token by the role that made it the internal port). Views do not change
- * once built: computed once per view.
+ * Every format's parts of a view but its port tokens (variables, commands, files), in registry order.
+ * Views do not change once built: computed once per view.
  */
-export function partsOf(v: EnvView): ViewParts {
+export function partsOf(v: EnvView): Omit<ViewParts, 'ports'> {
   const hit = cache.get(v);
   if (hit) return hit;
   const out = emptyParts();
-  for (const d of v.declared) out.ports.push({ role: 'listens', loc: d.loc, port: d.port, literal: d.literal, text: d.text, internal: true, aligns: true });
   for (const p of [...FORMATS.map((f) => f.lower?.(v)), ...v.processes.map((x) => x.parts)]) {
     if (!p) continue;
-    out.ports.push(...p.ports);
     out.vars.push(...p.vars);
     out.commands.push(...p.commands);
     out.files.push(...p.files);
@@ -33,6 +31,21 @@ export function partsOf(v: EnvView): ViewParts {
   // Stable: within one precedence, the order the formats gave.
   out.vars.sort((a, b) => a.precedence - b.precedence);
   cache.set(v, out);
+  return out;
+}
+
+/**
+ * Every port token of a view: the declared internal ports first (so a hover names a token by the role
+ * that made it the internal port), then each format's, in registry order. Only hovers, references,
+ * fixes and rules about tokens ask: a check that needs none never builds them.
+ */
+export function portParts(v: EnvView): PortPart[] {
+  const hit = portCache.get(v);
+  if (hit) return hit;
+  const out: PortPart[] = v.declared.map((d) => ({ role: 'listens', loc: d.loc, port: d.port, literal: d.literal, text: d.text, internal: true, aligns: true }));
+  for (const f of FORMATS) if (f.ports) out.push(...f.ports(v));
+  for (const x of v.processes) out.push(...x.parts.ports);
+  portCache.set(v, out);
   return out;
 }
 

@@ -2,7 +2,7 @@
 import { compareEnvs, DEFAULT_ENV } from './environments';
 import { orderPods, selectFrom } from './model';
 import type { EnvView, Model, ServiceModel, ServiceUnit, WorkloadUnit } from './model';
-import { effectiveCommands, effectiveVars, partsOf } from './parts';
+import { effectiveCommands, effectiveVars, portParts } from './parts';
 import { isServedPortVar } from './port-names';
 import type { K8sContainer, K8sNetworkPolicy, Loc, Related, TextEdit } from './types';
 
@@ -114,7 +114,7 @@ export function referencePorts(s: ServiceModel): { ports: number[]; env?: string
  */
 export function alignEdits(model: Model, v: EnvView, from: number, to: number): TextEdit[] {
   const own = (loc: Loc): boolean => model.envOfFile(loc.file) === v.env;
-  const locs = partsOf(v).ports.filter((p) => p.aligns && p.literal && p.port === from && own(p.loc)).map((p) => p.loc);
+  const locs = portParts(v).filter((p) => p.aligns && p.literal && p.port === from && own(p.loc)).map((p) => p.loc);
   const seen = new Set<string>();
   const edits: TextEdit[] = [];
   for (const loc of locs) {

@@ -1,6 +1,6 @@
 // Every port token of the workspace with the service and role it belongs to: hovers, references, definition.
 import type { Model } from './model';
-import { partsOf } from './parts';
+import { portParts } from './parts';
 import { findReferences } from './references';
 import type { Reference } from './references';
 import type { Loc } from './types';
@@ -32,7 +32,7 @@ export function portTokens(model: Model, only?: Set<string>, refs: Reference[] =
   };
   for (const s of model.services.values()) {
     if (only && !only.has(s.name)) continue;
-    for (const v of s.views.values()) for (const p of partsOf(v).ports) add(p.loc, s.name, v.env, p.port, p.text, p.internal);
+    for (const v of s.views.values()) for (const p of portParts(v)) add(p.loc, s.name, v.env, p.port, p.text, p.internal);
   }
   for (const r of refs) {
     const k = `${r.loc.file}|${r.loc.start}|${r.loc.end}`;

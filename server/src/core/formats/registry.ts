@@ -36,9 +36,16 @@ function matcherOf(path: string): Matcher | undefined {
   return MATCHERS.find((m) => m.test(base) && (!m.set.within || m.set.within(path)));
 }
 
+const kinds = new Map<string, string | undefined>();
+
 /** The kind of file by name alone, or undefined for files the core never reads. */
 export function kindOfPath(path: string): string | undefined {
-  return matcherOf(path)?.set.kind;
+  if (kinds.has(path)) return kinds.get(path);
+  const kind = matcherOf(path)?.set.kind;
+  // A bounded memo: the engine asks again for the same paths on every evaluation.
+  if (kinds.size > 100000) kinds.clear();
+  kinds.set(path, kind);
+  return kind;
 }
 
 /**
@@ -46,9 +53,15 @@ export function kindOfPath(path: string): string | undefined {
  * in their file sets (registry order), then those that sniff it by content.
  */
 export function readersOf(kind: string): FormatPlugin[] {
-  const owners = FORMATS.filter((f) => f.reads.some((s) => s.kind === kind));
-  return [...owners, ...FORMATS.filter((f) => f.sniffs === kind && !owners.includes(f))];
+  let out = readers.get(kind);
+  if (!out) {
+    const owners = FORMATS.filter((f) => f.reads.some((s) => s.kind === kind));
+    readers.set(kind, (out = [...owners, ...FORMATS.filter((f) => f.sniffs === kind && !owners.includes(f))]));
+  }
+  return out;
 }
+
+const readers = new Map<string, FormatPlugin[]>();
 
 /** Every file name glob the core reads, and the configuration files: what editors watch. */
 export function fileGlobs(): string[] {

@@ -2,7 +2,7 @@
 // listen on. Format-blind: it reads the ports that format plug-ins contribute with the role `routed-to`
 // or `probed` (a fly.toml internal_port, its checks) and what the view says the process listens on.
 import type { EnvView } from '../model';
-import { effectiveCommands, effectiveVars, partsOf } from '../parts';
+import { effectiveCommands, effectiveVars, portParts } from '../parts';
 import type { PortPart } from '../parts';
 import { isServedPortVar } from '../port-names';
 import { byEnvs, list, PerToken, TokenUse, where } from '../query';
@@ -15,7 +15,7 @@ export function listeningEvidence(v: EnvView): { port: number; loc: Loc; said: s
   for (const c of effectiveCommands(v)) for (const p of c.ports) if (p.port !== undefined) out.push({ port: p.port, loc: p.loc, said: `the start command's ${p.flag}` });
   for (const e of effectiveVars(v).values()) if (e.port !== undefined && isServedPortVar(e.name, v.service)) out.push({ port: e.port, loc: e.valueLoc, said: `${e.name}=${e.port}` });
   if (out.length > 0) return out;
-  for (const e of partsOf(v).ports) {
+  for (const e of portParts(v)) {
     if (e.role !== 'exposed' || e.port === undefined) continue;
     for (let p = e.port; p <= (e.through ?? e.port); p++) out.push({ port: p, loc: e.loc, said: `${e.text} ${e.through ? `${e.port}-${e.through}` : e.port}` });
   }

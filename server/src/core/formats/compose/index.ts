@@ -5,7 +5,7 @@ import { posix } from 'node:path';
 import { extractCompose } from '../../extract/compose';
 import { get, isMap } from '../../yaml';
 import type { FormatPlugin } from '../types';
-import { lowerCompose } from './lower';
+import { lowerCompose, composePorts } from './lower';
 
 export const format: FormatPlugin = {
   id: 'compose',
@@ -13,6 +13,7 @@ export const format: FormatPlugin = {
   reads: [{ kind: 'compose', files: ['compose.yaml', 'compose.yml', 'compose.*.yaml', 'compose.*.yml', 'compose-*.yaml', 'compose-*.yml', 'docker-compose.yaml', 'docker-compose.yml', 'docker-compose.*.yaml', 'docker-compose.*.yml', 'docker-compose-*.yaml', 'docker-compose-*.yml'], activates: true }],
   languages: ['dockercompose'],
   lower: lowerCompose,
+  ports: composePorts,
   units: 'file',
   sniffs: 'yaml',
   extract(file, ctx) {

@@ -1,7 +1,7 @@
 // Dockerfiles and Containerfiles: the final stage's EXPOSE, ENV, start command and HEALTHCHECK (and each stage's, for a build target).
 import { extractDockerfile } from '../../extract/dockerfile';
 import type { FormatPlugin } from '../types';
-import { lowerImage } from './lower';
+import { lowerImage, imagePorts } from './lower';
 
 export const format: FormatPlugin = {
   id: 'dockerfile',
@@ -9,6 +9,7 @@ export const format: FormatPlugin = {
   reads: [{ kind: 'dockerfile', files: ['Dockerfile', 'Dockerfile.*', '*.Dockerfile', '*.dockerfile', 'Containerfile', 'Containerfile.*'], activates: true }],
   languages: ['dockerfile'],
   lower: lowerImage,
+  ports: imagePorts,
   units: 'file',
   extract: (file) => extractDockerfile(file),
 };

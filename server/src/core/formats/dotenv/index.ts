@@ -2,7 +2,7 @@
 // Examples and templates (`.env.example`) are documentation, not configuration: never read.
 import { extractDotenv } from '../../extract/dotenv';
 import type { FormatPlugin } from '../types';
-import { lowerDotenv } from './lower';
+import { lowerDotenv, dotenvPorts } from './lower';
 
 export const format: FormatPlugin = {
   id: 'dotenv',
@@ -10,6 +10,7 @@ export const format: FormatPlugin = {
   reads: [{ kind: 'dotenv', files: ['.env', '.env.*', '*.env'], exclude: ['*.example', '*.sample', '*.template', '*.dist', '*.default', '*.defaults'], activates: true }],
   languages: ['dotenv'],
   lower: lowerDotenv,
+  ports: dotenvPorts,
   units: 'file',
   extract: (file) => extractDotenv(file),
 };

@@ -3,7 +3,7 @@
 // the same extractor.
 import { extractKubernetes, isKubernetesDoc } from '../../extract/kubernetes';
 import type { FormatPlugin } from '../types';
-import { lowerKubernetes } from './lower';
+import { lowerKubernetes, kubernetesPorts } from './lower';
 
 export const format: FormatPlugin = {
   id: 'kubernetes',
@@ -11,6 +11,7 @@ export const format: FormatPlugin = {
   reads: [{ kind: 'yaml', files: ['*.yaml', '*.yml'], activates: true }],
   languages: ['yaml'],
   lower: lowerKubernetes,
+  ports: kubernetesPorts,
   units: 'file',
   extract(file, ctx) {
     const { docs } = ctx.yaml();
