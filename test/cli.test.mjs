@@ -125,3 +125,18 @@ test('fix --dry-run prints the diff and changes nothing; fix applies it and the 
   const again = run(['fix', dir, '--rule', 'port-parity']);
   assert.match(again.out, /Changed 0 files/);
 });
+
+test('fix --dry-run on a CRLF file with a BOM prints its changed line at its line number, with no \\r, and fix keeps both', () => {
+  const dir = copy();
+  const file = join(dir, 'deploy/staging/api.yaml');
+  const before = `\ufeff${readFileSync(file, 'utf8').replace(/\n/g, '\r\n')}`;
+  writeFileSync(file, before);
+  const dry = run(['fix', dir, '--rule', 'port-parity', '--dry-run']);
+  assert.equal(dry.code, 0, dry.err);
+  const diff = dry.out.slice(dry.out.indexOf('--- a/deploy/staging/api.yaml'));
+  assert.match(diff, /^--- a\/deploy\/staging\/api\.yaml\n\+\+\+ b\/deploy\/staging\/api\.yaml\n@@ -13,7 \+13,7 @@\n {9}- name: api\n/);
+  assert.match(diff, /\n-\s+- containerPort: 8080 # keep in sync with the Dockerfile\n\+\s+- containerPort: 4500 # keep in sync with the Dockerfile\n/);
+  assert.ok(!/\\r|\r/.test(dry.out), dry.out);
+  assert.equal(run(['fix', dir, '--rule', 'port-parity']).code, 0);
+  assert.equal(readFileSync(file, 'utf8'), before.replace('containerPort: 8080 #', 'containerPort: 4500 #'));
+});
