@@ -86,6 +86,23 @@ test('SARIF output is SARIF 2.1.0 with rules, help URIs and exact regions', () =
   assert.equal(driver.rules[res.ruleIndex].id, 'port-parity');
 });
 
+test('SARIF URIs are valid: an absolute informationUri, artifact paths percent-encoded, no relative base uri', () => {
+  const dir = copy();
+  const odd = 'deploy/staging/api v2#1%.yaml';
+  writeFileSync(join(dir, odd), readFileSync(join(dir, 'deploy/staging/api.yaml')));
+  writeFileSync(join(dir, 'deploy/staging/api.yaml'), '');
+  const s = JSON.parse(run(['check', dir, '--format', 'sarif']).out);
+  const driver = s.runs[0].tool.driver;
+  assert.equal(driver.informationUri, new URL(driver.informationUri).href);
+  assert.ok(!driver.informationUri.includes('/../'), driver.informationUri);
+  // A base id without a uri: a relative one is not allowed there, and the consumer knows the folder.
+  assert.equal(s.runs[0].originalUriBaseIds['%SRCROOT%'].uri, undefined);
+  const uris = s.runs[0].results.flatMap((x) => [...x.locations, ...x.relatedLocations].map((l) => l.physicalLocation.artifactLocation.uri));
+  assert.ok(uris.includes('deploy/staging/api%20v2%231%25.yaml'), uris.join(' '));
+  const json = JSON.parse(run(['check', dir, '--format', 'json']).out);
+  assert.deepEqual(new Set(s.runs[0].results.map((x) => decodeURIComponent(x.locations[0].physicalLocation.artifactLocation.uri))), new Set(json.findings.map((f) => f.file)));
+});
+
 test('GitHub format prints one workflow annotation per finding', () => {
   const r = run(['check', WORKSPACE, '--format', 'github']);
   const lines = r.out.trim().split('\n');
