@@ -1,13 +1,36 @@
 // Bundles the client, the server, the CLI and the core library for tests and the benchmark.
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import Ajv from 'ajv';
+import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
 
 // `yaml` as its ES module build (the same code as its CommonJS one): bundled ES modules call each other
 // directly, where a CommonJS module's exports are reached through a getter on every call.
 const alias = { yaml: './node_modules/yaml/browser/index.js' };
-const common = { define: { PORT_PARITY_VERSION: JSON.stringify(version) }, alias, bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+const base = { define: { PORT_PARITY_VERSION: JSON.stringify(version) }, alias, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' };
+
+/**
+ * The `.portparity.yaml` validator as plain code: the schema's one declaration (core/config-schema.ts,
+ * with the rule registry) compiled by ajv here, so the bundles run no `new Function` and carry no
+ * schema compiler; a schema ajv's strict mode refuses fails the build.
+ */
+async function configValidator() {
+  await build({ ...base, stdin: { contents: "export { AJV_OPTIONS, configSchema, EDITOR_KEYWORDS } from './config-schema'; export { RULES } from './rules';", resolveDir: 'server/src/core', loader: 'ts' }, outfile: 'dist/config-schema.js' });
+  const { AJV_OPTIONS, configSchema, EDITOR_KEYWORDS, RULES } = createRequire(import.meta.url)('./dist/config-schema.js');
+  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
+  ajv.addVocabulary(EDITOR_KEYWORDS);
+  const code = standaloneCode(ajv, ajv.compile(configSchema(RULES)));
+  // Bundled under the name config.ts imports (typed by core/config-validate.d.ts); its requires of ajv's small runtime helpers resolve from here.
+  return { name: 'config-validate', setup(b) {
+    b.onResolve({ filter: /^virtual:config-validate$/ }, (a) => ({ path: a.path, namespace: 'config-validate' }));
+    b.onLoad({ filter: /.*/, namespace: 'config-validate' }, () => ({ contents: code, loader: 'js', resolveDir: process.cwd() }));
+  } };
+}
+
+const common = { ...base, sourcemap: true, plugins: [await configValidator()] };
 await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   build({ ...common, entryPoints: ['server/src/core/index.ts'], outfile: 'dist/core.js' }),
