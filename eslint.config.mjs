@@ -1,4 +1,5 @@
-// Lint: typescript-eslint's recommended set, and the core stays pure (no editor, LSP or fs imports).
+// Lint: typescript-eslint's recommended set, and the layers stay apart: the core is pure (no editor, LSP,
+// fs, process or host imports), the host layer knows neither the CLI nor the server, the server not the CLI.
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -9,9 +10,17 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: ['vscode', 'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'child_process', 'node:child_process'],
-        patterns: ['vscode-languageserver*', 'vscode-languageclient*', '**/lsp/**', '**/cli/**'],
+        patterns: ['vscode-languageserver*', 'vscode-languageclient*', '**/lsp/**', '**/cli/**', '**/host/**'],
       }],
     },
+  },
+  {
+    files: ['server/src/host/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['vscode'], patterns: ['vscode-languageserver*', 'vscode-languageclient*', '**/lsp/**', '**/cli/**'] }] },
+  },
+  {
+    files: ['server/src/lsp/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['vscode'], patterns: ['**/cli/**'] }] },
   },
   {
     files: ['**/*.mjs', '**/*.js'],

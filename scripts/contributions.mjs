@@ -1,5 +1,6 @@
 // Writes the parts of the extension manifest and the `.portparity.yaml` JSON Schema that come from the
-// rule registry, so a new rule shows up in the settings UI and in YAML completion.
+// rule registry, so a new rule shows up in the settings UI and in YAML completion, and the activation
+// events that come from the format registry, so a new format activates the extension.
 // usage: node scripts/contributions.mjs [--check]     (--check: exit 1 when a file is out of date)
 // Needs dist/api.js (node esbuild.mjs).
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -8,21 +9,20 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { RULES, configSchemaText } = createRequire(import.meta.url)(join(ROOT, 'dist', 'api.js'));
-const DOCS = 'https://github.com/port-parity/port-parity/blob/main/docs/';
+const { RULES, activationEvents, configSchemaText } = createRequire(import.meta.url)(join(ROOT, 'dist', 'api.js'));
 const SEVERITIES = ['error', 'warning', 'info', 'off'];
 const SEVERITY_TEXT = ['Reported as an error.', 'Reported as a warning.', 'Reported as information.', 'Not checked.'];
 
-/** One property per rule: its severities, its default and what it finds. */
+/** One property per rule, from its meta: its severities, its default, what it finds and its page. */
 export function ruleProperties() {
   const out = {};
-  for (const r of RULES) {
-    out[r.id] = {
+  for (const { meta: m } of RULES) {
+    out[m.id] = {
       type: 'string',
       enum: SEVERITIES,
       enumDescriptions: SEVERITY_TEXT,
-      default: r.defaultSeverity,
-      markdownDescription: `${r.description} Default: \`${r.defaultSeverity}\`. [Docs](${DOCS}rules/${r.id}.md)`,
+      default: m.defaultSeverity,
+      markdownDescription: `${m.description} Default: \`${m.defaultSeverity}\`. [Docs](${m.docs})`,
     };
   }
   return out;
@@ -34,6 +34,8 @@ const files = [
     update(text) {
       const pkg = JSON.parse(text);
       pkg.contributes.configuration.properties['portParity.rules'].properties = ruleProperties();
+      // Activation follows the format registry (server/src/core/formats/registry.ts).
+      pkg.activationEvents = activationEvents();
       return JSON.stringify(pkg, null, 2) + '\n';
     },
   },

@@ -2,3 +2,4 @@
 export * from './format';
 export * from './html';
 export * from './locations';
+export * from './matrixFeed';

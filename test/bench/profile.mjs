@@ -68,6 +68,7 @@ function area(file) {
   if (!file) return 'V8/runtime';
   if (file.startsWith('server/src/core/')) return 'core';
   if (file.startsWith('server/src/cli/')) return 'cli';
+  if (file.startsWith('server/src/host/')) return 'host';
   const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
   if (nm) return nm[1];
   if (file.startsWith('node:') || !file.includes('/')) return 'node internals';

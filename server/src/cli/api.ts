@@ -1,6 +1,6 @@
 // The CLI's pieces as a library, for the tests and the benchmark (the core plus the disk reader).
 export * from '../core';
-export { readWorkspace, loadConfig } from './workspace';
+export { readWorkspace, loadConfig } from '../host/workspace';
 export { main } from './main';
 export { unifiedDiff } from './diff';
 export { jsonReport, sarifReport, githubReport } from './report';

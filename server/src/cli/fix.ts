@@ -2,12 +2,12 @@
 // write each changed file safely (host/write.ts): byte-exact edits, never a link, never stale text.
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { analyze, applyEditsToBytes, maskSecret, RULES } from '../core';
+import { analyze, applyEditsToBytes, maskSecret, RULE_META } from '../core';
 import type { Analysis, TextEdit } from '../core';
 import { openForRewrite, realRoot, rewriteFile } from '../host/write';
 import { unifiedDiff } from './diff';
 import { escapeForTerminal, escapeLines } from './escape';
-import type { Workspace } from './workspace';
+import type { Workspace } from '../host/workspace';
 
 /** How many analyse-and-apply rounds one run may take before it gives up saying so. */
 export const MAX_ROUNDS = 10;
@@ -59,9 +59,9 @@ function load(root: string, rel: string, text: string | undefined, dryRun: boole
   return { original: o.bytes, bytes: o.bytes, text };
 }
 
-/** The rules whose fixes move a service's own ports (to the reference or the contract); the others follow them. */
-const MOVERS = new Set(['port-parity', 'contract']);
-const GROUPS: ((rule: string) => boolean)[] = [(r) => MOVERS.has(r), (r) => !MOVERS.has(r)];
+/** The rules whose fixes move a service's own ports (their meta says `movesPorts`) first; the others follow them. */
+const moves = (rule: string): boolean => !!RULE_META.get(rule)?.movesPorts;
+const GROUPS: ((rule: string) => boolean)[] = [moves, (r) => !moves(r)];
 
 interface Plan {
   /** The files a round changes, with their bytes and text after it. */
@@ -98,7 +98,7 @@ function stateKey(targets: Map<string, Target>): string {
 
 /** Analyses, applies the fixes (the movers' first, see GROUPS), analyses the edited texts again, until a round changes nothing. */
 function settle(ws: Workspace, first: Analysis, opts: FixOptions): Settled {
-  const fixable = new Set(RULES.filter((r) => r.fixable && (opts.rules.length === 0 || opts.rules.includes(r.id))).map((r) => r.id));
+  const fixable = new Set([...RULE_META.values()].filter((m) => m.fixable && (opts.rules.length === 0 || opts.rules.includes(m.id))).map((m) => m.id));
   const texts = new Map(ws.files.map((f) => [f.path, f.text]));
   const s: Settled = { root: realRoot(ws.root), targets: new Map(), refused: new Map(), findings: 0, rounds: 0, settled: false };
   const editable = (rel: string): boolean => {

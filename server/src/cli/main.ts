@@ -6,12 +6,12 @@ import type { Severity } from '../core';
 import { ioReason, isIoError } from '../host/errors';
 import { escapeForTerminal, jsonForTerminal } from './escape';
 import { MAX_ROUNDS, runFix } from './fix';
-import { findHelm, runHelmTemplates } from './helm';
+import { findHelm, runHelmTemplates } from '../host/helm';
 import { exitQuietlyOnClosedPipe } from './pipe';
 import { colors, githubReport, jsonReport, matrixText, sarifReport, textReport } from './report';
 import type { Checked } from './report';
-import { readWorkspace, toPosix } from './workspace';
-import type { Workspace } from './workspace';
+import { readWorkspace, toPosix } from '../host/workspace';
+import type { Workspace } from '../host/workspace';
 
 declare const PORT_PARITY_VERSION: string;
 const VERSION = typeof PORT_PARITY_VERSION === 'string' ? PORT_PARITY_VERSION : '0.0.0-dev';
@@ -30,7 +30,7 @@ PATH; never one inside the checked folder) and reports where it disagrees with P
 
 Exit codes: 0 nothing at or above --fail-on (default error), 1 findings at or above it, 2 bad usage or a bad config.
 fix: 0 done, 1 the fixes did not settle in ${MAX_ROUNDS} rounds, 2 a file could not be fixed or written (each one named).
-Rules: ${RULES.map((r) => r.id).join(', ')}`;
+Rules: ${[...RULE_IDS].join(', ')}`;
 
 class UsageError extends Error {}
 
@@ -124,7 +124,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     args = parseArgs(argv);
     if (!args.command) throw new UsageError('a command is needed: check, matrix, fix or rules (see --help)');
     if (args.command === 'rules') {
-      for (const r of RULES) out(`${r.id.padEnd(24)}${r.defaultSeverity.padEnd(9)}${r.description}\n`);
+      for (const { meta: m } of RULES) out(`${m.id.padEnd(24)}${m.defaultSeverity.padEnd(9)}${m.description}\n`);
       return 0;
     }
     if (!['check', 'matrix', 'fix'].includes(args.command)) throw new UsageError(`unknown command "${args.command}" (check, matrix, fix, rules)`);

@@ -1,10 +1,9 @@
 // The CLI's report formats: text, json, sarif and GitHub annotations, from one analysis.
 import type { Analysis, Finding, Loc, Matrix } from '../core';
-import { RULES, portSet } from '../core';
+import { DOCS_URL, RULES, portSet } from '../core';
+import type { RuleMeta } from '../core';
 import { escapeForTerminal as esc } from './escape';
 import type { ArtifactChange, Log, PhysicalLocation, Region, Replacement, ReportingDescriptor, Result } from 'sarif';
-
-export const DOCS_URL = 'https://github.com/port-parity/port-parity/blob/main/docs/rules/';
 
 /** Rebases paths when several folders are checked at once. */
 export type PathOf = (file: string) => string;
@@ -92,7 +91,7 @@ function sarifLocation(loc: Loc, path: PathOf): PhysicalLocation {
 }
 
 function sarifResult(f: Finding, path: PathOf): Result {
-  const ruleIndex = RULES.findIndex((r) => r.id === f.rule);
+  const ruleIndex = RULES.findIndex((r) => r.meta.id === f.rule);
   return {
     ruleId: f.rule,
     ...(ruleIndex >= 0 ? { ruleIndex } : {}),
@@ -104,14 +103,18 @@ function sarifResult(f: Finding, path: PathOf): Result {
   };
 }
 
+/** A rule's entry in the SARIF rule table, from its meta. */
+function sarifRule(m: Readonly<RuleMeta>): ReportingDescriptor {
+  return { id: m.id, name: m.id, shortDescription: { text: m.description }, helpUri: m.docs, defaultConfiguration: { level: SARIF_LEVEL[m.defaultSeverity] } };
+}
+
 export function sarifReport(runs: Checked[], version: string): Log {
   const results = runs.flatMap(({ analysis, path }) => analysis.findings.map((f) => sarifResult(f, path)));
-  const rules: ReportingDescriptor[] = RULES.map((r) => ({ id: r.id, name: r.id, shortDescription: { text: r.description }, helpUri: `${DOCS_URL}${r.id}.md`, defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] } }));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [{
-      tool: { driver: { name: 'port-parity', version, informationUri: INFORMATION_URI, rules } },
+      tool: { driver: { name: 'port-parity', version, informationUri: INFORMATION_URI, rules: RULES.map((r) => sarifRule(r.meta)) } },
       // No uri: a relative one is not allowed here, and the folder's absolute path is the consumer's to know.
       originalUriBaseIds: { [SRCROOT]: { description: { text: 'The folder that was checked; every artifact uri is relative to it.' } } },
       results,

@@ -1,7 +1,10 @@
 // `.portparity.yaml` declared once: the JSON Schema that esbuild.mjs compiles (ajv) into parseConfig's
 // validator and that scripts/contributions.mjs writes to schemas/portparity.schema.json for the editor,
 // and the words parseConfig says for a value that does not fit it.
-import type { Rule } from './rules/types';
+import type { RuleMeta } from './rules/types';
+
+/** What the schema takes from each rule: its meta's id, description, default severity and page. */
+type RuleInfo = { meta: Pick<RuleMeta, 'id' | 'description' | 'defaultSeverity' | 'docs'> };
 
 const DOCS = 'https://github.com/port-parity/port-parity/blob/main/docs/';
 export const SEVERITY_SETTINGS = ['error', 'warning', 'info', 'off'] as const;
@@ -29,11 +32,11 @@ const globs = (description: string): SchemaNode => ({
 const GLOB_TEXT = 'A glob or a list of globs (picomatch, relative to the folder with .portparity.yaml).';
 
 /** The schema of `.portparity.yaml`, with one property per rule of `rules` (its severities, its default, what it finds). */
-export function configSchema(rules: readonly Pick<Rule, 'id' | 'description' | 'defaultSeverity'>[]): SchemaNode {
+export function configSchema(rules: readonly RuleInfo[]): SchemaNode {
   const severities: Record<string, SchemaNode> = {};
-  for (const r of rules) {
-    const text = `${r.description} Default: \`${r.defaultSeverity}\`.`;
-    severities[r.id] = { type: 'string', enum: [...SEVERITY_SETTINGS], default: r.defaultSeverity, markdownDescription: `${text} [Docs](${DOCS}rules/${r.id}.md)`, description: text };
+  for (const { meta: m } of rules) {
+    const text = `${m.description} Default: \`${m.defaultSeverity}\`.`;
+    severities[m.id] = { type: 'string', enum: [...SEVERITY_SETTINGS], default: m.defaultSeverity, markdownDescription: `${text} [Docs](${m.docs})`, description: text };
   }
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -82,7 +85,7 @@ export function configSchema(rules: readonly Pick<Rule, 'id' | 'description' | '
 }
 
 /** The schema file's text, as schemas/portparity.schema.json holds it. */
-export function configSchemaText(rules: readonly Pick<Rule, 'id' | 'description' | 'defaultSeverity'>[]): string {
+export function configSchemaText(rules: readonly RuleInfo[]): string {
   return `${JSON.stringify(configSchema(rules), null, 2)}\n`;
 }
 

@@ -4,7 +4,7 @@ import { applyEdits } from './edits';
 import { analyze } from './engine';
 import type { EnvView, Model } from './model';
 import { alignEdits, list, referencePorts } from './query';
-import { RULES } from './rules';
+import { RULE_META } from './rules';
 import { movedPorts } from './rules/port-parity';
 import { LineIndex } from './text';
 import type { Finding, Fix, Loc, SourceFile, TextEdit } from './types';
@@ -53,7 +53,7 @@ const key = (f: Finding, loc: Loc): string => `${f.rule}|${loc.file}|${loc.start
  */
 export function withDependentFixes(files: SourceFile[], config: Config, before: Finding[], fix: Fix, rounds = 4): Fix {
   const original = new Map(files.map((f) => [f.path, f.text]));
-  const fixable = new Set(RULES.filter((r) => r.fixable).map((r) => r.id));
+  const fixable = new Set([...RULE_META.values()].filter((m) => m.fixable).map((m) => m.id));
   const known = new Set(before.map((f) => key(f, f.loc)));
   const byFile = new Map<string, TextEdit[]>();
   const add = (e: TextEdit): void => {

@@ -6,7 +6,8 @@ import { analyzeFacts } from './engine';
 import type { Analysis } from './engine';
 import type { Config } from './config';
 import { indexPods } from './model';
-import type { EnvView, Model } from './model';
+import type { Model } from './model';
+import { viewFiles } from './parts';
 import { policyPods, serviceIndex } from './query';
 import { findReferences, mergeTargets, parseRefs } from './references';
 import type { ComposeFacts, EnvVar, FileFacts, Finding } from './types';
@@ -50,6 +51,8 @@ export function signature(f: FileFacts): string {
       return JSON.stringify(f.stages.map((s) => s.name ?? ''));
     case 'dotenv':
       return 'dotenv';
+    case 'contributed':
+      return JSON.stringify(f.processes.map((p) => [p.service, p.image, p.build, p.defaultEnv]));
     case 'skipped':
       return `skipped:${f.reason}`;
   }
@@ -59,19 +62,6 @@ function add<K, V>(map: Map<K, Set<V>>, k: K, v: V): void {
   const s = map.get(k);
   if (s) s.add(v);
   else map.set(k, new Set([v]));
-}
-
-function viewFiles(v: EnvView, out: Set<string>): void {
-  for (const f of v.compose?.files ?? []) out.add(f);
-  for (const w of v.workloads) {
-    out.add(w.file);
-    for (const e of w.configEnv.get(v.env) ?? []) out.add(e.valueLoc.file);
-  }
-  for (const u of v.k8sServices) out.add(u.file);
-  if (v.image) out.add(v.image.file);
-  for (const d of v.dotenvs) out.add(d.file);
-  for (const e of v.envFileVars) out.add(e.valueLoc.file);
-  for (const d of v.declared) out.add(d.loc.file);
 }
 
 /** Files, neighbours and host names of the given services (all of them when `only` is absent). */
@@ -165,6 +155,8 @@ function varsOf(f: FileFacts): EnvVar[] {
       return f.env;
     case 'dotenv':
       return f.vars;
+    case 'contributed':
+      return f.processes.flatMap((p) => p.parts.vars.flatMap((l) => l.vars));
     default:
       return [];
   }

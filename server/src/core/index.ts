@@ -9,6 +9,8 @@ export { extractDotenv } from './extract/dotenv';
 export { parseCommand, shellWords, resolveVar } from './extract/command';
 export { commentSuppressions } from './extract/suppress';
 export { extractFile, kindOfPath } from './classify';
+export { activationEvents, documentSelector, FORMATS, readersOf, watchGlob } from './formats/registry';
+export type { FormatPlugin, FileSet, UnitKind } from './formats/types';
 export { expandCharts, helmTemplateJobs, isReleaseName } from './extract/helm';
 export type { HelmTemplateJob } from './extract/helm';
 export { helmTemplateKey } from './extract/helm-compare';
@@ -21,7 +23,8 @@ export { AJV_OPTIONS, configSchema, configSchemaText, EDITOR_KEYWORDS } from './
 export { envMatcher, normalizeEnv, compareEnvs } from './environments';
 export { buildModel, portSet } from './model';
 export type { Model, EnvView, ServiceModel, PortDecl } from './model';
-export { RULES, RULE_IDS } from './rules';
+export { DOCS_URL, RULES, RULE_IDS, RULE_META } from './rules';
+export type { Rule, RuleMeta } from './rules';
 export { buildMatrix } from './matrix';
 export type { Matrix, MatrixRow, MatrixCell } from './matrix';
 export { applyEdits, applyEditsToBytes } from './edits';

@@ -25,13 +25,16 @@ export function declaredMismatches(rule: string, model: { services: Map<string, 
   const use = new TokenUse();
   for (const s of model.services.values()) {
     for (const v of s.views.values()) {
-      const ports = portSet(v.declared);
+      // A port traffic is routed to says where the process should listen, not where it does: the
+      // tokens that say where it listens judge it (unserved-port), not the other way round.
+      const declared = v.declared.filter((d) => d.role !== 'routed');
+      const ports = portSet(declared);
       if (ports.length === 0) continue;
       for (const t of tokensOf(s, v)) {
         use.seen(t.loc, `${s.name}|${v.env}`);
         if (ports.includes(t.port)) continue;
         use.wants(t.loc, `${s.name}|${v.env}`, ports);
-        const related = v.declared.filter((d) => d.loc.file !== t.loc.file || d.loc.start !== t.loc.start).map((d) => ({ loc: d.loc, message: `${s.name}'s container port in ${v.env}` }));
+        const related = declared.filter((d) => d.loc.file !== t.loc.file || d.loc.start !== t.loc.start).map((d) => ({ loc: d.loc, message: `${s.name}'s container port in ${v.env}` }));
         const fix = ports.length === 1 && t.literal ? { title: t.fixTitle(ports[0]), edits: [{ loc: t.loc, newText: String(ports[0]) }] } : undefined;
         out.add(t.loc, v.env, { service: s.name, token: t, ports, related, fix });
       }

@@ -2,7 +2,12 @@
 import { compareEnvs, DEFAULT_ENV } from './environments';
 import { orderPods, selectFrom } from './model';
 import type { EnvView, Model, ServiceModel, ServiceUnit, WorkloadUnit } from './model';
-import type { CommandInfo, EnvVar, K8sContainer, K8sNetworkPolicy, Loc, Related, TextEdit } from './types';
+import { effectiveCommands, effectiveVars, partsOf } from './parts';
+import { isServedPortVar } from './port-names';
+import type { K8sContainer, K8sNetworkPolicy, Loc, Related, TextEdit } from './types';
+
+export { effectiveCommands, effectiveVars } from './parts';
+export { BIND_VARS, isOwnPortVar, isSelfHost, isServedPortVar } from './port-names';
 
 /** The pods a NetworkPolicy's podSelector selects, in the stable owner order. */
 export function policyPods(model: Model, env: string, policy: K8sNetworkPolicy): WorkloadUnit[] {
@@ -62,68 +67,6 @@ export function placeEnvs(message: string, envs: string[]): string {
   return message.includes('{in}') ? message.replace('{in}', text) : `${message}${text}`;
 }
 
-const OWN_PORT_VARS = new Set(['PORT', 'HTTP_PORT', 'SERVER_PORT', 'APP_PORT', 'LISTEN_PORT', 'WEB_PORT', 'SERVICE_PORT', 'ASPNETCORE_HTTP_PORTS']);
-
-/** Variables that set the service's own listening port (`REDIS_PORT` names another service's). */
-export function isOwnPortVar(name: string, service: string): boolean {
-  if (OWN_PORT_VARS.has(name)) return true;
-  return name === `${service.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_PORT`;
-}
-
-/**
- * Variables that set a port the service itself listens on, its main one or a second listener of its
- * own (Spring's MANAGEMENT_SERVER_PORT, METRICS_PORT, GRPC_PORT): what the service serves. Another
- * service's port (REDIS_PORT, DB_PORT) is not.
- */
-export function isServedPortVar(name: string, service: string): boolean {
-  return isOwnPortVar(name, service) || /^(MANAGEMENT(_SERVER)?|METRICS|ADMIN|HEALTH(CHECK)?|PROBE|STATUS|MONITORING|PROMETHEUS|GRPC|HTTPS|DEBUG|INTERNAL|PUBLIC)_(SERVER_)?PORT$/.test(name);
-}
-
-/** Variables whose value is the host a server binds. */
-export const BIND_VARS = new Set(['HOST', 'HOSTNAME', 'BIND', 'BIND_ADDRESS', 'BIND_ADDR', 'LISTEN_ADDRESS', 'LISTEN_ADDR', 'LISTEN_HOST', 'SERVER_HOST', 'SERVER_ADDRESS', 'APP_HOST', 'UVICORN_HOST', 'FLASK_RUN_HOST']);
-
-/**
- * The variables the process sees, by precedence: the orchestrator's own `environment`/`env`, then
- * ConfigMaps (`envFrom` below `configMapKeyRef`) or compose `env_file`s, then the image's ENV, then
- * the service folder's .env (read by the app, lowest).
- */
-export function effectiveVars(v: EnvView): Map<string, EnvVar> {
-  // Views do not change once built, and several rules ask: compute once per view.
-  const cached = varsCache.get(v);
-  if (cached) return cached;
-  const out = new Map<string, EnvVar>();
-  varsCache.set(v, out);
-  const layers: EnvVar[][] = [
-    v.dotenvs.flatMap((d) => d.vars),
-    v.image?.env ?? [],
-    v.envFileVars,
-    v.compose?.service.environment ?? [],
-    ...v.workloads.flatMap((w) => [w.configEnv.get(v.env) ?? [], w.main?.env ?? []]),
-  ];
-  for (const layer of layers) for (const e of layer) out.set(e.name, e);
-  return out;
-}
-
-const varsCache = new WeakMap<EnvView, Map<string, EnvVar>>();
-
-/** The start command that runs: the orchestrator's where it sets one, else the image's. */
-export function effectiveCommands(v: EnvView): CommandInfo[] {
-  const out: CommandInfo[] = [];
-  let overridden = false;
-  if (v.compose) {
-    for (const c of [v.compose.service.entrypoint, v.compose.service.command]) if (c) out.push(c);
-    overridden = out.length > 0;
-  }
-  for (const w of v.workloads) {
-    if (w.main && (w.main.command.ports.length || w.main.command.binds.length)) {
-      out.push(w.main.command);
-      overridden = true;
-    }
-  }
-  if (!overridden && v.image) out.push(v.image.command);
-  return out;
-}
-
 /**
  * Every port a container is known to listen on; empty when nothing says (then nothing is "wrong").
  * `tcpOnly`: leave out UDP and SCTP container ports (probes connect over TCP).
@@ -171,33 +114,7 @@ export function referencePorts(s: ServiceModel): { ports: number[]; env?: string
  */
 export function alignEdits(model: Model, v: EnvView, from: number, to: number): TextEdit[] {
   const own = (loc: Loc): boolean => model.envOfFile(loc.file) === v.env;
-  const locs: Loc[] = [];
-  const take = (loc: Loc, literal: boolean, port: number | undefined): void => {
-    if (literal && port === from && own(loc)) locs.push(loc);
-  };
-  for (const d of v.declared) take(d.loc, d.literal, d.port);
-  for (const w of v.workloads) {
-    const c = w.main;
-    if (!c) continue;
-    for (const p of c.probes) take(p.port.loc, p.port.literal, p.port.port);
-    for (const p of c.command.ports) if (p.primary) take(p.loc, p.literal, p.port);
-    for (const e of c.env) if (isOwnPortVar(e.name, v.service)) take(e.valueLoc, e.literal, e.port);
-  }
-  for (const s of v.k8sServices) for (const p of s.svc.ports) if (p.targetPort) take(p.targetPort.loc, p.targetPort.literal, p.targetPort.port);
-  if (v.compose) {
-    const s = v.compose.service;
-    for (const e of s.environment) if (isOwnPortVar(e.name, v.service)) take(e.valueLoc, e.literal, e.port);
-    for (const c of [s.command, s.entrypoint]) for (const p of c?.ports ?? []) if (p.primary) take(p.loc, p.literal, p.port);
-    for (const h of s.healthchecks) if (isSelfHost(h.host, v)) take(h.port.loc, h.port.literal, h.port.port);
-  }
-  for (const e of v.envFileVars) if (isOwnPortVar(e.name, v.service)) take(e.valueLoc, e.literal, e.port);
-  for (const d of v.dotenvs) for (const e of d.vars) if (isOwnPortVar(e.name, v.service)) take(e.valueLoc, e.literal, e.port);
-  if (v.image) {
-    for (const e of v.image.exposes) take(e.loc, e.literal && e.rangeEnd === undefined, e.port);
-    for (const e of v.image.env) if (isOwnPortVar(e.name, v.service)) take(e.valueLoc, e.literal, e.port);
-    for (const p of v.image.command.ports) if (p.primary) take(p.loc, p.literal, p.port);
-    for (const h of v.image.healthchecks) take(h.port.loc, h.port.literal, h.port.port);
-  }
+  const locs = partsOf(v).ports.filter((p) => p.aligns && p.literal && p.port === from && own(p.loc)).map((p) => p.loc);
   const seen = new Set<string>();
   const edits: TextEdit[] = [];
   for (const loc of locs) {
@@ -207,15 +124,6 @@ export function alignEdits(model: Model, v: EnvView, from: number, to: number): 
     edits.push({ loc, newText: String(to) });
   }
   return edits;
-}
-
-/** A health check host that means "this container": loopback, any-address, or the service's own name. */
-export function isSelfHost(host: string | undefined, v: EnvView): boolean {
-  if (!host) return true;
-  const h = host.toLowerCase();
-  if (['localhost', '127.0.0.1', '0.0.0.0', '::1', '[::1]', '::'].includes(h)) return true;
-  const s = v.compose?.service;
-  return h === v.service || h === s?.name || h === s?.containerName?.toLowerCase() || (s?.aliases ?? []).includes(h);
 }
 
 /**

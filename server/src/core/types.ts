@@ -1,4 +1,5 @@
 // The plain data that flows through the core: files in, facts, a model, findings out.
+import type { ProcessContribution } from './parts';
 
 /** A file of the workspace: path relative to the workspace root, '/'-separated. */
 export interface SourceFile {
@@ -289,6 +290,19 @@ export interface DotenvFacts {
   suppressions: Suppression[];
 }
 
+/** A file a format plug-in reads into format-blind processes (a platform manifest). */
+export interface ContributedFacts {
+  kind: 'contributed';
+  /** The plug-in that read it. */
+  format: string;
+  file: string;
+  processes: ProcessContribution[];
+  /** What was left unread, and why: reported as info by skipped-source. */
+  unknowns?: Problem[];
+  problems: Problem[];
+  suppressions: Suppression[];
+}
+
 /** A file the core read but that carries no port facts (not a manifest, a template, unparsable). */
 export interface SkippedFacts {
   kind: 'skipped';
@@ -300,7 +314,7 @@ export interface SkippedFacts {
   suppressions: Suppression[];
 }
 
-export type FileFacts = DockerfileFacts | ComposeFacts | K8sFacts | DotenvFacts | SkippedFacts;
+export type FileFacts = DockerfileFacts | ComposeFacts | K8sFacts | DotenvFacts | ContributedFacts | SkippedFacts;
 
 export type Severity = 'error' | 'warning' | 'info';
 

@@ -2,10 +2,10 @@
 import { join } from 'node:path';
 import { buildMatrix, callers, defaultConfig, envMatcher, extractAll, extractChanged, extractSteps, findReferences, fullState, helmTemplateJobs, kindOfPath, owningDir, parseConfig, portTokens, updateState } from '../core';
 import type { Analysis, Config, FactsCache, HelmTemplateOutput, HelmTemplates, IncrementalState, Matrix, PortToken, Problem, Reference, SourceFile } from '../core';
-import { runHelmTemplate } from '../cli/helm';
-import { readWorkspace } from '../cli/workspace';
+import { runHelmTemplate } from '../host/helm';
 import { readRegularFile, realRoot } from '../host/read';
 import type { ReadResult } from '../host/read';
+import { readWorkspace } from '../host/workspace';
 
 export interface Settings {
   rules: Record<string, 'error' | 'warning' | 'info' | 'off'>;
@@ -73,7 +73,7 @@ export class Folder {
     this.onHelmDone = undefined;
   }
 
-  /** Reads every file from disk (the CLI's walk: .gitignore, node_modules, size limit). */
+  /** Reads every file from disk (host/workspace.ts, the walk the CLI uses too: .gitignore, node_modules, size limit). */
   index(): number {
     const ws = readWorkspace(this.root);
     for (const k of ws.skipped) this.onSkip?.(k.path, k.reason);

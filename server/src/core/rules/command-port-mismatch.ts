@@ -2,13 +2,17 @@
 import { effectiveCommands } from '../query';
 import { declaredMismatches } from '../mismatch';
 import type { ListenToken } from '../mismatch';
-import type { Rule } from './types';
+import { defineRule } from './types';
 
-export const rule: Rule = {
-  id: 'command-port-mismatch',
-  description: "The listening port in the start command (--port, --bind, -Dserver.port, --urls...) differs from the service's declared container port.",
-  defaultSeverity: 'warning',
-  fixable: true,
+export const rule = defineRule({
+  meta: {
+    id: 'command-port-mismatch',
+    description: "The listening port in the start command (--port, --bind, -Dserver.port, --urls...) differs from the service's declared container port.",
+    defaultSeverity: 'warning',
+    fixable: true,
+    movesPorts: false,
+    alignable: true,
+  },
   check(model) {
     return declaredMismatches('command-port-mismatch', model, (_s, v) => {
       const tokens: ListenToken[] = [];
@@ -22,4 +26,4 @@ export const rule: Rule = {
       return tokens;
     });
   },
-};
+});

@@ -3,13 +3,17 @@ import { alignEdits, inEnvs, list, PerToken, where } from '../query';
 import type { EnvView } from '../model';
 import type { Fix, RawFinding } from '../types';
 import { movedPorts } from './port-parity';
-import type { Rule } from './types';
+import { defineRule } from './types';
 
-export const rule: Rule = {
-  id: 'contract',
-  description: 'A service declares an internal port other than the one committed in .portparity.yaml.',
-  defaultSeverity: 'error',
-  fixable: true,
+export const rule = defineRule({
+  meta: {
+    id: 'contract',
+    description: 'A service declares an internal port other than the one committed in .portparity.yaml.',
+    defaultSeverity: 'error',
+    fixable: true,
+    movesPorts: true,
+    alignable: true,
+  },
   check(model) {
     const out = new PerToken<{ service: string; from: number; to: number; view: EnvView }>();
     for (const s of model.services.values()) {
@@ -46,4 +50,4 @@ export const rule: Rule = {
     }
     return findings;
   },
-};
+});

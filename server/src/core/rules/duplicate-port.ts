@@ -1,13 +1,17 @@
 // duplicate-port: a host port published twice in one compose environment, or a containerPort or port name twice in a pod.
 import { list, PerToken, where } from '../query';
 import type { K8sWorkload, Loc, RawFinding } from '../types';
-import type { Rule } from './types';
+import { defineRule } from './types';
 
-export const rule: Rule = {
-  id: 'duplicate-port',
-  description: 'The same host port published twice in one Compose environment, the same containerPort twice in a pod, or two ports with the same name in a pod.',
-  defaultSeverity: 'warning',
-  fixable: false,
+export const rule = defineRule({
+  meta: {
+    id: 'duplicate-port',
+    description: 'The same host port published twice in one Compose environment, the same containerPort twice in a pod, or two ports with the same name in a pod.',
+    defaultSeverity: 'warning',
+    fixable: false,
+    movesPorts: false,
+    alignable: false,
+  },
   check(model) {
     const out = new PerToken<{ message: string; first: Loc; service?: string }>();
     for (const [env, units] of model.composeByEnv) {
@@ -66,4 +70,4 @@ export const rule: Rule = {
       return { rule: 'duplicate-port', message: e.length && model.envs.length > 1 ? `${data.message} in ${list(e)}` : data.message, loc, service: data.service, environment: e.join(',') || undefined, related: [{ loc: data.first, message: 'first declared here' }] } satisfies RawFinding;
     });
   },
-};
+});

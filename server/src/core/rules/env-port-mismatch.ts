@@ -2,13 +2,17 @@
 import { effectiveVars, isOwnPortVar } from '../query';
 import { declaredMismatches } from '../mismatch';
 import type { ListenToken } from '../mismatch';
-import type { Rule } from './types';
+import { defineRule } from './types';
 
-export const rule: Rule = {
-  id: 'env-port-mismatch',
-  description: "A PORT-style variable (PORT, HTTP_PORT, SERVER_PORT, <SERVICE>_PORT...) differs from the service's declared container port.",
-  defaultSeverity: 'warning',
-  fixable: true,
+export const rule = defineRule({
+  meta: {
+    id: 'env-port-mismatch',
+    description: "A PORT-style variable (PORT, HTTP_PORT, SERVER_PORT, <SERVICE>_PORT...) differs from the service's declared container port.",
+    defaultSeverity: 'warning',
+    fixable: true,
+    movesPorts: false,
+    alignable: true,
+  },
   check(model) {
     // Only the value the process sees: an orchestrator's variable hides the image's and the .env's.
     return declaredMismatches('env-port-mismatch', model, (s, v) => {
@@ -20,4 +24,4 @@ export const rule: Rule = {
       return tokens;
     });
   },
-};
+});

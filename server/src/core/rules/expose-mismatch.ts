@@ -2,13 +2,17 @@
 import { list, where } from '../query';
 import type { DockerImage, EnvView } from '../model';
 import type { Fix, RawFinding, Related } from '../types';
-import type { Rule } from './types';
+import { defineRule } from './types';
 
-export const rule: Rule = {
-  id: 'expose-mismatch',
-  description: "The Dockerfile's EXPOSE differs from the container port that Compose or Kubernetes declares for the same service.",
-  defaultSeverity: 'warning',
-  fixable: true,
+export const rule = defineRule({
+  meta: {
+    id: 'expose-mismatch',
+    description: "The Dockerfile's EXPOSE differs from the container port that Compose or Kubernetes declares for the same service.",
+    defaultSeverity: 'warning',
+    fixable: true,
+    movesPorts: false,
+    alignable: true,
+  },
   check(model) {
     const findings: RawFinding[] = [];
     const done = new Set<string>();
@@ -23,8 +27,9 @@ export const rule: Rule = {
       for (const { image, views } of byImage.values()) {
         const exposes = image.exposes.filter((e) => e.port !== undefined);
         if (exposes.length === 0 || done.has(image.file)) continue;
-        // The orchestrators' declarations decide; EXPOSE itself is the fallback and cannot disagree with itself.
-        const orchestrated = (v: EnvView): EnvView['declared'] => v.declared.filter((d) => d.role !== 'expose');
+        // The orchestrators' declarations decide; EXPOSE itself is the fallback and cannot disagree with
+        // itself. A port a platform routes to is judged against the image by unserved-port instead.
+        const orchestrated = (v: EnvView): EnvView['declared'] => v.declared.filter((d) => d.role !== 'expose' && d.role !== 'routed');
         let target: number[];
         let label: string;
         let locs: Related[] = [];
@@ -59,4 +64,4 @@ export const rule: Rule = {
     }
     return findings;
   },
-};
+});

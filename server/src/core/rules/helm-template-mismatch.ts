@@ -1,13 +1,16 @@
 // helm-template-mismatch: with `helm template` turned on, a port where helm's render and Port Parity's evaluation of the chart disagree.
-import { fromK8sFacts } from './types';
-import type { Rule } from './types';
+import { defineRule, fromK8sFacts } from './types';
 
-export const rule: Rule = {
-  id: 'helm-template-mismatch',
-  description: 'With the optional `helm template` render on, a port field where helm\'s render of a chart environment and Port Parity\'s own evaluation of it disagree (or one of them lacks it).',
-  defaultSeverity: 'warning',
-  fixable: false,
+export const rule = defineRule({
+  meta: {
+    id: 'helm-template-mismatch',
+    description: 'With the optional `helm template` render on, a port field where helm\'s render of a chart environment and Port Parity\'s own evaluation of it disagree (or one of them lacks it).',
+    defaultSeverity: 'warning',
+    fixable: false,
+    movesPorts: false,
+    alignable: false,
+  },
   check(model) {
     return fromK8sFacts(model, 'helm-template-mismatch', (f) => f.helmMismatches);
   },
-};
+});

@@ -1,5 +1,5 @@
 // The explicit list of rules, sorted by id; the registry refuses two rules with one id.
-import type { Rule } from './types';
+import type { Rule, RuleMeta } from './types';
 import { rule as commandPortMismatch } from './command-port-mismatch';
 import { rule as contract } from './contract';
 import { rule as duplicatePort } from './duplicate-port';
@@ -15,20 +15,24 @@ import { rule as probePort } from './probe-port';
 import { rule as referencePort } from './reference-port';
 import { rule as serviceTargetPort } from './service-target-port';
 import { rule as skippedSource } from './skipped-source';
+import { rule as unservedPort } from './unserved-port';
 
 function registry(rules: Rule[]): Rule[] {
   const ids = new Set<string>();
   for (const r of rules) {
-    if (ids.has(r.id)) throw new Error(`duplicate rule id ${r.id}`);
-    ids.add(r.id);
+    if (ids.has(r.meta.id)) throw new Error(`duplicate rule id ${r.meta.id}`);
+    ids.add(r.meta.id);
   }
-  return [...rules].sort((a, b) => a.id.localeCompare(b.id));
+  return [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
 }
 
 export const RULES: Rule[] = registry([
   commandPortMismatch, contract, duplicatePort, envPortMismatch, exposeMismatch, helmTemplateMismatch, ingressBackendPort, invalidPort, loopbackBind, networkpolicyPort, portParity,
-  probePort, referencePort, serviceTargetPort, skippedSource,
+  probePort, referencePort, serviceTargetPort, skippedSource, unservedPort,
 ]);
 
-export const RULE_IDS = new Set(RULES.map((r) => r.id));
-export type { Rule };
+/** Every rule's metadata by id: what the server, the CLI and the reports know of a rule. */
+export const RULE_META: ReadonlyMap<string, Readonly<RuleMeta>> = new Map(RULES.map((r) => [r.meta.id, r.meta]));
+export const RULE_IDS = new Set(RULE_META.keys());
+export { DOCS_URL } from './types';
+export type { Rule, RuleMeta };

@@ -1,13 +1,17 @@
 // ingress-backend-port: an Ingress or Gateway API route sends traffic to a port its Service does not have.
 import { list, PerToken, placeEnvs, serviceIndex, TokenUse, where } from '../query';
 import type { Fix, Loc, RawFinding } from '../types';
-import type { Rule } from './types';
+import { defineRule } from './types';
 
-export const rule: Rule = {
-  id: 'ingress-backend-port',
-  description: 'An Ingress backend or an HTTPRoute/GRPCRoute backendRef names a port (number or name) that the Service does not have.',
-  defaultSeverity: 'error',
-  fixable: true,
+export const rule = defineRule({
+  meta: {
+    id: 'ingress-backend-port',
+    description: 'An Ingress backend or an HTTPRoute/GRPCRoute backendRef names a port (number or name) that the Service does not have.',
+    defaultSeverity: 'error',
+    fixable: true,
+    movesPorts: false,
+    alignable: false,
+  },
   check(model) {
     const out = new PerToken<{ message: string; related: { loc: Loc; message: string }[]; fix?: Fix; service?: string }>();
     const use = new TokenUse();
@@ -47,4 +51,4 @@ export const rule: Rule = {
     // A base Ingress shared with an environment where its port is right is not "fixed" for another.
     return out.entries().map(({ loc, envs, data }) => ({ rule: 'ingress-backend-port', message: placeEnvs(data.message, model.envs.length > 1 ? envs : []), loc, service: data.service, environment: envs.join(','), related: data.related, fix: use.safe(loc) ? data.fix : undefined }) satisfies RawFinding);
   },
-};
+});

@@ -1,12 +1,16 @@
 // invalid-port: a port that is not an integer 1-65535, empty, malformed, an unresolved EXPOSE variable or a bad port name.
 import type { RawFinding } from '../types';
-import type { Rule } from './types';
+import { defineRule } from './types';
 
-export const rule: Rule = {
-  id: 'invalid-port',
-  description: 'A port that is not an integer in 1-65535, a missing containerPort, a malformed mapping, an EXPOSE variable that resolves to nothing, or an invalid port name.',
-  defaultSeverity: 'error',
-  fixable: false,
+export const rule = defineRule({
+  meta: {
+    id: 'invalid-port',
+    description: 'A port that is not an integer in 1-65535, a missing containerPort, a malformed mapping, an EXPOSE variable that resolves to nothing, or an invalid port name.',
+    defaultSeverity: 'error',
+    fixable: false,
+    movesPorts: false,
+    alignable: false,
+  },
   check(model) {
     const findings: RawFinding[] = [];
     const buildArgs = new Map<string, Set<string>>();
@@ -22,4 +26,4 @@ export const rule: Rule = {
     }
     return findings;
   },
-};
+});

@@ -2,7 +2,7 @@
 import { isLoopback } from '../extract/command';
 import { BIND_VARS, effectiveCommands, effectiveVars, inEnvs, PerToken } from '../query';
 import type { Fix, Loc, RawFinding } from '../types';
-import type { Rule } from './types';
+import { defineRule } from './types';
 
 /** A fix that rewrites the host part of a token, when the token spells the host exactly. */
 function hostFix(loc: Loc, host: string, text: string | undefined): Fix | undefined {
@@ -15,11 +15,15 @@ function hostOf(value: string): string {
   return value.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
 }
 
-export const rule: Rule = {
-  id: 'loopback-bind',
-  description: 'The process binds 127.0.0.1 or localhost inside its container, so nothing outside the container can connect.',
-  defaultSeverity: 'warning',
-  fixable: false,
+export const rule = defineRule({
+  meta: {
+    id: 'loopback-bind',
+    description: 'The process binds 127.0.0.1 or localhost inside its container, so nothing outside the container can connect.',
+    defaultSeverity: 'warning',
+    fixable: false,
+    movesPorts: false,
+    alignable: false,
+  },
   check(model) {
     const out = new PerToken<{ service: string; host: string; via: string; defaulted: boolean; fix?: Fix }>();
     for (const s of model.services.values()) {
@@ -68,4 +72,4 @@ export const rule: Rule = {
       fix: data.fix,
     }) satisfies RawFinding);
   },
-};
+});

@@ -1,13 +1,17 @@
 // networkpolicy-port: a NetworkPolicy admits traffic on a port that none of the pods it selects serves.
 import { list, PerToken, placeEnvs, policyPods, servedBy } from '../query';
 import type { Loc, RawFinding } from '../types';
-import type { Rule } from './types';
+import { defineRule } from './types';
 
-export const rule: Rule = {
-  id: 'networkpolicy-port',
-  description: 'A NetworkPolicy ingress port (number or name) that no container of the pods it selects declares.',
-  defaultSeverity: 'warning',
-  fixable: false,
+export const rule = defineRule({
+  meta: {
+    id: 'networkpolicy-port',
+    description: 'A NetworkPolicy ingress port (number or name) that no container of the pods it selects declares.',
+    defaultSeverity: 'warning',
+    fixable: false,
+    movesPorts: false,
+    alignable: false,
+  },
   check(model) {
     const out = new PerToken<{ message: string; related: { loc: Loc; message: string }[]; service?: string }>();
     for (const [env, policies] of model.policiesByEnv) {
@@ -39,4 +43,4 @@ export const rule: Rule = {
     }
     return out.entries().map(({ loc, envs, data }) => ({ rule: 'networkpolicy-port', message: placeEnvs(data.message, model.envs.length > 1 ? envs : []), loc, service: data.service, environment: envs.join(','), related: data.related }) satisfies RawFinding);
   },
-};
+});

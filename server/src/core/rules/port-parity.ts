@@ -3,7 +3,7 @@ import type { EnvView, PortDecl } from '../model';
 import { portSet } from '../model';
 import { alignEdits, list, PerToken, referencePorts, where } from '../query';
 import type { Fix, RawFinding, Related } from '../types';
-import type { Rule } from './types';
+import { defineRule } from './types';
 
 /**
  * Pairs the ports a view has that the reference lacks with the reference ports it lacks: by port
@@ -32,11 +32,15 @@ export function movedPorts(mine: PortDecl[], ref: number[], refDecls: PortDecl[]
   return pairs;
 }
 
-export const rule: Rule = {
-  id: 'port-parity',
-  description: "A service's internal port differs between environments.",
-  defaultSeverity: 'warning',
-  fixable: true,
+export const rule = defineRule({
+  meta: {
+    id: 'port-parity',
+    description: "A service's internal port differs between environments.",
+    defaultSeverity: 'warning',
+    fixable: true,
+    movesPorts: true,
+    alignable: true,
+  },
   check(model) {
     const out = new PerToken<{ service: string; from: number; to: number; view: EnvView; ref: string }>();
     const related = new Map<string, Related[]>();
@@ -71,4 +75,4 @@ export const rule: Rule = {
     }
     return findings;
   },
-};
+});

@@ -1,7 +1,7 @@
 // probe-port: a probe or health check that targets a port the container does not serve.
 import { isServedPortVar, isSelfHost, list, PerToken, servedBy, servedByCompose } from '../query';
 import type { Fix, K8sContainer, PortValue, RawFinding, Related } from '../types';
-import type { Rule } from './types';
+import { defineRule } from './types';
 
 interface Hit {
   service: string;
@@ -19,11 +19,15 @@ function portFix(p: PortValue, c: K8sContainer, served: Set<number>): Fix | unde
   return { title: `Probe port ${to} instead`, edits: [{ loc: p.loc, newText: to }] };
 }
 
-export const rule: Rule = {
-  id: 'probe-port',
-  description: 'A liveness, readiness or startup probe, a Dockerfile HEALTHCHECK or a compose healthcheck targets a port the container does not serve.',
-  defaultSeverity: 'error',
-  fixable: false,
+export const rule = defineRule({
+  meta: {
+    id: 'probe-port',
+    description: 'A liveness, readiness or startup probe, a Dockerfile HEALTHCHECK or a compose healthcheck targets a port the container does not serve.',
+    defaultSeverity: 'error',
+    fixable: false,
+    movesPorts: false,
+    alignable: false,
+  },
   check(model) {
     const out = new PerToken<Hit>();
     const dockerServed = new Map<string, Set<number>>();
@@ -94,4 +98,4 @@ export const rule: Rule = {
     }
     return out.entries().map(({ loc, envs, data }) => ({ rule: 'probe-port', message: data.message, loc, service: data.service, environment: envs.join(','), related: data.related, fix: data.fix }) satisfies RawFinding);
   },
-};
+});

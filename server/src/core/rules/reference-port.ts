@@ -3,7 +3,7 @@ import { findReferences } from '../references';
 import { byEnvs, list, PerToken, TokenUse, unionRelated, where } from '../query';
 import type { Fix, RawFinding } from '../types';
 import type { Reference } from '../references';
-import type { Rule } from './types';
+import { defineRule } from './types';
 
 function fixFor(r: Reference): Fix | undefined {
   if (r.serves.length !== 1 || !r.exact) return undefined;
@@ -20,11 +20,15 @@ function said(r: Reference): string {
   return r.variable.startsWith('-') ? `${r.variable} ${r.shown}` : `${r.variable}=${r.shown}`;
 }
 
-export const rule: Rule = {
-  id: 'reference-port',
-  description: 'A URL or host:port in configuration points at a service of the workspace on a port that service does not serve.',
-  defaultSeverity: 'error',
-  fixable: true,
+export const rule = defineRule({
+  meta: {
+    id: 'reference-port',
+    description: 'A URL or host:port in configuration points at a service of the workspace on a port that service does not serve.',
+    defaultSeverity: 'error',
+    fixable: true,
+    movesPorts: false,
+    alignable: false,
+  },
   check(model) {
     const out = new PerToken<{ ref: Reference; fix?: Fix }>();
     const use = new TokenUse();
@@ -53,4 +57,4 @@ export const rule: Rule = {
     });
   },
 
-};
+});

@@ -2,13 +2,17 @@
 import { list, PerToken, placeEnvs, servedBy, TokenUse, where } from '../query';
 import type { ServiceUnit } from '../model';
 import type { Fix, PortValue, RawFinding, Related } from '../types';
-import type { Rule } from './types';
+import { defineRule } from './types';
 
-export const rule: Rule = {
-  id: 'service-target-port',
-  description: 'A Service targetPort (number or name) that no container of the selected pods declares.',
-  defaultSeverity: 'error',
-  fixable: false,
+export const rule = defineRule({
+  meta: {
+    id: 'service-target-port',
+    description: 'A Service targetPort (number or name) that no container of the selected pods declares.',
+    defaultSeverity: 'error',
+    fixable: false,
+    movesPorts: false,
+    alignable: false,
+  },
   check(model) {
     const out = new PerToken<{ unit: ServiceUnit; message: string; related: Related[]; fix?: Fix }>();
     const use = new TokenUse();
@@ -60,4 +64,4 @@ export const rule: Rule = {
       fix: use.safe(loc) ? data.fix : undefined,
     }) satisfies RawFinding);
   },
-};
+});

@@ -1,12 +1,16 @@
 // skipped-source: a part of a chart or kustomization that Port Parity cannot follow, so its ports go unchecked.
 import type { RawFinding } from '../types';
-import type { Rule } from './types';
+import { defineRule } from './types';
 
-export const rule: Rule = {
-  id: 'skipped-source',
-  description: 'A remote Kustomize resource or a Helm template value that Port Parity cannot follow: its ports are not checked (never guessed).',
-  defaultSeverity: 'info',
-  fixable: false,
+export const rule = defineRule({
+  meta: {
+    id: 'skipped-source',
+    description: 'A remote Kustomize resource or a Helm template value that Port Parity cannot follow: its ports are not checked (never guessed).',
+    defaultSeverity: 'info',
+    fixable: false,
+    movesPorts: false,
+    alignable: false,
+  },
   check(model) {
     // Renders and manifests; and any file where a bound or an alias left a part unread.
     const findings: RawFinding[] = [];
@@ -16,4 +20,4 @@ export const rule: Rule = {
     }
     return findings;
   },
-};
+});

@@ -1,12 +1,12 @@
-// Reads a workspace from disk: the files the core reads, skipping node_modules, .git and what .gitignore ignores.
+// Reads a workspace from disk (the CLI's folders and the language server's workspace folders): the files the core reads, skipping node_modules, .git and what .gitignore ignores.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
 import { CONFIG_FILES, defaultConfig, isIgnored, kindOfPath, parseConfig } from '../core';
 import type { Config, Problem, SourceFile } from '../core';
-import { ioReason } from '../host/errors';
-import { readRegularFile, realRoot } from '../host/read';
+import { ioReason } from './errors';
+import { readRegularFile, realRoot } from './read';
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn', '.terraform', '.venv', '__pycache__']);
 

@@ -1,0 +1,24 @@
+// What a Compose service contributes to its view: published ports, its environment and env_files, its
+// command and entrypoint, its healthchecks.
+import type { EnvView } from '../../model';
+import { emptyParts, PRECEDENCE } from '../../parts';
+import type { ViewParts } from '../../parts';
+import { isOwnPortVar, isSelfHost } from '../../port-names';
+
+export function lowerCompose(v: EnvView): ViewParts | undefined {
+  if (!v.compose && v.envFileVars.length === 0) return undefined;
+  const out = emptyParts();
+  const s = v.compose?.service;
+  for (const p of s?.ports ?? []) if (p.host) out.ports.push({ role: 'published', loc: p.host.loc, port: p.host.port, literal: p.host.literal, text: 'host-published port, not internal', internal: false, aligns: false });
+  for (const e of s?.environment ?? []) if (e.port !== undefined && isOwnPortVar(e.name, v.service)) out.ports.push({ role: 'listens', loc: e.valueLoc, port: e.port, literal: e.literal, text: `${e.name} variable`, internal: true, aligns: true });
+  for (const c of [s?.command, s?.entrypoint]) for (const p of c?.ports ?? []) out.ports.push({ role: 'listens', loc: p.loc, port: p.port, literal: p.literal, text: `listening flag ${p.flag}`, internal: p.primary, aligns: p.primary });
+  for (const h of s?.healthchecks ?? []) out.ports.push({ role: 'probed', loc: h.port.loc, port: h.port.port, literal: h.port.literal, text: `healthcheck port (${h.host ?? 'localhost'})`, internal: true, aligns: isSelfHost(h.host, v) });
+  for (const e of v.envFileVars) if (e.port !== undefined && isOwnPortVar(e.name, v.service)) out.ports.push({ role: 'listens', loc: e.valueLoc, port: e.port, literal: e.literal, text: `${e.name} variable (env_file)`, internal: true, aligns: true });
+  out.vars.push({ layer: 'compose env_file', precedence: PRECEDENCE.orchestratorFiles, vars: v.envFileVars });
+  if (s) {
+    out.vars.push({ layer: 'compose environment', precedence: PRECEDENCE.orchestrator, vars: s.environment });
+    for (const c of [s.entrypoint, s.command]) if (c) out.commands.push({ command: c, from: 'orchestrator' });
+  }
+  out.files.push(...(v.compose?.files ?? []), ...v.envFileVars.map((e) => e.valueLoc.file));
+  return out;
+}

@@ -1,0 +1,14 @@
+// Dockerfiles and Containerfiles: the final stage's EXPOSE, ENV, start command and HEALTHCHECK (and each stage's, for a build target).
+import { extractDockerfile } from '../../extract/dockerfile';
+import type { FormatPlugin } from '../types';
+import { lowerImage } from './lower';
+
+export const format: FormatPlugin = {
+  id: 'dockerfile',
+  title: 'Dockerfile',
+  reads: [{ kind: 'dockerfile', files: ['Dockerfile', 'Dockerfile.*', '*.Dockerfile', '*.dockerfile', 'Containerfile', 'Containerfile.*'], activates: true }],
+  languages: ['dockerfile'],
+  lower: lowerImage,
+  units: 'file',
+  extract: (file) => extractDockerfile(file),
+};

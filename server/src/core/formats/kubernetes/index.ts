@@ -1,0 +1,19 @@
+// Kubernetes manifests: any YAML file with a document that has `apiVersion` and `kind` (workloads,
+// Services, ConfigMaps, Ingresses and routes, NetworkPolicies). Chart and overlay renders are read by
+// the same extractor.
+import { extractKubernetes, isKubernetesDoc } from '../../extract/kubernetes';
+import type { FormatPlugin } from '../types';
+import { lowerKubernetes } from './lower';
+
+export const format: FormatPlugin = {
+  id: 'kubernetes',
+  title: 'Kubernetes manifest',
+  reads: [{ kind: 'yaml', files: ['*.yaml', '*.yml'], activates: true }],
+  languages: ['yaml'],
+  lower: lowerKubernetes,
+  units: 'file',
+  extract(file, ctx) {
+    const { docs } = ctx.yaml();
+    return docs.some(isKubernetesDoc) ? extractKubernetes(file, docs) : undefined;
+  },
+};

@@ -1,0 +1,40 @@
+// What Kubernetes objects contribute to a view (plain manifests, chart and overlay renders alike): the
+// workloads' containers (the main one's ports, probes, flags and variables; sidecars' as theirs), the
+// Services' ports and targetPorts, the ConfigMap variables the main container loads.
+import type { EnvView } from '../../model';
+import { emptyParts, PRECEDENCE } from '../../parts';
+import type { ViewParts } from '../../parts';
+import { isOwnPortVar } from '../../port-names';
+
+export function lowerKubernetes(v: EnvView): ViewParts | undefined {
+  if (v.workloads.length === 0 && v.k8sServices.length === 0) return undefined;
+  const out = emptyParts();
+  const internal = new Set(v.declared.map((d) => d.port));
+  for (const w of v.workloads) {
+    for (const c of w.workload.containers) {
+      const main = c === w.main;
+      const side = main ? '' : ` of sidecar ${c.name}`;
+      if (!main) for (const p of c.ports) out.ports.push({ role: 'listens', loc: p.containerPort.loc, port: p.containerPort.port, literal: p.containerPort.literal, text: `container port${side}, not the service's own`, internal: false, aligns: false });
+      for (const p of c.probes) out.ports.push({ role: 'probed', loc: p.port.loc, port: p.port.port, literal: p.port.literal, text: `${p.kind} probe port${side}${p.port.name ? ` (named ${p.port.name})` : ''}`, internal: main && internal.has(p.port.port ?? -1), aligns: main });
+      for (const p of c.command.ports) out.ports.push({ role: 'listens', loc: p.loc, port: p.port, literal: p.literal, text: `listening flag ${p.flag}${side}`, internal: main && p.primary, aligns: main && p.primary });
+      for (const e of c.env) if (e.port !== undefined && isOwnPortVar(e.name, v.service)) out.ports.push({ role: 'listens', loc: e.valueLoc, port: e.port, literal: e.literal, text: `${e.name} variable`, internal: main, aligns: main });
+    }
+    out.vars.push({ layer: 'ConfigMap', precedence: PRECEDENCE.orchestrator, vars: w.configEnv.get(v.env) ?? [] });
+    out.vars.push({ layer: 'container env', precedence: PRECEDENCE.orchestrator, vars: w.main?.env ?? [] });
+    // A container's command and args count where they set a port or a bind; else the image's CMD says.
+    if (w.main && (w.main.command.ports.length || w.main.command.binds.length)) out.commands.push({ command: w.main.command, from: 'orchestrator' });
+    out.files.push(w.file, ...(w.configEnv.get(v.env) ?? []).map((e) => e.valueLoc.file));
+  }
+  for (const u of v.k8sServices) {
+    for (const p of u.svc.ports) {
+      const tp = p.targetPort;
+      const target = tp ? (tp.name ?? String(tp.port)) : String(p.port.port);
+      const resolved = tp?.name ? v.workloads.flatMap((w) => w.main?.ports ?? []).find((x) => x.name === tp.name)?.containerPort.port : (tp?.port ?? p.port.port);
+      const to = resolved !== undefined ? ` → container port ${resolved}` : '';
+      out.ports.push({ role: 'published', loc: p.port.loc, port: p.port.port, literal: p.port.literal, text: `Service ${u.svc.name} port → targetPort ${target}${to} (what callers in the cluster use)`, internal: false, aligns: false });
+      if (tp) out.ports.push({ role: 'routed-to', loc: tp.loc, port: resolved, literal: tp.literal, text: `Service ${u.svc.name} targetPort${tp.name ? ` ${tp.name}` : ''}${to}`, internal: true, aligns: tp.port !== undefined });
+    }
+    out.files.push(u.file);
+  }
+  return out;
+}

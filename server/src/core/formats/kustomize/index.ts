@@ -1,0 +1,13 @@
+// Kustomize overlays: a kustomization is read by rendering it once per environment (extract/kustomize.ts),
+// never alone; its resources and patches are read through that render.
+import { skipped } from '../skipped';
+import type { FormatPlugin } from '../types';
+
+export const format: FormatPlugin = {
+  id: 'kustomize',
+  title: 'Kustomization',
+  reads: [{ kind: 'yaml', files: ['kustomization.yaml', 'kustomization.yml', 'Kustomization'], activates: true }],
+  languages: ['yaml'],
+  units: 'overlay × environment',
+  extract: (file) => (/^kustomization(\.ya?ml)?$/i.test(file.path.split('/').pop() ?? '') ? skipped(file, 'kustomization') : undefined),
+};

@@ -1,0 +1,30 @@
+// Code lenses: above each compose service and workload, its ports per environment (or "in N environments").
+import type { CodeLens } from 'vscode-languageserver/node';
+import type { Loc } from '../../core';
+import type { ServerContext } from '../context';
+import { range } from '../convert';
+
+export function registerCodeLens(ctx: ServerContext): void {
+  ctx.connection.onCodeLens((params, token) => ctx.runSafe(`computing code lenses for ${params.textDocument.uri}`, [] as CodeLens[], token, () => {
+    const at = ctx.locate(params.textDocument.uri);
+    if (!at || !at.folder.analysis) return [];
+    const m = at.folder.matrix();
+    if (!m) return [];
+    const lenses: CodeLens[] = [];
+    for (const s of at.folder.analysis.model.services.values()) {
+      const row = m.rows.find((r) => r.service === s.name);
+      if (!row) continue;
+      const anchors = new Map<string, Loc>();
+      for (const v of s.views.values()) {
+        if (v.compose && v.compose.service.nameLoc.file === at.rel) anchors.set(`${v.compose.service.nameLoc.start}`, v.compose.service.nameLoc);
+        for (const w of v.workloads) if (w.file === at.rel) anchors.set(`${w.workload.nameLoc.start}`, w.workload.nameLoc);
+      }
+      const withPorts = row.cells.filter((c) => c.ports.length);
+      const title = row.drift
+        ? `${s.name}: ${withPorts.map((c) => `${c.environment} ${c.ports.join(', ')}`).join(' ≠ ')}`
+        : `${s.name}: ${withPorts[0]?.ports.join(', ')} in ${withPorts.length} environment${withPorts.length === 1 ? '' : 's'}`;
+      for (const l of anchors.values()) lenses.push({ range: range(l), command: { title, command: '' } });
+    }
+    return lenses;
+  }));
+}

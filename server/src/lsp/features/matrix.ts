@@ -1,0 +1,42 @@
+// The parity panel's matrix: on request, and pushed once edits pause after an evaluation.
+import { MATRIX_CHANGED, MATRIX_REQUEST } from '../../protocol';
+import type { MatrixDto } from '../../protocol';
+import type { ServerContext } from '../context';
+
+/** The panel's matrix follows a pause in re-evaluations by this much. */
+const MATRIX_DELAY_MS = 300;
+
+const empty = (): MatrixDto => ({ environments: [], rows: [], findings: { errors: 0, warnings: 0, infos: 0 } });
+
+/** Every folder's services × environments table, with file URIs, and the count of findings by severity. */
+export function matrix(ctx: ServerContext): MatrixDto {
+  const dto = empty();
+  const envs = new Set<string>();
+  for (const f of ctx.folders) {
+    const m = f.matrix();
+    if (!m || !f.analysis) continue;
+    for (const e of m.environments) envs.add(e);
+    for (const r of m.rows) dto.rows.push({ ...r, folder: f.root, cells: r.cells.map((c) => ({ ...c, locations: c.locations.map((l) => ({ uri: ctx.uriOf(f, l.file), line: l.line, character: l.col })) })) });
+    for (const x of f.analysis.findings) dto.findings[x.severity === 'error' ? 'errors' : x.severity === 'warning' ? 'warnings' : 'infos']++;
+  }
+  dto.environments = [...envs];
+  return dto;
+}
+
+export function registerMatrix(ctx: ServerContext): void {
+  let timer: NodeJS.Timeout | undefined;
+  // The matrix (the whole table) goes once edits pause, so that building and sending it never delays the
+  // diagnostics of the next edit.
+  ctx.onEvaluated(() => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      try {
+        void ctx.connection.sendNotification(MATRIX_CHANGED, matrix(ctx));
+      } catch (e) {
+        ctx.error(`Error while building the matrix: ${(e as Error).stack ?? e}`);
+      }
+    }, MATRIX_DELAY_MS);
+  });
+  ctx.connection.onRequest(MATRIX_REQUEST, (_params, token) => ctx.runSafe('building the matrix', empty(), token, () => matrix(ctx)));
+}
