@@ -5,12 +5,39 @@ import { posix } from 'node:path';
 import { DEFAULT_ENV, isEnvAlias } from './environments';
 import type { EnvMatcher } from './environments';
 import { dirOf } from './paths';
-import type { ProcessContribution } from './parts';
+import type { ProcessContribution } from './contributions';
 import type {
-  ComposeFacts, ComposeService, ContributedFacts, DockerExpose, DockerfileFacts, DotenvFacts, EnvVar, K8sBackend, K8sConfigMap, K8sContainer, K8sFacts,
-  K8sNetworkPolicy, K8sService, K8sWorkload,
+  CommandInfo, ComposeFacts, ComposeService, ContributedFacts, DockerExpose, DockerfileFacts, DotenvFacts, EnvVar, K8sBackend, K8sConfigMap, K8sContainer, K8sFacts,
+  K8sNetworkPolicy, K8sService, K8sWorkload, ProbeFact,
 } from './types';
-import type { ComposeUnit, DockerImage, ModelContext, WorkloadUnit } from './model';
+
+export interface WorkloadUnit {
+  workload: K8sWorkload;
+  file: string;
+  /** The service's own container; the others are sidecars. */
+  main?: K8sContainer;
+  service: string;
+  /** The main container's variables from ConfigMaps (`envFrom`, then `configMapKeyRef`), resolved per environment. */
+  configEnv: Map<string, EnvVar[]>;
+}
+
+/** The image a service runs: a Dockerfile's final stage (or the compose build target). */
+export interface DockerImage {
+  file: string;
+  exposes: DockerExpose[];
+  env: EnvVar[];
+  command: CommandInfo;
+  healthchecks: ProbeFact[];
+  /** Build args a compose file passes. */
+  buildArgs: Record<string, string>;
+}
+
+export interface ComposeUnit {
+  service: ComposeService;
+  /** The project folder and the files merged for this environment, base first. */
+  dir: string;
+  files: string[];
+}
 
 export interface BuildLink {
   key: string;
@@ -223,7 +250,8 @@ export interface ImageUnit {
 }
 
 /** Dockerfiles: linked by whoever builds them, else by folder names that name a service. */
-export function joinDockerfiles(dockerfiles: DockerfileFacts[], j: Join, context?: ModelContext): ImageUnit[] {
+/** `sole`: the one orchestrated service of the whole workspace, when modelling part of it. */
+export function joinDockerfiles(dockerfiles: DockerfileFacts[], j: Join, partial: boolean, soleOfWhole?: string): ImageUnit[] {
   const out: ImageUnit[] = [];
   const orchestrated = j.keys();
   for (const d of dockerfiles) {
@@ -236,7 +264,7 @@ export function joinDockerfiles(dockerfiles: DockerfileFacts[], j: Join, context
     const fromName = /^(.+)\.dockerfile$/i.exec(base)?.[1];
     const candidates = [fromName, ...dirs].filter((x): x is string => !!x && !GENERIC_DIRS.has(x.toLowerCase()) && !isEnvAlias(x));
     let key = j.keyOf(...candidates);
-    const sole = context ? context.soleService : orchestrated.size === 1 ? [...orchestrated][0] : undefined;
+    const sole = partial ? soleOfWhole : orchestrated.size === 1 ? [...orchestrated][0] : undefined;
     if (!key && candidates.length === 0 && sole) key = sole;
     key = key ?? candidates[0] ?? 'Dockerfile';
     for (const link of links.length ? links : [undefined]) {

@@ -2,15 +2,15 @@
 import type { Config, ContractEntry } from './config';
 import { compareEnvs, DEFAULT_ENV, envMatcher, normalizeEnv } from './environments';
 import { Join, joinCompose, joinDockerfiles, joinDotenvs, joinKubernetes, joinProcesses, joinRel, push } from './join';
-import type { ComposeEnvUnit, DotenvUnit, ImageUnit, K8sUnits, ProcessUnit } from './join';
-import type { ProcessContribution } from './parts';
+import type { ComposeEnvUnit, ComposeUnit, DockerImage, DotenvUnit, ImageUnit, K8sUnits, ProcessUnit, WorkloadUnit } from './join';
+import type { ProcessContribution } from './contributions';
 import { dirOf } from './paths';
 import type {
-  CommandInfo, ComposeFacts, ComposeService, ContributedFacts, DockerExpose, DockerfileFacts, DotenvFacts, EnvVar, FileFacts, K8sContainer,
-  K8sBackend, K8sConfigMap, K8sFacts, K8sNetworkPolicy, K8sService, K8sWorkload, Loc, ProbeFact, Protocol,
+  ComposeFacts, ContributedFacts, DockerfileFacts, DotenvFacts, EnvVar, FileFacts, K8sBackend, K8sConfigMap, K8sFacts, K8sNetworkPolicy, K8sService, Loc, Protocol,
 } from './types';
 
 export { imageBase, mergeCompose } from './join';
+export type { ComposeUnit, DockerImage, WorkloadUnit } from './join';
 
 /** What part a port value plays, as hovers and messages name it. */
 export type Role = 'containerPort' | 'composeContainer' | 'composeExpose' | 'expose' | 'listens' | 'routed';
@@ -40,39 +40,11 @@ export interface PortDecl {
   literal: boolean;
 }
 
-export interface WorkloadUnit {
-  workload: K8sWorkload;
-  file: string;
-  /** The service's own container; the others are sidecars. */
-  main?: K8sContainer;
-  service: string;
-  /** The main container's variables from ConfigMaps (`envFrom`, then `configMapKeyRef`), resolved per environment. */
-  configEnv: Map<string, EnvVar[]>;
-}
-
 export interface ServiceUnit {
   svc: K8sService;
   file: string;
   /** Workloads in the same environment and namespace whose pod labels match the selector. */
   selected: WorkloadUnit[];
-}
-
-/** The image a service runs: a Dockerfile's final stage (or the compose build target). */
-export interface DockerImage {
-  file: string;
-  exposes: DockerExpose[];
-  env: EnvVar[];
-  command: CommandInfo;
-  healthchecks: ProbeFact[];
-  /** Build args a compose file passes. */
-  buildArgs: Record<string, string>;
-}
-
-export interface ComposeUnit {
-  service: ComposeService;
-  /** The project folder and the files merged for this environment, base first. */
-  dir: string;
-  files: string[];
 }
 
 /** One service in one environment. */
@@ -153,7 +125,7 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
   const compose = joinCompose(byKind.compose, j);
   const processes = joinProcesses(byKind.contributed, j);
   const k8s = joinKubernetes(byKind.k8s, j);
-  const images = joinDockerfiles(byKind.dockerfiles, j, context);
+  const images = joinDockerfiles(byKind.dockerfiles, j, !!context, context?.soleService);
   const dotenvs = joinDotenvs(byKind.dotenvs, j, new Set(byKind.compose.keys()), images);
   const envs = environments(compose, processes, k8s, images, dotenvs, j, context);
   const views = new Views();

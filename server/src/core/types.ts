@@ -1,5 +1,4 @@
 // The plain data that flows through the core: files in, facts, a model, findings out.
-import type { ProcessContribution } from './parts';
 
 /** A file of the workspace: path relative to the workspace root, '/'-separated. */
 export interface SourceFile {
@@ -346,4 +345,78 @@ export interface RawFinding {
 
 export interface Finding extends RawFinding {
   severity: Severity;
+}
+
+// What a format contributes to a service's view, format-blind (gathered by parts.ts).
+
+/**
+ * What a port token does for the service: the process listens there (containerPort, a PORT variable,
+ * a listening flag), a platform publishes it outside, documents it (EXPOSE), probes it, routes to it
+ * (a Service targetPort, a platform's internal port), scrapes it, or forwards it.
+ */
+export type PortRole = 'listens' | 'published' | 'exposed' | 'probed' | 'routed-to' | 'scraped' | 'forwarded';
+
+/** A port token of a view, with its exact range. */
+export interface PortPart {
+  role: PortRole;
+  loc: Loc;
+  port?: number;
+  /** The token is exactly the decimal number: a fix may replace it. */
+  literal: boolean;
+  /** In words, as a hover says it: "container port", "Dockerfile EXPOSE", "PORT variable (.env)". */
+  text: string;
+  /** The token carries the service's own internal port (hovers and references list it as one). */
+  internal: boolean;
+  /** Moving the service's internal port edits this token (it says where the process itself listens). */
+  aligns: boolean;
+  /**
+   * The format declares the service's internal port here (a platform's internal port), as a
+   * containerPort does: the model's declared ports (the matrix, port-parity) take it.
+   */
+  declares?: boolean;
+}
+
+/** Variables that reach the process, and how strongly: a higher precedence hides a lower one of the same name. */
+export interface VarsPart {
+  /** Where they are set, in words: "Dockerfile ENV", ".env", "compose environment". */
+  layer: string;
+  precedence: number;
+  vars: EnvVar[];
+}
+
+/** A start command: the orchestrator's, where it sets one that counts, runs in place of the image's. */
+export interface CommandPart {
+  command: CommandInfo;
+  from: 'orchestrator' | 'image';
+}
+
+/** What one format contributes to one view. */
+export interface ViewParts {
+  ports: PortPart[];
+  vars: VarsPart[];
+  commands: CommandPart[];
+  /** The files the view's facts came from in this format (what an edit of them may change). */
+  files: string[];
+  /**
+   * The process shares its loopback with others: the host's (host networking) or its pod's (other
+   * containers beside it). A loopback bind is then reachable by them: not a mistake in itself.
+   */
+  sharedLoopback?: boolean;
+}
+
+/**
+ * A process a format declares on its own (a platform manifest's app): who it is, and its parts. The
+ * model joins it with the other formats' facts by its identity keys.
+ */
+export interface ProcessContribution {
+  /** The service name it goes by. */
+  service: string;
+  nameLoc: Loc;
+  /** The image it runs (`registry/api:1.2`): joins a workload or compose service running the same. */
+  image?: string;
+  /** The Dockerfile it builds, relative to the file's folder: joins that Dockerfile and whoever else builds it. */
+  build?: { context: string; dockerfile?: string };
+  /** The environment when the file's path names none (a platform manifest deploys: `production`). */
+  defaultEnv?: string;
+  parts: ViewParts;
 }

@@ -1,6 +1,6 @@
 // What a format plug-in declares: the files it reads, the units it reads them in, and how it reads them.
 import type { EnvView } from '../model';
-import type { ViewParts } from '../parts';
+import type { ViewParts } from '../contributions';
 import type { FileFacts, SourceFile } from '../types';
 import type { ParsedYaml } from '../yaml';
 

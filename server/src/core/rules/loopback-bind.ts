@@ -1,5 +1,6 @@
 // loopback-bind: the process binds 127.0.0.1/localhost inside its container, unreachable from outside it.
 import { isLoopback } from '../extract/command';
+import { partsOf } from '../parts';
 import { BIND_VARS, effectiveCommands, effectiveVars, inEnvs, PerToken } from '../query';
 import type { Fix, Loc, RawFinding } from '../types';
 import { defineRule } from './types';
@@ -28,9 +29,8 @@ export const rule = defineRule({
     const out = new PerToken<{ service: string; host: string; via: string; defaulted: boolean; fix?: Fix }>();
     for (const s of model.services.values()) {
       for (const v of s.views.values()) {
-        // Host networking shares the node's loopback; several containers in a pod share theirs (sidecars on localhost).
-        if (v.compose?.service.networkModeHost) continue;
-        if (v.workloads.some((w) => w.workload.hostNetwork || w.workload.containers.filter((c) => !c.init || c.nativeSidecar).length > 1)) continue;
+        // Host networking, or a pod with several containers: others share the loopback it binds.
+        if (partsOf(v).sharedLoopback) continue;
         const vars = effectiveVars(v);
         for (const c of effectiveCommands(v)) {
           for (const b of c.binds) {

@@ -1,8 +1,8 @@
 // What a Compose service contributes to its view: published ports, its environment and env_files, its
 // command and entrypoint, its healthchecks.
 import type { EnvView } from '../../model';
-import { emptyParts, PRECEDENCE } from '../../parts';
-import type { ViewParts } from '../../parts';
+import { emptyParts, PRECEDENCE } from '../../contributions';
+import type { ViewParts } from '../../contributions';
 import { isOwnPortVar, isSelfHost } from '../../port-names';
 
 export function lowerCompose(v: EnvView): ViewParts | undefined {
@@ -20,5 +20,7 @@ export function lowerCompose(v: EnvView): ViewParts | undefined {
     for (const c of [s.entrypoint, s.command]) if (c) out.commands.push({ command: c, from: 'orchestrator' });
   }
   out.files.push(...(v.compose?.files ?? []), ...v.envFileVars.map((e) => e.valueLoc.file));
+  // `network_mode: host` shares the host's loopback.
+  if (s?.networkModeHost) out.sharedLoopback = true;
   return out;
 }

@@ -1,7 +1,7 @@
 // What the image a service runs contributes to its view: EXPOSE, ENV, the start command, HEALTHCHECK.
 import type { EnvView } from '../../model';
-import { emptyParts, PRECEDENCE } from '../../parts';
-import type { ViewParts } from '../../parts';
+import { emptyParts, PRECEDENCE } from '../../contributions';
+import type { ViewParts } from '../../contributions';
 import { isOwnPortVar } from '../../port-names';
 
 export function lowerImage(v: EnvView): ViewParts | undefined {

@@ -1,7 +1,7 @@
 // What a service folder's .env files contribute to its view: variables the application reads itself.
 import type { EnvView } from '../../model';
-import { emptyParts, PRECEDENCE } from '../../parts';
-import type { ViewParts } from '../../parts';
+import { emptyParts, PRECEDENCE } from '../../contributions';
+import type { ViewParts } from '../../contributions';
 import { isOwnPortVar } from '../../port-names';
 
 export function lowerDotenv(v: EnvView): ViewParts | undefined {

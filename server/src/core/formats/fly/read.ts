@@ -4,8 +4,8 @@
 import { posix } from 'node:path';
 import { parseCommand, wordsOfShell } from '../../extract/command';
 import { commentSuppressions } from '../../extract/suppress';
-import { emptyParts, PRECEDENCE } from '../../parts';
-import type { PortPart, ProcessContribution } from '../../parts';
+import { emptyParts, PRECEDENCE } from '../../contributions';
+import type { PortPart, ProcessContribution } from '../../contributions';
 import { isOwnPortVar } from '../../port-names';
 import { LineIndex } from '../../text';
 import type { ContributedFacts, EnvVar, FileFacts, Problem, SourceFile } from '../../types';

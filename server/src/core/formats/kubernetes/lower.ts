@@ -2,8 +2,8 @@
 // workloads' containers (the main one's ports, probes, flags and variables; sidecars' as theirs), the
 // Services' ports and targetPorts, the ConfigMap variables the main container loads.
 import type { EnvView } from '../../model';
-import { emptyParts, PRECEDENCE } from '../../parts';
-import type { ViewParts } from '../../parts';
+import { emptyParts, PRECEDENCE } from '../../contributions';
+import type { ViewParts } from '../../contributions';
 import { isOwnPortVar } from '../../port-names';
 
 export function lowerKubernetes(v: EnvView): ViewParts | undefined {
@@ -24,6 +24,8 @@ export function lowerKubernetes(v: EnvView): ViewParts | undefined {
     // A container's command and args count where they set a port or a bind; else the image's CMD says.
     if (w.main && (w.main.command.ports.length || w.main.command.binds.length)) out.commands.push({ command: w.main.command, from: 'orchestrator' });
     out.files.push(w.file, ...(w.configEnv.get(v.env) ?? []).map((e) => e.valueLoc.file));
+    // Host networking shares the node's loopback; several containers in a pod share theirs (sidecars on localhost).
+    if (w.workload.hostNetwork || w.workload.containers.filter((c) => !c.init || c.nativeSidecar).length > 1) out.sharedLoopback = true;
   }
   for (const u of v.k8sServices) {
     for (const p of u.svc.ports) {
