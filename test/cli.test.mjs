@@ -54,6 +54,22 @@ test('a bad .portparity.yaml is reported with file and line, exit 2', () => {
   assert.match(r.err, /\.portparity\.yaml:5:8: services\.api: "70000" is not a port number/);
 });
 
+test('a service named like an Object property (constructor) has no contract unless the config gives it one: checked and tabled, no crash', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pp-cli-'));
+  writeFileSync(join(dir, 'compose.yaml'), 'services:\n  constructor:\n    image: x\n');
+  writeFileSync(join(dir, 'compose.staging.yaml'), 'services:\n  constructor:\n    ports: ["8080:8080"]\n');
+  writeFileSync(join(dir, 'compose.prod.yaml'), 'services:\n  constructor:\n    ports: ["8080:9090"]\n');
+  const r = run(['check', dir, '--format', 'json']);
+  assert.equal(r.err, '');
+  assert.ok(JSON.parse(r.out).findings.some((f) => f.rule === 'port-parity' && f.service === 'constructor'), r.out);
+  const m = run(['matrix', dir]);
+  assert.equal(m.code, 0, m.err);
+  assert.match(m.out, /^constructor\s+-\s+8080 ≠\s+9090 \*/m);
+  writeFileSync(join(dir, '.portparity.yaml'), 'services:\n  constructor: 9090\n');
+  const c = JSON.parse(run(['check', dir, '--format', 'json']).out);
+  assert.ok(c.findings.some((f) => f.rule === 'contract' && f.service === 'constructor'), JSON.stringify(c.findings));
+});
+
 test('the JSON report has the agreed shape, with 1-based positions relative to the checked folder', (t) => {
   const r = run(['check', WORKSPACE, '--format', 'json']);
   const report = JSON.parse(r.out);
