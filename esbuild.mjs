@@ -2,13 +2,38 @@
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import Ajv from 'ajv';
+import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
 
 // `yaml` as its ES module build (the same code as its CommonJS one): bundled ES modules call each other
 // directly, where a CommonJS module's exports are reached through a getter on every call.
 const alias = { yaml: './node_modules/yaml/browser/index.js' };
-const common = { define: { PORT_PARITY_VERSION: JSON.stringify(version) }, alias, bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+const base = { define: { PORT_PARITY_VERSION: JSON.stringify(version) }, alias, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' };
+
+/** Bundles `code` under the name config.ts imports (typed by core/config-validate.d.ts); its requires of ajv's small runtime helpers resolve from here. */
+const configValidate = (code) => ({ name: 'config-validate', setup(b) {
+  b.onResolve({ filter: /^virtual:config-validate$/ }, (a) => ({ path: a.path, namespace: 'config-validate' }));
+  b.onLoad({ filter: /.*/, namespace: 'config-validate' }, () => ({ contents: code, loader: 'js', resolveDir: process.cwd() }));
+} });
+
+/**
+ * The `.portparity.yaml` validator as plain code: the schema's one declaration (core/config-schema.ts,
+ * with the rule registry) compiled by ajv here, so the bundles run no `new Function` and carry no
+ * schema compiler; a schema ajv's strict mode refuses fails the build.
+ */
+async function configValidator() {
+  // The schema and the rules come from a first bundle, where the validator is not made yet (config.ts is in it: the format registry imports its file names).
+  const notYet = configValidate('module.exports = () => { throw new Error("the config validator is made by esbuild.mjs"); };');
+  await build({ ...base, plugins: [notYet], stdin: { contents: "export { AJV_OPTIONS, configSchema, EDITOR_KEYWORDS } from './config-schema'; export { RULES } from './rules';", resolveDir: 'server/src/core', loader: 'ts' }, outfile: 'dist/config-schema.js' });
+  const { AJV_OPTIONS, configSchema, EDITOR_KEYWORDS, RULES } = createRequire(import.meta.url)('./dist/config-schema.js');
+  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
+  ajv.addVocabulary(EDITOR_KEYWORDS);
+  return configValidate(standaloneCode(ajv, ajv.compile(configSchema(RULES))));
+}
+
+const common = { ...base, sourcemap: true, plugins: [await configValidator()] };
 // The core first: the extension's file globs and document selector are the format registry's, taken
 // from the built core so that the extension does not bundle the formats' readers.
 await build({ ...common, entryPoints: ['server/src/core/index.ts'], outfile: 'dist/core.js' });

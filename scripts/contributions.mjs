@@ -9,8 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { RULES, activationEvents } = createRequire(import.meta.url)(join(ROOT, 'dist', 'api.js'));
-const DOCS = 'https://github.com/port-parity/port-parity/blob/main/docs/';
+const { RULES, activationEvents, configSchemaText } = createRequire(import.meta.url)(join(ROOT, 'dist', 'api.js'));
 const SEVERITIES = ['error', 'warning', 'info', 'off'];
 const SEVERITY_TEXT = ['Reported as an error.', 'Reported as a warning.', 'Reported as information.', 'Not checked.'];
 
@@ -29,64 +28,6 @@ export function ruleProperties() {
   return out;
 }
 
-export function schema() {
-  const globs = {
-    oneOf: [
-      { type: 'string', description: 'A glob (picomatch, relative to the folder with .portparity.yaml).' },
-      { type: 'array', items: { type: 'string' }, description: 'Globs (picomatch, relative to the folder with .portparity.yaml).' },
-    ],
-  };
-  const rules = ruleProperties();
-  for (const r of Object.values(rules)) {
-    r.description = r.markdownDescription.replace(/ \[Docs\]\(.*\)$/, '');
-    delete r.enumDescriptions;
-  }
-  return {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    title: 'Port Parity configuration (.portparity.yaml)',
-    description: `Environments, the reference environment, ignored paths, rule severities and the port contract. ${DOCS}configuration.md`,
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      environments: {
-        type: 'object',
-        description: 'Path globs that name an environment, tried before inference from file and folder names. Names are normalised (prod means production).',
-        additionalProperties: globs,
-        examples: [{ preview: ['deploy/pr-*/**'], production: ['deploy/eu-*/**', 'deploy/us-*/**'] }],
-      },
-      reference: {
-        type: 'string',
-        minLength: 1,
-        default: 'production',
-        description: 'The environment that defines the right ports; the others are compared with it. Aliases are allowed (prod means production).',
-        examples: ['production', 'staging', 'local', 'test'],
-      },
-      ignore: { ...globs, description: 'Globs of files and folders never read. node_modules, .git and what .gitignore ignores are always skipped.' },
-      rules: {
-        type: 'object',
-        description: 'Severity per rule: error, warning, info or off.',
-        properties: rules,
-        additionalProperties: false,
-      },
-      services: {
-        type: 'object',
-        description: 'The port contract: service name → port or list of ports. Every environment must serve these.',
-        additionalProperties: {
-          oneOf: [
-            { $ref: '#/definitions/port' },
-            { type: 'array', items: { $ref: '#/definitions/port' }, minItems: 1 },
-          ],
-        },
-        examples: [{ api: 8080, gateway: [8080, 8443] }],
-      },
-      maxFileSize: { type: 'integer', minimum: 1, default: 2097152, description: 'Files larger than this many bytes are skipped.' },
-    },
-    definitions: {
-      port: { type: 'integer', minimum: 1, maximum: 65535, description: 'A port number, 1-65535.' },
-    },
-  };
-}
-
 const files = [
   {
     path: join(ROOT, 'package.json'),
@@ -98,7 +39,8 @@ const files = [
       return JSON.stringify(pkg, null, 2) + '\n';
     },
   },
-  { path: join(ROOT, 'schemas', 'portparity.schema.json'), update: () => JSON.stringify(schema(), null, 2) + '\n' },
+  // Declared once in server/src/core/config-schema.ts, the schema parseConfig validates with.
+  { path: join(ROOT, 'schemas', 'portparity.schema.json'), update: () => configSchemaText(RULES) },
 ];
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -54,6 +54,22 @@ test('a bad .portparity.yaml is reported with file and line, exit 2', () => {
   assert.match(r.err, /\.portparity\.yaml:5:8: services\.api: "70000" is not a port number/);
 });
 
+test('a service named like an Object property (constructor) has no contract unless the config gives it one: checked and tabled, no crash', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pp-cli-'));
+  writeFileSync(join(dir, 'compose.yaml'), 'services:\n  constructor:\n    image: x\n');
+  writeFileSync(join(dir, 'compose.staging.yaml'), 'services:\n  constructor:\n    ports: ["8080:8080"]\n');
+  writeFileSync(join(dir, 'compose.prod.yaml'), 'services:\n  constructor:\n    ports: ["8080:9090"]\n');
+  const r = run(['check', dir, '--format', 'json']);
+  assert.equal(r.err, '');
+  assert.ok(JSON.parse(r.out).findings.some((f) => f.rule === 'port-parity' && f.service === 'constructor'), r.out);
+  const m = run(['matrix', dir]);
+  assert.equal(m.code, 0, m.err);
+  assert.match(m.out, /^constructor\s+-\s+8080 ≠\s+9090 \*/m);
+  writeFileSync(join(dir, '.portparity.yaml'), 'services:\n  constructor: 9090\n');
+  const c = JSON.parse(run(['check', dir, '--format', 'json']).out);
+  assert.ok(c.findings.some((f) => f.rule === 'contract' && f.service === 'constructor'), JSON.stringify(c.findings));
+});
+
 test('the JSON report has the agreed shape, with 1-based positions relative to the checked folder', (t) => {
   const r = run(['check', WORKSPACE, '--format', 'json']);
   const report = JSON.parse(r.out);
@@ -84,6 +100,23 @@ test('SARIF output is SARIF 2.1.0 with rules, help URIs and exact regions', () =
   assert.equal(res.level, 'warning');
   assert.deepEqual(res.locations[0].physicalLocation.region, { startLine: 16, startColumn: 30, endLine: 16, endColumn: 34 });
   assert.equal(driver.rules[res.ruleIndex].id, 'port-parity');
+});
+
+test('SARIF URIs are valid: an absolute informationUri, artifact paths percent-encoded, no relative base uri', () => {
+  const dir = copy();
+  const odd = 'deploy/staging/api v2#1%.yaml';
+  writeFileSync(join(dir, odd), readFileSync(join(dir, 'deploy/staging/api.yaml')));
+  writeFileSync(join(dir, 'deploy/staging/api.yaml'), '');
+  const s = JSON.parse(run(['check', dir, '--format', 'sarif']).out);
+  const driver = s.runs[0].tool.driver;
+  assert.equal(driver.informationUri, new URL(driver.informationUri).href);
+  assert.ok(!driver.informationUri.includes('/../'), driver.informationUri);
+  // A base id without a uri: a relative one is not allowed there, and the consumer knows the folder.
+  assert.equal(s.runs[0].originalUriBaseIds['%SRCROOT%'].uri, undefined);
+  const uris = s.runs[0].results.flatMap((x) => [...x.locations, ...x.relatedLocations].map((l) => l.physicalLocation.artifactLocation.uri));
+  assert.ok(uris.includes('deploy/staging/api%20v2%231%25.yaml'), uris.join(' '));
+  const json = JSON.parse(run(['check', dir, '--format', 'json']).out);
+  assert.deepEqual(new Set(s.runs[0].results.map((x) => decodeURIComponent(x.locations[0].physicalLocation.artifactLocation.uri))), new Set(json.findings.map((f) => f.file)));
 });
 
 test('GitHub format prints one workflow annotation per finding', () => {
@@ -124,4 +157,19 @@ test('fix --dry-run prints the diff and changes nothing; fix applies it and the 
   assert.deepEqual(after.findings.filter((f) => f.rule === 'port-parity'), []);
   const again = run(['fix', dir, '--rule', 'port-parity']);
   assert.match(again.out, /Changed 0 files/);
+});
+
+test('fix --dry-run on a CRLF file with a BOM prints its changed line at its line number, with no \\r, and fix keeps both', () => {
+  const dir = copy();
+  const file = join(dir, 'deploy/staging/api.yaml');
+  const before = `\ufeff${readFileSync(file, 'utf8').replace(/\n/g, '\r\n')}`;
+  writeFileSync(file, before);
+  const dry = run(['fix', dir, '--rule', 'port-parity', '--dry-run']);
+  assert.equal(dry.code, 0, dry.err);
+  const diff = dry.out.slice(dry.out.indexOf('--- a/deploy/staging/api.yaml'));
+  assert.match(diff, /^--- a\/deploy\/staging\/api\.yaml\n\+\+\+ b\/deploy\/staging\/api\.yaml\n@@ -13,7 \+13,7 @@\n {9}- name: api\n/);
+  assert.match(diff, /\n-\s+- containerPort: 8080 # keep in sync with the Dockerfile\n\+\s+- containerPort: 4500 # keep in sync with the Dockerfile\n/);
+  assert.ok(!/\\r|\r/.test(dry.out), dry.out);
+  assert.equal(run(['fix', dir, '--rule', 'port-parity']).code, 0);
+  assert.equal(readFileSync(file, 'utf8'), before.replace('containerPort: 8080 #', 'containerPort: 4500 #'));
 });

@@ -1,36 +1,27 @@
-// A unified diff for fixes; fixes replace tokens within lines, so old and new have the same line count.
-function splitLines(text: string): string[] {
-  return text.match(/[^\r\n]*(\r\n|\r|\n)|[^\r\n]+$/g) ?? [];
-}
+// A unified diff for fixes, from jsdiff's structured patch; the headers and each line's text are ours to print.
+import { structuredPatch } from 'diff';
 
-/** `show` rewrites each printed line (the CLI masks URL passwords with it). */
+/** CRLF and a lone CR end a line as the core's LineIndex counts them; fixes edit tokens, never line ends. */
+const LINE_END = /\r\n?/g;
+
+/**
+ * The diff of one file, `--- a/<file>` / `+++ b/<file>` and hunks with `context` lines around each
+ * change, or '' when nothing changed. Line ends are compared as `\n` (so a CRLF file shows no `\r` and a
+ * file of lone CRs gets its real lines); a last line without a line end is marked `\ No newline at end
+ * of file`. `show` rewrites each printed line's text (the CLI masks URL passwords with it).
+ */
 export function unifiedDiff(file: string, before: string, after: string, context = 3, show: (line: string) => string = (l) => l): string {
-  const a = splitLines(before);
-  const b = splitLines(after);
-  const changed: number[] = [];
-  const n = Math.max(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) changed.push(i);
-  if (changed.length === 0) return '';
+  if (before === after) return '';
+  let a = before.replace(LINE_END, '\n');
+  let b = after.replace(LINE_END, '\n');
+  // Only line ends differ: then those are the change, and the diff shows them as they are.
+  if (a === b) [a, b] = [before, after];
+  const patch = structuredPatch(`a/${file}`, `b/${file}`, a, b, undefined, undefined, { context });
   const out = [`--- a/${file}`, `+++ b/${file}`];
-  const strip = (l: string | undefined): string => show((l ?? '').replace(/\r?\n$|\r$/, ''));
-  let k = 0;
-  while (k < changed.length) {
-    let end = k;
-    while (end + 1 < changed.length && changed[end + 1] - changed[end] <= context * 2) end++;
-    const from = Math.max(0, changed[k] - context);
-    const to = Math.min(n - 1, changed[end] + context);
-    const body: string[] = [];
-    for (let i = from; i <= to; i++) {
-      if (a[i] === b[i]) body.push(` ${strip(a[i])}`);
-      else {
-        if (a[i] !== undefined) body.push(`-${strip(a[i])}`);
-        if (b[i] !== undefined) body.push(`+${strip(b[i])}`);
-      }
-    }
-    const lenA = Math.min(to, a.length - 1) - from + 1;
-    const lenB = Math.min(to, b.length - 1) - from + 1;
-    out.push(`@@ -${from + 1},${lenA} +${from + 1},${lenB} @@`, ...body);
-    k = end + 1;
+  for (const h of patch.hunks) {
+    // A side with no lines names the line before the hunk (the unified format's rule, as diff -u writes it).
+    out.push(`@@ -${h.oldLines ? h.oldStart : h.oldStart - 1},${h.oldLines} +${h.newLines ? h.newStart : h.newStart - 1},${h.newLines} @@`);
+    for (const line of h.lines) out.push(line.startsWith('\\') ? line : `${line[0]}${show(line.slice(1))}`);
   }
   return `${out.join('\n')}\n`;
 }

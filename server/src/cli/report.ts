@@ -3,6 +3,7 @@ import type { Analysis, Finding, Loc, Matrix } from '../core';
 import { DOCS_URL, RULES, portSet } from '../core';
 import type { RuleMeta } from '../core';
 import { escapeForTerminal as esc } from './escape';
+import type { ArtifactChange, Log, PhysicalLocation, Region, Replacement, ReportingDescriptor, Result } from 'sarif';
 
 /** Rebases paths when several folders are checked at once. */
 export type PathOf = (file: string) => string;
@@ -65,49 +66,71 @@ export function summary(runs: Checked[]): { errors: number; warnings: number; in
   return { errors, warnings, infos, suppressed, files };
 }
 
-const SARIF_LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
+const SARIF_LEVEL: Record<Finding['severity'], Result.level> = { error: 'error', warning: 'warning', info: 'note' };
+/** The project's home, as SARIF wants it: an absolute URI (no `..` segments). */
+const INFORMATION_URI = new URL('../../README.md', DOCS_URL).href;
+/** Every artifact's uri is relative to the folder checked (the run's `%SRCROOT%`). */
+const SRCROOT = '%SRCROOT%';
+
+/**
+ * A workspace path as a relative URI reference (SARIF wants valid URIs): each segment percent-encoded,
+ * so a space, `%`, `#`, `?` or a control character in a file name reaches the consumer as that name.
+ */
+function sarifUri(file: string): string {
+  return file.split('/').map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/');
+}
+
+function sarifPlace(loc: Loc, path: PathOf): { uri: string; region: Region } {
+  const p = pos(loc, path);
+  return { uri: sarifUri(p.file), region: { startLine: p.line, startColumn: p.column, endLine: p.endLine, endColumn: p.endColumn } };
+}
+
+function sarifLocation(loc: Loc, path: PathOf): PhysicalLocation {
+  const { uri, region } = sarifPlace(loc, path);
+  return { artifactLocation: { uri, uriBaseId: SRCROOT }, region };
+}
+
+function sarifResult(f: Finding, path: PathOf): Result {
+  const ruleIndex = RULES.findIndex((r) => r.meta.id === f.rule);
+  return {
+    ruleId: f.rule,
+    ...(ruleIndex >= 0 ? { ruleIndex } : {}),
+    level: SARIF_LEVEL[f.severity],
+    message: { text: f.message },
+    locations: [{ physicalLocation: sarifLocation(f.loc, path) }],
+    relatedLocations: f.related.map((r, i) => ({ id: i + 1, message: { text: r.message }, physicalLocation: sarifLocation(r.loc, path) })),
+    ...(f.fix ? { fixes: [{ description: { text: f.fix.title }, artifactChanges: groupEdits(f, path) }] } : {}),
+  };
+}
 
 /** A rule's entry in the SARIF rule table, from its meta. */
-function sarifRule(m: Readonly<RuleMeta>): object {
+function sarifRule(m: Readonly<RuleMeta>): ReportingDescriptor {
   return { id: m.id, name: m.id, shortDescription: { text: m.description }, helpUri: m.docs, defaultConfiguration: { level: SARIF_LEVEL[m.defaultSeverity] } };
 }
 
-export function sarifReport(runs: Checked[], version: string): object {
-  const results: object[] = [];
-  for (const { analysis, path } of runs) {
-    for (const f of analysis.findings) {
-      const p = pos(f.loc, path);
-      results.push({
-        ruleId: f.rule,
-        ruleIndex: RULES.findIndex((r) => r.meta.id === f.rule),
-        level: SARIF_LEVEL[f.severity],
-        message: { text: f.message },
-        locations: [{ physicalLocation: { artifactLocation: { uri: p.file, uriBaseId: '%SRCROOT%' }, region: { startLine: p.line, startColumn: p.column, endLine: p.endLine, endColumn: p.endColumn } } }],
-        relatedLocations: f.related.map((r, i) => { const q = pos(r.loc, path); return { id: i + 1, message: { text: r.message }, physicalLocation: { artifactLocation: { uri: q.file, uriBaseId: '%SRCROOT%' }, region: { startLine: q.line, startColumn: q.column, endLine: q.endLine, endColumn: q.endColumn } } }; }),
-        ...(f.fix ? { fixes: [{ description: { text: f.fix.title }, artifactChanges: groupEdits(f, path) }] } : {}),
-      });
-    }
-  }
+export function sarifReport(runs: Checked[], version: string): Log {
+  const results = runs.flatMap(({ analysis, path }) => analysis.findings.map((f) => sarifResult(f, path)));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [{
-      tool: { driver: { name: 'port-parity', version, informationUri: `${DOCS_URL}../../README.md`, rules: RULES.map((r) => sarifRule(r.meta)) } },
-      originalUriBaseIds: { '%SRCROOT%': { uri: './' } },
+      tool: { driver: { name: 'port-parity', version, informationUri: INFORMATION_URI, rules: RULES.map((r) => sarifRule(r.meta)) } },
+      // No uri: a relative one is not allowed here, and the folder's absolute path is the consumer's to know.
+      originalUriBaseIds: { [SRCROOT]: { description: { text: 'The folder that was checked; every artifact uri is relative to it.' } } },
       results,
     }],
   };
 }
 
-function groupEdits(f: Finding, path: PathOf): object[] {
-  const by = new Map<string, object[]>();
+function groupEdits(f: Finding, path: PathOf): ArtifactChange[] {
+  const by = new Map<string, Replacement[]>();
   for (const e of f.fix?.edits ?? []) {
-    const p = pos(e.loc, path);
-    const list = by.get(p.file) ?? [];
-    list.push({ deletedRegion: { startLine: p.line, startColumn: p.column, endLine: p.endLine, endColumn: p.endColumn }, insertedContent: { text: e.newText } });
-    by.set(p.file, list);
+    const { uri, region } = sarifPlace(e.loc, path);
+    const list = by.get(uri) ?? [];
+    list.push({ deletedRegion: region, insertedContent: { text: e.newText } });
+    by.set(uri, list);
   }
-  return [...by].map(([uri, replacements]) => ({ artifactLocation: { uri, uriBaseId: '%SRCROOT%' }, replacements }));
+  return [...by].map(([uri, replacements]) => ({ artifactLocation: { uri, uriBaseId: SRCROOT }, replacements }));
 }
 
 function escapeData(s: string): string {

@@ -19,6 +19,7 @@ export { analyze, analyzeFacts, extractAll, extractChanged, extractSteps, isIgno
 export type { Analysis, ChangedFacts, FactsCache, RunOptions } from './engine';
 export { parseConfig, defaultConfig, CONFIG_FILES } from './config';
 export type { Config } from './config';
+export { AJV_OPTIONS, configSchema, configSchemaText, EDITOR_KEYWORDS } from './config-schema';
 export { envMatcher, normalizeEnv, compareEnvs } from './environments';
 export { buildModel, portSet } from './model';
 export type { Model, EnvView, ServiceModel, PortDecl } from './model';

@@ -319,7 +319,8 @@ function finishService(s: ServiceModel, facts: Map<string, FileFacts>, config: C
   }
   // Views in table order, whatever order the files came in (a partial model must equal the whole's).
   s.views = new Map([...s.views].sort((a, b) => compareEnvs(a[0], b[0])));
-  s.contract = config.services[s.name];
+  // Own keys only: a service named like an Object property (constructor, toString) has no contract.
+  s.contract = Object.hasOwn(config.services, s.name) ? config.services[s.name] : undefined;
   // The configured reference, else the environment closest to production that declares the service.
   const have = [...s.views.keys()].filter((e) => (s.views.get(e) as EnvView).declared.length > 0);
   const preference = [normalizeEnv(config.reference), 'production', 'staging', 'test', 'local', DEFAULT_ENV, ...have.sort(compareEnvs)];

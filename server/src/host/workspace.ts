@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
-import { CONFIG_FILES, defaultConfig, isIgnored, kindOfPath, parseConfig, RULE_IDS } from '../core';
+import { CONFIG_FILES, defaultConfig, isIgnored, kindOfPath, parseConfig } from '../core';
 import type { Config, Problem, SourceFile } from '../core';
 import { ioReason } from './errors';
 import { readRegularFile, realRoot } from './read';
@@ -43,7 +43,7 @@ export function loadConfig(root: string, configPath?: string): { config: Config;
       return { config: defaultConfig(), problems: [{ message: `cannot read config: ${(e as Error).message}`, loc: { file: configPath ?? toPosix(relative(root, file)), start: 0, end: 0, line: 0, col: 0, endLine: 0, endCol: 0 } }] };
     }
     const rel = toPosix(relative(root, file)) || file;
-    return parseConfig(rel.startsWith('..') ? file : rel, text, RULE_IDS);
+    return parseConfig(rel.startsWith('..') ? file : rel, text);
   }
   return { config: defaultConfig(), problems: [] };
 }

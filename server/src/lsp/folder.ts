@@ -1,6 +1,6 @@
 // One workspace folder's state: disk and editor texts, cached facts per file, the latest analysis.
 import { join } from 'node:path';
-import { buildMatrix, callers, defaultConfig, envMatcher, extractAll, extractChanged, extractSteps, findReferences, fullState, helmTemplateJobs, kindOfPath, owningDir, parseConfig, portTokens, RULE_IDS, updateState } from '../core';
+import { buildMatrix, callers, defaultConfig, envMatcher, extractAll, extractChanged, extractSteps, findReferences, fullState, helmTemplateJobs, kindOfPath, owningDir, parseConfig, portTokens, updateState } from '../core';
 import type { Analysis, Config, FactsCache, HelmTemplateOutput, HelmTemplates, IncrementalState, Matrix, PortToken, Problem, Reference, SourceFile } from '../core';
 import { runHelmTemplate } from '../host/helm';
 import { readRegularFile, realRoot } from '../host/read';
@@ -99,7 +99,7 @@ export class Folder {
       this.fileConfig = undefined;
       this.configProblems = [];
     } else {
-      const { config, problems } = parseConfig(rel, text, RULE_IDS);
+      const { config, problems } = parseConfig(rel, text);
       this.configProblems = problems;
       this.fileConfig = problems.length ? this.fileConfig : config;
     }
