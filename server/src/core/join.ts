@@ -185,7 +185,7 @@ export function joinProcesses(facts: ContributedFacts[], j: Join): ProcessUnit[]
       const df = p.build ? joinRel(joinRel(dirOf(f.file), p.build.context), p.build.dockerfile ?? 'Dockerfile') : undefined;
       const key = j.keyOf(p.service, df && buildAlias(df), imageBase(p.image)) ?? p.service;
       j.claim(key, p.service, imageBase(p.image));
-      if (df) j.builds(df, key, env);
+      if (df) j.builds(df, key, env, p.build?.target, p.build?.args);
       out.push({ env, key, process: p });
     }
   }

@@ -417,7 +417,7 @@ export interface ProcessContribution {
   /** The image it runs (`registry/api:1.2`): joins a workload or compose service running the same. */
   image?: string;
   /** The Dockerfile it builds, relative to the file's folder: joins that Dockerfile and whoever else builds it. */
-  build?: { context: string; dockerfile?: string };
+  build?: { context: string; dockerfile?: string; target?: string; args?: Record<string, string> };
   /** The environment when the file's path names none (a platform manifest deploys: `production`). */
   defaultEnv?: string;
   parts: ViewParts;

@@ -38,19 +38,33 @@ export function readFly(file: SourceFile): FileFacts {
   const command = processCommand(paths, ix);
   if (command) parts.commands.push({ command, from: 'orchestrator' });
   const image = paths.get('build.image');
-  const dockerfile = paths.get('build.dockerfile');
   const process: ProcessContribution = {
     service,
     nameLoc: app ? ix.loc(app.start, app.end) : ix.loc(0, 0),
     image: typeof image?.value === 'string' ? image.value : undefined,
     // Without `[build] image`, flyctl builds the Dockerfile beside fly.toml (or the one `[build] dockerfile` names).
-    build: image ? undefined : { context: '.', dockerfile: typeof dockerfile?.value === 'string' ? dockerfile.value : undefined },
+    build: image ? undefined : { context: '.', dockerfile: stringAt(paths, 'build.dockerfile'), target: stringAt(paths, 'build.build-target'), args: buildArgs(paths) },
     // A fly.toml deploys: unless its name or folder says another environment (`fly.staging.toml`), it is production.
     defaultEnv: 'production',
     parts,
   };
   const facts: ContributedFacts = { kind: 'contributed', format: 'fly', file: file.path, processes: [process], problems, suppressions };
   return facts;
+}
+
+function stringAt(paths: TomlPaths, path: string): string | undefined {
+  const v = paths.get(path)?.value;
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** `[build.args]`: what the build passes to the Dockerfile's ARGs (an `EXPOSE $PORT` resolves with them). */
+function buildArgs(paths: TomlPaths): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [path, s] of paths) {
+    const m = /^build\.args\.([^.]+)$/.exec(path);
+    if (m) out[m[1]] = String(s.value);
+  }
+  return out;
 }
 
 /** `[env]`: every value is a string to the process; a number's token is the number itself. */
