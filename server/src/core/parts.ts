@@ -63,9 +63,22 @@ const varsCache = new WeakMap<EnvView, Map<string, EnvVar>>();
 
 /** The start commands that run: the orchestrator's where it sets one that counts, else the image's. */
 export function effectiveCommands(v: EnvView): CommandInfo[] {
-  const parts = partsOf(v).commands;
+  const parts = partsOf(v).commands.filter((c) => !c.callsOnly);
   const own = parts.filter((c) => c.from === 'orchestrator');
   return (own.length ? own : parts.filter((c) => c.from === 'image')).map((c) => c.command);
+}
+
+/**
+ * The start commands whose arguments may call other services: the effective ones, but where an
+ * orchestrator's arguments only call others (`--upstream=http://api:8080`), those run in place of the
+ * image's command: read them, not it.
+ */
+export function callingCommands(v: EnvView): CommandInfo[] {
+  const calls = partsOf(v).commands.filter((c) => c.callsOnly);
+  const cmds = effectiveCommands(v);
+  if (calls.length === 0) return cmds;
+  const image = new Set(partsOf(v).commands.filter((c) => c.from === 'image').map((c) => c.command));
+  return [...cmds.filter((c) => !image.has(c)), ...calls.map((c) => c.command).filter((c) => !cmds.includes(c))];
 }
 
 /** Every file whose facts make up the view. */

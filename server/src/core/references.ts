@@ -1,8 +1,9 @@
 // Cross-service references: URLs and host:port values in configuration that name another service of the workspace.
 import { compareEnvs } from './environments';
 import type { EnvView, Model, ServiceModel } from './model';
+import { callingCommands } from './parts';
 import { effectiveCommands, effectiveVars, isServedPortVar, servedByCompose } from './query';
-import type { CommandInfo, EnvVar, Loc } from './types';
+import type { EnvVar, Loc } from './types';
 
 const DEFAULT_PORTS: Record<string, number> = {
   http: 80, https: 443, ws: 80, wss: 443, grpc: 80, grpcs: 443, redis: 6379, rediss: 6379, postgres: 5432, postgresql: 5432,
@@ -183,7 +184,7 @@ export function findReferences(model: Model, only?: Set<string>): Reference[] {
   for (const s of model.services.values()) {
     if (only && !only.has(s.name)) continue;
     for (const v of s.views.values()) {
-      const values = [...effectiveVars(v).values(), ...commandsOf(v).flatMap((c) => c.addresses ?? [])];
+      const values = [...effectiveVars(v).values(), ...callingCommands(v).flatMap((c) => c.addresses ?? [])];
       for (const e of values) {
         if (!/[:]/.test(e.value)) continue;
         for (const r of parseRefs(e.value)) {
@@ -194,15 +195,6 @@ export function findReferences(model: Model, only?: Set<string>): Reference[] {
     }
   }
   return out;
-}
-
-/** The start commands whose arguments may call other services. */
-function commandsOf(v: EnvView): CommandInfo[] {
-  const cmds = effectiveCommands(v);
-  // effectiveCommands keeps a container's command/args only when they set a port or bind, but args that only call others
-  // (`--upstream=http://api:8080`) run all the same, in place of the image's CMD: read them, not the CMD.
-  const args = v.workloads.map((w) => w.main?.command).filter((c): c is CommandInfo => !!c?.addresses?.length && !cmds.includes(c));
-  return args.length ? [...cmds.filter((c) => c !== v.image?.command), ...args] : cmds;
 }
 
 /**

@@ -390,6 +390,11 @@ export interface VarsPart {
 export interface CommandPart {
   command: CommandInfo;
   from: 'orchestrator' | 'image';
+  /**
+   * Arguments that run in place of the image's command but set no port or bind (a container's `args`
+   * with `--upstream=http://api:8080`): read for the services they call, not for where the process listens.
+   */
+  callsOnly?: boolean;
 }
 
 /** What one format contributes to one view. */

@@ -14,6 +14,7 @@ export function lowerKubernetes(v: EnvView): ViewParts | undefined {
     out.vars.push({ layer: 'container env', precedence: PRECEDENCE.orchestrator, vars: w.main?.env ?? [] });
     // A container's command and args count where they set a port or a bind; else the image's CMD says.
     if (w.main && (w.main.command.ports.length || w.main.command.binds.length)) out.commands.push({ command: w.main.command, from: 'orchestrator' });
+    else if (w.main?.command.addresses?.length) out.commands.push({ command: w.main.command, from: 'orchestrator', callsOnly: true });
     out.files.push(w.file, ...(w.configEnv.get(v.env) ?? []).map((e) => e.valueLoc.file));
     // Host networking shares the node's loopback; several containers in a pod share theirs (sidecars on localhost).
     if (w.workload.hostNetwork || w.workload.containers.filter((c) => !c.init || c.nativeSidecar).length > 1) out.sharedLoopback = true;
