@@ -337,7 +337,7 @@ test('a command whose args a patch replaces is parsed again whole: the base prog
   assert.deepEqual(c.command.binds.map((b) => [b.host, k.at(b.loc)]), [['0.0.0.0', 'overlays/production/p.yaml:10=0.0.0.0']]);
 });
 
-test('what cannot be followed is an unknown at its token: no match, a missing JSON path, a delimiter replacement, a generator, a missing file', () => {
+test('what cannot be followed is an unknown at its token: no match, a missing JSON path, a generator, a missing file; a delimiter replacement is followed', () => {
   const k = load({
     ...BASE,
     'overlays/production/kustomization.yaml': `resources:
@@ -374,8 +374,9 @@ replacements:
     ['configMapGenerator env file app.properties is not a file Port Parity reads: its variables are not checked', 'overlays/production/kustomization.yaml:9=app.properties'],
     ['inline patch matches no resource (Deployment nothing): kustomize cannot apply it', 'overlays/production/kustomization.yaml:12=apiVersion: apps/v1'],
     ['JSON patch path /spec/template/spec/containers/3/ports/0/containerPort does not exist in Deployment api: kustomize cannot apply it', 'overlays/production/kustomization.yaml:19=/spec/template/spec/containers/3/ports/0/containerPort'],
-    ['replacement into spec.template.spec.containers.0.ports.0.containerPort of Deployment api is not followed: its ports are not checked', 'overlays/production/kustomization.yaml:25=spec.template.spec.containers.0.ports.0.containerPort'],
   ]);
+  // On YAML trees the delimiter replacement is applied as kubectl applies it: "8000" split on ":" has one part, which becomes 9000.
+  assert.deepEqual(container(workload(k.env('production'), 'api'), 'api').ports.map((p) => [p.containerPort.port, k.at(p.containerPort.loc)]), [[9000, 'overlays/production/kustomization.yaml:8=9000']]);
 });
 
 test('a bad value in a patch is a problem at the patch; a field a patch leaves out is not', () => {
@@ -440,7 +441,7 @@ vars:
   const r = k.env('production');
   assert.deepEqual(r.unknowns.map((u) => [u.message, k.at(u.loc)]), [
     ['var GONE refers to Service nothing, which this kustomization does not output: kustomize cannot build it', 'overlays/production/kustomization.yaml:5=GONE'],
-    ['var REPLICAS reads spec.replicas of Deployment api, which Port Parity does not follow: the values that use $(REPLICAS) are not checked', 'overlays/production/kustomization.yaml:7=REPLICAS'],
+    ['var REPLICAS reads spec.replicas, which Deployment api does not have: kustomize cannot build it', 'overlays/production/kustomization.yaml:7=REPLICAS'],
     ['var SECOND reads spec.ports[1].port, which Service api does not have: kustomize cannot build it', 'overlays/production/kustomization.yaml:10=SECOND'],
   ]);
   assert.equal(workload(r, 'api').containers[0].env.find((v) => v.name === 'SELF_URL').value, 'http://api:9000/$(GONE)');

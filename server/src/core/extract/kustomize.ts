@@ -1,27 +1,19 @@
-// Kustomize overlays rendered per environment at the facts level: resources, components, generators, patches and transformers applied in Kustomize's order.
+// Kustomize overlays rendered per environment on YAML trees: resources, components, generators, patches and transformers applied in Kustomize's order, then read by the Kubernetes extractor.
 import { posix } from 'node:path';
 import { isMap, isScalar, isSeq, Pair, Scalar, YAMLMap } from 'yaml';
 import type { Node } from 'yaml';
-import type { EnvVar, K8sFacts, Loc, Problem, SourceFile } from '../types';
+import type { K8sFacts, Loc, Problem, SourceFile } from '../types';
 import { dirOf } from '../paths';
-import { get, items, scalarText, str, stringMap } from '../yaml';
+import { get, getKey, items, scalarText, str } from '../yaml';
 import { extractDotenv } from './dotenv';
-import { mergeObject } from './kustomize-merge';
-import { curName, envVarOf, finishObject, readObject, Sources } from './kustomize-objects';
-import type { KObj, Src } from './kustomize-objects';
-import { applyJsonOp, fieldPathTokens, isPortSlot, locate, locateAll, pointerTokens, readSlot, writeSlot } from './kustomize-paths';
-import type { Copied } from './kustomize-paths';
-import type { Word } from './command';
+import { addAffixes, addLabels, fixReferences, generatedConfigMap, setNamespace, substituteVars } from './kustomize-fields';
+import { curName, kindOf, metaMap, nsOf, objectNodes, readOutput, readResource, Sources, syncName } from './kustomize-objects';
+import type { KRes, Src } from './kustomize-objects';
+import { applyOperation, deleteKey, fieldPathTokens, mergeObject, Origins, pointerTokens, setAt, setKey, slotsOf, valueAt } from './kustomize-tree';
 import { sameInputs } from './render';
 import type { EnvOf, KeptKustRender, RenderMemo, Renders } from './render';
 
 const KUSTOMIZATION = /^(kustomization\.ya?ml|Kustomization)$/;
-
-/** Kinds without a namespace: the namespace transformer leaves them alone. */
-const CLUSTER_SCOPED = new Set([
-  'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'IngressClass',
-  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService', 'RuntimeClass', 'CSIDriver', 'GatewayClass',
-]);
 
 export function isKustomizationFile(path: string): boolean {
   return KUSTOMIZATION.test(posix.basename(path));
@@ -115,34 +107,19 @@ export function labelsMatch(expr: string, labels: Record<string, string>): boole
   });
 }
 
-function selects(sel: Selector, o: KObj): boolean {
-  const slash = o.apiVersion.lastIndexOf('/');
-  const group = slash >= 0 ? o.apiVersion.slice(0, slash) : '';
-  const version = slash >= 0 ? o.apiVersion.slice(slash + 1) : o.apiVersion;
-  if (sel.kind && !anchored(sel.kind, [o.kind])) return false;
+function selects(sel: Selector, o: KRes): boolean {
+  const api = str(get(o.node, 'apiVersion')) ?? '';
+  const slash = api.lastIndexOf('/');
+  const group = slash >= 0 ? api.slice(0, slash) : '';
+  const version = slash >= 0 ? api.slice(slash + 1) : api;
+  if (sel.kind && !anchored(sel.kind, [kindOf(o)])) return false;
   if (sel.name && !anchored(sel.name, [o.names[0], curName(o)])) return false;
-  if (sel.namespace && !anchored(sel.namespace, [o.orgNs ?? 'default', o.ns ?? 'default'])) return false;
+  if (sel.namespace && !anchored(sel.namespace, [o.orgNs ?? 'default', nsOf(o) ?? 'default'])) return false;
   if (sel.group && !anchored(sel.group, [group])) return false;
   if (sel.version && !anchored(sel.version, [version])) return false;
-  if (sel.labelSelector && !labelsMatch(sel.labelSelector, o.labels)) return false;
-  if (sel.annotationSelector && !labelsMatch(sel.annotationSelector, o.annotations)) return false;
+  if (sel.labelSelector && !labelsMatch(sel.labelSelector, metaMap(o, 'labels'))) return false;
+  if (sel.annotationSelector && !labelsMatch(sel.annotationSelector, metaMap(o, 'annotations'))) return false;
   return true;
-}
-
-/** A strategic merge patch without a kind takes its target's, so it reads as that kind. */
-function withKind(node: Node, kind: string): Node {
-  if (str(get(node, 'kind')) !== undefined || !isMap(node)) return node;
-  const m = new YAMLMap();
-  m.items.push(...(node as YAMLMap).items, new Pair(new Scalar('kind'), new Scalar(kind)));
-  return m as unknown as Node;
-}
-
-/** Lists and single objects of a manifest, one node per object. */
-function objectNodes(node: unknown): Node[] {
-  if (!isMap(node)) return [];
-  const kind = str(get(node, 'kind'));
-  if (kind?.endsWith('List') && isSeq(get(node, 'items'))) return items(get(node, 'items')).flatMap(objectNodes);
-  return [node as Node];
 }
 
 /** `a → b → a`: the folders from `p`'s first inclusion on the stack back to `p` (`.` for the workspace root). */
@@ -155,17 +132,28 @@ interface Ctx {
   kusts: Kusts;
 }
 
-/** One render: what it read, what it could not follow, and the problems of the patches it applied. */
+/** A scalar value of `text` for a field that held `like`: a number stays a number, as Kustomize keeps the target's type. */
+function typedLike(text: string, like: unknown): unknown {
+  if (isScalar(like) && typeof like.value === 'number' && /^-?\d+$/.test(text)) return Number(text);
+  if (isScalar(like) && typeof like.value === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
+  return text;
+}
+
+/** One render: what it read, what it could not follow, and its own problems (those of its patches and generated values). */
 class Render {
   readonly consumed = new Set<string>();
   readonly unknowns: Problem[] = [];
-  readonly problems: Problem[] = [];
   /** Everything the render looked up in the workspace (see RenderMemo): while all of it reads the same, so does the render. */
   readonly reads = new Map<string, string | boolean | undefined>();
+  /** Files read as resources: they report their own problems when read for themselves. */
+  private readonly resources = new Set<string>();
   private readonly seen = new Set<string>();
   /** The legacy `vars` of every kustomization built, resolved once on the output (applyVars). */
   private readonly vars: { name: string; kind: string; objName: string; apiVersion?: string; fieldPath: string; at: Loc }[] = [];
-  constructor(private readonly ctx: Ctx) {}
+  private readonly origins: Origins<Src>;
+  constructor(private readonly ctx: Ctx) {
+    this.origins = ctx.sources.origins;
+  }
 
   private kust(dir: string): Kust | undefined {
     const k = this.ctx.kusts.get(dir);
@@ -203,15 +191,16 @@ class Render {
     this.unknowns.push({ message, loc });
   }
 
-  /** Problems of patches: a partial manifest leaves fields out on purpose, so "missing" is not one. */
-  private patchProblems(list: Problem[]): void {
-    for (const p of list) {
-      if (/is missing or empty$/.test(p.message)) continue;
-      const k = `${p.loc.file}|${p.loc.start}|${p.message}`;
-      if (this.seen.has(k)) continue;
-      this.seen.add(k);
-      this.problems.push(p);
-    }
+  /**
+   * Whether a problem of the output is the render's own: not one in a resource file (that file reports
+   * it), and not a missing field (a partial manifest leaves fields out on purpose); each once.
+   */
+  keeps(p: Problem): boolean {
+    if (this.resources.has(p.loc.file) || /is missing or empty$/.test(p.message)) return false;
+    const k = `${p.loc.file}|${p.loc.start}|${p.message}`;
+    if (this.seen.has(k)) return false;
+    this.seen.add(k);
+    return true;
   }
 
   /** Where to report a kustomization entry: a scalar's text (a block's first line), a map's `name`. */
@@ -226,12 +215,12 @@ class Render {
   }
 
   /** The objects a kustomization outputs. */
-  build(dir: string, stack: string[]): KObj[] {
+  build(dir: string, stack: string[]): KRes[] {
     const k = this.kust(dir);
     if (!k) return [];
     this.consumed.add(k.path);
     const inner = [...stack, dir];
-    let objs: KObj[] = [];
+    let objs: KRes[] = [];
     for (const n of [...items(get(k.root, 'resources')), ...items(get(k.root, 'bases'))]) objs.push(...this.resource(k, n, inner));
     for (const n of items(get(k.root, 'components'))) objs = this.component(k, n, objs, inner);
     return this.own(k, objs);
@@ -247,7 +236,7 @@ class Render {
     return resolve(k.dir, ref);
   }
 
-  private resource(k: Kust, n: Node, stack: string[]): KObj[] {
+  private resource(k: Kust, n: Node, stack: string[]): KRes[] {
     const p = this.local(k, n, 'resource');
     if (p === undefined) return [];
     if (this.kust(p)) {
@@ -264,9 +253,10 @@ class Render {
       return [];
     }
     this.consumed.add(p);
-    const out: KObj[] = [];
+    this.resources.add(p);
+    const out: KRes[] = [];
     for (const doc of src.docs()) for (const node of objectNodes(doc.contents)) {
-      const o = readObject(src, node);
+      const o = readResource(this.ctx.sources, src, node);
       if (o) out.push(o);
     }
     this.noted(src);
@@ -274,7 +264,7 @@ class Render {
   }
 
   /** A component adds its resources to the including kustomization's, then transforms them all. */
-  private component(k: Kust, n: Node, objs: KObj[], stack: string[]): KObj[] {
+  private component(k: Kust, n: Node, objs: KRes[], stack: string[]): KRes[] {
     const p = this.local(k, n, 'component');
     if (p === undefined) return objs;
     const c = this.kust(p);
@@ -300,45 +290,29 @@ class Render {
    * args becomes that field's value (`$$` an escaped `$`), as `kubectl kustomize` substitutes them.
    * A var whose object or field is not there is an unknown, and its `$(NAME)` stays.
    */
-  applyVars(objs: KObj[]): void {
+  applyVars(objs: KRes[]): void {
     if (this.vars.length === 0) return;
     const values = new Map<string, string>();
     for (const v of this.vars) {
       if (values.has(v.name)) continue;
-      const o = objs.find((x) => x.kind === v.kind && x.names[0] === v.objName && (v.apiVersion === undefined || x.apiVersion === v.apiVersion));
+      const o = objs.find((x) => kindOf(x) === v.kind && x.names[0] === v.objName && (v.apiVersion === undefined || str(get(x.node, 'apiVersion')) === v.apiVersion));
       if (!o) {
         this.unknown(v.at, `var ${v.name} refers to ${v.kind} ${v.objName}, which this kustomization does not output: kustomize cannot build it`);
         continue;
       }
-      const slot = locate(o, fieldPathTokens(v.fieldPath));
-      const got = slot.t === 'missing' ? undefined : readSlot(o, slot);
-      if (got) values.set(v.name, got.text);
-      else if (slot.t === 'missing') this.unknown(v.at, `var ${v.name} reads ${v.fieldPath}, which ${v.kind} ${curName(o)} does not have: kustomize cannot build it`);
-      else this.unknown(v.at, `var ${v.name} reads ${v.fieldPath} of ${v.kind} ${curName(o)}, which Port Parity does not follow: the values that use $(${v.name}) are not checked`);
+      const [slot] = slotsOf(o.node, fieldPathTokens(v.fieldPath));
+      const got = slot && valueAt(slot);
+      if (got === undefined) this.unknown(v.at, `var ${v.name} reads ${v.fieldPath}, which ${v.kind} ${curName(o)} does not have: kustomize cannot build it`);
+      else if (str(got) === undefined) this.unknown(v.at, `var ${v.name} reads ${v.fieldPath} of ${v.kind} ${curName(o)}, which is not a value: the values that use $(${v.name}) are not checked`);
+      else values.set(v.name, str(got) as string);
     }
-    // Kubernetes' expansion syntax, which Kustomize uses: `$$` is `$`, an unknown `$(X)` stays as it is.
-    const expand = (s: string): string => s.replace(/\$\$|\$\(([^)]*)\)/g, (m, name?: string) => (name === undefined ? '$' : (values.get(name) ?? m)));
-    const words = (list: Word[] | undefined): Word[] | undefined =>
-      list?.map((w) => {
-        const text = expand(w.text);
-        return text === w.text ? w : { text, loc: w.loc };
-      });
-    for (const o of objs) {
-      for (const c of [...(o.work?.containers ?? []), ...(o.work?.inits ?? [])]) {
-        c.env = c.env.map((e) => {
-          if (!e.v || !e.v.value.includes('$')) return e;
-          const value = expand(e.v.value);
-          return value === e.v.value ? e : { ...e, v: envVarOf(e.v.name, value, e.v.nameLoc, e.v.valueLoc, false) };
-        });
-        c.cmd = words(c.cmd);
-        c.args = words(c.args);
-      }
-    }
+    substituteVars(this.ctx.sources, objs, values);
   }
 
   /** Generators, then the transformers in Kustomize's order: patches, namespace, names, labels, JSON patches, replacements. */
-  private own(k: Kust, objs: KObj[]): KObj[] {
+  private own(k: Kust, objs: KRes[]): KRes[] {
     const root = k.root;
+    const sources = this.ctx.sources;
     for (const n of items(get(root, 'vars'))) {
       const ref = get(n, 'objref');
       const [name, kind, objName] = [str(get(n, 'name')), str(get(ref, 'kind')), str(get(ref, 'name'))];
@@ -353,22 +327,15 @@ class Render {
     this.generate(k, objs);
     for (const n of items(get(root, 'patchesStrategicMerge'))) objs = this.patchFile(k, n, undefined, objs, 'smp');
     for (const n of items(get(root, 'patches'))) objs = this.patchEntry(k, n, objs);
-    const ns = str(get(root, 'namespace'));
-    if (ns) {
-      for (const o of objs) {
-        if (CLUSTER_SCOPED.has(o.kind)) continue;
-        for (const b of o.backends) if (b.namespace === (o.ns ?? 'default')) b.namespace = ns;
-        o.ns = ns;
-      }
-    }
+    const ns = get(root, 'namespace');
+    if (isScalar(ns) && str(ns)) setNamespace(sources, objs, this.origins.copy(ns, k.src), this.origins.copy(getKey(root, 'namespace') as Scalar, k.src));
     const prefix = str(get(root, 'namePrefix')) ?? '';
     const suffix = str(get(root, 'nameSuffix')) ?? '';
-    if (prefix || suffix) for (const o of objs) if (o.kind !== 'Namespace' && o.kind !== 'CustomResourceDefinition') o.names.push(`${prefix}${curName(o)}${suffix}`);
-    const common = stringMap(get(root, 'commonLabels'));
-    if (Object.keys(common).length) addLabels(objs, common, true, true);
+    if (prefix || suffix) addAffixes(sources, objs, prefix, suffix);
+    addLabels(sources, objs, this.origins.copy(get(root, 'commonLabels'), k.src), true, true);
     for (const n of items(get(root, 'labels'))) {
       const sel = str(get(n, 'includeSelectors')) === 'true';
-      addLabels(objs, stringMap(get(n, 'pairs')), sel, sel || str(get(n, 'includeTemplates')) === 'true');
+      addLabels(sources, objs, this.origins.copy(get(n, 'pairs'), k.src), sel, sel || str(get(n, 'includeTemplates')) === 'true');
     }
     for (const n of items(get(root, 'patchesJson6902'))) objs = this.patchEntry(k, n, objs, true);
     for (const n of items(get(root, 'replacements'))) this.replacementEntry(k, n, objs);
@@ -376,50 +343,51 @@ class Render {
   }
 
   /** configMapGenerator: literals and env files become ConfigMap data (the hash suffix is left out: references follow it). */
-  private generate(k: Kust, objs: KObj[]): void {
+  private generate(k: Kust, objs: KRes[]): void {
     for (const g of items(get(k.root, 'configMapGenerator'))) {
       const nameNode = get(g, 'name');
       const name = str(nameNode);
-      if (!name || !nameNode) continue;
-      const ns = str(get(g, 'namespace'));
-      const data: EnvVar[] = [];
+      if (!name || !isScalar(nameNode)) continue;
+      const nsNode = get(g, 'namespace');
+      const ns = str(nsNode);
+      const data: [Scalar, Scalar][] = [];
       for (const lit of items(get(g, 'literals'))) {
         const v = this.literal(k, lit);
         if (v) data.push(v);
       }
       const envNode = get(g, 'env');
-      for (const n of [...items(get(g, 'envs')), ...(envNode ? [envNode] : [])]) {
-        const p = this.local(k, n, 'env file');
-        if (p === undefined) continue;
-        const src = this.file(p);
-        if (!src) {
-          this.unknown(this.tokenLoc(k, n), `configMapGenerator env file ${str(n)} is not a file Port Parity reads: its variables are not checked`);
-          continue;
-        }
-        this.consumed.add(p);
-        data.push(...extractDotenv({ path: src.file, text: src.text }).vars);
-      }
+      for (const n of [...items(get(g, 'envs')), ...(envNode ? [envNode] : [])]) data.push(...this.envFile(k, n));
       for (const n of items(get(g, 'files'))) {
         const ref = str(n)?.replace(/^[^=]*=/, '');
         if (ref && !isRemote(ref) && this.has(resolve(k.dir, ref))) this.consumed.add(resolve(k.dir, ref));
       }
       const behavior = str(get(g, 'behavior')) ?? 'create';
-      const existing = behavior === 'create' ? undefined : objs.find((o) => o.cm && o.names.includes(name) && (ns === undefined || (o.ns ?? 'default') === ns));
-      if (existing?.cm) {
-        const keep = behavior === 'replace' ? [] : existing.cm.data.filter((e) => !data.some((d) => d.name === e.name));
-        existing.cm = { ...existing.cm, data: [...keep, ...data] };
+      const existing = behavior === 'create' ? undefined : objs.find((o) => kindOf(o) === 'ConfigMap' && o.names.includes(name) && (ns === undefined || (nsOf(o) ?? 'default') === ns));
+      if (existing) {
+        const old = get(existing.node, 'data');
+        const map = isMap(old) && behavior !== 'replace' ? old : this.origins.copy(new YAMLMap(), k.src);
+        for (const [key, value] of data) {
+          deleteKey(map, String(key.value));
+          map.items.push(new Pair(key, value));
+        }
+        setKey(existing.node, 'data', map);
         continue;
       }
-      objs.push({
-        apiVersion: 'v1', kind: 'ConfigMap', names: [name], ns, orgNs: ns, labels: {}, annotations: {},
-        nameLoc: this.tokenLoc(k, nameNode), file: k.path, backends: [],
-        cm: { name, namespace: ns ?? 'default', data },
-      });
+      const node = generatedConfigMap(this.ctx.sources, k.src, g, this.origins.copy(nameNode, k.src), this.origins.copy(nsNode, k.src), data);
+      objs.push({ node, names: [name], orgNs: ns });
     }
   }
 
+  /** A scalar of `value` at offsets [a, b) of `src` (a value a generator read), placed there. */
+  private at(src: Src, value: string, a: number, b: number): Scalar {
+    const s = new Scalar(value);
+    s.range = [a, b, b];
+    this.origins.place(s, src);
+    return s;
+  }
+
   /** `KEY=VALUE` of a generator, with the exact ranges of the key and the value (quotes left out). */
-  private literal(k: Kust, n: Node): EnvVar | undefined {
+  private literal(k: Kust, n: Node): [Scalar, Scalar] | undefined {
     if (!isScalar(n)) return undefined;
     const st = scalarText(k.src.ix, n);
     const text = st.value;
@@ -432,8 +400,22 @@ class Render {
       ve--;
     }
     const at = st.at;
-    const loc = (a: number, b: number): Loc => (at ? k.src.ix.loc(at(a), b > a ? at(b - 1) + 1 : at(a)) : st.loc);
-    return envVarOf(text.slice(0, eq).trim(), text.slice(vs, ve), loc(0, eq), loc(vs, ve), !!at);
+    const r = n.range ?? [0, 0, 0];
+    const place = (value: string, a: number, b: number): Scalar => (at ? this.at(k.src, value, at(a), b > a ? at(b - 1) + 1 : at(a)) : this.at(k.src, value, r[0], r[1]));
+    return [place(text.slice(0, eq).trim(), 0, eq), place(text.slice(vs, ve), vs, ve)];
+  }
+
+  /** The variables of a generator's env file, each placed in that file. */
+  private envFile(k: Kust, n: Node): [Scalar, Scalar][] {
+    const p = this.local(k, n, 'env file');
+    if (p === undefined) return [];
+    const src = this.file(p);
+    if (!src) {
+      this.unknown(this.tokenLoc(k, n), `configMapGenerator env file ${str(n)} is not a file Port Parity reads: its variables are not checked`);
+      return [];
+    }
+    this.consumed.add(p);
+    return extractDotenv({ path: src.file, text: src.text }).vars.map((v) => [this.at(src, v.name, v.nameLoc.start, v.nameLoc.end), this.at(src, v.value, v.valueLoc.start, v.valueLoc.end)]);
   }
 
   /** The source of a patch: a file of the workspace or the inline text of the kustomization. */
@@ -454,7 +436,7 @@ class Render {
   }
 
   /** An entry of `patches` or `patchesJson6902`: a `path` or an inline `patch`, with an optional `target`. */
-  private patchEntry(k: Kust, n: Node, objs: KObj[], json6902 = false): KObj[] {
+  private patchEntry(k: Kust, n: Node, objs: KRes[], json6902 = false): KRes[] {
     if (!isMap(n)) {
       this.unknown(this.tokenLoc(k, n), `${json6902 ? 'patchesJson6902' : 'patches'} entry ${str(n) ?? ''} is not a map with a path or a patch: kustomize cannot build this kustomization`);
       return objs;
@@ -468,7 +450,7 @@ class Render {
   }
 
   /** Applies a patch; `inline` is true for a `patch:` text, false for a `path:`, undefined for a patchesStrategicMerge entry (either). */
-  private patchFile(k: Kust, n: Node, target: Selector | undefined, objs: KObj[], kind: 'smp' | 'json' | 'any', inline?: boolean): KObj[] {
+  private patchFile(k: Kust, n: Node, target: Selector | undefined, objs: KRes[], kind: 'smp' | 'json' | 'any', inline?: boolean): KRes[] {
     const src = inline === true ? this.ctx.sources.inline(k.src, n as unknown as Scalar) : this.patchSource(k, n, inline === undefined);
     if (!src) return objs;
     const where = this.tokenLoc(k, n);
@@ -489,57 +471,46 @@ class Render {
     return objs;
   }
 
-  private applySmp(src: Src, node: Node, target: Selector | undefined, objs: KObj[], where: Loc, label: string): KObj[] {
+  private applySmp(src: Src, node: Node, target: Selector | undefined, objs: KRes[], where: Loc, label: string): KRes[] {
     if (!isMap(node)) return objs;
     const kind = str(get(node, 'kind'));
     const name = str(get(get(node, 'metadata'), 'name'));
     const ns = str(get(get(node, 'metadata'), 'namespace'));
     const matched = target
       ? objs.filter((o) => selects(target, o))
-      : objs.filter((o) => o.kind === kind && (o.names[0] === name || curName(o) === name) && (ns === undefined || ns === (o.orgNs ?? 'default') || ns === (o.ns ?? 'default')));
+      : objs.filter((o) => kindOf(o) === kind && (o.names[0] === name || curName(o) === name) && (ns === undefined || ns === (o.orgNs ?? 'default') || ns === (nsOf(o) ?? 'default')));
     // A patch without a target must match: Kustomize stops on one that does not. With a target, none is fine.
     if (matched.length === 0 && !target) {
       this.unknown(where, `${label} matches no resource${kind && name ? ` (${kind} ${name})` : ''}: kustomize cannot apply it`);
       return objs;
     }
-    const problems: Problem[] = [];
     let out = objs;
-    for (const o of matched) {
-      const pn = withKind(node, o.kind);
-      const p = readObject(src, pn, problems);
-      if (p && mergeObject(o, p, pn) === 'delete') out = out.filter((x) => x !== o);
-    }
-    this.patchProblems(problems);
+    for (const o of matched) if (mergeObject(o.node, node, this.origins, src) === 'delete') out = out.filter((x) => x !== o);
     return out;
   }
 
-  private applyJson(src: Src, ops: Node, target: Selector, objs: KObj[]): KObj[] {
+  private applyJson(src: Src, ops: Node, target: Selector, objs: KRes[]): KRes[] {
     // A target that selects nothing leaves the resources as they are, as in Kustomize.
-    const matched = objs.filter((o) => selects(target, o));
-    const problems: Problem[] = [];
-    for (const o of matched) {
+    for (const o of objs.filter((x) => selects(target, x))) {
       for (const opNode of items(ops)) {
         const op = str(get(opNode, 'op'));
         const pathNode = get(opNode, 'path');
         const pointer = str(pathNode);
-        if (!op || pointer === undefined || !pathNode || op === 'test') continue;
-        const loc = isScalar(pathNode) ? src.loc(...scalarRange(src, pathNode)) : src.nodeLoc(pathNode);
-        const slot = locate(o, pointerTokens(pointer));
-        const what = `${o.kind} ${curName(o)}`;
-        if (op === 'move' || op === 'copy') {
-          if (slot.t !== 'ignored') this.unknown(loc, `JSON patch ${op} to ${pointer} in ${what} is not followed: its ports are not checked`);
-          continue;
-        }
-        const r = applyJsonOp(o, slot, op, get(opNode, 'value'), src, problems);
-        if (r === 'missing') this.unknown(loc, `JSON patch path ${pointer} does not exist in ${what}: kustomize cannot apply it`);
-        else if (r === 'unfollowed') this.unknown(loc, `JSON patch ${op} ${pointer} in ${what} is not followed: its ports are not checked`);
+        if (!op || pointer === undefined || !pathNode) continue;
+        const from = str(get(opNode, 'from'));
+        const r = applyOperation(o.node, op, pointerTokens(pointer), get(opNode, 'value'), from === undefined ? undefined : pointerTokens(from), this.origins, src);
+        syncName(o);
+        const loc = isScalar(pathNode) ? scalarText(src.ix, pathNode).loc : src.nodeLoc(pathNode);
+        const what = `${kindOf(o)} ${curName(o)}`;
+        if (r === 'missing') this.unknown(loc, from !== undefined && (op === 'move' || op === 'copy') ? `JSON patch ${op} from ${from} to ${pointer} in ${what}: one of the paths does not exist, kustomize cannot apply it` : `JSON patch path ${pointer} does not exist in ${what}: kustomize cannot apply it`);
+        else if (r === 'failed') this.unknown(loc, `JSON patch test of ${pointer} fails in ${what}: kustomize cannot apply it`);
+        else if (r === 'root') this.unknown(loc, `JSON patch ${op} of the whole of ${what} is not followed: its ports are not checked`);
       }
     }
-    this.patchProblems(problems);
     return objs;
   }
 
-  private replacementEntry(k: Kust, n: Node, objs: KObj[]): void {
+  private replacementEntry(k: Kust, n: Node, objs: KRes[]): void {
     const pathNode = get(n, 'path');
     if (!pathNode) {
       this.replacement(k.src, n, objs);
@@ -554,93 +525,70 @@ class Render {
     this.noted(src);
   }
 
-  /** A replacement copies one field into others; followed where it reads or writes ports. */
-  private replacement(src: Src, r: Node, objs: KObj[]): void {
+  /** The value a replacement copies (its `source`), or undefined with an unknown when there is none. */
+  private replacementSource(src: Src, r: Node, objs: KRes[]): Node | undefined {
     const source = get(r, 'source');
     const sel = selectorOf(source);
     const fieldPath = str(get(source, 'fieldPath')) ?? 'metadata.name';
+    const at = src.nodeLoc(get(source, 'fieldPath') ?? get(source, 'name') ?? source ?? r);
     const from = sel ? objs.find((o) => selects(sel, o)) : undefined;
-    let value: Copied | undefined = from ? readSlot(from, locate(from, fieldPathTokens(fieldPath))) : undefined;
+    if (!from) {
+      this.unknown(at, `replacement source ${sel?.kind ?? ''} ${sel?.name ?? ''} is not in this kustomization's output: kustomize cannot apply it`.replace(/ {2,}/g, ' '));
+      return undefined;
+    }
+    const [slot] = slotsOf(from.node, fieldPathTokens(fieldPath));
+    const value = slot && valueAt(slot);
+    if (value === undefined) {
+      this.unknown(at, `replacement source ${fieldPath} of ${kindOf(from)} ${curName(from)} does not exist: kustomize cannot apply it`);
+      return undefined;
+    }
     const opts = get(source, 'options');
     const delim = str(get(opts, 'delimiter'));
-    if (value && delim !== undefined) {
-      const part = value.text.split(delim)[Number(str(get(opts, 'index')) ?? '0')];
-      value = part === undefined ? undefined : { text: part, loc: value.loc, literal: false };
-    }
-    const problems: Problem[] = [];
+    if (delim === undefined || !isScalar(value)) return value;
+    const part = String(value.value ?? '').split(delim)[Number(str(get(opts, 'index')) ?? '0')];
+    return part === undefined ? undefined : this.origins.derive(part, value);
+  }
+
+  /** A replacement copies one field into others, each value placed where the source wrote it. */
+  private replacement(src: Src, r: Node, objs: KRes[]): void {
+    const value = this.replacementSource(src, r, objs);
     for (const t of items(get(r, 'targets'))) {
       const tsel = selectorOf(get(t, 'select'));
       if (!tsel) continue;
       const rejects = items(get(t, 'reject')).map(selectorOf).filter((x): x is Selector => !!x);
       const targets = objs.filter((o) => selects(tsel, o) && !rejects.some((x) => selects(x, o)));
-      const tdelim = str(get(get(t, 'options'), 'delimiter'));
+      const opts = get(t, 'options');
+      const create = str(get(opts, 'create')) === 'true';
       for (const fp of items(get(t, 'fieldPaths'))) {
         const path = str(fp);
         if (!path) continue;
-        const loc = isScalar(fp) ? src.loc(...scalarRange(src, fp)) : src.nodeLoc(fp);
+        const loc = isScalar(fp) ? scalarText(src.ix, fp).loc : src.nodeLoc(fp);
         for (const o of targets) {
-          for (const slot of locateAll(o, fieldPathTokens(path))) {
-            const what = `${path} of ${o.kind} ${curName(o)}`;
-            if (slot.t === 'missing') {
-              this.unknown(loc, `replacement target ${what} does not exist: kustomize cannot apply it`);
-              continue;
-            }
-            if (!isPortSlot(slot)) {
-              if (value && tdelim === undefined) writeSlot(o, slot, value, problems);
-              continue;
-            }
-            if (!value || tdelim !== undefined) {
-              this.unknown(loc, `replacement into ${what} is not followed: its ports are not checked`);
-              continue;
-            }
-            const res = writeSlot(o, slot, value, problems);
-            if (res === 'missing') this.unknown(loc, `replacement target ${what} does not exist: kustomize cannot apply it`);
-            else if (res === 'unfollowed') this.unknown(loc, `replacement into ${what} is not followed: its ports are not checked`);
-          }
+          const slots = slotsOf(o.node, fieldPathTokens(path), create ? () => this.origins.copy(new YAMLMap(), src) : undefined);
+          if (slots.length === 0) this.unknown(loc, `replacement target ${path} of ${kindOf(o)} ${curName(o)} does not exist: kustomize cannot apply it`);
+          if (value === undefined) continue;
+          for (const slot of slots) setAt(slot, this.replaced(valueAt(slot), value, str(get(opts, 'delimiter')), Number(str(get(opts, 'index')) ?? '0')));
+          syncName(o);
         }
       }
     }
-    this.patchProblems(problems);
   }
-}
 
-/** The offsets of a scalar's text (quotes left out). */
-function scalarRange(src: Src, n: Scalar): [number, number] {
-  const st = scalarText(src.ix, n);
-  return [st.loc.start, st.loc.end];
-}
-
-/** commonLabels and labels: metadata always; pod templates and selectors when asked (Kustomize creates a Service's selector). */
-function addLabels(objs: KObj[], labels: Record<string, string>, selectors: boolean, templates: boolean): void {
-  if (Object.keys(labels).length === 0) return;
-  for (const o of objs) {
-    Object.assign(o.labels, labels);
-    if (o.work && templates) Object.assign(o.work.w.labels, labels);
-    if (!selectors) continue;
-    if (o.svc) o.svc.s = { ...o.svc.s, selector: { ...(o.svc.s.selector ?? {}), ...labels } };
-    if (o.policy && Object.keys(o.policy.podSelector).length) o.policy = { ...o.policy, podSelector: { ...o.policy.podSelector, ...labels } };
-  }
-}
-
-/** Kustomize rewrites references to renamed ConfigMaps and Services (envFrom, configMapKeyRef, Ingress backends) in the final output. */
-function fixReferences(objs: KObj[]): void {
-  const rename = (ref: string, pool: KObj[], ns: string | undefined): string => {
-    if (pool.some((o) => curName(o) === ref)) return ref;
-    const hits = pool.filter((o) => o.names.includes(ref));
-    const hit = hits.find((o) => o.ns === ns) ?? hits[0];
-    return hit ? curName(hit) : ref;
-  };
-  const cms = objs.filter((o) => o.cm);
-  const svcs = objs.filter((o) => o.svc);
-  for (const o of objs) {
-    if (o.work) {
-      for (const c of [...o.work.containers, ...o.work.inits]) {
-        c.envFrom = c.envFrom.map((n) => (n === undefined ? n : rename(n, cms, o.ns)));
-        c.env = c.env.map((e) => (e.ref ? { ...e, ref: { ...e.ref, configMap: rename(e.ref.configMap, cms, o.ns) } } : e));
-      }
-    }
-    // Kustomize's name references cover Ingress backends, not Gateway API routes.
-    if (o.kind === 'Ingress') for (const b of o.backends) b.service = rename(b.service, svcs, b.namespace === 'default' ? undefined : b.namespace);
+  /**
+   * What a replacement writes: into a scalar, the source's text with the target's type (a number stays
+   * a number); with a delimiter, into one part of the target's text. Placed at the source when the
+   * result is the source's text, else where the target was written.
+   */
+  private replaced(cur: Node | undefined, value: Node, delim: string | undefined, index: number): Node {
+    if (!isScalar(cur) || !isScalar(value)) return this.origins.copy(value);
+    const text = String(value.value ?? '');
+    if (delim === undefined) return this.origins.derive(typedLike(text, cur), value);
+    const parts = String(cur.value ?? '').split(delim);
+    if (index < 0) parts.unshift(text);
+    else if (index >= parts.length) parts.push(text);
+    else parts[index] = text;
+    const joined = parts.join(delim);
+    return this.origins.derive(typedLike(joined, cur), joined === text ? value : cur);
   }
 }
 
@@ -803,23 +751,13 @@ export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf, memo?: Rende
 
 /** One kustomization rendered as one environment. */
 function renderOne(ctx: Ctx, k: Kust, env: string | undefined): { f: K8sFacts; r: Render } {
-  const { sources } = ctx;
   const r = new Render(ctx);
   const objs = r.build(k.dir, []);
   r.applyVars(objs);
-  fixReferences(objs);
-  const f: K8sFacts = {
-    kind: 'kubernetes', file: `${k.path}#${env ?? 'base'}`, env, renderedFrom: `kustomization ${k.dir || '.'}`, unknowns: r.unknowns,
-    workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: r.problems, suppressions: [],
-  };
-  for (const o of objs) {
-    const out = finishObject(o, sources);
-    if (out.workload) f.workloads.push(out.workload);
-    if (out.service) f.services.push(out.service);
-    if (out.configMap) f.configMaps.push(out.configMap);
-    if (out.policy) f.networkPolicies.push(out.policy);
-    f.backends.push(...out.backends);
-  }
+  fixReferences(ctx.sources, objs);
+  const file = `${k.path}#${env ?? 'base'}`;
+  const out = readOutput(ctx.sources, file, objs, (p) => r.keeps(p));
+  const f: K8sFacts = { kind: 'kubernetes', file, env, renderedFrom: `kustomization ${k.dir || '.'}`, unknowns: r.unknowns, ...out, suppressions: [] };
   return { f, r };
 }
 
