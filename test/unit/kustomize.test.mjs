@@ -467,3 +467,52 @@ test("env values are expanded as the kubelet does once the patches are merged: a
   const env = Object.fromEntries(workload(r, 'api').containers[0].env.map((v) => [v.name, [v.value, v.literal]]));
   assert.deepEqual(env, { API_PORT: ['9090', true], API_URL: ['http://api:9090', false], RAW: ['$(API_PORT)', false] });
 });
+
+test('on YAML trees: JSON test, copy and move keep each value at the line that wrote it; a replacement takes part of a value, or makes the field it writes', () => {
+  const k = load('tree-operations');
+  const prod = k.env('production');
+  assert.deepEqual(prod.unknowns, []);
+  const shop = workload(prod, 'shop');
+  assert.deepEqual(shop.containers.map((c) => c.name), ['shop']);
+  const c = container(shop, 'shop');
+  // The exporter's port, copied before the exporter is removed, is still placed in the base.
+  assert.deepEqual(c.ports.map((p) => [p.containerPort.port, p.name, k.at(p.containerPort.loc)]), [
+    [8080, 'http', 'base/app.yaml:21=8080'],
+    [9100, 'metrics', 'base/app.yaml:33=9100'],
+  ]);
+  assert.deepEqual(c.probes.map((p) => [p.kind, p.type, p.port.port ?? p.port.name, k.at(p.port.loc)]), [
+    ['liveness', 'httpGet', 'http', 'base/app.yaml:26=http'],
+    ['startup', 'tcpSocket', 8080, 'base/app.yaml:21=8080'],
+  ]);
+  assert.deepEqual(c.command.ports.map((p) => [p.port, k.at(p.loc)]), [[8081, 'overlays/production/volumes.yaml:13=8081']]);
+  // 8080 is a part of "0.0.0.0:8080": placed at that value, not a literal a fix could edit.
+  assert.deepEqual(service(prod, 'shop').ports.map((p) => [p.port.port, p.port.literal, k.at(p.port.loc)]), [[8080, false, 'base/app.yaml:56="0.0.0.0:8080"']]);
+  const st = k.env('staging');
+  assert.deepEqual(st.unknowns, []);
+  const sc = container(workload(st, 'shop-stg'), 'shop');
+  assert.deepEqual(sc.probes.map((p) => [p.kind, p.type, p.port.port, k.at(p.port.loc)]), [['readiness', 'tcpSocket', 8080, 'overlays/staging/kustomization.yaml:20=8080']]);
+  assert.deepEqual(service(st, 'shop-stg').ports.map((p) => [p.targetPort.port, k.at(p.targetPort.loc)]), [[8080, 'overlays/staging/kustomization.yaml:30=8080']]);
+  assert.deepEqual(st.configMaps.map((m) => m.name), ['shop-env-stg']);
+});
+
+test('a JSON patch test that does not hold and a move from a path that is not there are unknowns at their path: kustomize cannot apply them', () => {
+  const k = load({
+    ...BASE,
+    'overlays/production/kustomization.yaml': `resources: [../../base]
+patches:
+  - target: {kind: Deployment}
+    patch: |-
+      - op: test
+        path: /spec/template/spec/containers/0/name
+        value: web
+      - op: move
+        from: /spec/template/spec/containers/0/livenessProbe
+        path: /spec/template/spec/containers/0/readinessProbe
+`,
+  });
+  assert.deepEqual(k.env('production').unknowns.map((u) => [u.message, k.at(u.loc)]), [
+    ['JSON patch test of /spec/template/spec/containers/0/name fails in Deployment api: kustomize cannot apply it', 'overlays/production/kustomization.yaml:6=/spec/template/spec/containers/0/name'],
+    ['JSON patch move from /spec/template/spec/containers/0/livenessProbe, which does not exist in Deployment api: kustomize cannot apply it', 'overlays/production/kustomization.yaml:9=/spec/template/spec/containers/0/livenessProbe'],
+  ]);
+  assert.deepEqual(container(workload(k.env('production'), 'api'), 'api').ports.map((p) => p.containerPort.port), [8000]);
+});

@@ -2,9 +2,10 @@
 import { isMap, isScalar, Pair, Scalar, YAMLMap } from 'yaml';
 import type { Node } from 'yaml';
 import { get, pairs, str } from '../yaml';
-import type { KRes, Sources, Src } from './kustomize-objects';
+import type { KRes, Src } from './kustomize-objects';
 import { curName, kindOf, nsOf, syncName } from './kustomize-objects';
 import { fieldPathTokens, setAt, setKey, slotsOf, valueAt } from './kustomize-tree';
+import type { Origins } from './kustomize-tree';
 
 /** Where a pod spec sits in the kinds that hold one (Pod; Deployment and the like; CronJob). */
 const POD_SPECS = ['spec', 'spec.template.spec', 'spec.jobTemplate.spec.template.spec'];
@@ -49,16 +50,16 @@ const NAME_REFS: { kind: string; from?: string[]; fields: string[] }[] = [
 const VAR_FIELDS = inContainers(['env.*.value', 'command.*', 'args.*', 'command', 'args']);
 
 /** A map made where a field is missing, placed with the object. */
-function newMap(sources: Sources, o: KRes): () => YAMLMap {
+function newMap(origins: Origins<Src>, o: KRes): () => YAMLMap {
   return () => {
     const m = new YAMLMap();
-    sources.origins.place(m, sources.origins.of(o.node));
+    origins.place(m, origins.of(o.node));
     return m;
   };
 }
 
 /** commonLabels and labels: `labels` is the kustomization's map, its nodes placed in it. */
-export function addLabels(sources: Sources, objs: KRes[], labels: Node | undefined, selectors: boolean, templates: boolean): void {
+export function addLabels(origins: Origins<Src>, objs: KRes[], labels: Node | undefined, selectors: boolean, templates: boolean): void {
   const given = pairs(labels).filter((p) => str(p.value) !== undefined);
   if (given.length === 0) return;
   for (const o of objs) {
@@ -66,11 +67,11 @@ export function addLabels(sources: Sources, objs: KRes[], labels: Node | undefin
     for (const spec of LABEL_FIELDS) {
       if ((spec.role === 'selector' && !selectors) || (spec.role === 'template' && !templates) || (spec.kinds && !spec.kinds.includes(kind))) continue;
       const toks = fieldPathTokens(spec.field);
-      for (const slot of slotsOf(o.node, toks, spec.create ? newMap(sources, o) : undefined)) {
+      for (const slot of slotsOf(o.node, toks, spec.create ? newMap(origins, o) : undefined)) {
         let m = valueAt(slot);
         if (!isMap(m)) {
           if (!spec.create) continue;
-          setAt(slot, (m = newMap(sources, o)()));
+          setAt(slot, (m = newMap(origins, o)()));
         }
         for (const p of given) setKey(m as YAMLMap, String(p.key.value), p.value, p.key);
       }
@@ -79,28 +80,28 @@ export function addLabels(sources: Sources, objs: KRes[], labels: Node | undefin
 }
 
 /** The namespace transformer: `ns` is the kustomization's value node. */
-export function setNamespace(sources: Sources, objs: KRes[], ns: Scalar, keyNode: Scalar): void {
+export function setNamespace(origins: Origins<Src>, objs: KRes[], ns: Scalar, keyNode: Scalar): void {
   for (const o of objs) {
     if (CLUSTER_SCOPED.has(kindOf(o))) continue;
-    const [slot] = slotsOf(o.node, ['metadata', 'namespace'], newMap(sources, o));
+    const [slot] = slotsOf(o.node, ['metadata', 'namespace'], newMap(origins, o));
     if (slot) setAt(slot, ns, keyNode);
   }
 }
 
 /** namePrefix and nameSuffix: the new name is placed where the name it extends was written. */
-export function addAffixes(sources: Sources, objs: KRes[], prefix: string, suffix: string): void {
+export function addAffixes(origins: Origins<Src>, objs: KRes[], prefix: string, suffix: string): void {
   for (const o of objs) {
     if (UNPREFIXED.has(kindOf(o))) continue;
     const meta = get(o.node, 'metadata');
     const name = get(meta, 'name');
     if (!isMap(meta) || !isScalar(name)) continue;
-    setKey(meta, 'name', sources.origins.derive(`${prefix}${curName(o)}${suffix}`, name));
+    setKey(meta, 'name', origins.derive(`${prefix}${curName(o)}${suffix}`, name));
     syncName(o);
   }
 }
 
 /** Kustomize rewrites references to renamed ConfigMaps and Services in the final output. */
-export function fixReferences(sources: Sources, objs: KRes[]): void {
+export function fixReferences(origins: Origins<Src>, objs: KRes[]): void {
   for (const ref of NAME_REFS) {
     const pool = objs.filter((o) => kindOf(o) === ref.kind);
     if (!pool.some((o) => o.names.length > 1)) continue;
@@ -114,7 +115,7 @@ export function fixReferences(sources: Sources, objs: KRes[]): void {
           if (name === undefined || !isScalar(v) || pool.some((x) => curName(x) === name)) continue;
           const hits = pool.filter((x) => x.names.includes(name));
           const hit = hits.find((x) => nsOf(x) === ns) ?? hits[0];
-          if (hit) setAt(slot, sources.origins.derive(curName(hit), v));
+          if (hit) setAt(slot, origins.derive(curName(hit), v));
         }
       }
     }
@@ -125,7 +126,7 @@ export function fixReferences(sources: Sources, objs: KRes[]): void {
  * Kubernetes' expansion syntax for legacy vars: `$$` is `$`, `$(NAME)` of a var its value, any other
  * `$(X)` stays as it is. Each value a var changes is placed where the value was written.
  */
-export function substituteVars(sources: Sources, objs: KRes[], values: Map<string, string>): void {
+export function substituteVars(origins: Origins<Src>, objs: KRes[], values: Map<string, string>): void {
   const expand = (s: string): string => s.replace(/\$\$|\$\(([^)]*)\)/g, (m, name?: string) => (name === undefined ? '$' : (values.get(name) ?? m)));
   for (const o of objs) {
     for (const field of VAR_FIELDS) {
@@ -133,26 +134,25 @@ export function substituteVars(sources: Sources, objs: KRes[], values: Map<strin
         const v = valueAt(slot);
         if (!isScalar(v) || typeof v.value !== 'string' || !v.value.includes('$')) continue;
         const text = expand(v.value);
-        if (text !== v.value) setAt(slot, sources.origins.derive(text, v));
+        if (text !== v.value) setAt(slot, origins.derive(text, v));
       }
     }
   }
 }
 
 /** A ConfigMap a generator makes: its name, namespace and data as nodes placed in the kustomization (or env file). */
-export function generatedConfigMap(sources: Sources, at: Src, where: Node, name: Scalar, ns: Node | undefined, data: [Scalar, Scalar][]): YAMLMap {
-  const o = sources.origins;
+export function generatedConfigMap(origins: Origins<Src>, at: Src, where: Node, name: Scalar, ns: Node | undefined, data: [Scalar, Scalar][]): YAMLMap {
   const scalar = (value: string): Scalar => {
     const s = new Scalar(value);
     s.range = where.range;
-    o.place(s, at);
+    origins.place(s, at);
     return s;
   };
   const map = (entries: [string | Scalar, unknown][]): YAMLMap => {
     const m = new YAMLMap();
     m.range = where.range;
     for (const [k, v] of entries) m.items.push(new Pair(typeof k === 'string' ? scalar(k) : k, v));
-    o.place(m, at);
+    origins.place(m, at);
     return m;
   };
   const meta: [string, unknown][] = [['name', name]];

@@ -6,7 +6,7 @@ import type { K8sFacts, Loc, Problem, SourceFile } from '../types';
 import { get, items, parseYaml, path, scalarText, str, stringMap } from '../yaml';
 import type { ParsedYaml, YamlDoc } from '../yaml';
 import { extractKubernetes } from './kubernetes';
-import { Origins } from './kustomize-tree';
+import type { Origins } from './kustomize-tree';
 
 /** The text of an inline patch (a scalar of a kustomization), placed back onto the kustomization's lines. */
 class InlineIndex extends LineIndex {
@@ -57,11 +57,10 @@ export class Src {
   }
 }
 
-/** The texts of one run, and where each node of its renders' trees was written. */
+/** The texts of one run. */
 export class Sources {
   private readonly byPath = new Map<string, Src>();
   private readonly inlines = new Map<string, Src>();
-  readonly origins = new Origins<Src>();
   /** Whether more than one render reads a file: only those parses are kept, until `release`. */
   shared?: (path: string) => boolean;
   /** Called once per file the first time it is parsed in this run (the engine reads its own facts then). */
@@ -129,14 +128,18 @@ export class Sources {
     this.inlines.set(key, src);
     return src;
   }
-  /** An index that places each node of a render's trees in the text that wrote it. */
-  treeIndex(file: string): LineIndex {
-    const origins = this.origins;
-    return new (class extends LineIndex {
-      override of(node: unknown): LineIndex {
-        return origins.of(node)?.ix ?? this;
-      }
-    })(file, '');
+}
+
+/** The index of a render's output (a virtual file): each node is placed through the index of its own text. */
+class TreeIndex extends LineIndex {
+  constructor(
+    file: string,
+    private readonly origins: Origins<Src>,
+  ) {
+    super(file, '');
+  }
+  override of(node: unknown): LineIndex {
+    return this.origins.of(node)?.ix ?? this;
   }
 }
 
@@ -176,9 +179,9 @@ export function objectNodes(node: unknown): Node[] {
 }
 
 /** A resource read into a tree the render owns (a copy of its maps and lists, placed in `src`). */
-export function readResource(sources: Sources, src: Src, node: Node): KRes | undefined {
+export function readResource(origins: Origins<Src>, src: Src, node: Node): KRes | undefined {
   if (!isMap(node) || !str(get(node, 'kind'))) return undefined;
-  const tree = sources.origins.copy(node as YAMLMap, src);
+  const tree = origins.copy(node as YAMLMap, src);
   const ns = str(path(tree, 'metadata', 'namespace'));
   return { node: tree, names: [str(path(tree, 'metadata', 'name')) ?? ''], orgNs: ns };
 }
@@ -193,8 +196,8 @@ export function metaMap(r: KRes, key: 'labels' | 'annotations'): Record<string, 
  * in the file that wrote it. `keep`: which problems are the render's own (a resource file reports
  * its own problems when it is read for itself).
  */
-export function readOutput(sources: Sources, file: string, objs: KRes[], keep: (p: Problem) => boolean): Pick<K8sFacts, 'workloads' | 'services' | 'configMaps' | 'backends' | 'networkPolicies' | 'problems'> {
-  const ix = sources.treeIndex(file);
+export function readOutput(origins: Origins<Src>, file: string, objs: KRes[], keep: (p: Problem) => boolean): Pick<K8sFacts, 'workloads' | 'services' | 'configMaps' | 'backends' | 'networkPolicies' | 'problems'> {
+  const ix = new TreeIndex(file, origins);
   const out: ReturnType<typeof readOutput> = { workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [] };
   for (const o of objs) {
     const f = extractKubernetes({ path: file, text: '' }, [{ contents: o.node } as unknown as YamlDoc], ix);

@@ -31,10 +31,11 @@ function mergeKeys(path: string[]): string[] | undefined {
 
 /**
  * Where each node of a render's trees was written: a copied map or list is placed where its original
- * was, a scalar a transformer makes where the value it stands for was written.
+ * was, a scalar a transformer makes where the value it stands for was written. One per render, dropped
+ * with it (a Map: a WeakMap's sets and its ephemerons cost several times more, measured).
  */
 export class Origins<S> {
-  private readonly where = new WeakMap<object, S>();
+  private readonly where = new Map<object, S>();
   of(node: unknown): S | undefined {
     return node && typeof node === 'object' ? this.where.get(node) : undefined;
   }
@@ -291,10 +292,10 @@ export function slotsOf(root: Node, toks: Tok[], create?: () => YAMLMap): Slot[]
 
 /**
  * Applies one JSON 6902 operation (RFC 6902) to a tree the render owns: `value` is the patch's node,
- * `from` the source of a move or copy. 'missing' when a path (or `from`) is not there, 'failed' for a
- * `test` that does not hold, 'root' for an operation on the whole object (not followed).
+ * `from` the source of a move or copy. 'missing' when the path is not there, 'no-from' when `from` is
+ * not, 'failed' for a `test` that does not hold, 'root' for an operation on the whole object (not followed).
  */
-export function applyOperation<S>(root: YAMLMap, op: string, path: string[], value: Node | undefined, from: string[] | undefined, o: Origins<S>, src: S): 'ok' | 'missing' | 'failed' | 'root' {
+export function applyOperation<S>(root: YAMLMap, op: string, path: string[], value: Node | undefined, from: string[] | undefined, o: Origins<S>, src: S): 'ok' | 'missing' | 'no-from' | 'failed' | 'root' {
   if (path.length === 0) return 'root';
   const parent = path.length === 1 ? undefined : slotsOf(root, path.slice(0, -1))[0];
   const holder = path.length === 1 ? root : parent && valueAt(parent);
@@ -315,7 +316,7 @@ export function applyOperation<S>(root: YAMLMap, op: string, path: string[], val
   if (op === 'move' || op === 'copy') {
     const fromSlot = from && from.length ? slotsOf(root, from)[0] : undefined;
     const fv = fromSlot ? valueAt(fromSlot) : undefined;
-    if (!fromSlot || fv === undefined) return 'missing';
+    if (!fromSlot || fv === undefined) return 'no-from';
     v = op === 'copy' ? o.copy(fv) : fv;
     if (op === 'move') removeAt(fromSlot);
   }
