@@ -516,3 +516,25 @@ patches:
   ]);
   assert.deepEqual(container(workload(k.env('production'), 'api'), 'api').ports.map((p) => p.containerPort.port), [8000]);
 });
+
+test('a shell command in an inline patch that cannot be placed char for char is placed at its whole value, on the kustomization line that wrote it', () => {
+  const k = load({
+    ...BASE,
+    'overlays/production/kustomization.yaml': `resources: [../../base]
+patches:
+  - patch: |-
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: api
+      spec:
+        template:
+          spec:
+            containers:
+              - name: api
+                command: ["sh", "-c", "exec uvicorn main:app --port 9000 --header \\"x: y\\""]
+`,
+  });
+  const c = container(workload(k.env('production'), 'api'), 'api');
+  assert.deepEqual(c.command.ports.map((p) => [p.port, p.literal, k.at(p.loc)]), [[9000, false, 'overlays/production/kustomization.yaml:13="exec uvicorn main:app --port 9000 --header \\"x: y\\""']]);
+});

@@ -250,8 +250,9 @@ export function expand(ix: LineIndex, words: Word[]): Word[] {
   return out;
 }
 
+/** A split word's lines and columns from its offsets; a word without offsets keeps the Loc it was given (already placed). */
 function withLines(ix: LineIndex, w: Word): Word {
-  return { ...w, loc: ix.loc(w.loc.start, w.loc.end) };
+  return w.at ? { ...w, loc: ix.loc(w.loc.start, w.loc.end) } : w;
 }
 
 function splitList(s: string): { start: number; text: string }[] {
