@@ -525,8 +525,7 @@ patches:
   - patch: |-
       apiVersion: apps/v1
       kind: Deployment
-      metadata:
-        name: api
+      metadata: {name: api}
       spec:
         template:
           spec:
@@ -536,5 +535,5 @@ patches:
 `,
   });
   const c = container(workload(k.env('production'), 'api'), 'api');
-  assert.deepEqual(c.command.ports.map((p) => [p.port, p.literal, k.at(p.loc)]), [[9000, false, 'overlays/production/kustomization.yaml:13="exec uvicorn main:app --port 9000 --header \\"x: y\\""']]);
+  assert.deepEqual(c.command.ports.map((p) => [p.port, p.literal, k.at(p.loc)]), [[9000, false, 'overlays/production/kustomization.yaml:12="exec uvicorn main:app --port 9000 --header \\"x: y\\""']]);
 });
