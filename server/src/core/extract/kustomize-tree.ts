@@ -59,7 +59,10 @@ export class Origins<S> {
       for (const it of node.items) {
         if (!isPair(it)) continue;
         if (strip && isScalar(it.key) && String(it.key.value).startsWith('$')) continue;
-        m.items.push(new Pair(this.copy(it.key, src), this.copy(it.value, src, strip)));
+        const key = this.copy(it.key, src);
+        const value = this.copy(it.value, src, strip);
+        // A pair is never changed (setKey puts a new one in its place): one whose value is a scalar is shared.
+        m.items.push(value === it.value ? it : new Pair(key, value));
       }
       this.place(m, from);
       return m as T;
@@ -104,10 +107,10 @@ function pairOf(map: YAMLMap, key: string): Pair | undefined {
   return undefined;
 }
 
-/** Sets `key` of a map the render owns; `keyNode` names the key where it is new. */
+/** Sets `key` of a map the render owns (a new pair: pairs may be shared with a parse); `keyNode` names the key where it is new. */
 export function setKey(map: YAMLMap, key: string, value: unknown, keyNode?: Scalar): void {
-  const p = pairOf(map, key);
-  if (p) p.value = value;
+  const i = map.items.findIndex((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === key);
+  if (i >= 0) map.items[i] = new Pair((map.items[i] as Pair).key, value);
   else map.items.push(new Pair(keyNode ?? new Scalar(key), value));
 }
 
