@@ -337,7 +337,7 @@ test('a command whose args a patch replaces is parsed again whole: the base prog
   assert.deepEqual(c.command.binds.map((b) => [b.host, k.at(b.loc)]), [['0.0.0.0', 'overlays/production/p.yaml:10=0.0.0.0']]);
 });
 
-test('what cannot be followed is an unknown at its token: no match, a missing JSON path, a delimiter replacement, a generator, a missing file', () => {
+test('what cannot be followed is an unknown at its token: no match, a missing JSON path, a generator, a missing file; a delimiter replacement is followed', () => {
   const k = load({
     ...BASE,
     'overlays/production/kustomization.yaml': `resources:
@@ -374,8 +374,9 @@ replacements:
     ['configMapGenerator env file app.properties is not a file Port Parity reads: its variables are not checked', 'overlays/production/kustomization.yaml:9=app.properties'],
     ['inline patch matches no resource (Deployment nothing): kustomize cannot apply it', 'overlays/production/kustomization.yaml:12=apiVersion: apps/v1'],
     ['JSON patch path /spec/template/spec/containers/3/ports/0/containerPort does not exist in Deployment api: kustomize cannot apply it', 'overlays/production/kustomization.yaml:19=/spec/template/spec/containers/3/ports/0/containerPort'],
-    ['replacement into spec.template.spec.containers.0.ports.0.containerPort of Deployment api is not followed: its ports are not checked', 'overlays/production/kustomization.yaml:25=spec.template.spec.containers.0.ports.0.containerPort'],
   ]);
+  // On YAML trees the delimiter replacement is applied as kubectl applies it: "8000" split on ":" has one part, which becomes 9000.
+  assert.deepEqual(container(workload(k.env('production'), 'api'), 'api').ports.map((p) => [p.containerPort.port, k.at(p.containerPort.loc)]), [[9000, 'overlays/production/kustomization.yaml:8=9000']]);
 });
 
 test('a bad value in a patch is a problem at the patch; a field a patch leaves out is not', () => {
@@ -440,7 +441,7 @@ vars:
   const r = k.env('production');
   assert.deepEqual(r.unknowns.map((u) => [u.message, k.at(u.loc)]), [
     ['var GONE refers to Service nothing, which this kustomization does not output: kustomize cannot build it', 'overlays/production/kustomization.yaml:5=GONE'],
-    ['var REPLICAS reads spec.replicas of Deployment api, which Port Parity does not follow: the values that use $(REPLICAS) are not checked', 'overlays/production/kustomization.yaml:7=REPLICAS'],
+    ['var REPLICAS reads spec.replicas, which Deployment api does not have: kustomize cannot build it', 'overlays/production/kustomization.yaml:7=REPLICAS'],
     ['var SECOND reads spec.ports[1].port, which Service api does not have: kustomize cannot build it', 'overlays/production/kustomization.yaml:10=SECOND'],
   ]);
   assert.equal(workload(r, 'api').containers[0].env.find((v) => v.name === 'SELF_URL').value, 'http://api:9000/$(GONE)');
@@ -465,4 +466,74 @@ test("env values are expanded as the kubelet does once the patches are merged: a
   const r = load(files).env('production');
   const env = Object.fromEntries(workload(r, 'api').containers[0].env.map((v) => [v.name, [v.value, v.literal]]));
   assert.deepEqual(env, { API_PORT: ['9090', true], API_URL: ['http://api:9090', false], RAW: ['$(API_PORT)', false] });
+});
+
+test('on YAML trees: JSON test, copy and move keep each value at the line that wrote it; a replacement takes part of a value, or makes the field it writes', () => {
+  const k = load('tree-operations');
+  const prod = k.env('production');
+  assert.deepEqual(prod.unknowns, []);
+  const shop = workload(prod, 'shop');
+  assert.deepEqual(shop.containers.map((c) => c.name), ['shop']);
+  const c = container(shop, 'shop');
+  // The exporter's port, copied before the exporter is removed, is still placed in the base.
+  assert.deepEqual(c.ports.map((p) => [p.containerPort.port, p.name, k.at(p.containerPort.loc)]), [
+    [8080, 'http', 'base/app.yaml:21=8080'],
+    [9100, 'metrics', 'base/app.yaml:33=9100'],
+  ]);
+  assert.deepEqual(c.probes.map((p) => [p.kind, p.type, p.port.port ?? p.port.name, k.at(p.port.loc)]), [
+    ['liveness', 'httpGet', 'http', 'base/app.yaml:26=http'],
+    ['startup', 'tcpSocket', 8080, 'base/app.yaml:21=8080'],
+  ]);
+  assert.deepEqual(c.command.ports.map((p) => [p.port, k.at(p.loc)]), [[8081, 'overlays/production/volumes.yaml:13=8081']]);
+  // 8080 is a part of "0.0.0.0:8080": placed at that value, not a literal a fix could edit.
+  assert.deepEqual(service(prod, 'shop').ports.map((p) => [p.port.port, p.port.literal, k.at(p.port.loc)]), [[8080, false, 'base/app.yaml:56="0.0.0.0:8080"']]);
+  const st = k.env('staging');
+  assert.deepEqual(st.unknowns, []);
+  const sc = container(workload(st, 'shop-stg'), 'shop');
+  assert.deepEqual(sc.probes.map((p) => [p.kind, p.type, p.port.port, k.at(p.port.loc)]), [['readiness', 'tcpSocket', 8080, 'overlays/staging/kustomization.yaml:20=8080']]);
+  assert.deepEqual(service(st, 'shop-stg').ports.map((p) => [p.targetPort.port, k.at(p.targetPort.loc)]), [[8080, 'overlays/staging/kustomization.yaml:30=8080']]);
+  assert.deepEqual(st.configMaps.map((m) => m.name), ['shop-env-stg']);
+});
+
+test('a JSON patch test that does not hold and a move from a path that is not there are unknowns at their path: kustomize cannot apply them', () => {
+  const k = load({
+    ...BASE,
+    'overlays/production/kustomization.yaml': `resources: [../../base]
+patches:
+  - target: {kind: Deployment}
+    patch: |-
+      - op: test
+        path: /spec/template/spec/containers/0/name
+        value: web
+      - op: move
+        from: /spec/template/spec/containers/0/livenessProbe
+        path: /spec/template/spec/containers/0/readinessProbe
+`,
+  });
+  assert.deepEqual(k.env('production').unknowns.map((u) => [u.message, k.at(u.loc)]), [
+    ['JSON patch test of /spec/template/spec/containers/0/name fails in Deployment api: kustomize cannot apply it', 'overlays/production/kustomization.yaml:6=/spec/template/spec/containers/0/name'],
+    ['JSON patch move from /spec/template/spec/containers/0/livenessProbe, which does not exist in Deployment api: kustomize cannot apply it', 'overlays/production/kustomization.yaml:9=/spec/template/spec/containers/0/livenessProbe'],
+  ]);
+  assert.deepEqual(container(workload(k.env('production'), 'api'), 'api').ports.map((p) => p.containerPort.port), [8000]);
+});
+
+test('a shell command in an inline patch that cannot be placed char for char is placed at its whole value, on the kustomization line that wrote it', () => {
+  const k = load({
+    ...BASE,
+    'overlays/production/kustomization.yaml': `resources: [../../base]
+patches:
+  - patch: |-
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: api}
+      spec:
+        template:
+          spec:
+            containers:
+              - name: api
+                command: ["sh", "-c", "exec uvicorn main:app --port 9000 --header \\"x: y\\""]
+`,
+  });
+  const c = container(workload(k.env('production'), 'api'), 'api');
+  assert.deepEqual(c.command.ports.map((p) => [p.port, p.literal, k.at(p.loc)]), [[9000, false, 'overlays/production/kustomization.yaml:12="exec uvicorn main:app --port 9000 --header \\"x: y\\""']]);
 });

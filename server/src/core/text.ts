@@ -4,6 +4,8 @@ import type { Loc } from './types';
 /** Maps UTF-16 offsets of one text to 0-based lines and columns (LSP's default encoding). */
 export class LineIndex {
   private readonly starts: number[] = [0];
+  /** False for a text whose offsets cannot be placed char for char in the file (a folded inline patch): no value read through it is a literal a fix could edit. */
+  readonly exact: boolean = true;
   constructor(readonly file: string, readonly text: string) {
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -27,6 +29,11 @@ export class LineIndex {
   }
   lineCount(): number {
     return this.starts.length;
+  }
+  /** The index of the text `node` was read from: this one, except for a tree merged from several texts (a Kustomize render). */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- one text: every node is in it; a merged tree's index overrides this
+  of(node: unknown): LineIndex {
+    return this;
   }
   loc(start: number, end: number): Loc {
     const a = this.position(start);

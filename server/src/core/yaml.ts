@@ -210,7 +210,7 @@ export function stringMap(node: unknown): Record<string, string> {
 
 export function nodeLoc(ix: LineIndex, node: Node | Scalar): Loc {
   const r = node.range ?? [0, 0, 0];
-  return ix.loc(r[0], r[1]);
+  return ix.of(node).loc(r[0], r[1]);
 }
 
 /**
@@ -223,11 +223,13 @@ export interface ScalarText {
   loc: Loc;
 }
 
-export function scalarText(ix: LineIndex, node: Scalar): ScalarText {
+export function scalarText(index: LineIndex, node: Scalar): ScalarText {
+  const ix = index.of(node);
   const value = node.value === null || node.value === undefined ? '' : String(node.value);
   const r = node.range ?? [0, 0, 0];
   const src = ix.text.slice(r[0], r[1]);
   const loc = ix.loc(r[0], r[1]);
+  if (!ix.exact) return { value, loc };
   const type = node.type;
   if (type === Scalar.QUOTE_DOUBLE || type === Scalar.QUOTE_SINGLE) {
     const inner = src.slice(1, -1);

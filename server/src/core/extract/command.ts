@@ -8,6 +8,8 @@ export interface Word {
   text: string;
   at?: (i: number) => number;
   loc: Loc;
+  /** The index of the text the word was read from, when it is not the command's (a Kustomize patch's args after a base's command). */
+  ix?: LineIndex;
 }
 
 /** Splits shell text into words (quotes removed), keeping each character's source offset. */
@@ -143,7 +145,7 @@ interface Reader {
 
 /** Where characters s..e of a word are in the source: exact only when the word spells its source. */
 function relocate(ix: LineIndex, w: Word, s: number, e: number): { loc: Loc; exact: boolean } {
-  if (w.at) return { loc: ix.loc(w.at(s), w.at(e - 1) + 1), exact: true };
+  if (w.at) return { loc: (w.ix ?? ix).loc(w.at(s), w.at(e - 1) + 1), exact: true };
   return { loc: w.loc, exact: false };
 }
 
@@ -272,14 +274,15 @@ export function expand(ix: LineIndex, words: Word[]): Word[] {
     const w = words[i];
     const prev = words[i - 1]?.text;
     if ((prev === '-c' && i >= 2 && SHELLS.has(words[i - 2].text)) || (/\s/.test(w.text) && !w.text.startsWith('-'))) {
-      for (const sub of shellWords(w.text, w.at, w.loc)) out.push(withLines(ix, sub));
+      for (const sub of shellWords(w.text, w.at, w.loc)) out.push(withLines(w.ix ?? ix, { ...sub, ix: w.ix }));
     } else out.push(w);
   }
   return out;
 }
 
+/** A split word's lines and columns from its offsets; a word without offsets keeps the Loc it was given (already placed). */
 function withLines(ix: LineIndex, w: Word): Word {
-  return { ...w, loc: ix.loc(w.loc.start, w.loc.end) };
+  return w.at ? { ...w, loc: ix.loc(w.loc.start, w.loc.end) } : w;
 }
 
 function splitList(s: string): { start: number; text: string }[] {

@@ -17,27 +17,26 @@ export function isKubernetesDoc(doc: YamlDoc): boolean {
 }
 
 /**
- * `index`: the file's LineIndex when the caller has one (a kustomization reads one object at a time).
- * `kubelet`: env values as the kubelet sets them (`$(NAME)` expanded); a kustomization reads them as
- * written, and expands them once its patches are merged.
+ * `index`: the file's LineIndex when the caller has one; a Kustomize render passes one whose `of(node)`
+ * is the index of the file (or inline patch) each node of its merged tree was read from.
  */
-export function extractKubernetes(file: SourceFile, docs?: YamlDoc[], index?: LineIndex, kubelet = true): K8sFacts {
+export function extractKubernetes(file: SourceFile, docs?: YamlDoc[], index?: LineIndex): K8sFacts {
   const ix = index && index.file === file.path && index.text === file.text ? index : new LineIndex(file.path, file.text);
   const facts: K8sFacts = { kind: 'kubernetes', file: file.path, workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [], suppressions: commentSuppressions(file.text) };
   try {
     const parsed = docs ?? parseYaml(file.text).docs;
-    for (const doc of parsed) readObject(ix, doc.contents as Node | null, facts, kubelet);
+    for (const doc of parsed) readObject(ix, doc.contents as Node | null, facts);
   } catch (e) {
     facts.problems.push({ message: `could not read Kubernetes manifest: ${(e as Error).message}`, loc: ix.loc(0, 0) });
   }
   return facts;
 }
 
-function readObject(ix: LineIndex, obj: Node | null | undefined, facts: K8sFacts, kubelet: boolean): void {
+function readObject(ix: LineIndex, obj: Node | null | undefined, facts: K8sFacts): void {
   if (!isMap(obj)) return;
   const kind = str(get(obj, 'kind'));
   if (kind === 'List' || (kind?.endsWith('List') && get(obj, 'items'))) {
-    for (const it of items(get(obj, 'items'))) readObject(ix, it, facts, kubelet);
+    for (const it of items(get(obj, 'items'))) readObject(ix, it, facts);
     return;
   }
   if (!kind) return;
@@ -48,8 +47,8 @@ function readObject(ix: LineIndex, obj: Node | null | undefined, facts: K8sFacts
   const namespace = str(get(meta, 'namespace')) ?? 'default';
   const ignore = str(path(meta, 'annotations', IGNORE_ANNOTATION));
   if (ignore !== undefined && obj.range) {
-    const a = ix.position(obj.range[0]);
-    const b = ix.position(obj.range[1]);
+    const a = ix.of(obj).position(obj.range[0]);
+    const b = ix.of(obj).position(obj.range[1]);
     facts.suppressions.push({ rules: ignore.split(',').map((s) => s.trim()).filter(Boolean), fromLine: a.line, toLine: b.line } satisfies Suppression);
   }
   if (kind === 'Service') {
@@ -109,8 +108,8 @@ function readObject(ix: LineIndex, obj: Node | null | undefined, facts: K8sFacts
   const podSpec = kind === 'Pod' ? get(obj, 'spec') : kind === 'CronJob' ? path(obj, 'spec', 'jobTemplate', 'spec', 'template', 'spec') : path(obj, 'spec', 'template', 'spec');
   const labels = kind === 'Pod' ? stringMap(get(meta, 'labels')) : kind === 'CronJob' ? stringMap(path(obj, 'spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels')) : stringMap(path(obj, 'spec', 'template', 'metadata', 'labels'));
   const w: K8sWorkload = { kind, name, nameLoc, namespace, labels, containers: [], hostNetwork: str(get(podSpec, 'hostNetwork')) === 'true' };
-  for (const c of items(get(podSpec, 'containers'))) w.containers.push(readContainer(ix, c, false, facts.problems, kubelet));
-  for (const c of items(get(podSpec, 'initContainers'))) w.containers.push(readContainer(ix, c, true, facts.problems, kubelet));
+  for (const c of items(get(podSpec, 'containers'))) w.containers.push(readContainer(ix, c, false, facts.problems));
+  for (const c of items(get(podSpec, 'initContainers'))) w.containers.push(readContainer(ix, c, true, facts.problems));
   facts.workloads.push(w);
 }
 
@@ -158,7 +157,7 @@ function protocolOf(ix: LineIndex, node: Node | undefined, problems: Problem[]):
   return 'TCP';
 }
 
-function readContainer(ix: LineIndex, c: Node, init: boolean, problems: Problem[], kubelet: boolean): K8sContainer {
+function readContainer(ix: LineIndex, c: Node, init: boolean, problems: Problem[]): K8sContainer {
   const nameNode = get(c, 'name');
   const container: K8sContainer = {
     name: str(nameNode) ?? '',
@@ -202,7 +201,7 @@ function readContainer(ix: LineIndex, c: Node, init: boolean, problems: Problem[
     if (!n || !isScalar(n) || !v || !isScalar(v)) continue;
     container.env.push(envVar(ix, String(n.value), nodeLoc(ix, n), v));
   }
-  if (kubelet) container.env = kubeletEnv(container.env);
+  container.env = kubeletEnv(container.env);
   const envOf = (name: string): string | undefined => container.env.find((x) => x.name === name)?.value;
   for (const kind of ['liveness', 'readiness', 'startup'] as const) {
     const probe = get(c, `${kind}Probe`);
@@ -215,17 +214,18 @@ function readContainer(ix: LineIndex, c: Node, init: boolean, problems: Problem[
       else container.probes.push({ kind, type, port: v } satisfies ProbeFact);
     }
   }
+  // Each word keeps the index of its own text: a merged tree's command and args may come from two files.
   const words: Word[] = [];
   for (const field of ['command', 'args']) {
     const n = get(c, field);
     if (isScalar(n)) {
       const st = scalarText(ix, n);
-      words.push(...wordsOfShell(ix, st.value, st.at, st.loc));
+      words.push(...wordsOfShell(ix.of(n), st.value, st.at, st.loc).map((w) => ({ ...w, ix: ix.of(n) })));
     }
     for (const a of items(n)) {
       if (!isScalar(a)) continue;
       const st = scalarText(ix, a);
-      words.push({ text: st.value, at: st.at, loc: st.loc });
+      words.push({ text: st.value, at: st.at, loc: st.loc, ix: ix.of(a) });
     }
   }
   if (words.length) container.command = parseCommand(ix, kubeletWords(words, envOf), envOf);
