@@ -1,6 +1,6 @@
 // What a renderer (Helm charts, Kustomize overlays) gives back to the engine, and what it keeps between runs.
 import type { K8sFacts } from '../types';
-import type { KustRead } from './kustomize';
+import type { KustRead } from '../formats/kustomize/kustomize';
 
 export interface Renders {
   /** One K8sFacts per chart or kustomization and environment, with `env` and `renderedFrom` set. */

@@ -2,7 +2,7 @@
 // Read by name (`compose.yaml`, `docker-compose.prod.yml`), and by content: a YAML file whose name says
 // compose and whose root has a `services` map.
 import { posix } from 'node:path';
-import { extractCompose } from '../../extract/compose';
+import { extractCompose } from './read';
 import { get, isMap } from '../../yaml';
 import type { FormatPlugin } from '../types';
 import { lowerCompose, composePorts } from './lower';

@@ -1,5 +1,5 @@
 // Dockerfiles and Containerfiles: the final stage's EXPOSE, ENV, start command and HEALTHCHECK (and each stage's, for a build target).
-import { extractDockerfile } from '../../extract/dockerfile';
+import { extractDockerfile } from './read';
 import type { FormatPlugin } from '../types';
 import { lowerImage, imagePorts } from './lower';
 

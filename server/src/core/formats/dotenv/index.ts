@@ -1,6 +1,6 @@
 // .env files: `.env`, `.env.<env>`, and `<name>.env` (what a configMapGenerator or an env_file reads).
 // Examples and templates (`.env.example`) are documentation, not configuration: never read.
-import { extractDotenv } from '../../extract/dotenv';
+import { extractDotenv } from './read';
 import type { FormatPlugin } from '../types';
 import { lowerDotenv, dotenvPorts } from './lower';
 

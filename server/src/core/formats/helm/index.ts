@@ -1,4 +1,4 @@
-// Helm charts: a chart is read by rendering it once per environment (extract/helm.ts), never file by file.
+// Helm charts: a chart is read by rendering it once per environment (helm.ts beside this file), never file by file.
 // Its templates (Go templates, not YAML until rendered) and named templates (`_helpers.tpl`) are read
 // only by that render; alone they carry no facts.
 import { visit } from 'yaml';

@@ -1,7 +1,7 @@
 // Kubernetes manifests: any YAML file with a document that has `apiVersion` and `kind` (workloads,
 // Services, ConfigMaps, Ingresses and routes, NetworkPolicies). Chart and overlay renders are read by
 // the same extractor.
-import { extractKubernetes, isKubernetesDoc } from '../../extract/kubernetes';
+import { extractKubernetes, isKubernetesDoc } from './read';
 import type { FormatPlugin } from '../types';
 import { lowerKubernetes, kubernetesPorts } from './lower';
 

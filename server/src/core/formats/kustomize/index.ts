@@ -1,4 +1,4 @@
-// Kustomize overlays: a kustomization is read by rendering it once per environment (extract/kustomize.ts),
+// Kustomize overlays: a kustomization is read by rendering it once per environment (kustomize.ts beside this file),
 // never alone; its resources and patches are read through that render.
 import { skipped } from '../skipped';
 import type { FormatPlugin } from '../types';

@@ -2,11 +2,11 @@
 import { posix } from 'node:path';
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Node } from 'yaml';
-import { dirOf, owningDir, under } from '../paths';
-import { LineIndex } from '../text';
-import type { K8sFacts, Loc, Problem, SourceFile } from '../types';
-import { get, items, parseYaml, str as yamlStr } from '../yaml';
-import type { YamlDoc } from '../yaml';
+import { dirOf, owningDir, under } from '../../paths';
+import { LineIndex } from '../../text';
+import type { K8sFacts, Loc, Problem, SourceFile } from '../../types';
+import { get, items, parseYaml, str as yamlStr } from '../../yaml';
+import type { YamlDoc } from '../../yaml';
 import { EvalBudget, plainVal, renderTemplate, Runaway } from './helm-eval';
 import type { ActionOut, ChartContext, Hole, Rich } from './helm-eval';
 import { parseTemplate, TemplateSyntaxError } from './helm-template';
@@ -15,9 +15,9 @@ import { mergeValues, readValues, valueAt } from './helm-values';
 import type { Part, Val } from './helm-values';
 import { compareWithHelm, helmProblems, helmTemplateKey, withoutHooks } from './helm-compare';
 import type { HelmMismatch, HelmTemplates } from './helm-compare';
-import { extractKubernetes } from './kubernetes';
-import { sameInputs } from './render';
-import type { EnvOf, RenderMemo, Renders } from './render';
+import { extractKubernetes } from '../kubernetes/read';
+import { sameInputs } from '../../extract/render';
+import type { EnvOf, RenderMemo, Renders } from '../../extract/render';
 
 interface Dependency {
   name: string;

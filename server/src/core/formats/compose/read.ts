@@ -1,15 +1,15 @@
 // Compose files to service facts with exact ranges, so rules can point at (and fixes can rewrite) the very digits of a port.
 import { isAlias, isMap, isScalar, isSeq, Scalar } from 'yaml';
 import type { Node } from 'yaml';
-import { LineIndex } from '../text';
-import type { CommandInfo, ComposeFacts, ComposePort, ComposeService, EnvVar, Loc, PortValue, ProbeFact, Problem, Protocol, SourceFile } from '../types';
-import { LIMITS } from '../limits';
-import { items, nodeLoc, pairs, parseYaml, scalarText, validPort } from '../yaml';
-import type { ScalarText, YamlDoc } from '../yaml';
-import { parseCommand, wordsOfShell } from './command';
-import type { Word } from './command';
-import { healthcheckPorts } from './healthcheck';
-import { commentSuppressions } from './suppress';
+import { LineIndex } from '../../text';
+import type { CommandInfo, ComposeFacts, ComposePort, ComposeService, EnvVar, Loc, PortValue, ProbeFact, Problem, Protocol, SourceFile } from '../../types';
+import { LIMITS } from '../../limits';
+import { items, nodeLoc, pairs, parseYaml, scalarText, validPort } from '../../yaml';
+import type { ScalarText, YamlDoc } from '../../yaml';
+import { parseCommand, wordsOfShell } from '../../extract/command';
+import type { Word } from '../../extract/command';
+import { healthcheckPorts } from '../../extract/healthcheck';
+import { commentSuppressions } from '../../extract/suppress';
 
 const COMPOSE_NAME = /^(docker-)?compose(\.[^/\\]+)?\.ya?ml$/i;
 

@@ -1,9 +1,9 @@
 // A chart environment as Port Parity's evaluator read it, against what `helm template` rendered for it.
-import type { K8sContainer, K8sFacts, K8sService, Loc, PortValue, Problem } from '../types';
-import { compareEnvs } from '../environments';
-import { get, parseYaml } from '../yaml';
-import type { YamlDoc } from '../yaml';
-import { extractKubernetes } from './kubernetes';
+import type { K8sContainer, K8sFacts, K8sService, Loc, PortValue, Problem } from '../../types';
+import { compareEnvs } from '../../environments';
+import { get, parseYaml } from '../../yaml';
+import type { YamlDoc } from '../../yaml';
+import { extractKubernetes } from '../kubernetes/read';
 
 /** What the language server or the CLI got from `helm template` for one chart environment. */
 export interface HelmTemplateOutput {

@@ -1,12 +1,12 @@
 // Kubernetes manifests: workloads' containers, ports, env and probes, and Services, with exact ranges.
 import type { Node } from 'yaml';
-import { LineIndex } from '../text';
-import type { ContainerPort, EnvVar, K8sBackend, K8sContainer, K8sFacts, K8sNetworkPolicy, K8sService, K8sServicePort, K8sWorkload, Loc, ProbeFact, Problem, Protocol, SourceFile, Suppression } from '../types';
-import { get, getKey, isMap, isProblem, isScalar, items, nodeLoc, pairs, parseYaml, path, readPort, readPortField, scalarText, str, stringMap, badPortName, badServicePortName } from '../yaml';
-import type { YamlDoc } from '../yaml';
-import { kubeletEnv, kubeletWords, parseCommand, wordsOfShell } from './command';
-import type { Word } from './command';
-import { commentSuppressions } from './suppress';
+import { LineIndex } from '../../text';
+import type { ContainerPort, EnvVar, K8sBackend, K8sContainer, K8sFacts, K8sNetworkPolicy, K8sService, K8sServicePort, K8sWorkload, Loc, ProbeFact, Problem, Protocol, SourceFile, Suppression } from '../../types';
+import { get, getKey, isMap, isProblem, isScalar, items, nodeLoc, pairs, parseYaml, path, readPort, readPortField, scalarText, str, stringMap, badPortName, badServicePortName } from '../../yaml';
+import type { YamlDoc } from '../../yaml';
+import { kubeletEnv, kubeletWords, parseCommand, wordsOfShell } from '../../extract/command';
+import type { Word } from '../../extract/command';
+import { commentSuppressions } from '../../extract/suppress';
 
 const WORKLOADS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'ReplicationController']);
 const IGNORE_ANNOTATION = 'port-parity/ignore';

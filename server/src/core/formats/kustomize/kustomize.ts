@@ -1,15 +1,15 @@
 // Kustomize overlays as renders per environment: which kustomizations render, what each render read (kept and re-run by the language server), and the plan of a run.
 import { posix } from 'node:path';
 import type { Node } from 'yaml';
-import type { K8sFacts, SourceFile } from '../types';
-import { dirOf } from '../paths';
-import { get, items, str } from '../yaml';
+import type { K8sFacts, SourceFile } from '../../types';
+import { dirOf } from '../../paths';
+import { get, items, str } from '../../yaml';
 import { Sources } from './kustomize-objects';
 import type { Src } from './kustomize-objects';
 import { isRemote, renderOne, resolve } from './kustomize-render';
 import type { Ctx } from './kustomize-render';
-import { sameInputs } from './render';
-import type { EnvOf, KeptKustRender, RenderMemo, Renders } from './render';
+import { sameInputs } from '../../extract/render';
+import type { EnvOf, KeptKustRender, RenderMemo, Renders } from '../../extract/render';
 
 const KUSTOMIZATION = /^(kustomization\.ya?ml|Kustomization)$/;
 

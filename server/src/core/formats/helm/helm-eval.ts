@@ -1,5 +1,5 @@
 // A small, safe evaluator for the Go template subset charts use; every character it writes remembers its source.
-import type { Loc } from '../types';
+import type { Loc } from '../../types';
 import type { ActionSpan, Operand, ParsedTemplate, Pipe, TNode } from './helm-template';
 import { NIL, str } from './helm-values';
 import type { Mapping, Part, Val } from './helm-values';

@@ -1,9 +1,9 @@
 // Helm values as template data: every scalar remembers where it was written, and values files layer as Helm merges them.
 import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Document, Node } from 'yaml';
-import { LineIndex } from '../text';
-import type { Loc, Problem, SourceFile } from '../types';
-import { parseYaml, scalarText } from '../yaml';
+import { LineIndex } from '../../text';
+import type { Loc, Problem, SourceFile } from '../../types';
+import { parseYaml, scalarText } from '../../yaml';
 
 /**
  * Where rendered text came from. `linear`: character i of the text is character `at + i` of `file`

@@ -1,7 +1,7 @@
 // Kustomize's built-in transformers on YAML trees, with the fields they touch kept as data (Kustomize's own field specs): labels, namespaces, name prefixes and suffixes, name references, legacy vars.
 import { isMap, isScalar, Pair, Scalar, YAMLMap } from 'yaml';
 import type { Node } from 'yaml';
-import { get, pairs, str } from '../yaml';
+import { get, pairs, str } from '../../yaml';
 import type { KRes, Src } from './kustomize-objects';
 import { curName, kindOf, nsOf, syncName } from './kustomize-objects';
 import { fieldPathTokens, setAt, setKey, slotsOf, valueAt } from './kustomize-tree';

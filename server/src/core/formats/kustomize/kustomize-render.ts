@@ -2,9 +2,9 @@
 import { posix } from 'node:path';
 import { isMap, isScalar, isSeq, Pair, Scalar, YAMLMap } from 'yaml';
 import type { Node } from 'yaml';
-import type { K8sFacts, Loc, Problem } from '../types';
-import { get, getKey, items, scalarText, str } from '../yaml';
-import { extractDotenv } from './dotenv';
+import type { K8sFacts, Loc, Problem } from '../../types';
+import { get, getKey, items, scalarText, str } from '../../yaml';
+import { extractDotenv } from '../dotenv/read';
 import type { Kust, Kusts } from './kustomize';
 import { addAffixes, addLabels, fixReferences, generatedConfigMap, setNamespace, substituteVars } from './kustomize-fields';
 import { curName, kindOf, metaMap, nsOf, objectNodes, readOutput, readResource, syncName } from './kustomize-objects';

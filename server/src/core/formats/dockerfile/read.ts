@@ -1,13 +1,13 @@
 // Dockerfile facts per build stage (EXPOSE, ENV, start command, HEALTHCHECK) with exact ranges, as Docker would evaluate them.
 import { DockerfileParser, From, Healthcheck, PropertyInstruction } from 'dockerfile-ast';
-import { LIMITS } from '../limits';
-import { LineIndex } from '../text';
-import type { CommandInfo, DockerExpose, DockerfileFacts, EnvVar, Loc, ProbeFact, Problem, Protocol, SourceFile, Suppression } from '../types';
-import { validPort } from '../yaml';
-import { parseCommand, wordsOfShell } from './command';
-import type { Word } from './command';
-import { healthcheckPorts } from './healthcheck';
-import { commentSuppressions } from './suppress';
+import { LIMITS } from '../../limits';
+import { LineIndex } from '../../text';
+import type { CommandInfo, DockerExpose, DockerfileFacts, EnvVar, Loc, ProbeFact, Problem, Protocol, SourceFile, Suppression } from '../../types';
+import { validPort } from '../../yaml';
+import { parseCommand, wordsOfShell } from '../../extract/command';
+import type { Word } from '../../extract/command';
+import { healthcheckPorts } from '../../extract/healthcheck';
+import { commentSuppressions } from '../../extract/suppress';
 
 type StageFacts = DockerfileFacts['stages'][number];
 type Lookup = (name: string) => string | undefined;

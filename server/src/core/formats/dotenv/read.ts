@@ -1,8 +1,8 @@
 // .env files: `KEY=value` lines, with the exact range of each value for hovers and fixes.
-import { LIMITS } from '../limits';
-import { LineIndex } from '../text';
-import type { DotenvFacts, EnvVar, SourceFile } from '../types';
-import { commentSuppressions } from './suppress';
+import { LIMITS } from '../../limits';
+import { LineIndex } from '../../text';
+import type { DotenvFacts, EnvVar, SourceFile } from '../../types';
+import { commentSuppressions } from '../../extract/suppress';
 
 const LINE = /^(\s*)(export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*/;
 

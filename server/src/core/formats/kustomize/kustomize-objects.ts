@@ -1,11 +1,11 @@
 // Kustomize resources as YAML trees: the texts a render reads, each object's tree (every node placed in the file or inline patch that wrote it), and its facts read by the one Kubernetes extractor.
 import { isMap, isSeq, Scalar, YAMLMap } from 'yaml';
 import type { Node } from 'yaml';
-import { LineIndex } from '../text';
-import type { K8sFacts, Loc, Problem, SourceFile } from '../types';
-import { get, items, parseYaml, path, scalarText, str, stringMap } from '../yaml';
-import type { ParsedYaml, YamlDoc } from '../yaml';
-import { extractKubernetes } from './kubernetes';
+import { LineIndex } from '../../text';
+import type { K8sFacts, Loc, Problem, SourceFile } from '../../types';
+import { get, items, parseYaml, path, scalarText, str, stringMap } from '../../yaml';
+import type { ParsedYaml, YamlDoc } from '../../yaml';
+import { extractKubernetes } from '../kubernetes/read';
 import type { Origins } from './kustomize-tree';
 
 /** The text of an inline patch (a scalar of a kustomization), placed back onto the kustomization's lines. */

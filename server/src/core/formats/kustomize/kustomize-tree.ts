@@ -1,7 +1,7 @@
 // Kustomize's edits on YAML trees, knowing no Kubernetes field: strategic merge by a table of list merge keys, JSON 6902 operations and field paths, every node kept with the source that wrote it.
 import { isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node } from 'yaml';
-import { get, str } from '../yaml';
+import { get, str } from '../../yaml';
 
 /**
  * Lists a strategic merge patch merges item by item, by the key Kubernetes declares for them
