@@ -33,7 +33,7 @@ export interface Config {
 }
 
 export const CONFIG_FILE = '.portparity.yaml';
-export const CONFIG_FILES = ['.portparity.yaml', '.portparity.yml'];
+export { CONFIG_FILES } from './config-files';
 
 export function defaultConfig(): Config {
   return { environments: {}, reference: 'production', ignore: [], rules: {}, services: {}, maxFileSize: 2 * 1024 * 1024 };

@@ -3,7 +3,7 @@
 // activation events) is derived from this list.
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
-import { CONFIG_FILES } from '../config';
+import { CONFIG_FILES } from '../config-files';
 import { format as compose } from './compose';
 import { format as dockerfile } from './dockerfile';
 import { format as dotenv } from './dotenv';
