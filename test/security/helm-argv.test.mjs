@@ -26,27 +26,9 @@ fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ args, values, pos }) 
 for (const o of opts) if (o.startsWith('--post-renderer=')) execFileSync(o.slice(16));
 for (const v of values) if (!fs.existsSync(v)) { process.stderr.write('Error: open ' + v + ': no such file or directory\\n'); process.exit(1); }
 const port = /9090/.test(values.map((v) => fs.readFileSync(v, 'utf8')).join('')) ? 9090 : 8080;
-process.stdout.write(\`---
-# Source: web/templates/deployment.yaml
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: \${pos[0]}-web
-spec:
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: web
-          image: web
-          ports:
-            - containerPort: \${port}
-\`);
+// helm's render is the chart's template with the release name and the port put in.
+const template = ${JSON.stringify(TEMPLATE)};
+process.stdout.write('---\\n# Source: web/templates/deployment.yaml\\n' + template.replace('{{ .Release.Name }}', () => pos[0]).replace('{{ .Values.port }}', String(port)));
 `;
 
 const TEMPLATE = `apiVersion: apps/v1
