@@ -1,5 +1,5 @@
 // Which plug-in reads a file: the registry names its kind, then the plug-ins of that kind are asked in turn.
-import { inTemplates, skipped } from './formats/skipped';
+import { skipped } from './formats/skipped';
 import { kindOfPath, readersOf } from './formats/registry';
 import type { ExtractContext } from './formats/types';
 import { LineIndex } from './text';
@@ -35,7 +35,7 @@ export function extractFile(file: SourceFile, interpolation: Record<string, stri
 
 /** A file of a kind that no plug-in took: why. */
 function unclaimed(file: SourceFile, kind: string, ctx: ExtractContext): FileFacts {
-  if (kind !== 'yaml') return skipped(file, inTemplates(file.path) ? 'template' : 'not a deployment file');
+  if (kind !== 'yaml') return skipped(file, 'not a deployment file');
   // YAML syntax errors are the YAML language server's to report; what parsed is still read.
   return skipped(file, ctx.yaml().errors.length ? 'unparsable YAML' : 'YAML that is neither Kubernetes nor Compose');
 }

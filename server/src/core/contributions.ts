@@ -1,8 +1,8 @@
 // What format plug-ins need to build their contributions (the types are in types.ts): the precedence of
 // each variable layer, and an empty set of parts. A leaf module: plug-ins import it, parts.ts gathers.
-import type { ViewParts } from './types';
+import type { LoweredParts, ViewParts } from './types';
 
-export type { CommandPart, PortPart, PortRole, ProcessContribution, VarsPart, ViewParts } from './types';
+export type { CommandPart, LoweredParts, PortPart, PortRole, ProcessContribution, VarsPart, ViewParts } from './types';
 
 /** Precedences of the layers every format places its variables in (a new format picks the one it is). */
 export const PRECEDENCE = {
@@ -22,3 +22,7 @@ export function emptyParts(): ViewParts {
   return { ports: [], vars: [], commands: [], files: [] };
 }
 
+/** Nothing lowered yet: what a format's `lower(view)` fills. */
+export function emptyLowering(): LoweredParts {
+  return { vars: [], commands: [], files: [] };
+}

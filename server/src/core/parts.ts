@@ -1,26 +1,23 @@
 // The format-blind view of a service in one environment: every format's parts of it (contributions.ts),
 // gathered. Hovers, references, fixes and the rules that ask "which variables does the process see",
 // "which command runs" or "which tokens carry the internal port" read these, never a format's fields.
-import type { ViewParts } from './contributions';
-import { emptyParts } from './contributions';
+import type { LoweredParts } from './contributions';
+import { emptyLowering } from './contributions';
 import { FORMATS } from './formats/registry';
 import type { EnvView } from './model';
 import type { CommandInfo, EnvVar, PortPart } from './types';
 
-export { emptyParts, PRECEDENCE } from './contributions';
-export type { CommandPart, PortPart, PortRole, ProcessContribution, VarsPart, ViewParts } from './contributions';
-
-const cache = new WeakMap<EnvView, ViewParts>();
+const cache = new WeakMap<EnvView, LoweredParts>();
 const portCache = new WeakMap<EnvView, PortPart[]>();
 
 /**
  * Every format's parts of a view but its port tokens (variables, commands, files), in registry order.
  * Views do not change once built: computed once per view.
  */
-export function partsOf(v: EnvView): Omit<ViewParts, 'ports'> {
+export function partsOf(v: EnvView): LoweredParts {
   const hit = cache.get(v);
   if (hit) return hit;
-  const out = emptyParts();
+  const out = emptyLowering();
   for (const p of [...FORMATS.map((f) => f.lower?.(v)), ...v.processes.map((x) => x.parts)]) {
     if (!p) continue;
     out.vars.push(...p.vars);

@@ -411,6 +411,9 @@ export interface ViewParts {
   sharedLoopback?: boolean;
 }
 
+/** What a format's `lower(view)` gives: a view's parts but its port tokens (those come from `ports(view)`). */
+export type LoweredParts = Omit<ViewParts, 'ports'>;
+
 /**
  * A process a format declares on its own (a platform manifest's app): who it is, and its parts. The
  * model joins it with the other formats' facts by its identity keys.

@@ -1,6 +1,6 @@
 // What a format plug-in declares: the files it reads, the units it reads them in, and how it reads them.
 import type { EnvView } from '../model';
-import type { PortPart, ViewParts } from '../contributions';
+import type { LoweredParts, PortPart } from '../contributions';
 import type { FileFacts, SourceFile } from '../types';
 import type { ParsedYaml } from '../yaml';
 
@@ -56,7 +56,7 @@ export interface FormatPlugin {
    * Lowers what the format contributes to one service view into format-blind parts (variables with
    * their layer, commands, files; its port tokens come from `ports`). Undefined: nothing of it in the view.
    */
-  lower?: (v: EnvView) => ViewParts | undefined;
+  lower?: (v: EnvView) => LoweredParts | undefined;
   /** The port tokens the format gives a view, each with its role (what hovers, references and fixes read). */
   ports?: (v: EnvView) => PortPart[];
 }

@@ -3,7 +3,7 @@
 // or `probed` (a fly.toml internal_port, its checks) and what the view says the process listens on.
 import type { EnvView } from '../model';
 import { effectiveCommands, effectiveVars, portParts } from '../parts';
-import type { PortPart } from '../parts';
+import type { PortPart } from '../types';
 import { isServedPortVar } from '../port-names';
 import { byEnvs, list, PerToken, TokenUse, where } from '../query';
 import type { Fix, Loc, RawFinding } from '../types';

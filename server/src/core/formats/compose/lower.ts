@@ -2,13 +2,13 @@
 // entrypoint, the loopback it shares; and its port tokens (published ports, port variables, listening
 // flags, healthchecks).
 import type { EnvView } from '../../model';
-import { emptyParts, PRECEDENCE } from '../../contributions';
-import type { PortPart, ViewParts } from '../../contributions';
+import { emptyLowering, PRECEDENCE } from '../../contributions';
+import type { LoweredParts, PortPart } from '../../contributions';
 import { isOwnPortVar, isSelfHost } from '../../port-names';
 
-export function lowerCompose(v: EnvView): ViewParts | undefined {
+export function lowerCompose(v: EnvView): LoweredParts | undefined {
   if (!v.compose && v.envFileVars.length === 0) return undefined;
-  const out = emptyParts();
+  const out = emptyLowering();
   const s = v.compose?.service;
   out.vars.push({ layer: 'compose env_file', precedence: PRECEDENCE.orchestratorFiles, vars: v.envFileVars });
   if (s) {

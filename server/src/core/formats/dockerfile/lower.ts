@@ -1,14 +1,14 @@
 // What the image a service runs contributes to its view: ENV and the start command; and its port tokens
 // (EXPOSE, port variables, listening flags, HEALTHCHECK).
 import type { EnvView } from '../../model';
-import { emptyParts, PRECEDENCE } from '../../contributions';
-import type { PortPart, ViewParts } from '../../contributions';
+import { emptyLowering, PRECEDENCE } from '../../contributions';
+import type { LoweredParts, PortPart } from '../../contributions';
 import { isOwnPortVar } from '../../port-names';
 
-export function lowerImage(v: EnvView): ViewParts | undefined {
+export function lowerImage(v: EnvView): LoweredParts | undefined {
   const img = v.image;
   if (!img) return undefined;
-  const out = emptyParts();
+  const out = emptyLowering();
   out.vars.push({ layer: 'Dockerfile ENV', precedence: PRECEDENCE.image, vars: img.env });
   out.commands.push({ command: img.command, from: 'image' });
   out.files.push(img.file);

@@ -1,13 +1,13 @@
 // What a service folder's .env files contribute to its view: variables the application reads itself,
 // and the tokens of its port variables.
 import type { EnvView } from '../../model';
-import { emptyParts, PRECEDENCE } from '../../contributions';
-import type { PortPart, ViewParts } from '../../contributions';
+import { emptyLowering, PRECEDENCE } from '../../contributions';
+import type { LoweredParts, PortPart } from '../../contributions';
 import { isOwnPortVar } from '../../port-names';
 
-export function lowerDotenv(v: EnvView): ViewParts | undefined {
+export function lowerDotenv(v: EnvView): LoweredParts | undefined {
   if (v.dotenvs.length === 0) return undefined;
-  const out = emptyParts();
+  const out = emptyLowering();
   out.vars.push({ layer: '.env', precedence: PRECEDENCE.appDotenv, vars: v.dotenvs.flatMap((d) => d.vars) });
   out.files.push(...v.dotenvs.map((d) => d.file));
   return out;

@@ -2,13 +2,13 @@
 // main container's variables (its env and the ConfigMaps it loads) and command, the loopback it shares;
 // and the port tokens of the workloads' containers (the main one's and sidecars') and the Services.
 import type { EnvView } from '../../model';
-import { emptyParts, PRECEDENCE } from '../../contributions';
-import type { PortPart, ViewParts } from '../../contributions';
+import { emptyLowering, PRECEDENCE } from '../../contributions';
+import type { LoweredParts, PortPart } from '../../contributions';
 import { isOwnPortVar } from '../../port-names';
 
-export function lowerKubernetes(v: EnvView): ViewParts | undefined {
+export function lowerKubernetes(v: EnvView): LoweredParts | undefined {
   if (v.workloads.length === 0 && v.k8sServices.length === 0) return undefined;
-  const out = emptyParts();
+  const out = emptyLowering();
   for (const w of v.workloads) {
     out.vars.push({ layer: 'ConfigMap', precedence: PRECEDENCE.orchestrator, vars: w.configEnv.get(v.env) ?? [] });
     out.vars.push({ layer: 'container env', precedence: PRECEDENCE.orchestrator, vars: w.main?.env ?? [] });
