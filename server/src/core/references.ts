@@ -2,7 +2,10 @@
 import { compareEnvs } from './environments';
 import type { EnvView, Model, ServiceModel } from './model';
 import { callingCommands } from './parts';
-import { effectiveCommands, effectiveVars, isServedPortVar, servedByCompose } from './query';
+import { composeOf } from './formats/compose/join';
+import { imageOf } from './formats/dockerfile/join';
+import { k8sIndex, workloadsOf } from './formats/kubernetes/join';
+import { effectiveCommands, effectiveVars, isServedPortVar, servedPorts } from './query';
 import type { EnvVar, Loc } from './types';
 
 const DEFAULT_PORTS: Record<string, number> = {
@@ -145,13 +148,13 @@ function buildTargets(model: Model): Targets {
   const compose = new Map<string, EnvView>();
   for (const m of model.services.values()) {
     for (const v of m.views.values()) {
-      const c = v.compose;
+      const c = composeOf(v);
       if (!c) continue;
       for (const host of [c.service.name, c.service.containerName, ...c.service.aliases]) if (host) compose.set(`${v.env}|${c.dir}|${host}`, v);
     }
   }
   const k8s: Targets['k8s'] = new Map();
-  for (const [env, units] of model.servicesByEnv) {
+  for (const [env, units] of k8sIndex(model).servicesByEnv) {
     for (const u of units) {
       // An ExternalName Service is an alias for a host outside the workspace: nothing to judge.
       if (u.svc.externalName) continue;
@@ -207,8 +210,8 @@ export function findReferences(model: Model, only?: Set<string>): Reference[] {
  * network (`db:15432` where `"15432:5432"`).
  */
 function judgedInCompose(c: EnvView, port: number): boolean {
-  const svc = c.compose?.service;
-  if (!svc || svc.build || c.image) return true;
+  const svc = composeOf(c)?.service;
+  if (!svc || svc.build || imageOf(c)) return true;
   if (effectiveCommands(c).some((cmd) => cmd.ports.some((p) => p.port !== undefined))) return true;
   for (const e of effectiveVars(c).values()) if (e.port !== undefined && isServedPortVar(e.name, c.service)) return true;
   return svc.ports.some((p) => p.host?.port !== undefined && port >= p.host.port && port < p.host.port + p.count);
@@ -223,17 +226,18 @@ function resolve(t: Targets, s: ServiceModel, v: EnvView, e: EnvVar, r: Parsed):
     exact ? { ...e.valueLoc, start: e.valueLoc.start + start, end: e.valueLoc.start + start + len, col: e.valueLoc.col + start, endCol: e.valueLoc.col + start + len, endLine: e.valueLoc.line } : e.valueLoc;
   const loc = r.portStart !== undefined ? token(r.portStart, (r.portText ?? '').length) : token(r.hostStart, r.host.length);
   const base = { from: s.name, variable: e.name, shown: maskSecret(e.value), host: r.host, port, loc, explicitPort: r.port !== undefined, exact, env: v.env };
-  const c = v.compose ? t.compose.get(`${v.env}|${v.compose.dir}|${r.host}`) : undefined;
+  const own = composeOf(v);
+  const c = own ? t.compose.get(`${v.env}|${own.dir}|${r.host}`) : undefined;
   if (c) {
     if (c.service === s.name) return undefined;
-    const served = servedByCompose(c);
+    const served = servedPorts(c);
     // What the target serves is judged only where the workspace can know it (see judgedInCompose).
     const serves = served.has(port) || judgedInCompose(c, port) ? [...served] : [];
     return { ...base, target: c.service, via: 'compose', serves, servesAt: c.declared.map((d) => d.loc) };
   }
   const sh = serviceHost(r.host);
   if (!sh) return undefined;
-  for (const ns of sh.ns ? [sh.ns] : [...new Set(v.workloads.map((w) => w.workload.namespace))]) {
+  for (const ns of sh.ns ? [sh.ns] : [...new Set(workloadsOf(v).map((w) => w.workload.namespace))]) {
     const k = t.k8s.get(`${v.env}|${ns}|${sh.name}`);
     if (!k) continue;
     if (k.owner === s.name) return undefined;
