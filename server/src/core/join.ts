@@ -7,7 +7,7 @@ import { DEFAULT_ENV } from './environments';
 import type { EnvMatcher } from './environments';
 import { dirOf } from './paths';
 import type { EnvView, Model, ModelContext, ServiceModel } from './model';
-import type { ContributedFacts, EnvVar, FileFacts, ProcessContribution } from './types';
+import type { ContributedFacts, EnvVar, FileFacts, Loc, ProcessContribution } from './types';
 
 export interface BuildLink {
   key: string;
@@ -137,8 +137,57 @@ export interface FormatJoin {
   narrow?(f: FileFacts, keep: Set<string>): FileFacts;
   /** Relations between services that the format's objects make (a Service selecting another's pods), for `wanted` services. */
   relate?(model: Model, sink: RelationSink, wanted: (s: string | undefined) => s is string): void;
+  /**
+   * The host names the format's objects give services (a compose service's name on its project's
+   * network, a Kubernetes Service's DNS name), for references (`http://api:8080`). `ask` gives what the
+   * format needs of the model without importing it (where a service's process listens).
+   */
+  hosts?(model: Model, ask: HostAsk): Hosts;
   /** The model's index of the format after an incremental evaluation: the whole's, with the part's units of the re-read files. */
   mergeIndex?(whole: unknown | undefined, part: unknown | undefined, files: Set<string>, fresh: Set<string>): unknown;
+}
+
+/** What a host name reaches from a caller: another service, and the ports it serves to that caller. */
+export interface HostTarget {
+  target: string;
+  /** The format that resolved it (`compose`, `kubernetes`). */
+  via: string;
+  /** How the target answers, in words: "listens on" (a container), "serves" (a Service). */
+  verb: string;
+  /** What its ports are, in words: "container", "Service". */
+  portKind: string;
+  /** Empty: what the target serves cannot be known (a stock image with nothing declared). */
+  serves: number[];
+  servesAt: Loc[];
+}
+
+export interface Hosts {
+  /** What `host` reaches from the caller's view; `self` for the caller itself; undefined when the name is not one of the format's hosts there. */
+  resolve(caller: EnvView, host: string, port: number): HostTarget | 'self' | undefined;
+  /** A merged model's hosts (incremental.ts): these, with the part's entries over them. Consumes these. */
+  merge(part: Hosts): Hosts;
+}
+
+/** Host names by key (`env|scope|name`), with how a caller's host is looked up in them. */
+export class HostTable<V> implements Hosts {
+  constructor(
+    readonly byKey: Map<string, V>,
+    private readonly look: (byKey: Map<string, V>, caller: EnvView, host: string, port: number) => HostTarget | 'self' | undefined,
+  ) {}
+  resolve(caller: EnvView, host: string, port: number): HostTarget | 'self' | undefined {
+    return this.look(this.byKey, caller, host, port);
+  }
+  merge(part: Hosts): Hosts {
+    if (part instanceof HostTable) for (const [k, v] of part.byKey) this.byKey.set(k, v as V);
+    return this;
+  }
+}
+
+export interface HostAsk {
+  /** Every port a service's process is known to serve in a view. */
+  servedPorts(v: EnvView): Set<number>;
+  /** Whether the process's own start command or port variables say where it listens. */
+  saysWhere(v: EnvView): boolean;
 }
 
 /** What a format's `relate` records: host names, and which service's findings depend on which. */

@@ -5,6 +5,7 @@ import { ensureUnits, imageBase, joinRel, mergeByFile, push, unitKey, unitsOf } 
 import type { FormatJoin, Join, Placement, UnitKey } from '../../join';
 import type { EnvView, Model } from '../../model';
 import { dirOf } from '../../paths';
+import { composeHosts } from './hosts';
 import type { ComposeFacts, ComposeService, EnvVar } from '../../types';
 
 export interface ComposeUnit {
@@ -58,6 +59,7 @@ export const composeJoin: FormatJoin = {
   signature: (f) => (f.kind === 'compose' ? JSON.stringify(f.services.map((s) => [s.name, s.image, s.build?.context, s.build?.dockerfile, s.build?.target, s.containerName, s.aliases, s.envFiles])) : ''),
   vars: (f) => (f.kind === 'compose' ? f.services.flatMap((s) => s.environment) : []),
   project: (f) => dirOf(f.file),
+  hosts: composeHosts,
   // A compose file not read whole keeps only the named services (read for them, not for its own findings).
   narrow: (f, keep) => (f.kind === 'compose' ? { ...f, services: f.services.filter((s) => keep.has(s.name)), problems: [], unknowns: undefined } : f),
   relate(model, sink, wanted) {

@@ -5,6 +5,7 @@
 import { ensureUnits, imageBase, mergeByFile, push, unitKey, unitsOf } from '../../join';
 import type { FormatJoin, Placement, PlaceContext, RelationSink, UnitKey } from '../../join';
 import type { EnvView, Model } from '../../model';
+import { kubernetesHosts } from './hosts';
 import type { EnvVar, K8sBackend, K8sConfigMap, K8sContainer, K8sFacts, K8sNetworkPolicy, K8sService, K8sWorkload } from '../../types';
 
 export interface WorkloadUnit {
@@ -126,6 +127,7 @@ export const kubernetesJoin: FormatJoin = {
   signature: (f) => (f.kind === 'kubernetes' ? signature(f) : ''),
   vars: (f) => (f.kind === 'kubernetes' ? [...f.workloads.flatMap((w) => w.containers.flatMap((c) => c.env)), ...f.configMaps.flatMap((c) => c.data)] : []),
   relate,
+  hosts: kubernetesHosts,
   mergeIndex(whole, part, files) {
     const a = (whole as K8sIndex | undefined) ?? EMPTY;
     const b = (part as K8sIndex | undefined) ?? EMPTY;
