@@ -200,9 +200,9 @@ export function matrixText(m: Matrix, markdown: boolean): string {
     if (status === 'reference') return `${v} *`;
     return v;
   };
-  const rows = m.rows.map((r) => [esc(r.service) + (r.reference?.contract ? ' (contract ' + r.reference.ports.join(', ') + ')' : ''), ...r.cells.map((x) => cell(x.ports, x.status))]);
+  const rows = m.rows.map((r) => [(r.variant !== undefined ? `  ↳ ${esc(r.variant)}` : esc(r.service)) + (r.reference?.contract ? ' (contract ' + r.reference.ports.join(', ') + ')' : ''), ...r.cells.map((x) => cell(x.ports, x.status))]);
   const calls = m.rows.filter((r) => r.callers.length).map((r) => esc(`${r.service} ← ${r.callers.map((c) => `${c.from} on ${c.port} (${c.envs.join(', ')})`).join('; ')}`));
-  const note = `${calls.length ? `callers:\n${calls.map((c) => `  ${c}`).join('\n')}\n\n` : ''}* reference environment, ≠ differs from the reference; ${m.rows.length} services, ${m.environments.length} environments, ${m.rows.filter((r) => r.drift).length} drifting`;
+  const note = `${calls.length ? `callers:\n${calls.map((c) => `  ${c}`).join('\n')}\n\n` : ''}* reference environment, ≠ differs from the reference; ${m.rows.filter((r) => r.variant === undefined).length} services${m.rows.some((r) => r.variant !== undefined) ? ` (↳ a variant: another file that defines the service too, compared on its own)` : ''}, ${m.environments.length} environments, ${m.rows.filter((r) => r.drift).length} drifting`;
   if (markdown) {
     const pipe = (s: string): string => s.replace(/\|/g, '\\|');
     return [`| ${header.map(pipe).join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.map(pipe).join(' | ')} |`), '', note].join('\n');

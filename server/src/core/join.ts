@@ -53,6 +53,11 @@ export class Join {
   }
 }
 
+/** The key of a variant's view in its service's views (`local` is the main view's). */
+export function variantKey(env: string, variant: string): string {
+  return `${env}\u0000${variant}`;
+}
+
 /** The alias under which whoever builds a Dockerfile is known, so that others building it join them. */
 export function buildAlias(dockerfile: string): string {
   return `build:${dockerfile}`;
@@ -68,10 +73,22 @@ export class Views {
     if (!v) s.views.set(env, (v = { service: key, env, units: new Map(), processes: [], declared: [] }));
     return v;
   }
+  /**
+   * A second definition of the service in one environment (another compose file of the folder that
+   * defines it too): kept apart from the main view, under `variant` (its file), and compared on its own.
+   */
+  variant(key: string, env: string, variant: string): EnvView {
+    this.view(key, env);
+    const s = this.services.get(key) as ServiceModel;
+    const id = variantKey(env, variant);
+    let v = s.views.get(id);
+    if (!v) s.views.set(id, (v = { service: key, env, variant, units: new Map(), processes: [], declared: [] }));
+    return v;
+  }
   /** The environments a service runs in so far. */
   runEnvs(key: string): string[] {
     const s = this.services.get(key);
-    return s ? [...s.views.keys()] : [];
+    return s ? [...new Set([...s.views.values()].map((v) => v.env))] : [];
   }
 }
 

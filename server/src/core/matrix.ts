@@ -1,4 +1,5 @@
 // The services × environments table of internal ports, shared by the CLI's matrix and the parity panel.
+import { variantKey } from './join';
 import { portSet } from './model';
 import type { Model, ServiceModel } from './model';
 import { referencePorts } from './query';
@@ -16,6 +17,8 @@ export interface MatrixCell {
 
 export interface MatrixRow {
   service: string;
+  /** A variant's row (another definition of the service, shown under its row): what defines it (its file). */
+  variant?: string;
   /** The reference: the contract's ports or the reference environment. */
   reference?: { environment?: string; ports: number[]; contract: boolean };
   cells: MatrixCell[];
@@ -35,19 +38,23 @@ export function buildMatrix(model: Model, calls: Map<string, MatrixRow['callers'
   for (const s of [...model.services.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     const row = buildMatrixRow(model, s);
     if (row) rows.push({ ...row, callers: calls.get(s.name) ?? [] });
+    for (const variant of new Set([...s.views.values()].map((v) => v.variant).filter((x) => x !== undefined))) {
+      const sub = buildMatrixRow(model, s, variant);
+      if (sub) rows.push(sub);
+    }
   }
   return { environments: model.envs, rows };
 }
 
-/** One service's row; undefined when it declares no port anywhere. */
-export function buildMatrixRow(model: Model, s: ServiceModel): MatrixRow | undefined {
+/** One service's row (or one variant's); undefined when it declares no port anywhere. */
+export function buildMatrixRow(model: Model, s: ServiceModel, variant?: string): MatrixRow | undefined {
   const ref = referencePorts(s);
   const cells: MatrixCell[] = model.envs.map((env) => {
-    const v = s.views.get(env);
+    const v = variant === undefined ? s.views.get(env) : s.views.get(variantKey(env, variant));
     const ports = v ? portSet(v.declared) : [];
     let status: CellStatus;
     if (ports.length === 0) status = 'missing';
-    else if (!s.contract && ref?.env === env) status = 'reference';
+    else if (!s.contract && ref?.env === env && variant === undefined) status = 'reference';
     else if (!ref) status = 'agree';
     else {
       const moved = ports.some((p) => !ref.ports.includes(p)) && ref.ports.some((p) => !ports.includes(p));
@@ -56,5 +63,5 @@ export function buildMatrixRow(model: Model, s: ServiceModel): MatrixRow | undef
     return { environment: env, ports, status, locations: v ? v.declared.map((d) => d.loc) : [] };
   });
   if (cells.every((c) => c.status === 'missing')) return undefined;
-  return { callers: [], service: s.name, reference: ref ? { environment: ref.env, ports: ref.ports, contract: !!s.contract } : undefined, cells, drift: cells.some((c) => c.status === 'differs') };
+  return { callers: [], service: s.name, ...(variant !== undefined ? { variant } : {}), reference: ref ? { environment: ref.env, ports: ref.ports, contract: !!s.contract } : undefined, cells, drift: cells.some((c) => c.status === 'differs') };
 }

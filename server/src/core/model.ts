@@ -30,6 +30,12 @@ export interface PortDecl {
 export interface EnvView {
   service: string;
   env: string;
+  /**
+   * Set for a second definition of the service in this environment (another compose file of the folder
+   * defines it too): what defines it, in words (the file). Views are keyed by environment, a variant's by
+   * `variantKey(env, variant)`; rules judge every view, the matrix shows variants as sub-rows.
+   */
+  variant?: string;
   /** Each format's units of the service here, by format (read with that format's accessors: `composeOf(v)`). */
   units: Map<string, unknown>;
   /** Processes that format plug-ins declare on their own (a platform manifest's app), joined by identity. */
@@ -95,9 +101,10 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
   const indexes = new Map<string, unknown>();
   const at: PlaceContext = { views, index: <T>(id: string, make: () => T): T => (indexes.has(id) ? (indexes.get(id) as T) : (indexes.set(id, make()).get(id) as T)) };
   place(placements, envs, at);
+  shareWithVariants(views);
   for (const x of JOINS) x.finish?.({ ...at, facts });
   const allEnvs = new Set(envs.envSet);
-  for (const s of views.services.values()) for (const env of s.views.keys()) allEnvs.add(env);
+  for (const s of views.services.values()) for (const v of s.views.values()) allEnvs.add(v.env);
   for (const s of views.services.values()) finishService(s, config);
   const modelEnvs = context ? context.envs : [...allEnvs].sort(compareEnvs);
   const { fileEnv } = j;
@@ -170,15 +177,31 @@ function targets(p: Placement, envs: Envs, at: PlaceContext): string[] {
   return runs;
 }
 
+/**
+ * A variant replaces what its own format defines of the service (its compose service); the rest of the
+ * main view (the image it runs, its .env files, what platforms say) is the variant's too.
+ */
+function shareWithVariants(views: Views): void {
+  for (const s of views.services.values()) {
+    for (const v of s.views.values()) {
+      if (v.variant === undefined) continue;
+      const main = s.views.get(v.env) as EnvView;
+      for (const [id, u] of main.units) if (!v.units.has(id)) v.units.set(id, u);
+      if (v.processes.length === 0) v.processes.push(...main.processes);
+    }
+  }
+}
+
 /** The declared internal ports of every view; views in table order; the contract and the reference. */
 function finishService(s: ServiceModel, config: Config): void {
   for (const v of s.views.values()) v.declared = declaredPorts(v);
-  // Views in table order, whatever order the files came in (a partial model must equal the whole's).
-  s.views = new Map([...s.views].sort((a, b) => compareEnvs(a[0], b[0])));
+  // Views in table order (a variant after its environment's main view), whatever order the files came
+  // in (a partial model must equal the whole's).
+  s.views = new Map([...s.views].sort((a, b) => compareEnvs(a[1].env, b[1].env) || (a[1].variant ?? '').localeCompare(b[1].variant ?? '')));
   // Own keys only: a service named like an Object property (constructor, toString) has no contract.
   s.contract = Object.hasOwn(config.services, s.name) ? config.services[s.name] : undefined;
   // The configured reference, else the environment closest to production that declares the service.
-  const have = [...s.views.keys()].filter((e) => (s.views.get(e) as EnvView).declared.length > 0);
+  const have = [...s.views.values()].filter((v) => v.variant === undefined && v.declared.length > 0).map((v) => v.env);
   const preference = [normalizeEnv(config.reference), 'production', 'staging', 'test', 'local', DEFAULT_ENV, ...have.sort(compareEnvs)];
   s.reference = preference.find((e) => have.includes(e));
 }

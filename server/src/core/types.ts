@@ -154,6 +154,10 @@ export interface ComposeFacts {
   kind: 'compose';
   file: string;
   services: ComposeService[];
+  /** `COMPOSE_FILE` of the project folder's `.env`: the files Compose reads as the project, relative to the folder. */
+  composeFile?: string[];
+  /** Every service the file defines, when `services` holds only some (a file read for some of its services). */
+  names?: string[];
   /** What was left unread, and why (a bound hit, an alias not followed): reported as info by skipped-source. */
   unknowns?: Problem[];
   problems: Problem[];

@@ -23,9 +23,10 @@ export const rule = defineRule({
           if (!p.host || p.host.port === undefined) continue;
           const ip = p.hostIp && p.hostIp !== '0.0.0.0' && p.hostIp !== '::' ? p.hostIp : '*';
           for (let i = 0; i < Math.min(p.count, 1000); i++) {
-            const key = `${u.dir}|${p.host.port + i}/${p.protocol}`;
+            const key = `${u.project}|${p.host.port + i}/${p.protocol}`;
             const prev = taken.get(key) ?? [];
-            const clash = prev.find((x) => x.ip === '*' || ip === '*' || x.ip === ip);
+            const at = p.host.loc;
+            const clash = prev.find((x) => (x.ip === '*' || ip === '*' || x.ip === ip) && x.loc !== at);
             if (clash) {
               out.add(p.host.loc, env, { message: `host port ${p.host.port + i}${p.protocol !== 'TCP' ? `/${p.protocol}` : ''} is published by ${clash.service} already (${where(clash.loc)}); ${u.service.name} cannot bind it too`, first: clash.loc, service: u.service.name });
               break;

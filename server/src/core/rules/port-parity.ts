@@ -50,7 +50,7 @@ export const rule = defineRule({
       if (!ref?.env) continue;
       const refView = s.views.get(ref.env) as EnvView;
       for (const v of s.views.values()) {
-        if (v.env === ref.env || v.declared.length === 0) continue;
+        if (v === refView || v.declared.length === 0) continue;
         for (const [from, to] of movedPorts(v.declared, ref.ports, refView.declared)) {
           for (const d of v.declared.filter((x) => x.port === from)) out.add(d.loc, v.env, { service: s.name, from, to, view: v, ref: ref.env });
         }

@@ -9,11 +9,14 @@ import { composeOf } from './join';
 export function composeHosts(model: Model, ask: HostAsk): Hosts {
   /** `env|project folder|host` → the target's view. */
   const byHost = new Map<string, EnvView>();
-  for (const m of model.services.values()) {
-    for (const v of m.views.values()) {
-      const c = composeOf(v);
-      if (!c) continue;
-      for (const host of [c.service.name, c.service.containerName, ...c.service.aliases]) if (host) byHost.set(`${v.env}|${c.dir}|${host}`, v);
+  // Main views first: a variant's name reaches the main definition where both are there.
+  for (const variants of [false, true]) {
+    for (const m of model.services.values()) {
+      for (const v of m.views.values()) {
+        const c = composeOf(v);
+        if (!c || (v.variant !== undefined) !== variants) continue;
+        for (const host of [c.service.name, c.service.containerName, ...c.service.aliases]) if (host && !byHost.has(`${v.env}|${c.dir}|${host}`)) byHost.set(`${v.env}|${c.dir}|${host}`, v);
+      }
     }
   }
   return new HostTable(byHost, (table, caller, host, port) => {
@@ -30,8 +33,8 @@ export function composeHosts(model: Model, ask: HostAsk): Hosts {
 
 /**
  * Whether a reference to `port`, which the Compose target does not declare, can be judged. Where the
- * image is built in the workspace, or the target's own command or port variable sets where it listens,
- * the workspace knows what it serves. A stock image with nothing but `ports` and `expose` is another
+ * image is built in the workspace the workspace knows what it serves; where a stock image's own command
+ * or port variable is all that says where it listens (no ports, no expose), that is taken as its word. A stock image with nothing but `ports` and `expose` is another
  * matter: those say what is published or exposed, not all it listens on (kafka's internal listener,
  * n8n's task broker on 5679 beside its UI on 5678), and Compose needs no declaration for one container to
  * reach another. There only the classic mistake is certain: a host-published port used on the Compose
@@ -39,6 +42,9 @@ export function composeHosts(model: Model, ask: HostAsk): Hosts {
  */
 function judged(c: EnvView, port: number, ask: HostAsk): boolean {
   const svc = composeOf(c)?.service;
-  if (!svc || svc.build || imageOf(c) || ask.saysWhere(c)) return true;
+  if (!svc || svc.build || imageOf(c)) return true;
+  // A stock image's port variable or flag names its main port, not every port it opens (n8n's N8N_PORT=5678
+  // beside its task broker on 5679): only what the image is told to do on its own terms is certain.
+  if (ask.saysWhere(c) && svc.ports.length === 0 && svc.expose.length === 0) return true;
   return svc.ports.some((p) => p.host?.port !== undefined && port >= p.host.port && port < p.host.port + p.count);
 }

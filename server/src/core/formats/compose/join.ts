@@ -1,17 +1,21 @@
 // Compose projects into the model: base + overrides per environment, merged as Compose merges them,
 // one unit per service and environment; the services' names claim identity first.
-import { posix } from 'node:path';
 import { ensureUnits, imageBase, joinRel, mergeByFile, push, unitKey, unitsOf } from '../../join';
-import type { FormatJoin, Join, Placement, UnitKey } from '../../join';
+import type { FormatJoin, Join, PlaceContext, Placement, UnitKey } from '../../join';
 import type { EnvView, Model } from '../../model';
 import { dirOf } from '../../paths';
 import { composeHosts } from './hosts';
+import { composeProjects, namesOf } from './projects';
 import type { ComposeFacts, ComposeService, EnvVar } from '../../types';
 
 export interface ComposeUnit {
   service: ComposeService;
+  /** Set when it is a variant of the service (another file of the folder defines it too): that file. */
+  variant?: string;
   /** The project folder and the files merged for this environment, base first. */
   dir: string;
+  /** The project it runs in (its folder; a variant that stands alone, its folder and file): what runs together. */
+  project: string;
   files: string[];
 }
 
@@ -45,23 +49,31 @@ export const composeJoin: FormatJoin = {
   run(facts, { j }) {
     const byDir = new Map<string, ComposeFacts[]>();
     for (const f of facts as ComposeFacts[]) push(byDir, dirOf(f.file), f);
+    for (const dir of byDir.keys()) j.projectDirs.add(dir);
     const out: Placement[] = [];
-    for (const [dir, files] of [...byDir].sort((a, b) => a[0].localeCompare(b[0]))) {
-      j.projectDirs.add(dir);
-      for (const [env, parts] of composeProjects(dir, files, j)) {
-        for (const unit of mergedServices(dir, env, parts, j)) {
-          out.push({ env, policy: 'own', counts: true, stage: 0, place: (e, at) => placeUnit(e, unit, at.views.view(j.keyOf(unit.service.name) ?? unit.service.name, e), at.index(INDEX, () => new Map<string, ComposeUnit[]>())) });
-        }
+    const projects = composeProjects(byDir, j);
+    // What each folder's main project defines in each environment: a variant's service defined there too is kept apart.
+    const defined = new Set<string>();
+    for (const p of projects) if (!p.variant) for (const f of p.files) for (const n of namesOf(f)) defined.add(`${p.dir}|${p.env}|${n}`);
+    for (const p of projects) {
+      const own = p.variant && p.variant.completes ? new Set(namesOf(p.variant.file)) : undefined;
+      for (const unit of mergedServices(p.dir, p.env, p.files, j)) {
+        // A variant that completes the base speaks for the services it names; the base's others are the main project's.
+        if (own && !own.has(unit.service.name)) continue;
+        const variant = p.variant && defined.has(`${p.dir}|${p.env}|${unit.service.name}`) ? p.variant.file.file : undefined;
+        // A variant is another run of the project (`-f base -f it`, or it alone); a file alone in its folder's stead runs alone.
+        const project = p.variant ? `${p.dir}|${p.variant.file.file}` : p.standalone ? `${p.dir}|${p.files[0].file}` : p.dir;
+        out.push({ env: p.env, policy: 'own', counts: true, stage: 0, place: (e, at) => placeUnit(e, { ...unit, variant, project }, at, j) });
       }
     }
     return out;
   },
-  signature: (f) => (f.kind === 'compose' ? JSON.stringify(f.services.map((s) => [s.name, s.image, s.build?.context, s.build?.dockerfile, s.build?.target, s.containerName, s.aliases, s.envFiles])) : ''),
+  signature: (f) => (f.kind === 'compose' ? JSON.stringify([f.composeFile, f.services.map((s) => [s.name, s.image, s.build?.context, s.build?.dockerfile, s.build?.target, s.containerName, s.aliases, s.envFiles])]) : ''),
   vars: (f) => (f.kind === 'compose' ? f.services.flatMap((s) => s.environment) : []),
   project: (f) => dirOf(f.file),
   hosts: composeHosts,
   // A compose file not read whole keeps only the named services (read for them, not for its own findings).
-  narrow: (f, keep) => (f.kind === 'compose' ? { ...f, services: f.services.filter((s) => keep.has(s.name)), problems: [], unknowns: undefined } : f),
+  narrow: (f, keep) => (f.kind === 'compose' ? { ...f, services: f.services.filter((s) => keep.has(s.name)), names: namesOf(f), problems: [], unknowns: undefined } : f),
   relate(model, sink, wanted) {
     for (const s of model.services.values()) {
       if (!wanted(s.name)) continue;
@@ -87,9 +99,14 @@ export const composeJoin: FormatJoin = {
   },
 };
 
-function placeUnit(env: string, unit: ComposeUnit, v: EnvView, byEnv: Map<string, ComposeUnit[]>): void {
+function placeUnit(env: string, unit: ComposeUnit, at: PlaceContext, j: Join): void {
+  const key = j.keyOf(unit.service.name) ?? unit.service.name;
+  let v = unit.variant === undefined ? at.views.view(key, env) : at.views.variant(key, env, unit.variant);
+  // Another project already defines the service here (a second folder's stack): a variant, never a silent replacement.
+  const there = unitsOf(v, VIEW)?.unit;
+  if (there && there.project !== unit.project) v = at.views.variant(key, env, unit.files[unit.files.length - 1]);
   ensureUnits(v, VIEW, () => ({ envFileVars: [] })).unit = unit;
-  push(byEnv, env, unit);
+  push(at.index(INDEX, () => new Map<string, ComposeUnit[]>()), env, unit);
 }
 
 /** One project's services merged across its files, each claiming its name, image and build. */
@@ -106,35 +123,9 @@ function mergedServices(dir: string, env: string, parts: ComposeFacts[], j: Join
       j.claim(key, imageBase(s.image));
       j.builds(joinRel(joinRel(dir, s.build.context), s.build.dockerfile ?? 'Dockerfile'), key, env, s.build.target, s.build.args);
     }
-    out.push({ service: s, dir, files: parts.filter((_, i) => named[i].has(s.name)).map((p) => p.file) });
+    out.push({ service: s, dir, project: dir, files: parts.filter((_, i) => named[i].has(s.name)).map((p) => p.file) });
   }
   return out;
-}
-
-/** A folder's compose files by environment, base first: the base and its overrides, and each environment's file over the base. */
-function composeProjects(dir: string, files: ComposeFacts[], j: Join): Map<string, ComposeFacts[]> {
-  const dirEnv = j.marked(dir ? `${dir}/x` : 'x');
-  const byName = (f: ComposeFacts): { env?: string; override: boolean } => {
-    const base = posix.basename(f.file).toLowerCase();
-    return { env: j.matcher.envOfName(base), override: /(^|[.-])override([.-]|$)/.test(base) };
-  };
-  const bases = files.filter((f) => !byName(f).env && !byName(f).override);
-  const base = bases.sort((a, b) => a.file.localeCompare(b.file))[0];
-  const overrides = files.filter((f) => byName(f).override);
-  const baseEnv = dirEnv ?? 'local';
-  const projects = new Map<string, ComposeFacts[]>();
-  if (base) {
-    projects.set(baseEnv, [base, ...overrides]);
-    j.fileEnv.set(base.file, baseEnv);
-    for (const o of overrides) j.fileEnv.set(o.file, baseEnv);
-  }
-  for (const f of files) {
-    const e = byName(f).env;
-    if (!e || f === base) continue;
-    projects.set(e, [...(base ? [base] : []), f]);
-    j.fileEnv.set(f.file, e);
-  }
-  return projects;
 }
 
 /** Compose's merge: maps key by key, ports unique by mapping, command/entrypoint/healthcheck replaced. */

@@ -21,6 +21,9 @@ export function isComposeFileName(basename: string): boolean {
 /** `interpolation`: variables from the `.env` file beside the compose file. */
 export function extractCompose(file: SourceFile, interpolation: Record<string, string>): ComposeFacts {
   const facts: ComposeFacts = { kind: 'compose', file: file.path, services: [], problems: [], suppressions: [] };
+  // The project's .env may name the files Compose reads as the project (COMPOSE_FILE, split as Compose splits it on Linux).
+  const listed = interpolation.COMPOSE_FILE?.split(interpolation.COMPOSE_PATH_SEPARATOR || ':').map((x) => x.trim()).filter(Boolean);
+  if (listed?.length) facts.composeFile = listed;
   const ix = new LineIndex(file.path, file.text);
   try {
     facts.suppressions = commentSuppressions(file.text);
