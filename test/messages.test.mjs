@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import api from '../dist/api.js';
 import { fixtureCases, run } from './fixture-cases.mjs';
 
-const { RULES, RULE_META, formatMessage, jsonReport, placeholders, readWorkspace, sarifReport } = api;
+const { RULES, RULE_META, analyze, formatMessage, jsonReport, placeholders, readWorkspace, sarifReport } = api;
 const RULES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'server', 'src', 'core', 'rules');
 
 /** Every fixture workspace analysed once, with its findings of every rule. */
@@ -34,6 +34,27 @@ test('an undeclared message id, a placeholder without a value and a value withou
   assert.throws(() => formatMessage(meta, 'toString', {}), /has no message "toString"/);
   assert.throws(() => formatMessage(meta, 'moved', {}), /message "moved": no value for \{\{service\}\}/);
   assert.throws(() => formatMessage(meta, 'moved', { service: 'api', port: 1 }), /message "moved" has no placeholder for port/);
+});
+
+test('a finding whose message id its rule does not declare is left out with a note naming the rule and place; the rule\'s other findings stay', (t) => {
+  const at = (line) => ({ file: 'compose.yaml', start: line * 10, end: line * 10 + 4, line, col: 0, endLine: line, endCol: 4 });
+  const meta = { id: 'zz-demo', description: 'A rule of this test only.', defaultSeverity: 'info', fixable: false, movesPorts: false, alignable: false, messages: { said: '{{what}} said' } };
+  const demo = {
+    meta, id: meta.id, description: meta.description, defaultSeverity: meta.defaultSeverity, fixable: false,
+    check: () => [{ rule: 'zz-demo', messageId: 'unsaid', data: {}, loc: at(1), related: [] }, { rule: 'zz-demo', messageId: 'said', data: { what: 'it' }, loc: at(2), related: [] }],
+  };
+  const notes = [];
+  t.mock.method(console, 'error', (m) => notes.push(String(m)));
+  // The engine's list is the registry's array: the demo rule joins it for this one analysis.
+  RULES.push(demo);
+  let found;
+  try {
+    found = analyze([], undefined).findings.filter((f) => f.rule === 'zz-demo');
+  } finally {
+    RULES.pop();
+  }
+  assert.deepEqual(found.map((f) => [f.messageId, f.message, f.loc.line]), [['said', 'it said', 2]]);
+  assert.deepEqual(notes, ['port-parity: finding of zz-demo at compose.yaml:2 left out: rule zz-demo has no message "unsaid" (it declares said)']);
 });
 
 for (const rule of RULES) {
