@@ -1,16 +1,15 @@
 // Re-evaluating after an edit: only the services a changed file touches (and those linked to them), so
 // the cost follows the change, not the workspace. Anything that could move a service boundary falls back
 // to a full evaluation; the result always equals a cold evaluation of the same files.
-import { posix } from 'node:path';
 import { analyzeFacts } from './engine';
 import type { Analysis } from './engine';
 import type { Config } from './config';
-import { indexPods } from './model';
+import type { FormatJoin, RelationSink } from './join';
+import { JOINS } from './model';
 import type { Model } from './model';
 import { viewFiles } from './parts';
-import { policyPods, serviceIndex } from './query';
 import { findReferences, mergeTargets, parseRefs } from './references';
-import type { ComposeFacts, EnvVar, FileFacts, Finding } from './types';
+import type { EnvVar, FileFacts, Finding } from './types';
 
 export interface IncrementalState {
   analysis: Analysis;
@@ -33,29 +32,10 @@ export interface IncrementalState {
   last: { mode: 'full' | 'incremental'; services: number; files: number; scope?: Set<string> };
 }
 
-/** The parts of a file's facts that decide which service is which and where it runs. */
+/** The parts of a file's facts that decide which service is which and where it runs (each format's join says). */
 export function signature(f: FileFacts): string {
-  switch (f.kind) {
-    case 'compose':
-      return JSON.stringify(f.services.map((s) => [s.name, s.image, s.build?.context, s.build?.dockerfile, s.build?.target, s.containerName, s.aliases, s.envFiles]));
-    case 'kubernetes':
-      return JSON.stringify([
-        f.env,
-        f.workloads.map((w) => [w.kind, w.name, w.namespace, w.labels, w.containers.map((c) => [c.name, c.image, c.init, c.nativeSidecar, c.envFrom, c.envRefs])]),
-        f.services.map((s) => [s.name, s.namespace, s.selector]),
-        f.configMaps.map((c) => [c.name, c.namespace]),
-        f.backends.map((b) => [b.service, b.namespace]),
-        f.networkPolicies.map((p) => [p.name, p.namespace, p.podSelector]),
-      ]);
-    case 'dockerfile':
-      return JSON.stringify(f.stages.map((s) => s.name ?? ''));
-    case 'dotenv':
-      return 'dotenv';
-    case 'contributed':
-      return JSON.stringify(f.processes.map((p) => [p.service, p.image, p.build, p.defaultEnv]));
-    case 'skipped':
-      return `skipped:${f.reason}`;
-  }
+  if (f.kind === 'skipped') return `skipped:${f.reason}`;
+  return joinOf(f)?.signature(f) ?? '';
 }
 
 function add<K, V>(map: Map<K, Set<V>>, k: K, v: V): void {
@@ -72,54 +52,22 @@ function indexServices(model: Model, state: Index, only?: Set<string>): void {
   for (const s of model.services.values()) {
     if (!wanted(s.name)) continue;
     const files = new Set<string>();
-    for (const v of s.views.values()) {
-      viewFiles(v, files);
-      const c = v.compose?.service;
-      if (c) for (const h of [c.name, c.containerName, ...c.aliases]) if (h) state.hosts.set(h, s.name);
-    }
+    for (const v of s.views.values()) viewFiles(v, files);
     state.filesOf.set(s.name, files);
     for (const f of files) add(state.servicesOf, f, s.name);
   }
-  for (const units of model.servicesByEnv.values()) {
-    for (const u of units) {
-      const owner = u.selected[0]?.service;
-      if (!owner) continue;
-      state.hosts.set(u.svc.name, owner);
-      for (const w of u.selected) {
-        if (w.service === owner || !(wanted(owner) || wanted(w.service))) continue;
-        add(state.selects, owner, w.service);
-        add(state.selectedBy, w.service, owner);
-      }
-    }
-  }
-  // Routing objects report on their own file for the Service's owner: that file belongs to the owner.
-  for (const [env, list] of model.backendsByEnv) {
-    const services = serviceIndex(model.servicesByEnv.get(env) ?? []);
-    for (const { backend, file } of list) {
-      const unit = services.get(`${backend.namespace}/${backend.service}`);
-      const owner = unit?.selected[0]?.service;
-      if (!wanted(owner)) continue;
-      add(state.filesOf, owner, file);
-      add(state.servicesOf, file, owner);
-    }
-  }
-  // A NetworkPolicy reports for its first pod's service, judged against every pod it selects.
-  for (const [env, list] of model.policiesByEnv) {
-    for (const { policy, file } of list) {
-      if (Object.keys(policy.podSelector).length === 0) continue;
-      const pods = policyPods(model, env, policy);
-      const owner = pods[0]?.service;
-      for (const w of pods) {
-        if (!wanted(w.service) && !wanted(owner)) continue;
-        add(state.filesOf, w.service, file);
-        add(state.servicesOf, file, w.service);
-        if (owner && w.service !== owner) {
-          add(state.selects, owner, w.service);
-          add(state.selectedBy, w.service, owner);
-        }
-      }
-    }
-  }
+  const sink: RelationSink = {
+    host: (name, service) => void state.hosts.set(name, service),
+    depends(owner, other) {
+      add(state.selects, owner, other);
+      add(state.selectedBy, other, owner);
+    },
+    file(service, file) {
+      add(state.filesOf, service, file);
+      add(state.servicesOf, file, service);
+    },
+  };
+  for (const x of JOINS) x.relate?.(model, sink, wanted);
   for (const r of findReferences(model, only)) {
     add(state.targets, r.from, r.target);
     add(state.callers, r.target, r.from);
@@ -146,20 +94,17 @@ export function fullState(facts: FileFacts[], config: Config): IncrementalState 
 }
 
 function varsOf(f: FileFacts): EnvVar[] {
-  switch (f.kind) {
-    case 'compose':
-      return f.services.flatMap((s) => s.environment);
-    case 'kubernetes':
-      return [...f.workloads.flatMap((w) => w.containers.flatMap((c) => c.env)), ...f.configMaps.flatMap((c) => c.data)];
-    case 'dockerfile':
-      return f.env;
-    case 'dotenv':
-      return f.vars;
-    case 'contributed':
-      return f.processes.flatMap((p) => p.parts.vars.flatMap((l) => l.vars));
-    default:
-      return [];
-  }
+  return joinOf(f)?.vars(f) ?? [];
+}
+
+/** The format join that reads a file's facts. */
+function joinOf(f: FileFacts): FormatJoin | undefined {
+  return JOINS.find((x) => x.kind === f.kind);
+}
+
+/** A file's project (several files read as one, as a compose project's), if its format has them. */
+function projectOf(f: FileFacts | undefined): string | undefined {
+  return f ? joinOf(f)?.project?.(f) : undefined;
 }
 
 /**
@@ -303,9 +248,12 @@ function freshFiles({ next, changed, was }: Change, files: Set<string>): Set<str
   // Findings about a file as such (malformed values, duplicates) change only with the file, or for a
   // compose file with any file of its project. Those are read whole; other compose files only for the
   // services modelled, so a shared compose file of a hundred services does not model all hundred.
-  const composeDirs = new Set(changed.filter((f) => next.get(f)?.kind === 'compose' || was.get(f)?.kind === 'compose').map((f) => posix.dirname(f)));
+  const projects = new Set(changed.flatMap((f) => [projectOf(next.get(f)), projectOf(was.get(f))]).filter((x) => x !== undefined));
   const fresh = new Set<string>(changed);
-  for (const f of files) if (next.get(f)?.kind === 'compose' && composeDirs.has(posix.dirname(f))) fresh.add(f);
+  for (const f of files) {
+    const p = projectOf(next.get(f));
+    if (p !== undefined && projects.has(p)) fresh.add(f);
+  }
   return fresh;
 }
 
@@ -332,7 +280,7 @@ function widenContext(prev: IncrementalState, next: Map<string, FileFacts>, { co
   // services, so it adds none.
   // One walk: a Set's iteration visits the files added while it runs.
   for (const f of files) {
-    if (next.get(f)?.kind === 'compose' && !fresh.has(f)) continue;
+    if (projectOf(next.get(f)) !== undefined && !fresh.has(f)) continue;
     for (const s of prev.servicesOf.get(f) ?? []) {
       if (context.has(s)) continue;
       context.add(s);
@@ -348,7 +296,7 @@ function evaluatePart(prev: IncrementalState, facts: FileFacts[], config: Config
   const { scope, context, files, fresh } = plan;
   // In the workspace's order, as a cold evaluation reads them: which declaration a message cites and
   // which Service of a name a host reaches ("the first of a name") depend on it.
-  const subset = facts.filter((f) => files.has(f.file)).map((x) => (x.kind === 'compose' && !fresh.has(x.file) ? composeOnly(x, context) : x));
+  const subset = facts.filter((f) => files.has(f.file)).map((x) => (fresh.has(x.file) ? x : (joinOf(x)?.narrow?.(x, context) ?? x)));
   const part = analyzeFacts(subset, config, prev.analysis.model.context, context);
   const model = mergeModel(prev.analysis.model, part.model, scope, files, fresh, change.next);
   mergeTargets(prev.analysis.model, part.model, model);
@@ -360,8 +308,8 @@ function evaluatePart(prev: IncrementalState, facts: FileFacts[], config: Config
 
 /** Which findings stay from before and which come from the part: a service's go with the scope, a file's as such with the fresh files. */
 function mergeFindings(whole: Analysis, part: Analysis, { next, was }: Change, { scope, fresh }: Plan): Pick<Analysis, 'findings' | 'suppressed'> {
-  // A compose host-port clash involves every service of its project: it goes with its compose file.
-  const perFile = (f: Finding): boolean => f.service === undefined || (f.rule === 'duplicate-port' && (next.get(f.loc.file) ?? was.get(f.loc.file))?.kind === 'compose');
+  // A finding about a project's file (a compose host-port clash) involves every service of the project: it goes with its file.
+  const perFile = (f: Finding): boolean => f.service === undefined || (f.rule === 'duplicate-port' && projectOf(next.get(f.loc.file) ?? was.get(f.loc.file)) !== undefined);
   const keep = (f: Finding): boolean => (perFile(f) ? !fresh.has(f.loc.file) : !scope.has(f.service as string));
   const take = (f: Finding): boolean => (perFile(f) ? fresh.has(f.loc.file) : scope.has(f.service as string));
   const order = (a: Finding, b: Finding): number => a.loc.file.localeCompare(b.loc.file) || a.loc.start - b.loc.start || a.rule.localeCompare(b.rule);
@@ -399,16 +347,6 @@ function reportedAt(f: FileFacts): string[] {
   return out;
 }
 
-function lazy<T>(make: () => T): () => T {
-  let value: T | undefined;
-  return () => (value ??= make());
-}
-
-/** A compose file's facts with only the named services (read for them, not for its own findings). */
-function composeOnly(f: ComposeFacts, keep: Set<string>): ComposeFacts {
-  return { ...f, services: f.services.filter((s) => keep.has(s.name)), problems: [], unknowns: undefined };
-}
-
 /** The whole model with the scoped services (and the objects of the re-read files) taken from the part. */
 function mergeModel(whole: Model, part: Model, scope: Set<string>, files: Set<string>, fresh: Set<string>, facts: Map<string, FileFacts>): Model {
   // The whole model is consumed (updateState replaces the state it starts from): its services map is
@@ -419,32 +357,14 @@ function mergeModel(whole: Model, part: Model, scope: Set<string>, files: Set<st
     if (s) services.set(name, s);
   }
   for (const [name, s] of part.services) if (!services.has(name)) services.set(name, s);
-  // Units of the re-read files come from the part, the others stay. One file per unit but for compose
-  // projects (several files): no array per unit for the common case.
-  const byFile = <T>(a: Map<string, T[]>, b: Map<string, T[]>, inFrom: (x: T) => boolean): Map<string, T[]> => {
-    const out = new Map<string, T[]>();
-    for (const [env, list] of a) out.set(env, list.filter((x) => !inFrom(x)));
-    for (const [env, list] of b) {
-      const mine = list.filter(inFrom);
-      if (mine.length) out.set(env, [...(out.get(env) ?? []), ...mine]);
-      else if (!out.has(env)) out.set(env, []);
-    }
-    return out;
-  };
-  const workloadsByEnv = byFile(whole.workloadsByEnv, part.workloadsByEnv, (w) => files.has(w.file));
-  return {
-    ...whole,
-    services,
-    facts,
-    workloadsByEnv,
-    // Rules never run on a merged model; its pod index is built only if something asks.
-    podIndex: lazy(() => indexPods(workloadsByEnv)),
-    // Compose projects read only in part keep the whole's units; re-read ones take the part's.
-    composeByEnv: byFile(whole.composeByEnv, part.composeByEnv, (u) => u.files.some((f) => fresh.has(f))),
-    servicesByEnv: byFile(whole.servicesByEnv, part.servicesByEnv, (u) => files.has(u.file)),
-    backendsByEnv: byFile(whole.backendsByEnv, part.backendsByEnv, (u) => files.has(u.file)),
-    policiesByEnv: byFile(whole.policiesByEnv, part.policiesByEnv, (u) => files.has(u.file)),
-  };
+  // Each format's index: units of the re-read files come from the part, the others stay.
+  const indexes = new Map(whole.indexes);
+  for (const x of JOINS) {
+    const a = whole.indexes.get(x.kind);
+    const b = part.indexes.get(x.kind);
+    if (x.mergeIndex && (a !== undefined || b !== undefined)) indexes.set(x.kind, x.mergeIndex(a, b, files, fresh));
+  }
+  return { ...whole, services, facts, indexes };
 }
 
 /** Same problems and notes (skipped-source, invalid-port at the file): nothing it reports changed. */

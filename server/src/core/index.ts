@@ -22,6 +22,7 @@ export type { Config } from './config';
 export { AJV_OPTIONS, configSchema, configSchemaText, EDITOR_KEYWORDS } from './config-schema';
 export { envMatcher, normalizeEnv, compareEnvs } from './environments';
 export { buildModel, portSet } from './model';
+export { partsOf } from './parts';
 export type { Model, EnvView, ServiceModel, PortDecl } from './model';
 export { DOCS_URL, RULES, RULE_IDS, RULE_META, formatMessage, mapTemplate, placeholders } from './rules';
 export type { Rule, RuleMeta } from './rules';

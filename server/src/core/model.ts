@@ -1,32 +1,18 @@
 // The workspace model: which files make up each service, in which environment, and its internal ports.
+// buildModel knows no format: each format plug-in's join (formats/<id>/join.ts) claims identities and
+// gives placements; this file places them into environments and views, format-blind.
 import type { Config, ContractEntry } from './config';
 import { compareEnvs, DEFAULT_ENV, envMatcher, normalizeEnv } from './environments';
-import { Join, joinCompose, joinDockerfiles, joinDotenvs, joinKubernetes, joinProcesses, joinRel, push } from './join';
-import type { ComposeEnvUnit, ComposeUnit, DockerImage, DotenvUnit, ImageUnit, K8sUnits, ProcessUnit, WorkloadUnit } from './join';
-import type { ProcessContribution } from './contributions';
-import { dirOf } from './paths';
-import type {
-  ComposeFacts, ContributedFacts, DockerfileFacts, DotenvFacts, EnvVar, FileFacts, K8sBackend, K8sConfigMap, K8sFacts, K8sNetworkPolicy, K8sService, Loc, Protocol,
-} from './types';
+import { FORMATS } from './formats/registry';
+import { Join, processJoin, push, Views } from './join';
+import type { FormatJoin, PlaceContext, Placement } from './join';
+import { formatPortParts } from './parts';
+import type { FileFacts, Loc, ProcessContribution, Protocol } from './types';
 
-export { imageBase, mergeCompose } from './join';
-export type { ComposeUnit, DockerImage, WorkloadUnit } from './join';
+export { imageBase } from './join';
 
-/** What part a port value plays, as hovers and messages name it. */
-export type Role = 'containerPort' | 'composeContainer' | 'composeExpose' | 'expose' | 'listens' | 'routed';
-
-export const ROLE_TEXT: Record<Role, string> = {
-  containerPort: 'containerPort',
-  composeContainer: 'compose container port',
-  composeExpose: 'compose expose',
-  expose: 'Dockerfile EXPOSE',
-  listens: 'internal port',
-  routed: 'port traffic is routed to',
-};
-
-function roleText(role: Role): string {
-  return role === 'containerPort' ? 'container port' : ROLE_TEXT[role];
-}
+/** What part a port declaration plays: where the process listens, where traffic is routed to, or EXPOSE (documentation). */
+export type Role = 'listens' | 'routed' | 'expose';
 
 /** One place that declares a service's internal port. */
 export interface PortDecl {
@@ -40,27 +26,15 @@ export interface PortDecl {
   literal: boolean;
 }
 
-export interface ServiceUnit {
-  svc: K8sService;
-  file: string;
-  /** Workloads in the same environment and namespace whose pod labels match the selector. */
-  selected: WorkloadUnit[];
-}
-
 /** One service in one environment. */
 export interface EnvView {
   service: string;
   env: string;
-  compose?: ComposeUnit;
-  workloads: WorkloadUnit[];
-  k8sServices: ServiceUnit[];
-  image?: DockerImage;
-  dotenvs: DotenvFacts[];
-  /** Variables from compose `env_file`s. */
-  envFileVars: EnvVar[];
+  /** Each format's units of the service here, by format (read with that format's accessors: `composeOf(v)`). */
+  units: Map<string, unknown>;
   /** Processes that format plug-ins declare on their own (a platform manifest's app), joined by identity. */
   processes: ProcessContribution[];
-  /** The internal port declarations: containerPort and compose container side; EXPOSE when neither. */
+  /** The internal port declarations: where the process listens; else where traffic is routed to; else EXPOSE. */
   declared: PortDecl[];
 }
 
@@ -85,18 +59,8 @@ export interface Model {
   fileEnv: Map<string, string | undefined>;
   /** fileEnv, falling back to the path's markers for a file this model did not read (a partial model). */
   envOfFile: (file: string) => string | undefined;
-  /** All workloads by environment, for Service selectors. */
-  workloadsByEnv: Map<string, WorkloadUnit[]>;
-  /** Compose projects' merged services by environment, for duplicate host ports. */
-  composeByEnv: Map<string, ComposeUnit[]>;
-  /** Every Kubernetes Service by environment, with the workloads it selects. */
-  servicesByEnv: Map<string, ServiceUnit[]>;
-  /** Ingress and Gateway API backends by environment. */
-  backendsByEnv: Map<string, { backend: K8sBackend; file: string }[]>;
-  /** Pods by `env|namespace|label=value`, for selectors (see selectFrom). */
-  podIndex: () => Map<string, WorkloadUnit[]>;
-  /** NetworkPolicies by environment. */
-  policiesByEnv: Map<string, { policy: K8sNetworkPolicy; file: string }[]>;
+  /** Each format's indexes of the whole (Kubernetes objects by environment), read with its accessors. */
+  indexes: Map<string, unknown>;
 }
 
 /**
@@ -106,42 +70,35 @@ export interface Model {
 export interface ModelContext {
   envs: string[];
   envSet: string[];
-  baseK8sEnvs: string[];
+  baseEnvs: string[];
   soleService?: string;
   /**
-   * The environments each service has marked manifests for (workloads, Services): an unmarked manifest
-   * applies to the others only, whichever of the service's files a part reads.
+   * The environments each mark (`workload:api`, `image:api`) has marked units in: an unmarked unit goes
+   * to the others only, whichever of the service's files a part reads.
    */
-  markedWorkloadEnvs: ReadonlyMap<string, ReadonlySet<string>>;
-  markedServiceEnvs: ReadonlyMap<string, ReadonlySet<string>>;
+  marked: ReadonlyMap<string, ReadonlySet<string>>;
 }
+
+/** The joins in order of authority over identity: each format's, and the processes platform manifests declare. */
+export const JOINS: FormatJoin[] = [...FORMATS.flatMap((f) => (f.join ? [f.join] : [])), processJoin].sort((a, b) => a.order - b.order);
 
 /** `context`: given when modelling part of a workspace (the language server's incremental path). */
 export function buildModel(factsList: FileFacts[], config: Config, context?: ModelContext): Model {
   const j = new Join(envMatcher(config.environments));
   const facts = new Map(factsList.map((f) => [f.file, f]));
-  const byKind = partition(factsList, j);
-  // Identity, in order of authority: compose services, then platform processes, workloads, images, .env files.
-  const compose = joinCompose(byKind.compose, j);
-  const processes = joinProcesses(byKind.contributed, j);
-  const k8s = joinKubernetes(byKind.k8s, j);
-  const images = joinDockerfiles(byKind.dockerfiles, j, !!context, context?.soleService);
-  const dotenvs = joinDotenvs(byKind.dotenvs, j, new Set(byKind.compose.keys()), images);
-  const envs = environments(compose, processes, k8s, images, dotenvs, j, context);
+  for (const f of factsList) if (!(f.kind === 'kubernetes' && f.env)) j.fileEnv.set(f.file, j.marked(f.file));
+  const byKind = new Map<string, FileFacts[]>();
+  for (const f of factsList) push(byKind, f.kind, f);
+  const placements = JOINS.flatMap((x) => x.run(byKind.get(x.kind) ?? [], { j, context }));
+  const envs = environments(placements, j, context);
   const views = new Views();
-  const composeByEnv = new Map<string, ComposeUnit[]>();
-  for (const c of compose) {
-    views.view(j.keyOf(c.unit.service.name) ?? c.unit.service.name, c.env).compose = c.unit;
-    push(composeByEnv, c.env, c.unit);
-    envs.envSet.add(c.env);
-  }
-  for (const x of processes) views.view(x.key, x.env).processes.push(x.process);
-  const placed = placeKubernetes(k8s, views, envs, j);
-  const tableEnvs = [...envs.envSet].sort(compareEnvs);
-  placeImagesAndDotenvs(images, dotenvs, views);
-  const allEnvs = new Set(tableEnvs);
+  const indexes = new Map<string, unknown>();
+  const at: PlaceContext = { views, index: <T>(id: string, make: () => T): T => (indexes.has(id) ? (indexes.get(id) as T) : (indexes.set(id, make()).get(id) as T)) };
+  place(placements, envs, at);
+  for (const x of JOINS) x.finish?.({ ...at, facts });
+  const allEnvs = new Set(envs.envSet);
   for (const s of views.services.values()) for (const env of s.views.keys()) allEnvs.add(env);
-  for (const s of views.services.values()) finishService(s, facts, config);
+  for (const s of views.services.values()) finishService(s, config);
   const modelEnvs = context ? context.envs : [...allEnvs].sort(compareEnvs);
   const { fileEnv } = j;
   return {
@@ -152,171 +109,70 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
     services: views.services,
     facts,
     fileEnv,
-    composeByEnv,
-    ...placed,
+    indexes,
     envOfFile: (file) => (fileEnv.has(file) ? fileEnv.get(file) : j.marked(file)),
   };
 }
 
-/** The facts by kind (compose files by folder), and every file's own environment by its path (later phases refine it). */
-function partition(factsList: FileFacts[], j: Join): { compose: Map<string, ComposeFacts[]>; dockerfiles: DockerfileFacts[]; k8s: K8sFacts[]; dotenvs: DotenvFacts[]; contributed: ContributedFacts[] } {
-  const out = { compose: new Map<string, ComposeFacts[]>(), dockerfiles: [] as DockerfileFacts[], k8s: [] as K8sFacts[], dotenvs: [] as DotenvFacts[], contributed: [] as ContributedFacts[] };
-  for (const f of factsList) if (!(f.kind === 'kubernetes' && f.env)) j.fileEnv.set(f.file, j.marked(f.file));
-  for (const f of factsList) {
-    if (f.kind === 'compose') push(out.compose, dirOf(f.file), f);
-    else if (f.kind === 'dockerfile') out.dockerfiles.push(f);
-    else if (f.kind === 'kubernetes') out.k8s.push(f);
-    else if (f.kind === 'dotenv') out.dotenvs.push(f);
-    else if (f.kind === 'contributed') out.contributed.push(f);
-  }
-  return out;
-}
-
 interface Envs {
   envSet: Set<string>;
-  /** The environments an unmarked manifest applies to. */
-  baseK8sEnvs: string[];
-  markedWorkloadEnvs: Map<string, Set<string>>;
-  markedServiceEnvs: Map<string, Set<string>>;
+  /** The environments an unmarked `base` unit goes to. */
+  baseEnvs: string[];
+  marked: Map<string, Set<string>>;
   computed: Omit<ModelContext, 'envs'>;
 }
 
-/** Environments: every marker seen, `local` for unmarked compose; unmarked manifests fill the rest (a part takes the whole's). */
-function environments(compose: ComposeEnvUnit[], processes: ProcessUnit[], k8s: K8sUnits, images: ImageUnit[], dotenvs: DotenvUnit[], j: Join, context?: ModelContext): Envs {
-  const envSet = new Set<string>();
-  for (const c of compose) envSet.add(c.env);
-  for (const x of [...k8s.workloads, ...k8s.services, ...images, ...dotenvs, ...processes]) if (x.env) envSet.add(x.env);
-  let baseK8sEnvs = [...new Set([...k8s.workloads, ...k8s.services].map((x) => x.env).filter((x): x is string => !!x))];
-  // Without environment-marked manifests, a base applies where other deployment files name an environment
-  // (a Dockerfile.prod, .env.staging); environments that only Compose files name are Compose's own.
-  if (baseK8sEnvs.length === 0) baseK8sEnvs = [...new Set([...images, ...dotenvs].map((x) => x.env).filter((e): e is string => !!e && e !== 'local'))];
-  const hasUnmarkedK8s = k8s.workloads.some((x) => !x.env) || k8s.services.some((x) => !x.env);
-  if (baseK8sEnvs.length === 0 && hasUnmarkedK8s) baseK8sEnvs = [DEFAULT_ENV];
-  // Which environments an unmarked manifest applies to: those that do not have the service themselves.
-  const markedWorkloadEnvs = new Map<string, Set<string>>();
-  for (const x of k8s.workloads) if (x.env) markedWorkloadEnvs.set(x.unit.service, (markedWorkloadEnvs.get(x.unit.service) ?? new Set()).add(x.env));
-  const markedServiceEnvs = new Map<string, Set<string>>();
-  for (const x of k8s.services) if (x.env) markedServiceEnvs.set(x.svc.name, (markedServiceEnvs.get(x.svc.name) ?? new Set()).add(x.env));
+/**
+ * Environments: every marker seen (compose's own are `local` when unmarked). Unmarked manifests go to
+ * the environments marked manifests name; without those, to the environments other deployment files
+ * name (a Dockerfile.prod, .env.staging; not those only Compose names); else to `default`. A part of
+ * a workspace takes the whole's.
+ */
+function environments(placements: Placement[], j: Join, context?: ModelContext): Envs {
+  const counted = placements.filter((p) => p.counts);
+  const envSet = new Set(counted.map((p) => p.env).filter((e): e is string => !!e));
+  const envsOf = (ps: Placement[]): string[] => [...new Set(ps.map((p) => p.env).filter((e): e is string => !!e))];
+  let baseEnvs = envsOf(counted.filter((p) => p.policy === 'base'));
+  if (baseEnvs.length === 0) baseEnvs = envsOf(counted.filter((p) => p.policy === 'follows')).filter((e) => e !== 'local');
+  if (baseEnvs.length === 0 && counted.some((p) => p.policy === 'base' && !p.env)) baseEnvs = [DEFAULT_ENV];
+  const marked = new Map<string, Set<string>>();
+  for (const p of placements) if (p.env && p.mark) marked.set(p.mark, (marked.get(p.mark) ?? new Set()).add(p.env));
   const orchestrated = j.keys();
-  const computed = { envSet: [...envSet], baseK8sEnvs: [...baseK8sEnvs], soleService: orchestrated.size === 1 ? [...orchestrated][0] : undefined, markedWorkloadEnvs, markedServiceEnvs };
+  const computed = { envSet: [...envSet], baseEnvs: [...baseEnvs], soleService: orchestrated.size === 1 ? [...orchestrated][0] : undefined, marked };
   if (context) {
     envSet.clear();
     for (const e of context.envSet) envSet.add(e);
-    baseK8sEnvs = [...context.baseK8sEnvs];
+    baseEnvs = [...context.baseEnvs];
     // A part may hold a service's unmarked manifest without the marked ones: the whole workspace says.
-    for (const [from, into] of [[context.markedWorkloadEnvs, markedWorkloadEnvs], [context.markedServiceEnvs, markedServiceEnvs]] as const) {
-      for (const [k, envs] of from) for (const e of envs) into.set(k, (into.get(k) ?? new Set()).add(e));
-    }
+    for (const [k, es] of context.marked) for (const e of es) marked.set(k, (marked.get(k) ?? new Set()).add(e));
   }
-  return { envSet, baseK8sEnvs, markedWorkloadEnvs, markedServiceEnvs, computed };
+  return { envSet, baseEnvs, marked, computed };
 }
 
-/** The services and their views, made on first mention. */
-class Views {
-  readonly services = new Map<string, ServiceModel>();
-  view(key: string, env: string): EnvView {
-    let s = this.services.get(key);
-    if (!s) this.services.set(key, (s = { name: key, views: new Map() }));
-    let v = s.views.get(env);
-    if (!v) s.views.set(env, (v = { service: key, env, workloads: [], k8sServices: [], dotenvs: [], envFileVars: [], processes: [], declared: [] }));
-    return v;
-  }
-  /** The environments a service runs in so far. */
-  runEnvs(key: string): string[] {
-    const s = this.services.get(key);
-    return s ? [...s.views.keys()] : [];
-  }
-}
-
-type Placed = Pick<Model, 'workloadsByEnv' | 'servicesByEnv' | 'backendsByEnv' | 'policiesByEnv' | 'podIndex'>;
-
-/** Kubernetes objects into their environments (unmarked ones where no marked one overrides them), Services with the pods they select. */
-function placeKubernetes(k8s: K8sUnits, views: Views, envs: Envs, j: Join): Placed {
-  const workloadsByEnv = new Map<string, WorkloadUnit[]>();
-  const servicesByEnv = new Map<string, ServiceUnit[]>();
-  for (const x of k8s.workloads) {
-    for (const env of x.env ? [x.env] : envs.baseK8sEnvs.filter((e) => !envs.markedWorkloadEnvs.get(x.unit.service)?.has(e))) {
-      views.view(x.unit.service, env).workloads.push(x.unit);
-      push(workloadsByEnv, env, x.unit);
-      envs.envSet.add(env);
-    }
-  }
-  const podIndex = indexPods(workloadsByEnv);
-  for (const x of k8s.services) {
-    for (const env of x.env ? [x.env] : envs.baseK8sEnvs.filter((e) => !envs.markedServiceEnvs.get(x.svc.name)?.has(e))) {
-      const selected = x.svc.selector ? selectFrom(podIndex, env, x.svc.namespace, x.svc.selector) : [];
-      const unit: ServiceUnit = { svc: x.svc, file: x.file, selected };
-      const owner = selected[0]?.service ?? j.keyOf(x.svc.name);
-      if (owner) views.view(owner, env).k8sServices.push(unit);
-      push(servicesByEnv, env, unit);
-    }
-  }
-  // ConfigMaps, routing objects and NetworkPolicies: in their own environment, or as bases where not overridden.
-  const spread = <U extends { env?: string }>(units: U[], nameOf: (u: U) => string, each: (env: string, u: U) => void): void => {
-    const markedEnvs = new Map<string, Set<string>>();
-    for (const u of units) if (u.env) markedEnvs.set(nameOf(u), (markedEnvs.get(nameOf(u)) ?? new Set()).add(u.env));
-    for (const u of units) for (const env of u.env ? [u.env] : envs.baseK8sEnvs.filter((e) => !markedEnvs.get(nameOf(u))?.has(e))) each(env, u);
-  };
-  const configMaps = new Map<string, K8sConfigMap>();
-  spread(k8s.configMaps, (u) => `${u.cm.namespace}/${u.cm.name}`, (env, u) => configMaps.set(`${env}|${u.cm.namespace}/${u.cm.name}`, u.cm));
-  resolveConfigEnv(workloadsByEnv, configMaps);
-  const backendsByEnv = new Map<string, { backend: K8sBackend; file: string }[]>();
-  spread(k8s.backends, (u) => `${u.backend.namespace}|${u.backend.from}`, (env, u) => push(backendsByEnv, env, u));
-  const policiesByEnv = new Map<string, { policy: K8sNetworkPolicy; file: string }[]>();
-  spread(k8s.policies, (u) => `${u.policy.namespace}/${u.policy.name}`, (env, u) => push(policiesByEnv, env, u));
-  return { workloadsByEnv, servicesByEnv, backendsByEnv, policiesByEnv, podIndex: () => podIndex };
-}
-
-/** The main container's variables from ConfigMaps (`envFrom`, then `configMapKeyRef`), per environment. */
-function resolveConfigEnv(workloadsByEnv: Map<string, WorkloadUnit[]>, configMaps: Map<string, K8sConfigMap>): void {
-  for (const [env, units] of workloadsByEnv) {
-    for (const w of units) {
-      const c = w.main;
-      if (!c || (c.envFrom.length === 0 && c.envRefs.length === 0)) continue;
-      const vars: EnvVar[] = [];
-      for (const name of c.envFrom) vars.push(...(configMaps.get(`${env}|${w.workload.namespace}/${name}`)?.data ?? []));
-      for (const r of c.envRefs) {
-        const entry = configMaps.get(`${env}|${w.workload.namespace}/${r.configMap}`)?.data.find((d) => d.name === r.key);
-        if (entry) vars.push({ ...entry, name: r.name });
-      }
-      w.configEnv.set(env, vars);
+/** Every unit into its environments, stage by stage. */
+function place(placements: Placement[], envs: Envs, at: PlaceContext): void {
+  const stages = [...new Set(placements.map((p) => p.stage))].sort((a, b) => a - b);
+  for (const stage of stages) {
+    for (const p of placements) {
+      if (p.stage !== stage) continue;
+      for (const env of targets(p, envs, at)) p.place(env, at);
     }
   }
 }
 
-/** Images and .env files join the environments where the service runs (their own marked ones aside). */
-function placeImagesAndDotenvs(images: ImageUnit[], dotenvs: DotenvUnit[], views: Views): void {
-  const ownImageEnvs = new Map<string, string[]>();
-  for (const i of images) if (i.env && i.primary) push(ownImageEnvs, i.key, i.env);
-  const ownDotenvEnvs = new Map<string, string[]>();
-  for (const d of dotenvs) if (d.env) push(ownDotenvEnvs, d.key, d.env);
-  for (const img of images) {
-    if (!img.primary) continue;
-    const own = ownImageEnvs.get(img.key) ?? [];
-    let targets = img.env ? [img.env] : views.runEnvs(img.key).filter((e) => !own.includes(e));
-    if (targets.length === 0 && !img.env) targets = views.services.has(img.key) ? [] : [DEFAULT_ENV];
-    for (const env of targets) views.view(img.key, env).image = img.image;
-  }
-  // What a compose project builds is the image it runs, whatever other Dockerfiles' names suggest.
-  for (const img of images) for (const env of img.builtIn ?? []) views.view(img.key, env).image = img.image;
-  for (const d of dotenvs) {
-    const own = ownDotenvEnvs.get(d.key) ?? [];
-    const targets = d.env ? [d.env] : views.runEnvs(d.key).filter((e) => !own.includes(e));
-    for (const env of targets) views.view(d.key, env).dotenvs.push(d.facts);
-  }
+function targets(p: Placement, envs: Envs, at: PlaceContext): string[] {
+  if (p.env) return [p.env];
+  const notMarked = (e: string): boolean => !(p.mark && envs.marked.get(p.mark)?.has(e));
+  if (p.policy === 'base') return envs.baseEnvs.filter(notMarked);
+  if (p.policy !== 'follows' || !p.key) return [];
+  const runs = at.views.runEnvs(p.key).filter(notMarked);
+  if (runs.length === 0 && p.orphanDefault && !at.views.services.has(p.key)) return [DEFAULT_ENV];
+  return runs;
 }
 
-/** env_file variables and the declared internal ports of every view; views in table order; the contract and the reference. */
-function finishService(s: ServiceModel, facts: Map<string, FileFacts>, config: Config): void {
-  for (const v of s.views.values()) {
-    if (v.compose) {
-      for (const p of v.compose.service.envFiles) {
-        const ef = facts.get(joinRel(v.compose.dir, p));
-        if (ef?.kind === 'dotenv') v.envFileVars.push(...ef.vars);
-      }
-    }
-    v.declared = declaredPorts(v);
-  }
+/** The declared internal ports of every view; views in table order; the contract and the reference. */
+function finishService(s: ServiceModel, config: Config): void {
+  for (const v of s.views.values()) v.declared = declaredPorts(v);
   // Views in table order, whatever order the files came in (a partial model must equal the whole's).
   s.views = new Map([...s.views].sort((a, b) => compareEnvs(a[0], b[0])));
   // Own keys only: a service named like an Object property (constructor, toString) has no contract.
@@ -327,60 +183,18 @@ function finishService(s: ServiceModel, facts: Map<string, FileFacts>, config: C
   s.reference = preference.find((e) => have.includes(e));
 }
 
-/** Selected pods in a stable order (by service, file, name), so the first one (the owner of findings) never depends on file order. */
-/** Pods by environment, namespace and one label, so a selector looks at candidates only, not every pod. */
-export function indexPods(workloadsByEnv: Map<string, WorkloadUnit[]>): Map<string, WorkloadUnit[]> {
-  const byLabel = new Map<string, WorkloadUnit[]>();
-  for (const [env, units] of workloadsByEnv) for (const w of units) for (const [k, val] of Object.entries(w.workload.labels)) push(byLabel, `${env}|${w.workload.namespace}|${k}=${val}`, w);
-  return byLabel;
-}
-
-/** The pods a label selector selects, in owner order (none for an empty one: a Service selects nothing with it). */
-export function selectFrom(index: Map<string, WorkloadUnit[]>, env: string, ns: string, selector: Record<string, string>): WorkloadUnit[] {
-  const first = Object.entries(selector)[0];
-  if (!first) return [];
-  const [k, val] = first;
-  return orderPods((index.get(`${env}|${ns}|${k}=${val}`) ?? []).filter((w) => matches(selector, w.workload.labels)));
-}
-
-export function orderPods(pods: WorkloadUnit[]): WorkloadUnit[] {
-  return [...pods].sort((a, b) => a.service.localeCompare(b.service) || a.file.localeCompare(b.file) || a.workload.name.localeCompare(b.workload.name));
-}
-
-function matches(selector: Record<string, string>, labels: Record<string, string>): boolean {
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
-}
-
+/**
+ * The internal ports a view declares, from the port tokens formats mark as declaring: where the
+ * process listens (a containerPort, a compose container port), else where its platform routes traffic
+ * to (judged against the process by unserved-port, not the other way), else EXPOSE.
+ */
 export function declaredPorts(v: EnvView): PortDecl[] {
-  const out: PortDecl[] = [];
-  for (const w of v.workloads) {
-    for (const p of w.main?.ports ?? []) {
-      if (p.containerPort.port === undefined) continue;
-      out.push({ port: p.containerPort.port, protocol: p.protocol, name: p.name, role: 'containerPort', text: roleText('containerPort'), loc: p.containerPort.loc, literal: p.containerPort.literal });
-    }
-  }
-  if (v.compose) {
-    for (const p of v.compose.service.ports) {
-      if (p.container.port === undefined) continue;
-      out.push({ port: p.container.port, protocol: p.protocol, role: 'composeContainer', text: roleText('composeContainer'), loc: p.container.loc, literal: p.container.literal });
-    }
-    for (const e of v.compose.service.expose) {
-      if (e.port === undefined) continue;
-      out.push({ port: e.port, protocol: e.protocol, role: 'composeExpose', text: roleText('composeExpose'), loc: e.loc, literal: e.literal });
-    }
-  }
-  // What format-declared processes declare as the internal port: where they say it listens, else the
-  // port their platform routes to (judged against the process by unserved-port, not the other way).
-  const parts = v.processes.flatMap((p) => p.parts.ports).filter((p) => p.declares && p.port !== undefined);
-  for (const p of parts) if (p.role === 'listens') out.push({ port: p.port as number, protocol: 'TCP', role: 'listens', text: p.text, loc: p.loc, literal: p.literal });
-  if (out.length === 0) for (const p of parts) if (p.role === 'routed-to') out.push({ port: p.port as number, protocol: 'TCP', role: 'routed', text: p.text, loc: p.loc, literal: p.literal });
-  if (out.length === 0 && v.image) {
-    for (const e of v.image.exposes) {
-      if (e.port === undefined) continue;
-      out.push({ port: e.port, protocol: e.protocol, role: 'expose', text: roleText('expose'), loc: e.loc, literal: e.literal });
-    }
-  }
-  return out;
+  const parts = formatPortParts(v).filter((p) => p.declares && p.port !== undefined);
+  const tier = (role: string, as: Role): PortDecl[] => parts.filter((p) => p.role === role).map((p) => ({ port: p.port as number, protocol: p.protocol ?? 'TCP', name: p.name, role: as, text: p.text, loc: p.loc, literal: p.literal }));
+  const listens = tier('listens', 'listens');
+  if (listens.length) return listens;
+  const routed = tier('routed-to', 'routed');
+  return routed.length ? routed : tier('exposed', 'expose');
 }
 
 /** The distinct internal ports of a view, in order of first declaration. */

@@ -5,7 +5,8 @@ import type { LoweredParts } from './contributions';
 import { emptyLowering } from './contributions';
 import { FORMATS } from './formats/registry';
 import type { EnvView } from './model';
-import type { CommandInfo, EnvVar, PortPart } from './types';
+import { isSelfHost as selfHost, isServedPortVar } from './port-names';
+import type { CommandInfo, EnvVar, Loc, PortPart } from './types';
 
 const cache = new WeakMap<EnvView, LoweredParts>();
 const portCache = new WeakMap<EnvView, PortPart[]>();
@@ -24,6 +25,8 @@ export function partsOf(v: EnvView): LoweredParts {
     out.commands.push(...p.commands);
     out.files.push(...p.files);
     if (p.sharedLoopback) out.sharedLoopback = true;
+    if (p.hosts) out.hosts = [...(out.hosts ?? []), ...p.hosts];
+    if (p.anchors) out.anchors = [...(out.anchors ?? []), ...p.anchors];
   }
   // Stable: within one precedence, the order the formats gave.
   out.vars.sort((a, b) => a.precedence - b.precedence);
@@ -40,10 +43,62 @@ export function portParts(v: EnvView): PortPart[] {
   const hit = portCache.get(v);
   if (hit) return hit;
   const out: PortPart[] = v.declared.map((d) => ({ role: 'listens', loc: d.loc, port: d.port, literal: d.literal, text: d.text, internal: true, aligns: true }));
-  for (const f of FORMATS) if (f.ports) out.push(...f.ports(v));
-  for (const x of v.processes) out.push(...x.parts.ports);
+  const declared = new Set(v.declared.map((d) => `${d.loc.file}|${d.loc.start}`));
+  for (const p of formatPortParts(v)) if (!(p.declares && declared.has(`${p.loc.file}|${p.loc.start}`))) out.push(p);
   portCache.set(v, out);
   return out;
+}
+
+/** The port tokens each format gives a view, in registry order, then those of the processes platform manifests declare. */
+export function formatPortParts(v: EnvView): PortPart[] {
+  const hit = formatCache.get(v);
+  if (hit) return hit;
+  const out: PortPart[] = [];
+  for (const f of FORMATS) if (f.ports) out.push(...f.ports(v));
+  for (const x of v.processes) out.push(...x.parts.ports);
+  formatCache.set(v, out);
+  return out;
+}
+
+const formatCache = new WeakMap<EnvView, PortPart[]>();
+
+/** One piece of evidence of where a process listens, with the token that says it. */
+export interface Listening {
+  port: number;
+  loc: Loc;
+  /** What says it, in words: "the start command's --port", "PORT=8080", "Dockerfile EXPOSE 8080". */
+  said: string;
+  /**
+   * `declared`: a port the orchestrator declares the process listens on (a containerPort, a compose
+   * container port or expose); `command`/`variable`: the process's own start command or port variable;
+   * `exposed`: EXPOSE, documentation, the weakest word.
+   */
+  by: 'declared' | 'command' | 'variable' | 'exposed';
+}
+
+/**
+ * Where the process of a view listens, as far as its files say: the ports declared for it, its start
+ * command's listening flags and its port variables (the effective ones), and, only where none of those
+ * says anything, its image's EXPOSE. Ranges give every port. `tcpOnly` leaves out UDP and SCTP ports;
+ * `declared: false` asks what the process itself says (to judge a declaration against it).
+ */
+export function listening(v: EnvView, { tcpOnly = false, declared = true } = {}): Listening[] {
+  const out: Listening[] = [];
+  const tcp = (p: PortPart): boolean => !tcpOnly || (p.protocol ?? 'TCP') === 'TCP';
+  const range = (p: PortPart, by: Listening['by'], said: string): void => {
+    for (let n = p.port as number; n <= (p.through ?? (p.port as number)); n++) out.push({ port: n, loc: p.loc, said, by });
+  };
+  if (declared) for (const p of formatPortParts(v)) if (p.declares && p.role === 'listens' && p.port !== undefined && tcp(p)) range(p, 'declared', `${p.text} ${p.port}`);
+  for (const c of effectiveCommands(v)) for (const p of c.ports) if (p.port !== undefined) out.push({ port: p.port, loc: p.loc, said: `the start command's ${p.flag}`, by: 'command' });
+  for (const e of effectiveVars(v).values()) if (e.port !== undefined && isServedPortVar(e.name, v.service)) out.push({ port: e.port, loc: e.valueLoc, said: `${e.name}=${e.port}`, by: 'variable' });
+  if (out.length > 0) return out;
+  for (const p of formatPortParts(v)) if (p.role === 'exposed' && p.port !== undefined && tcp(p)) range(p, 'exposed', `${p.text} ${p.through ? `${p.port}-${p.through}` : p.port}`);
+  return out;
+}
+
+/** A health check host that means "this container": loopback, any-address, or a name the service goes by. */
+export function isSelfHost(host: string | undefined, v: EnvView): boolean {
+  return selfHost(host, [v.service, ...(partsOf(v).hosts ?? [])]);
 }
 
 /** The variables the process sees, the strongest of each name. */

@@ -1,6 +1,5 @@
 // What a variable's or a host's name says about a service: its own listening port, a port it serves,
 // the host it binds, itself. A leaf module: formats' lowerings and the rules share it.
-import type { EnvView } from './model';
 
 const OWN_PORT_VARS = new Set(['PORT', 'HTTP_PORT', 'SERVER_PORT', 'APP_PORT', 'LISTEN_PORT', 'WEB_PORT', 'SERVICE_PORT', 'ASPNETCORE_HTTP_PORTS']);
 
@@ -22,12 +21,14 @@ export function isServedPortVar(name: string, service: string): boolean {
 /** Variables whose value is the host a server binds. */
 export const BIND_VARS = new Set(['HOST', 'HOSTNAME', 'BIND', 'BIND_ADDRESS', 'BIND_ADDR', 'LISTEN_ADDRESS', 'LISTEN_ADDR', 'LISTEN_HOST', 'SERVER_HOST', 'SERVER_ADDRESS', 'APP_HOST', 'UVICORN_HOST', 'FLASK_RUN_HOST']);
 
-/** A health check host that means "this container": loopback, any-address, or the service's own name. */
-export function isSelfHost(host: string | undefined, v: EnvView): boolean {
+/**
+ * A health check host that means "this container": loopback, any-address, or one of `names` (the
+ * service's own name and the names its network knows it by, lower-cased as written).
+ */
+export function isSelfHost(host: string | undefined, names: readonly (string | undefined)[]): boolean {
   if (!host) return true;
   const h = host.toLowerCase();
   if (['localhost', '127.0.0.1', '0.0.0.0', '::1', '[::1]', '::'].includes(h)) return true;
-  const s = v.compose?.service;
-  return h === v.service || h === s?.name || h === s?.containerName?.toLowerCase() || (s?.aliases ?? []).includes(h);
+  return names.includes(h);
 }
 

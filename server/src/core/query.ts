@@ -1,29 +1,11 @@
 // Questions the rules, hovers and fixes ask of the model: effective variables, served ports, align edits.
 import { compareEnvs, DEFAULT_ENV } from './environments';
-import { orderPods, selectFrom } from './model';
-import type { EnvView, Model, ServiceModel, ServiceUnit, WorkloadUnit } from './model';
-import { effectiveCommands, effectiveVars, portParts } from './parts';
-import { isServedPortVar } from './port-names';
-import type { K8sContainer, K8sNetworkPolicy, Loc, Related, TextEdit } from './types';
+import type { EnvView, Model, ServiceModel } from './model';
+import { listening, portParts } from './parts';
+import type { Loc, Related, TextEdit } from './types';
 
-export { effectiveCommands, effectiveVars } from './parts';
-export { BIND_VARS, isOwnPortVar, isSelfHost, isServedPortVar } from './port-names';
-
-/** The pods a NetworkPolicy's podSelector selects, in the stable owner order. */
-export function policyPods(model: Model, env: string, policy: K8sNetworkPolicy): WorkloadUnit[] {
-  if (Object.keys(policy.podSelector).length === 0) return orderPods((model.workloadsByEnv.get(env) ?? []).filter((w) => w.workload.namespace === policy.namespace));
-  return selectFrom(model.podIndex(), env, policy.namespace, policy.podSelector);
-}
-
-/** Services by `namespace/name`; the first of a name wins, as a lookup in file order would. */
-export function serviceIndex(units: ServiceUnit[]): Map<string, ServiceUnit> {
-  const out = new Map<string, ServiceUnit>();
-  for (const u of units) {
-    const k = `${u.svc.namespace}/${u.svc.name}`;
-    if (!out.has(k)) out.set(k, u);
-  }
-  return out;
-}
+export { effectiveCommands, effectiveVars, isSelfHost, listening } from './parts';
+export { BIND_VARS, isOwnPortVar, isServedPortVar } from './port-names';
 
 /** `deploy/staging/api.yaml:21` (1-based line) for messages. */
 export function where(loc: Loc): string {
@@ -61,33 +43,11 @@ export function inEnvs(envs: string[]): string {
   return named.length ? ` in ${list(named)}` : '';
 }
 
-/**
- * Every port a container is known to listen on; empty when nothing says (then nothing is "wrong").
- * `tcpOnly`: leave out UDP and SCTP container ports (probes connect over TCP).
- */
-export function servedBy(v: EnvView | undefined, c: K8sContainer, isMain: boolean, tcpOnly = false): Set<number> {
-  const s = new Set<number>();
-  const own = (name: string): boolean => isServedPortVar(name, v?.service ?? c.name);
-  for (const p of c.ports) if (p.containerPort.port !== undefined && (!tcpOnly || p.protocol === 'TCP')) s.add(p.containerPort.port);
-  for (const p of c.command.ports) if (p.port !== undefined) s.add(p.port);
-  for (const e of c.env) if (e.port !== undefined && own(e.name)) s.add(e.port);
-  if (isMain && v?.image) {
-    // EXPOSE is documentation: it counts only where the container declares nothing itself.
-    if (c.ports.length === 0) for (const e of v.image.exposes) if (e.port !== undefined && (!tcpOnly || e.protocol === 'TCP')) for (let p = e.port; p <= (e.rangeEnd ?? e.port); p++) s.add(p);
-    for (const p of v.image.command.ports) if (p.port !== undefined) s.add(p.port);
-    for (const e of v.image.env) if (e.port !== undefined && own(e.name)) s.add(e.port);
-  }
-  return s;
-}
-
-/** Every port a compose service is known to listen on inside its container. */
-export function servedByCompose(v: EnvView): Set<number> {
+/** Every port a service's process is known to serve in a view: its declared ports and where it listens (parts.ts listening). */
+export function servedPorts(v: EnvView): Set<number> {
   const s = new Set<number>();
   for (const d of v.declared) s.add(d.port);
-  for (const p of v.compose?.service.ports ?? []) if (p.container.port !== undefined) for (let i = 0; i < p.count; i++) s.add(p.container.port + i);
-  for (const c of effectiveCommands(v)) for (const p of c.ports) if (p.port !== undefined) s.add(p.port);
-  for (const e of effectiveVars(v).values()) if (e.port !== undefined && isServedPortVar(e.name, v.service)) s.add(e.port);
-  if (s.size === 0) for (const e of v.image?.exposes ?? []) if (e.port !== undefined) s.add(e.port);
+  for (const l of listening(v)) s.add(l.port);
   return s;
 }
 

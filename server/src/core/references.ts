@@ -2,7 +2,9 @@
 import { compareEnvs } from './environments';
 import type { EnvView, Model, ServiceModel } from './model';
 import { callingCommands } from './parts';
-import { effectiveCommands, effectiveVars, isServedPortVar, servedByCompose } from './query';
+import type { HostAsk, Hosts } from './join';
+import { JOINS } from './model';
+import { effectiveVars, listening, servedPorts } from './query';
 import type { EnvVar, Loc } from './types';
 
 const DEFAULT_PORTS: Record<string, number> = {
@@ -27,8 +29,12 @@ export interface Reference {
   exact: boolean;
   env: string;
   target: string;
-  /** The kind of target: a compose service (container ports) or a Kubernetes Service (Service ports). */
-  via: 'compose' | 'kubernetes';
+  /** The format that resolved the host (`compose`: container ports, `kubernetes`: Service ports). */
+  via: string;
+  /** How the target answers, in words: "listens on" (a container), "serves" (a Service). */
+  verb: string;
+  /** What its ports are, in words: "container", "Service". */
+  portKind: string;
   /** The ports the target serves to this caller, and where they are declared. */
   serves: number[];
   servesAt: Loc[];
@@ -111,21 +117,16 @@ export function maskSecret(value: string): string {
   return out + value.slice(pos);
 }
 
-interface Targets {
-  /** `env|compose dir|host` → the target's view. */
-  compose: Map<string, EnvView>;
-  /** `env|namespace|name` → the Service, its ports and the service it selects. */
-  k8s: Map<string, { owner?: string; ports: number[]; locs: Loc[]; name: string }>;
-}
+const hostsCache = new WeakMap<Model, Hosts[]>();
 
-const targetsCache = new WeakMap<Model, Targets>();
-
-/** The host indexes of a model, built once per model. */
-function targets(model: Model): Targets {
-  let t = targetsCache.get(model);
-  if (!t) targetsCache.set(model, (t = buildTargets(model)));
+/** Each format's host names of a model, built once per model. */
+function targets(model: Model): Hosts[] {
+  let t = hostsCache.get(model);
+  if (!t) hostsCache.set(model, (t = JOINS.flatMap((x) => (x.hosts ? [x.hosts(model, ASK)] : []))));
   return t;
 }
+
+const ASK: HostAsk = { servedPorts, saysWhere: (v) => listening(v, { declared: false }).some((l) => l.by === 'command' || l.by === 'variable') };
 
 /**
  * The host indexes of a merged model (incremental.ts): the whole's, with the part's entries over them,
@@ -133,47 +134,10 @@ function targets(model: Model): Targets {
  * starts from a state it replaces), so its indexes are updated in place: an edit costs what it touches.
  */
 export function mergeTargets(whole: Model, part: Model, merged: Model): void {
-  const t = targets(whole);
   const p = targets(part);
-  for (const [k, v] of p.compose) t.compose.set(k, v);
-  for (const [k, v] of p.k8s) t.k8s.set(k, v);
-  targetsCache.delete(whole);
-  targetsCache.set(merged, t);
-}
-
-function buildTargets(model: Model): Targets {
-  const compose = new Map<string, EnvView>();
-  for (const m of model.services.values()) {
-    for (const v of m.views.values()) {
-      const c = v.compose;
-      if (!c) continue;
-      for (const host of [c.service.name, c.service.containerName, ...c.service.aliases]) if (host) compose.set(`${v.env}|${c.dir}|${host}`, v);
-    }
-  }
-  const k8s: Targets['k8s'] = new Map();
-  for (const [env, units] of model.servicesByEnv) {
-    for (const u of units) {
-      // An ExternalName Service is an alias for a host outside the workspace: nothing to judge.
-      if (u.svc.externalName) continue;
-      // A headless Service (clusterIP: None) resolves to the pods: callers connect on the container ports.
-      const pods = u.svc.headless ? u.selected.flatMap((w) => w.main?.ports ?? []).filter((p) => p.containerPort.port !== undefined) : [];
-      k8s.set(`${env}|${u.svc.namespace}|${u.svc.name}`, {
-        owner: u.selected[0]?.service,
-        ports: u.svc.headless ? pods.map((p) => p.containerPort.port as number) : u.svc.ports.map((p) => p.port.port).filter((p): p is number => p !== undefined),
-        locs: u.svc.headless ? pods.map((p) => p.containerPort.loc) : u.svc.ports.map((p) => p.port.loc),
-        name: u.svc.name,
-      });
-    }
-  }
-  return { compose, k8s };
-}
-
-/** `name`, `name.namespace`, `name.namespace.svc`, `name.namespace.svc.cluster.local`. */
-function serviceHost(host: string): { name: string; ns?: string } | undefined {
-  const parts = host.toLowerCase().replace(/\.$/, '').split('.');
-  if (parts.length === 1) return { name: parts[0] };
-  if (parts.length === 2 || (parts[2] === 'svc' && (parts.length === 3 || parts.slice(3).join('.') === 'cluster.local'))) return { name: parts[0], ns: parts[1] };
-  return undefined;
+  const t = targets(whole).map((h, i) => h.merge(p[i]));
+  hostsCache.delete(whole);
+  hostsCache.set(merged, t);
 }
 
 /** Every reference of every service in every environment (one entry per token and environment). */
@@ -197,24 +161,7 @@ export function findReferences(model: Model, only?: Set<string>): Reference[] {
   return out;
 }
 
-/**
- * Whether a reference to `port`, which the Compose target does not declare, can be judged. Where the
- * image is built in the workspace, or the target's own command or port variable sets where it listens,
- * the workspace knows what it serves. A stock image with nothing but `ports` and `expose` is another
- * matter: those say what is published or exposed, not all it listens on (kafka's internal listener,
- * n8n's task broker on 5679 beside its UI on 5678), and Compose needs no declaration for one container to
- * reach another. There only the classic mistake is certain: a host-published port used on the Compose
- * network (`db:15432` where `"15432:5432"`).
- */
-function judgedInCompose(c: EnvView, port: number): boolean {
-  const svc = c.compose?.service;
-  if (!svc || svc.build || c.image) return true;
-  if (effectiveCommands(c).some((cmd) => cmd.ports.some((p) => p.port !== undefined))) return true;
-  for (const e of effectiveVars(c).values()) if (e.port !== undefined && isServedPortVar(e.name, c.service)) return true;
-  return svc.ports.some((p) => p.host?.port !== undefined && port >= p.host.port && port < p.host.port + p.count);
-}
-
-function resolve(t: Targets, s: ServiceModel, v: EnvView, e: EnvVar, r: Parsed): Reference | undefined {
+function resolve(t: Hosts[], s: ServiceModel, v: EnvView, e: EnvVar, r: Parsed): Reference | undefined {
   const port = r.port ?? (r.scheme && Object.hasOwn(DEFAULT_PORTS, r.scheme) ? DEFAULT_PORTS[r.scheme] : undefined);
   if (port === undefined) return undefined;
   // A fix may edit the token only where the value is spelled out on one line exactly as read.
@@ -223,21 +170,10 @@ function resolve(t: Targets, s: ServiceModel, v: EnvView, e: EnvVar, r: Parsed):
     exact ? { ...e.valueLoc, start: e.valueLoc.start + start, end: e.valueLoc.start + start + len, col: e.valueLoc.col + start, endCol: e.valueLoc.col + start + len, endLine: e.valueLoc.line } : e.valueLoc;
   const loc = r.portStart !== undefined ? token(r.portStart, (r.portText ?? '').length) : token(r.hostStart, r.host.length);
   const base = { from: s.name, variable: e.name, shown: maskSecret(e.value), host: r.host, port, loc, explicitPort: r.port !== undefined, exact, env: v.env };
-  const c = v.compose ? t.compose.get(`${v.env}|${v.compose.dir}|${r.host}`) : undefined;
-  if (c) {
-    if (c.service === s.name) return undefined;
-    const served = servedByCompose(c);
-    // What the target serves is judged only where the workspace can know it (see judgedInCompose).
-    const serves = served.has(port) || judgedInCompose(c, port) ? [...served] : [];
-    return { ...base, target: c.service, via: 'compose', serves, servesAt: c.declared.map((d) => d.loc) };
-  }
-  const sh = serviceHost(r.host);
-  if (!sh) return undefined;
-  for (const ns of sh.ns ? [sh.ns] : [...new Set(v.workloads.map((w) => w.workload.namespace))]) {
-    const k = t.k8s.get(`${v.env}|${ns}|${sh.name}`);
-    if (!k) continue;
-    if (k.owner === s.name) return undefined;
-    return { ...base, target: k.owner ?? k.name, via: 'kubernetes', serves: k.ports, servesAt: k.locs };
+  for (const h of t) {
+    const hit = h.resolve(v, r.host, port);
+    if (hit === 'self') return undefined;
+    if (hit) return { ...base, ...hit };
   }
   return undefined;
 }

@@ -385,6 +385,10 @@ export interface PortPart {
   declares?: boolean;
   /** For a range (`EXPOSE 8000-8010`), its last port. */
   through?: number;
+  /** Where the format says (a containerPort's or EXPOSE's protocol); TCP when absent. */
+  protocol?: Protocol;
+  /** The port's name, where the format names ports (a containerPort's `name`). */
+  name?: string;
 }
 
 /** Variables that reach the process, and how strongly: a higher precedence hides a lower one of the same name. */
@@ -418,6 +422,10 @@ export interface ViewParts {
    * containers beside it). A loopback bind is then reachable by them: not a mistake in itself.
    */
   sharedLoopback?: boolean;
+  /** Names the process answers to on its network besides the service's (a compose container_name, aliases). */
+  hosts?: string[];
+  /** Where the format's own files name the service (a compose service's key, a manifest's workload name): code lenses stand there. */
+  anchors?: Loc[];
 }
 
 /** What a format's `lower(view)` gives: a view's parts but its port tokens (those come from `ports(view)`). */

@@ -1,4 +1,5 @@
 // What a format plug-in declares: the files it reads, the units it reads them in, and how it reads them.
+import type { FormatJoin } from '../join';
 import type { EnvView } from '../model';
 import type { LoweredParts, PortPart } from '../contributions';
 import type { FileFacts, SourceFile } from '../types';
@@ -57,6 +58,11 @@ export interface FormatPlugin {
    * their layer, commands, files; its port tokens come from `ports`). Undefined: nothing of it in the view.
    */
   lower?: (v: EnvView) => LoweredParts | undefined;
-  /** The port tokens the format gives a view, each with its role (what hovers, references and fixes read). */
+  /**
+   * The port tokens the format gives a view, each with its role (what hovers, references and fixes
+   * read); those marked `declares` make the service's declared internal ports (model.ts declaredPorts).
+   */
   ports?: (v: EnvView) => PortPart[];
+  /** How the format's facts join the model: the identities they claim, the views their units go to (join.ts). */
+  join?: FormatJoin;
 }

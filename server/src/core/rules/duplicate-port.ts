@@ -1,4 +1,6 @@
 // duplicate-port: a host port published twice in one compose environment, or a containerPort or port name twice in a pod.
+import { composeByEnv } from '../formats/compose/join';
+import { workloadsOf } from '../formats/kubernetes/join';
 import { list, PerToken, where } from '../query';
 import type { K8sWorkload, Loc, MessageData, RawFinding } from '../types';
 import { defineRule } from './types';
@@ -19,7 +21,7 @@ export const rule = defineRule({
   },
   check(model) {
     const out = new PerToken<{ messageId: string; data: MessageData; first: Loc; service?: string }>();
-    for (const [env, units] of model.composeByEnv) {
+    for (const [env, units] of composeByEnv(model)) {
       const taken = new Map<string, { loc: Loc; service: string; ip: string }[]>();
       for (const u of units) {
         for (const p of u.service.ports) {
@@ -41,7 +43,7 @@ export const rule = defineRule({
     }
     // A pod's duplicates are its service's: re-checked with that service (an overlay's render places them in a base or a patch).
     const serviceOf = new Map<K8sWorkload, string>();
-    for (const s of model.services.values()) for (const v of s.views.values()) for (const w of v.workloads) serviceOf.set(w.workload, s.name);
+    for (const s of model.services.values()) for (const v of s.views.values()) for (const w of workloadsOf(v)) serviceOf.set(w.workload, s.name);
     for (const f of model.facts.values()) {
       if (f.kind !== 'kubernetes') continue;
       for (const w of f.workloads) {

@@ -1,6 +1,8 @@
 // expose-mismatch: the Dockerfile's EXPOSE differs from the container port the orchestrator declares.
 import { list, where } from '../query';
-import type { DockerImage, EnvView } from '../model';
+import { imageOf } from '../formats/dockerfile/join';
+import type { DockerImage } from '../formats/dockerfile/join';
+import type { EnvView } from '../model';
 import type { Fix, RawFinding, Related } from '../types';
 import { defineRule } from './types';
 
@@ -22,10 +24,11 @@ export const rule = defineRule({
     for (const s of model.services.values()) {
       const byImage = new Map<string, { image: DockerImage; views: EnvView[] }>();
       for (const v of s.views.values()) {
-        if (!v.image) continue;
-        const e = byImage.get(v.image.file) ?? { image: v.image, views: [] };
+        const image = imageOf(v);
+        if (!image) continue;
+        const e = byImage.get(image.file) ?? { image, views: [] };
         e.views.push(v);
-        byImage.set(v.image.file, e);
+        byImage.set(image.file, e);
       }
       for (const { image, views } of byImage.values()) {
         const exposes = image.exposes.filter((e) => e.port !== undefined);

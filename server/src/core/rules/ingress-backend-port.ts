@@ -1,5 +1,6 @@
 // ingress-backend-port: an Ingress or Gateway API route sends traffic to a port its Service does not have.
-import { inEnvs, list, PerToken, serviceIndex, TokenUse, where } from '../query';
+import { k8sIndex, serviceIndex } from '../formats/kubernetes/join';
+import { inEnvs, list, PerToken, TokenUse, where } from '../query';
 import type { Fix, Loc, MessageData, RawFinding } from '../types';
 import { defineRule } from './types';
 
@@ -19,8 +20,9 @@ export const rule = defineRule({
   check(model) {
     const out = new PerToken<{ messageId: string; data: MessageData; related: { loc: Loc; message: string }[]; fix?: Fix; service?: string }>();
     const use = new TokenUse();
-    for (const [env, backends] of model.backendsByEnv) {
-      const services = serviceIndex(model.servicesByEnv.get(env) ?? []);
+    const k8s = k8sIndex(model);
+    for (const [env, backends] of k8s.backendsByEnv) {
+      const services = serviceIndex(k8s.servicesByEnv.get(env) ?? []);
       for (const { backend } of backends) {
         const unit = services.get(`${backend.namespace}/${backend.service}`);
         const p = backend.port;

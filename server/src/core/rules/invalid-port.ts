@@ -1,5 +1,6 @@
 // invalid-port: a port that is not an integer 1-65535, empty, malformed, an unresolved EXPOSE variable or a bad port name.
 import type { RawFinding } from '../types';
+import { imageOf } from '../formats/dockerfile/join';
 import { defineRule } from './types';
 
 export const rule = defineRule({
@@ -19,7 +20,12 @@ export const rule = defineRule({
   check(model) {
     const findings: RawFinding[] = [];
     const buildArgs = new Map<string, Set<string>>();
-    for (const s of model.services.values()) for (const v of s.views.values()) if (v.image) for (const k of Object.keys(v.image.buildArgs)) buildArgs.set(v.image.file, (buildArgs.get(v.image.file) ?? new Set()).add(k));
+    for (const s of model.services.values()) {
+      for (const v of s.views.values()) {
+        const image = imageOf(v);
+        if (image) for (const k of Object.keys(image.buildArgs)) buildArgs.set(image.file, (buildArgs.get(image.file) ?? new Set()).add(k));
+      }
+    }
     for (const f of model.facts.values()) {
       for (const p of f.problems) findings.push({ rule: 'invalid-port', messageId: 'readerProblem', data: { message: p.message }, loc: p.loc, related: [] });
       if (f.kind !== 'dockerfile') continue;

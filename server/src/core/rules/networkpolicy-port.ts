@@ -1,5 +1,7 @@
 // networkpolicy-port: a NetworkPolicy admits traffic on a port that none of the pods it selects serves.
-import { inEnvs, list, PerToken, policyPods, servedBy } from '../query';
+import { k8sIndex, policyPods } from '../formats/kubernetes/join';
+import { servedBy } from '../formats/kubernetes/served';
+import { inEnvs, list, PerToken } from '../query';
 import type { Loc, MessageData, RawFinding } from '../types';
 import { defineRule } from './types';
 
@@ -18,7 +20,7 @@ export const rule = defineRule({
   },
   check(model) {
     const out = new PerToken<{ messageId: string; data: MessageData; related: { loc: Loc; message: string }[]; service?: string }>();
-    for (const [env, policies] of model.policiesByEnv) {
+    for (const [env, policies] of k8sIndex(model).policiesByEnv) {
       for (const { policy } of policies) {
         // An empty podSelector admits a port for every pod of the namespace; most of them rightly do not serve it.
         const keys = Object.entries(policy.podSelector);

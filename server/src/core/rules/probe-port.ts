@@ -1,5 +1,9 @@
 // probe-port: a probe or health check that targets a port the container does not serve.
-import { isServedPortVar, isSelfHost, list, PerToken, servedBy, servedByCompose } from '../query';
+import { composeOf } from '../formats/compose/join';
+import { imageOf } from '../formats/dockerfile/join';
+import { workloadsOf } from '../formats/kubernetes/join';
+import { servedBy } from '../formats/kubernetes/served';
+import { isServedPortVar, isSelfHost, list, PerToken, servedPorts } from '../query';
 import type { Fix, K8sContainer, MessageData, PortValue, RawFinding, Related } from '../types';
 import { defineRule } from './types';
 
@@ -42,7 +46,9 @@ export const rule = defineRule({
     const dockerServed = new Map<string, Set<number>>();
     for (const s of model.services.values()) {
       for (const v of s.views.values()) {
-        for (const w of v.workloads) {
+        const image = imageOf(v);
+        const compose = composeOf(v)?.service;
+        for (const w of workloadsOf(v)) {
           for (const c of w.workload.containers) {
             if (c.probes.length === 0) continue;
             const served = servedBy(v, c, c === w.main, true);
@@ -63,9 +69,9 @@ export const rule = defineRule({
           }
         }
         // Only a healthcheck needs what the service serves (a port range makes that set large).
-        if (v.compose?.service.healthchecks.length) {
-          const served = servedByCompose(v);
-          for (const h of v.compose.service.healthchecks) {
+        if (compose?.healthchecks.length) {
+          const served = servedPorts(v);
+          for (const h of compose.healthchecks) {
             if (!isSelfHost(h.host, v) || h.port.port === undefined || served.size === 0 || served.has(h.port.port)) continue;
             const only = [...served];
             const fix: Fix | undefined = only.length === 1 && h.port.literal ? { title: `Check port ${only[0]} instead`, edits: [{ loc: h.port.loc, newText: String(only[0]) }] } : undefined;
@@ -78,23 +84,24 @@ export const rule = defineRule({
             });
           }
         }
-        if (v.image && v.image.healthchecks.length) {
-          const set = dockerServed.get(v.image.file) ?? new Set<number>();
-          for (const e of v.image.exposes) if (e.port !== undefined) for (let p = e.port; p <= (e.rangeEnd ?? e.port); p++) set.add(p);
-          for (const p of v.image.command.ports) if (p.port !== undefined) set.add(p.port);
-          for (const e of v.image.env) if (e.port !== undefined && isServedPortVar(e.name, s.name)) set.add(e.port);
+        if (image && image.healthchecks.length) {
+          const set = dockerServed.get(image.file) ?? new Set<number>();
+          for (const e of image.exposes) if (e.port !== undefined) for (let p = e.port; p <= (e.rangeEnd ?? e.port); p++) set.add(p);
+          for (const p of image.command.ports) if (p.port !== undefined) set.add(p.port);
+          for (const e of image.env) if (e.port !== undefined && isServedPortVar(e.name, s.name)) set.add(e.port);
           for (const d of v.declared) set.add(d.port);
-          dockerServed.set(v.image.file, set);
+          dockerServed.set(image.file, set);
         }
       }
     }
     for (const s of model.services.values()) {
       for (const v of s.views.values()) {
-        const served = v.image ? dockerServed.get(v.image.file) : undefined;
-        if (!v.image || !served || served.size === 0) continue;
+        const image = imageOf(v);
+        const served = image ? dockerServed.get(image.file) : undefined;
+        if (!image || !served || served.size === 0) continue;
         // Kubernetes ignores HEALTHCHECK, and a compose healthcheck replaces it.
-        if (v.workloads.length > 0 || v.compose?.service.hasHealthcheck) continue;
-        for (const h of v.image.healthchecks) {
+        if (workloadsOf(v).length > 0 || composeOf(v)?.service.hasHealthcheck) continue;
+        for (const h of image.healthchecks) {
           if (!isSelfHost(h.host, v) || h.port.port === undefined || served.has(h.port.port)) continue;
           const only = [...served].sort((a, b) => a - b);
           out.add(h.port.loc, v.env, {

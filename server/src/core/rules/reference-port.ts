@@ -44,7 +44,7 @@ export const rule = defineRule({
     }
     const several = model.envs.length > 1;
     return out.entries().map(({ loc, envs, data: { ref, fix }, perEnv }): RawFinding => {
-      const what = ref.via === 'compose' ? 'listens on' : 'serves';
+      const what = ref.verb;
       const implied = ref.explicitPort ? '' : ` (no port given, so ${ref.port})`;
       const serves = several ? byEnvs(perEnv.map((p) => ({ env: p.env, value: list(p.data.ref.serves) }))) : list(ref.serves);
       return {
@@ -54,7 +54,7 @@ export const rule = defineRule({
         loc,
         service: ref.from,
         environment: envs.join(','),
-        related: unionRelated(perEnv.map((p) => p.data.ref.servesAt.map((l) => ({ loc: l, message: `${p.data.ref.target} ${p.data.ref.via === 'compose' ? 'container' : 'Service'} port in ${p.env}` })))),
+        related: unionRelated(perEnv.map((p) => p.data.ref.servesAt.map((l) => ({ loc: l, message: `${p.data.ref.target} ${p.data.ref.portKind} port in ${p.env}` })))),
         // A value shared by an environment where it is right, or where another port is right, is not "fixed" for one of them.
         fix: use.safe(loc) ? fix : undefined,
       };

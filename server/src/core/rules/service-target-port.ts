@@ -1,6 +1,8 @@
 // service-target-port: a Service targetPort (number or name) that no selected container declares.
-import { inEnvs, list, PerToken, servedBy, TokenUse, where } from '../query';
-import type { ServiceUnit } from '../model';
+import { k8sIndex } from '../formats/kubernetes/join';
+import type { ServiceUnit } from '../formats/kubernetes/join';
+import { servedBy } from '../formats/kubernetes/served';
+import { inEnvs, list, PerToken, TokenUse, where } from '../query';
 import type { Fix, MessageData, PortValue, RawFinding, Related } from '../types';
 import { defineRule } from './types';
 
@@ -20,7 +22,7 @@ export const rule = defineRule({
   check(model) {
     const out = new PerToken<{ unit: ServiceUnit; messageId: string; data: MessageData; related: Related[]; fix?: Fix }>();
     const use = new TokenUse();
-    for (const [env, units] of model.servicesByEnv) {
+    for (const [env, units] of k8sIndex(model).servicesByEnv) {
       for (const unit of units) {
         if (!unit.svc.selector || unit.selected.length === 0) continue;
         const containers = unit.selected.flatMap((w) => w.workload.containers.filter((c) => !c.init || c.nativeSidecar).map((c) => ({ w, c })));

@@ -1,26 +1,11 @@
 // unserved-port: a platform routes traffic or health checks to a port the service's process does not
 // listen on. Format-blind: it reads the ports that format plug-ins contribute with the role `routed-to`
 // or `probed` (a fly.toml internal_port, its checks) and what the view says the process listens on.
-import type { EnvView } from '../model';
-import { effectiveCommands, effectiveVars, portParts } from '../parts';
-import type { PortPart } from '../types';
-import { isServedPortVar } from '../port-names';
+import { listening } from '../parts';
+import type { Listening } from '../parts';
 import { byEnvs, list, PerToken, TokenUse, where } from '../query';
-import type { Fix, Loc, RawFinding } from '../types';
+import type { Fix, PortPart, RawFinding } from '../types';
 import { defineRule } from './types';
-
-/** Where the process says it listens: its flags and port variables, else its image's EXPOSE (documentation, the weakest word). */
-export function listeningEvidence(v: EnvView): { port: number; loc: Loc; said: string }[] {
-  const out: { port: number; loc: Loc; said: string }[] = [];
-  for (const c of effectiveCommands(v)) for (const p of c.ports) if (p.port !== undefined) out.push({ port: p.port, loc: p.loc, said: `the start command's ${p.flag}` });
-  for (const e of effectiveVars(v).values()) if (e.port !== undefined && isServedPortVar(e.name, v.service)) out.push({ port: e.port, loc: e.valueLoc, said: `${e.name}=${e.port}` });
-  if (out.length > 0) return out;
-  for (const e of portParts(v)) {
-    if (e.role !== 'exposed' || e.port === undefined) continue;
-    for (let p = e.port; p <= (e.through ?? e.port); p++) out.push({ port: p, loc: e.loc, said: `${e.text} ${e.through ? `${e.port}-${e.through}` : e.port}` });
-  }
-  return out;
-}
 
 export const rule = defineRule({
   meta: {
@@ -36,13 +21,14 @@ export const rule = defineRule({
     },
   },
   check(model) {
-    const out = new PerToken<{ service: string; part: PortPart; served: number[]; evidence: ReturnType<typeof listeningEvidence> }>();
+    const out = new PerToken<{ service: string; part: PortPart; served: number[]; evidence: Listening[] }>();
     const use = new TokenUse();
     for (const s of model.services.values()) {
       for (const v of s.views.values()) {
         const parts = v.processes.flatMap((p) => p.parts.ports).filter((p) => (p.role === 'routed-to' || p.role === 'probed') && p.port !== undefined);
         if (parts.length === 0) continue;
-        const evidence = listeningEvidence(v);
+        // Where the process itself says it listens (flags, port variables, else EXPOSE), not the declarations judged here.
+        const evidence = listening(v, { declared: false });
         const served = [...new Set(evidence.map((e) => e.port))];
         // Nothing says where the process listens: unknown, not wrong. And where one routed port is
         // served, another may be a second listener that the configuration does not show: not judged.

@@ -1,5 +1,6 @@
 // Code lenses: above each compose service and workload, its ports per environment (or "in N environments").
 import type { CodeLens } from 'vscode-languageserver/node';
+import { partsOf } from '../../core';
 import type { Loc } from '../../core';
 import type { ServerContext } from '../context';
 import { range } from '../convert';
@@ -15,10 +16,7 @@ export function registerCodeLens(ctx: ServerContext): void {
       const row = m.rows.find((r) => r.service === s.name);
       if (!row) continue;
       const anchors = new Map<string, Loc>();
-      for (const v of s.views.values()) {
-        if (v.compose && v.compose.service.nameLoc.file === at.rel) anchors.set(`${v.compose.service.nameLoc.start}`, v.compose.service.nameLoc);
-        for (const w of v.workloads) if (w.file === at.rel) anchors.set(`${w.workload.nameLoc.start}`, w.workload.nameLoc);
-      }
+      for (const v of s.views.values()) for (const l of partsOf(v).anchors ?? []) if (l.file === at.rel) anchors.set(`${l.start}`, l);
       const withPorts = row.cells.filter((c) => c.ports.length);
       const title = row.drift
         ? `${s.name}: ${withPorts.map((c) => `${c.environment} ${c.ports.join(', ')}`).join(' ≠ ')}`

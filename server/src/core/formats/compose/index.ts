@@ -5,6 +5,7 @@ import { posix } from 'node:path';
 import { extractCompose } from './read';
 import { get, isMap } from '../../yaml';
 import type { FormatPlugin } from '../types';
+import { composeJoin } from './join';
 import { lowerCompose, composePorts } from './lower';
 
 export const format: FormatPlugin = {
@@ -14,6 +15,7 @@ export const format: FormatPlugin = {
   languages: ['dockercompose'],
   lower: lowerCompose,
   ports: composePorts,
+  join: composeJoin,
   units: 'file',
   sniffs: 'yaml',
   extract(file, ctx) {

@@ -4,30 +4,46 @@
 import type { EnvView } from '../../model';
 import { emptyLowering, PRECEDENCE } from '../../contributions';
 import type { LoweredParts, PortPart } from '../../contributions';
+import type { ComposeService } from '../../types';
 import { isOwnPortVar, isSelfHost } from '../../port-names';
+import { composeOf, envFileVarsOf } from './join';
 
 export function lowerCompose(v: EnvView): LoweredParts | undefined {
-  if (!v.compose && v.envFileVars.length === 0) return undefined;
+  const c = composeOf(v);
+  const envFileVars = envFileVarsOf(v);
+  if (!c && envFileVars.length === 0) return undefined;
   const out = emptyLowering();
-  const s = v.compose?.service;
-  out.vars.push({ layer: 'compose env_file', precedence: PRECEDENCE.orchestratorFiles, vars: v.envFileVars });
+  const s = c?.service;
+  out.vars.push({ layer: 'compose env_file', precedence: PRECEDENCE.orchestratorFiles, vars: envFileVars });
   if (s) {
     out.vars.push({ layer: 'compose environment', precedence: PRECEDENCE.orchestrator, vars: s.environment });
     for (const c of [s.entrypoint, s.command]) if (c) out.commands.push({ command: c, from: 'orchestrator' });
   }
-  out.files.push(...(v.compose?.files ?? []), ...v.envFileVars.map((e) => e.valueLoc.file));
+  out.files.push(...(c?.files ?? []), ...envFileVars.map((e) => e.valueLoc.file));
   // `network_mode: host` shares the host's loopback.
   if (s?.networkModeHost) out.sharedLoopback = true;
+  if (s) {
+    out.hosts = names(s);
+    out.anchors = [s.nameLoc];
+  }
   return out;
+}
+
+/** The names the service answers to on the project's network. */
+function names(s: ComposeService): string[] {
+  return [s.name, ...(s.containerName ? [s.containerName.toLowerCase()] : []), ...s.aliases];
 }
 
 export function composePorts(v: EnvView): PortPart[] {
   const out: PortPart[] = [];
-  const s = v.compose?.service;
+  const s = composeOf(v)?.service;
+  // The container side of a mapping and `expose` declare the internal port.
+  for (const p of s?.ports ?? []) if (p.container.port !== undefined) out.push({ role: 'listens', loc: p.container.loc, port: p.container.port, literal: p.container.literal, text: 'compose container port', internal: true, aligns: true, declares: true, protocol: p.protocol, through: p.count > 1 ? p.container.port + p.count - 1 : undefined });
+  for (const e of s?.expose ?? []) if (e.port !== undefined) out.push({ role: 'listens', loc: e.loc, port: e.port, literal: e.literal, text: 'compose expose', internal: true, aligns: true, declares: true, protocol: e.protocol });
   for (const p of s?.ports ?? []) if (p.host) out.push({ role: 'published', loc: p.host.loc, port: p.host.port, literal: p.host.literal, text: 'host-published port, not internal', internal: false, aligns: false });
   for (const e of s?.environment ?? []) if (e.port !== undefined && isOwnPortVar(e.name, v.service)) out.push({ role: 'listens', loc: e.valueLoc, port: e.port, literal: e.literal, text: `${e.name} variable`, internal: true, aligns: true });
   for (const c of [s?.command, s?.entrypoint]) for (const p of c?.ports ?? []) out.push({ role: 'listens', loc: p.loc, port: p.port, literal: p.literal, text: `listening flag ${p.flag}`, internal: p.primary, aligns: p.primary });
-  for (const h of s?.healthchecks ?? []) out.push({ role: 'probed', loc: h.port.loc, port: h.port.port, literal: h.port.literal, text: `healthcheck port (${h.host ?? 'localhost'})`, internal: true, aligns: isSelfHost(h.host, v) });
-  for (const e of v.envFileVars) if (e.port !== undefined && isOwnPortVar(e.name, v.service)) out.push({ role: 'listens', loc: e.valueLoc, port: e.port, literal: e.literal, text: `${e.name} variable (env_file)`, internal: true, aligns: true });
+  for (const h of s?.healthchecks ?? []) out.push({ role: 'probed', loc: h.port.loc, port: h.port.port, literal: h.port.literal, text: `healthcheck port (${h.host ?? 'localhost'})`, internal: true, aligns: isSelfHost(h.host, [v.service, ...(s ? names(s) : [])]) });
+  for (const e of envFileVarsOf(v)) if (e.port !== undefined && isOwnPortVar(e.name, v.service)) out.push({ role: 'listens', loc: e.valueLoc, port: e.port, literal: e.literal, text: `${e.name} variable (env_file)`, internal: true, aligns: true });
   return out;
 }

@@ -1,6 +1,7 @@
 // Dockerfiles and Containerfiles: the final stage's EXPOSE, ENV, start command and HEALTHCHECK (and each stage's, for a build target).
 import { extractDockerfile } from './read';
 import type { FormatPlugin } from '../types';
+import { dockerfileJoin } from './join';
 import { lowerImage, imagePorts } from './lower';
 
 export const format: FormatPlugin = {
@@ -10,6 +11,7 @@ export const format: FormatPlugin = {
   languages: ['dockerfile'],
   lower: lowerImage,
   ports: imagePorts,
+  join: dockerfileJoin,
   units: 'file',
   extract: (file) => extractDockerfile(file),
 };

@@ -4,9 +4,10 @@ import type { EnvView } from '../../model';
 import { emptyLowering, PRECEDENCE } from '../../contributions';
 import type { LoweredParts, PortPart } from '../../contributions';
 import { isOwnPortVar } from '../../port-names';
+import { imageOf } from './join';
 
 export function lowerImage(v: EnvView): LoweredParts | undefined {
-  const img = v.image;
+  const img = imageOf(v);
   if (!img) return undefined;
   const out = emptyLowering();
   out.vars.push({ layer: 'Dockerfile ENV', precedence: PRECEDENCE.image, vars: img.env });
@@ -16,11 +17,11 @@ export function lowerImage(v: EnvView): LoweredParts | undefined {
 }
 
 export function imagePorts(v: EnvView): PortPart[] {
-  const img = v.image;
+  const img = imageOf(v);
   if (!img) return [];
   const out: PortPart[] = [];
   // A range (`EXPOSE 8000-8010`) is documentation of many ports: a fix never rewrites one end of it.
-  for (const e of img.exposes) out.push({ role: 'exposed', loc: e.loc, port: e.port, literal: e.literal && e.rangeEnd === undefined, text: 'Dockerfile EXPOSE', internal: true, aligns: true, through: e.rangeEnd });
+  for (const e of img.exposes) out.push({ role: 'exposed', loc: e.loc, port: e.port, literal: e.literal && e.rangeEnd === undefined, text: 'Dockerfile EXPOSE', internal: true, aligns: true, through: e.rangeEnd, declares: true, protocol: e.protocol });
   for (const e of img.env) if (e.port !== undefined && isOwnPortVar(e.name, v.service)) out.push({ role: 'listens', loc: e.valueLoc, port: e.port, literal: e.literal, text: `${e.name} variable (Dockerfile ENV)`, internal: true, aligns: true });
   for (const p of img.command.ports) out.push({ role: 'listens', loc: p.loc, port: p.port, literal: p.literal, text: `listening flag ${p.flag}`, internal: p.primary, aligns: p.primary });
   for (const h of img.healthchecks) out.push({ role: 'probed', loc: h.port.loc, port: h.port.port, literal: h.port.literal, text: 'HEALTHCHECK port', internal: true, aligns: true });

@@ -2,6 +2,7 @@
 // Examples and templates (`.env.example`) are documentation, not configuration: never read.
 import { extractDotenv } from './read';
 import type { FormatPlugin } from '../types';
+import { dotenvJoin } from './join';
 import { lowerDotenv, dotenvPorts } from './lower';
 
 export const format: FormatPlugin = {
@@ -11,6 +12,7 @@ export const format: FormatPlugin = {
   languages: ['dotenv'],
   lower: lowerDotenv,
   ports: dotenvPorts,
+  join: dotenvJoin,
   units: 'file',
   extract: (file) => extractDotenv(file),
 };

@@ -4,17 +4,19 @@ import type { EnvView } from '../../model';
 import { emptyLowering, PRECEDENCE } from '../../contributions';
 import type { LoweredParts, PortPart } from '../../contributions';
 import { isOwnPortVar } from '../../port-names';
+import { dotenvsOf } from './join';
 
 export function lowerDotenv(v: EnvView): LoweredParts | undefined {
-  if (v.dotenvs.length === 0) return undefined;
+  const dotenvs = dotenvsOf(v);
+  if (dotenvs.length === 0) return undefined;
   const out = emptyLowering();
-  out.vars.push({ layer: '.env', precedence: PRECEDENCE.appDotenv, vars: v.dotenvs.flatMap((d) => d.vars) });
-  out.files.push(...v.dotenvs.map((d) => d.file));
+  out.vars.push({ layer: '.env', precedence: PRECEDENCE.appDotenv, vars: dotenvs.flatMap((d) => d.vars) });
+  out.files.push(...dotenvs.map((d) => d.file));
   return out;
 }
 
 export function dotenvPorts(v: EnvView): PortPart[] {
   const out: PortPart[] = [];
-  for (const d of v.dotenvs) for (const e of d.vars) if (e.port !== undefined && isOwnPortVar(e.name, v.service)) out.push({ role: 'listens', loc: e.valueLoc, port: e.port, literal: e.literal, text: `${e.name} variable (.env)`, internal: true, aligns: true });
+  for (const d of dotenvsOf(v)) for (const e of d.vars) if (e.port !== undefined && isOwnPortVar(e.name, v.service)) out.push({ role: 'listens', loc: e.valueLoc, port: e.port, literal: e.literal, text: `${e.name} variable (.env)`, internal: true, aligns: true });
   return out;
 }

@@ -3,6 +3,7 @@
 // the same extractor.
 import { extractKubernetes, isKubernetesDoc } from './read';
 import type { FormatPlugin } from '../types';
+import { kubernetesJoin } from './join';
 import { lowerKubernetes, kubernetesPorts } from './lower';
 
 export const format: FormatPlugin = {
@@ -12,6 +13,7 @@ export const format: FormatPlugin = {
   languages: ['yaml'],
   lower: lowerKubernetes,
   ports: kubernetesPorts,
+  join: kubernetesJoin,
   units: 'file',
   extract(file, ctx) {
     const { docs } = ctx.yaml();

@@ -5,11 +5,14 @@ import type { EnvView } from '../../model';
 import { emptyLowering, PRECEDENCE } from '../../contributions';
 import type { LoweredParts, PortPart } from '../../contributions';
 import { isOwnPortVar } from '../../port-names';
+import { k8sServicesOf, workloadsOf } from './join';
 
 export function lowerKubernetes(v: EnvView): LoweredParts | undefined {
-  if (v.workloads.length === 0 && v.k8sServices.length === 0) return undefined;
+  const workloads = workloadsOf(v);
+  const services = k8sServicesOf(v);
+  if (workloads.length === 0 && services.length === 0) return undefined;
   const out = emptyLowering();
-  for (const w of v.workloads) {
+  for (const w of workloads) {
     out.vars.push({ layer: 'ConfigMap', precedence: PRECEDENCE.orchestrator, vars: w.configEnv.get(v.env) ?? [] });
     out.vars.push({ layer: 'container env', precedence: PRECEDENCE.orchestrator, vars: w.main?.env ?? [] });
     // A container's command and args count where they set a port or a bind; else the image's CMD says.
@@ -18,29 +21,34 @@ export function lowerKubernetes(v: EnvView): LoweredParts | undefined {
     out.files.push(w.file, ...(w.configEnv.get(v.env) ?? []).map((e) => e.valueLoc.file));
     // Host networking shares the node's loopback; several containers in a pod share theirs (sidecars on localhost).
     if (w.workload.hostNetwork || w.workload.containers.filter((c) => !c.init || c.nativeSidecar).length > 1) out.sharedLoopback = true;
+    // A manifest's own workload (not a render's) carries the service's code lens.
+    if (w.workload.nameLoc.file === w.file) out.anchors = [...(out.anchors ?? []), w.workload.nameLoc];
   }
-  for (const u of v.k8sServices) out.files.push(u.file);
+  for (const u of services) out.files.push(u.file);
   return out;
 }
 
 export function kubernetesPorts(v: EnvView): PortPart[] {
   const out: PortPart[] = [];
   const internal = new Set(v.declared.map((d) => d.port));
-  for (const w of v.workloads) {
+  const workloads = workloadsOf(v);
+  for (const w of workloads) {
     for (const c of w.workload.containers) {
       const main = c === w.main;
       const side = main ? '' : ` of sidecar ${c.name}`;
+      // The main container's ports declare the service's internal port.
+      if (main) for (const p of c.ports) if (p.containerPort.port !== undefined) out.push({ role: 'listens', loc: p.containerPort.loc, port: p.containerPort.port, literal: p.containerPort.literal, text: 'container port', internal: true, aligns: true, declares: true, protocol: p.protocol, name: p.name });
       if (!main) for (const p of c.ports) out.push({ role: 'listens', loc: p.containerPort.loc, port: p.containerPort.port, literal: p.containerPort.literal, text: `container port${side}, not the service's own`, internal: false, aligns: false });
       for (const p of c.probes) out.push({ role: 'probed', loc: p.port.loc, port: p.port.port, literal: p.port.literal, text: `${p.kind} probe port${side}${p.port.name ? ` (named ${p.port.name})` : ''}`, internal: main && internal.has(p.port.port ?? -1), aligns: main });
       for (const p of c.command.ports) out.push({ role: 'listens', loc: p.loc, port: p.port, literal: p.literal, text: `listening flag ${p.flag}${side}`, internal: main && p.primary, aligns: main && p.primary });
       for (const e of c.env) if (e.port !== undefined && isOwnPortVar(e.name, v.service)) out.push({ role: 'listens', loc: e.valueLoc, port: e.port, literal: e.literal, text: `${e.name} variable`, internal: main, aligns: main });
     }
   }
-  for (const u of v.k8sServices) {
+  for (const u of k8sServicesOf(v)) {
     for (const p of u.svc.ports) {
       const tp = p.targetPort;
       const target = tp ? (tp.name ?? String(tp.port)) : String(p.port.port);
-      const resolved = tp?.name ? v.workloads.flatMap((w) => w.main?.ports ?? []).find((x) => x.name === tp.name)?.containerPort.port : (tp?.port ?? p.port.port);
+      const resolved = tp?.name ? workloads.flatMap((w) => w.main?.ports ?? []).find((x) => x.name === tp.name)?.containerPort.port : (tp?.port ?? p.port.port);
       const to = resolved !== undefined ? ` → container port ${resolved}` : '';
       out.push({ role: 'published', loc: p.port.loc, port: p.port.port, literal: p.port.literal, text: `Service ${u.svc.name} port → targetPort ${target}${to} (what callers in the cluster use)`, internal: false, aligns: false });
       if (tp) out.push({ role: 'routed-to', loc: tp.loc, port: resolved, literal: tp.literal, text: `Service ${u.svc.name} targetPort${tp.name ? ` ${tp.name}` : ''}${to}`, internal: true, aligns: tp.port !== undefined });
