@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import api from '../dist/api.js';
 
 const { DOCS_URL, RULES, RULE_IDS, RULE_META } = api;
-const META_KEYS = ['alignable', 'defaultSeverity', 'description', 'docs', 'fixable', 'id', 'movesPorts'];
+const META_KEYS = ['alignable', 'defaultSeverity', 'description', 'docs', 'fixable', 'id', 'messages', 'movesPorts'];
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures');
 
@@ -59,7 +59,7 @@ for (const rule of RULES) {
     assert.ok(existsSync(join(ROOT, 'docs', 'rules', `${rule.id}.md`)), `docs/rules/${rule.id}.md is missing`);
   });
 
-  test(`${rule.id} declares complete meta: id, description, default severity, fixable, movesPorts, alignable, and its page as docs`, () => {
+  test(`${rule.id} declares complete meta: id, description, default severity, fixable, movesPorts, alignable, messages, and its page as docs`, () => {
     const m = rule.meta;
     assert.deepEqual(Object.keys(m).sort(), META_KEYS);
     assert.ok(Object.isFrozen(m), `${rule.id}: meta is frozen`);

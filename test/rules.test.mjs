@@ -8,30 +8,14 @@
 //   UPDATE_FIXTURES=1 node --test test/rules.test.mjs     rewrite expected.json (review every diff by eye)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import api from '../dist/api.js';
+import { FIXTURES, fixtureCases, run } from './fixture-cases.mjs';
 
-const { analyze, applyEdits, readWorkspace } = api;
+const { applyEdits, readWorkspace } = api;
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const UPDATE = process.env.UPDATE_FIXTURES === '1';
-
-/** Every `<rule>/<case>` folder, sorted. */
-export function fixtureCases() {
-  const out = [];
-  if (!existsSync(FIXTURES)) return out;
-  for (const rule of readdirSync(FIXTURES).sort()) {
-    const ruleDir = join(FIXTURES, rule);
-    if (!statSync(ruleDir).isDirectory()) continue;
-    for (const name of readdirSync(ruleDir).sort()) {
-      const dir = join(ruleDir, name);
-      if (statSync(dir).isDirectory()) out.push({ rule, name, dir });
-    }
-  }
-  return out;
-}
 
 /** A finding as expected.json spells it: 1-based, end exclusive, as `check --format json` prints it. */
 function plain(f) {
@@ -47,23 +31,6 @@ function plainFix(f) {
 
 function byPosition(a, b) {
   return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.endLine - b.endLine || a.endColumn - b.endColumn || a.message.localeCompare(b.message);
-}
-
-/**
- * A case may stand in for `helm template` (which these machines do not have): helm-template.json maps a
- * chart environment (`charts/api#production`) to a file of canned output (not a file the walk reads) or
- * to an error, as the CLI's --helm-template would pass them.
- */
-function helmTemplates(dir) {
-  const spec = join(dir, 'helm-template.json');
-  if (!existsSync(spec)) return undefined;
-  const out = new Map();
-  for (const [key, v] of Object.entries(JSON.parse(readFileSync(spec, 'utf8')))) out.set(key, v.file ? { text: readFileSync(join(dir, v.file), 'utf8') } : { error: v.error });
-  return out;
-}
-
-function run(files, config, dir) {
-  return analyze(files, config, { helmTemplates: helmTemplates(dir) });
 }
 
 /** The case's one-line description (README.md), for the test name. */

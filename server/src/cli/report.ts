@@ -1,6 +1,6 @@
 // The CLI's report formats: text, json, sarif and GitHub annotations, from one analysis.
 import type { Analysis, Finding, Loc, Matrix } from '../core';
-import { DOCS_URL, RULES, portSet } from '../core';
+import { DOCS_URL, RULES, mapTemplate, placeholders, portSet } from '../core';
 import type { RuleMeta } from '../core';
 import { escapeForTerminal as esc } from './escape';
 import type { ArtifactChange, Log, PhysicalLocation, Region, Replacement, ReportingDescriptor, Result } from 'sarif';
@@ -44,6 +44,7 @@ function jsonFinding(f: Finding, path: PathOf): object {
     rule: f.rule,
     severity: f.severity,
     message: f.message,
+    messageId: f.messageId,
     service: f.service ?? null,
     environment: f.environment || null,
     ...p,
@@ -96,16 +97,33 @@ function sarifResult(f: Finding, path: PathOf): Result {
     ruleId: f.rule,
     ...(ruleIndex >= 0 ? { ruleIndex } : {}),
     level: SARIF_LEVEL[f.severity],
-    message: { text: f.message },
+    message: sarifMessage(f),
     locations: [{ physicalLocation: sarifLocation(f.loc, path) }],
     relatedLocations: f.related.map((r, i) => ({ id: i + 1, message: { text: r.message }, physicalLocation: sarifLocation(r.loc, path) })),
     ...(f.fix ? { fixes: [{ description: { text: f.fix.title }, artifactChanges: groupEdits(f, path) }] } : {}),
   };
 }
 
-/** A rule's entry in the SARIF rule table, from its meta. */
+/**
+ * A rule's message template as a SARIF message string: each `{{name}}` becomes `{n}`, n its place in
+ * `placeholders(template)`, and a literal brace is doubled (SARIF §3.11.5).
+ */
+function sarifMessageString(template: string): string {
+  const names = placeholders(template);
+  return mapTemplate(template, (literal) => literal.replace(/[{}]/g, (c) => c + c), (name) => `{${names.indexOf(name)}}`);
+}
+
+/** The finding's text, and the id and arguments that rebuild it from the rule's `messageStrings`. */
+function sarifMessage(f: Finding): Result['message'] {
+  const template = RULES.find((r) => r.meta.id === f.rule)?.meta.messages[f.messageId];
+  if (template === undefined) return { text: f.message };
+  return { text: f.message, id: f.messageId, arguments: placeholders(template).map((n) => String(f.data?.[n])) };
+}
+
+/** A rule's entry in the SARIF rule table, from its meta: its page and its messages by id. */
 function sarifRule(m: Readonly<RuleMeta>): ReportingDescriptor {
-  return { id: m.id, name: m.id, shortDescription: { text: m.description }, helpUri: m.docs, defaultConfiguration: { level: SARIF_LEVEL[m.defaultSeverity] } };
+  const messageStrings = Object.fromEntries(Object.entries(m.messages).map(([id, template]) => [id, { text: sarifMessageString(template) }]));
+  return { id: m.id, name: m.id, shortDescription: { text: m.description }, helpUri: m.docs, messageStrings, defaultConfiguration: { level: SARIF_LEVEL[m.defaultSeverity] } };
 }
 
 export function sarifReport(runs: Checked[], version: string): Log {

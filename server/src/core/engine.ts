@@ -16,7 +16,7 @@ import { envMatcher } from './environments';
 import { buildModel } from './model';
 import type { Model, ModelContext } from './model';
 import { dirOf, owningDir, under } from './paths';
-import { RULES } from './rules';
+import { formatMessage, RULES } from './rules';
 import type { FileFacts, Finding, RawFinding, SourceFile } from './types';
 import type { ParsedYaml } from './yaml';
 
@@ -260,8 +260,16 @@ export function analyzeFacts(facts: FileFacts[], config: Config = defaultConfig(
     for (const r of raw) {
       const key = `${r.rule}|${r.loc.file}|${r.loc.start}|${r.loc.end}`;
       if (seen.has(key)) continue;
+      let message: string;
+      try {
+        message = formatMessage(rule.meta, r.messageId, r.data);
+      } catch (e) {
+        // A message the rule does not declare, or data that does not fit it: that finding is left out, said.
+        console.error(`port-parity: finding of ${rule.id} at ${r.loc.file}:${r.loc.line + 1} left out: ${(e as Error).message}`);
+        continue;
+      }
       seen.add(key);
-      const f: Finding = { ...r, message: clip(r.message), severity: setting };
+      const f: Finding = { ...r, message: clip(message), severity: setting };
       (isSuppressed(model, f) ? suppressed : findings).push(f);
     }
   }

@@ -24,7 +24,7 @@ export { envMatcher, normalizeEnv, compareEnvs } from './environments';
 export { buildModel, portSet } from './model';
 export { partsOf } from './parts';
 export type { Model, EnvView, ServiceModel, PortDecl } from './model';
-export { DOCS_URL, RULES, RULE_IDS, RULE_META } from './rules';
+export { DOCS_URL, RULES, RULE_IDS, RULE_META, formatMessage, mapTemplate, placeholders } from './rules';
 export type { Rule, RuleMeta } from './rules';
 export { buildMatrix } from './matrix';
 export type { Matrix, MatrixRow, MatrixCell } from './matrix';

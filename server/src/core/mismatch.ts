@@ -3,15 +3,15 @@
 import type { EnvView, ServiceModel } from './model';
 import { portSet } from './model';
 import { byEnvs, list, PerToken, TokenUse, unionRelated, where } from './query';
-import type { Fix, Loc, RawFinding, Related } from './types';
+import type { Fix, Loc, MessageData, RawFinding, Related } from './types';
 
 /** A token that carries the port the process listens on. */
 export interface ListenToken {
   loc: Loc;
   port: number;
   literal: boolean;
-  /** How the message names it: `PORT=3000`, `the start command listens on 3000 (--port)`. */
-  said: string;
+  /** What the rule's message says of it, by its template's placeholders: `{ name: 'PORT', port: 3000 }`. */
+  said: MessageData;
   /** The fix's title for a port: `Set PORT to 8080`. */
   fixTitle: (port: number) => string;
 }
@@ -20,7 +20,7 @@ export interface ListenToken {
  * One finding per token whose port the service does not declare, naming the declared ports per
  * environment. A fix is offered only when every environment that uses the token wants the same port.
  */
-export function declaredMismatches(rule: string, model: { services: Map<string, ServiceModel> }, tokensOf: (s: ServiceModel, v: EnvView) => ListenToken[]): RawFinding[] {
+export function declaredMismatches(rule: string, messageId: string, model: { services: Map<string, ServiceModel> }, tokensOf: (s: ServiceModel, v: EnvView) => ListenToken[]): RawFinding[] {
   const out = new PerToken<{ service: string; token: ListenToken; ports: number[]; related: Related[]; fix?: Fix }>();
   const use = new TokenUse();
   for (const s of model.services.values()) {
@@ -42,7 +42,8 @@ export function declaredMismatches(rule: string, model: { services: Map<string, 
   }
   return out.entries().map(({ loc, envs, data, perEnv }) => ({
     rule,
-    message: `${data.token.said} but ${data.service}'s container port is ${byEnvs(perEnv.map((p) => ({ env: p.env, value: list(p.data.ports) })))}${data.related[0] ? ` (${where(data.related[0].loc)})` : ''}`,
+    messageId,
+    data: { ...data.token.said, service: data.service, ports: byEnvs(perEnv.map((p) => ({ env: p.env, value: list(p.data.ports) }))), at: data.related[0] ? ` (${where(data.related[0].loc)})` : '' },
     loc,
     service: data.service,
     environment: envs.join(','),

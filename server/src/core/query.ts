@@ -37,16 +37,10 @@ export function byEnvs(perEnv: { env: string; value: string }[]): string {
   return [...groups].map(([value, envs]) => `${value}${inEnvs(envs)}`).join(' and ');
 }
 
-/** ` in staging and production` for messages; nothing for the implicit `default` (it reads like a namespace). */
+/** ` in staging and production` for messages (a rule's `{{in}}`); nothing for the implicit `default` (it reads like a namespace). */
 export function inEnvs(envs: string[]): string {
   const named = envs.filter((e) => e !== DEFAULT_ENV);
   return named.length ? ` in ${list(named)}` : '';
-}
-
-/** Puts ` in staging and production` where a message has `{in}` (or at its end). */
-export function placeEnvs(message: string, envs: string[]): string {
-  const text = inEnvs(envs);
-  return message.includes('{in}') ? message.replace('{in}', text) : `${message}${text}`;
 }
 
 /** Every port a service's process is known to serve in a view: its declared ports and where it listens (parts.ts listening). */

@@ -336,10 +336,17 @@ export interface Related {
   message: string;
 }
 
-/** What a rule returns: severity, suppression and config are applied by the engine. */
+/** The values a rule's message template takes (`{{name}}`), already worded: lists, environments, locations. */
+export type MessageData = Readonly<Record<string, string | number>>;
+
+/**
+ * What a rule returns: the id of one of its declared messages (`meta.messages`) and the values for its
+ * placeholders; the engine words the message, applies severity, suppression and config.
+ */
 export interface RawFinding {
   rule: string;
-  message: string;
+  messageId: string;
+  data?: MessageData;
   loc: Loc;
   service?: string;
   environment?: string;
@@ -348,6 +355,8 @@ export interface RawFinding {
 }
 
 export interface Finding extends RawFinding {
+  /** The rule's template for `messageId` with `data` put in (clipped when huge). */
+  message: string;
   severity: Severity;
 }
 

@@ -12,15 +12,18 @@ export const rule = defineRule({
     fixable: true,
     movesPorts: false,
     alignable: true,
+    messages: {
+      portDiffers: "the start command listens on {{port}} ({{flag}}) but {{service}}'s container port is {{ports}}{{at}}",
+    },
   },
   check(model) {
-    return declaredMismatches('command-port-mismatch', model, (_s, v) => {
+    return declaredMismatches('command-port-mismatch', 'portDiffers', model, (_s, v) => {
       const tokens: ListenToken[] = [];
       for (const c of effectiveCommands(v)) {
         for (const p of c.ports) {
           // `--port $PORT`: the variable's own value is checked by env-port-mismatch.
           if (!p.primary || p.port === undefined || p.variable) continue;
-          tokens.push({ loc: p.loc, port: p.port, literal: p.literal, said: `the start command listens on ${p.port} (${p.flag})`, fixTitle: (q) => `Listen on ${q}` });
+          tokens.push({ loc: p.loc, port: p.port, literal: p.literal, said: { port: p.port, flag: p.flag }, fixTitle: (q) => `Listen on ${q}` });
         }
       }
       return tokens;

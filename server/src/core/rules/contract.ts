@@ -13,6 +13,10 @@ export const rule = defineRule({
     fixable: true,
     movesPorts: true,
     alignable: true,
+    messages: {
+      unknownService: 'the port contract names service "{{name}}", which no Dockerfile, compose file or manifest defines (services: {{services}})',
+      portDiffers: '{{service}} listens on {{from}}{{in}} but the port contract says {{ports}} ({{at}})',
+    },
   },
   check(model) {
     const out = new PerToken<{ service: string; from: number; to: number; view: EnvView }>();
@@ -28,7 +32,7 @@ export const rule = defineRule({
     // A contract entry for a service the workspace does not define is most likely a typo.
     for (const [name, entry] of Object.entries(model.config.services)) {
       if (model.partial || model.services.has(name)) continue;
-      findings.push({ rule: 'contract', message: `the port contract names service "${name}", which no Dockerfile, compose file or manifest defines (services: ${list([...model.services.keys()].sort()) || 'none'})`, loc: entry.loc, related: [] });
+      findings.push({ rule: 'contract', messageId: 'unknownService', data: { name, services: list([...model.services.keys()].sort()) || 'none' }, loc: entry.loc, related: [] });
     }
     for (const { loc, envs, data } of out.entries()) {
       const contract = model.services.get(data.service)?.contract;
@@ -40,7 +44,8 @@ export const rule = defineRule({
       }
       findings.push({
         rule: 'contract',
-        message: `${data.service} listens on ${data.from}${inEnvs(envs)} but the port contract says ${list(contract.ports)} (${where(contract.loc)})`,
+        messageId: 'portDiffers',
+        data: { service: data.service, from: data.from, in: inEnvs(envs), ports: list(contract.ports), at: where(contract.loc) },
         loc,
         service: data.service,
         environment: envs.join(','),

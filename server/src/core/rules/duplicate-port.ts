@@ -2,7 +2,7 @@
 import { composeByEnv } from '../formats/compose/join';
 import { workloadsOf } from '../formats/kubernetes/join';
 import { list, PerToken, where } from '../query';
-import type { K8sWorkload, Loc, RawFinding } from '../types';
+import type { K8sWorkload, Loc, MessageData, RawFinding } from '../types';
 import { defineRule } from './types';
 
 export const rule = defineRule({
@@ -13,9 +13,14 @@ export const rule = defineRule({
     fixable: false,
     movesPorts: false,
     alignable: false,
+    messages: {
+      hostPortTaken: 'host port {{port}}{{protocol}} is published by {{other}} already ({{at}}); {{service}} cannot bind it too{{in}}',
+      containerPortTwice: 'containerPort {{port}}{{protocol}} is declared twice in {{kind}} {{workload}} ({{at}}){{in}}',
+      portNameTwice: 'port name "{{name}}" is used twice in {{kind}} {{workload}} ({{at}}): named references become ambiguous{{in}}',
+    },
   },
   check(model) {
-    const out = new PerToken<{ message: string; first: Loc; service?: string }>();
+    const out = new PerToken<{ messageId: string; data: MessageData; first: Loc; service?: string }>();
     for (const [env, units] of composeByEnv(model)) {
       const taken = new Map<string, { loc: Loc; service: string; ip: string }[]>();
       for (const u of units) {
@@ -28,7 +33,7 @@ export const rule = defineRule({
             const at = p.host.loc;
             const clash = prev.find((x) => (x.ip === '*' || ip === '*' || x.ip === ip) && x.loc !== at);
             if (clash) {
-              out.add(p.host.loc, env, { message: `host port ${p.host.port + i}${p.protocol !== 'TCP' ? `/${p.protocol}` : ''} is published by ${clash.service} already (${where(clash.loc)}); ${u.service.name} cannot bind it too`, first: clash.loc, service: u.service.name });
+              out.add(p.host.loc, env, { messageId: 'hostPortTaken', data: { port: p.host.port + i, protocol: p.protocol !== 'TCP' ? `/${p.protocol}` : '', other: clash.service, at: where(clash.loc), service: u.service.name }, first: clash.loc, service: u.service.name });
               break;
             }
             prev.push({ loc: p.host.loc, service: u.service.name, ip });
@@ -55,13 +60,13 @@ export const rule = defineRule({
             const prev = ports.get(key);
             if (prev && p.containerPort.port !== undefined) {
               const { at, first } = place(prev, p.containerPort.loc);
-              out.add(at, '', { message: `containerPort ${p.containerPort.port}${p.protocol !== 'TCP' ? `/${p.protocol}` : ''} is declared twice in ${w.kind} ${w.name} (${where(first)})`, first, service });
+              out.add(at, '', { messageId: 'containerPortTwice', data: { port: p.containerPort.port, protocol: p.protocol !== 'TCP' ? `/${p.protocol}` : '', kind: w.kind, workload: w.name, at: where(first) }, first, service });
             } else ports.set(key, p.containerPort.loc);
             if (p.name && p.nameLoc) {
               const prevName = names.get(p.name);
               if (prevName) {
                 const { at, first } = place(prevName, p.nameLoc);
-                out.add(at, '', { message: `port name "${p.name}" is used twice in ${w.kind} ${w.name} (${where(first)}): named references become ambiguous`, first, service });
+                out.add(at, '', { messageId: 'portNameTwice', data: { name: p.name, kind: w.kind, workload: w.name, at: where(first) }, first, service });
               } else names.set(p.name, p.nameLoc);
             }
           }
@@ -70,7 +75,7 @@ export const rule = defineRule({
     }
     return out.entries().map(({ loc, envs, data }) => {
       const e = envs.filter(Boolean);
-      return { rule: 'duplicate-port', message: e.length && model.envs.length > 1 ? `${data.message} in ${list(e)}` : data.message, loc, service: data.service, environment: e.join(',') || undefined, related: [{ loc: data.first, message: 'first declared here' }] } satisfies RawFinding;
+      return { rule: 'duplicate-port', messageId: data.messageId, data: { ...data.data, in: e.length && model.envs.length > 1 ? ` in ${list(e)}` : '' }, loc, service: data.service, environment: e.join(',') || undefined, related: [{ loc: data.first, message: 'first declared here' }] } satisfies RawFinding;
     });
   },
 });

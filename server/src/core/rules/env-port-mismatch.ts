@@ -12,14 +12,17 @@ export const rule = defineRule({
     fixable: true,
     movesPorts: false,
     alignable: true,
+    messages: {
+      portDiffers: "{{name}}={{port}} but {{service}}'s container port is {{ports}}{{at}}",
+    },
   },
   check(model) {
     // Only the value the process sees: an orchestrator's variable hides the image's and the .env's.
-    return declaredMismatches('env-port-mismatch', model, (s, v) => {
+    return declaredMismatches('env-port-mismatch', 'portDiffers', model, (s, v) => {
       const tokens: ListenToken[] = [];
       for (const e of effectiveVars(v).values()) {
         if (e.port === undefined || !isOwnPortVar(e.name, s.name)) continue;
-        tokens.push({ loc: e.valueLoc, port: e.port, literal: e.literal, said: `${e.name}=${e.port}`, fixTitle: (p) => `Set ${e.name} to ${p}` });
+        tokens.push({ loc: e.valueLoc, port: e.port, literal: e.literal, said: { name: e.name, port: e.port }, fixTitle: (p) => `Set ${e.name} to ${p}` });
       }
       return tokens;
     });

@@ -14,6 +14,9 @@ export const rule = defineRule({
     fixable: true,
     movesPorts: false,
     alignable: true,
+    messages: {
+      exposeDiffers: "Dockerfile exposes {{raw}}{{resolved}} but {{service}}'s container port is {{ports}} in {{source}}{{at}}",
+    },
   },
   check(model) {
     const findings: RawFinding[] = [];
@@ -56,7 +59,8 @@ export const rule = defineRule({
           if (exposes.length === 1 && target.length === 1 && e.literal && e.rangeEnd === undefined) fix = { title: `Change EXPOSE to ${target[0]}`, edits: [{ loc: e.loc, newText: String(target[0]) }] };
           findings.push({
             rule: 'expose-mismatch',
-            message: `Dockerfile exposes ${e.raw}${e.variable ? ` (= ${e.port})` : ''} but ${s.name}'s container port is ${list(target)} in ${label}${locs[0] ? ` (${where(locs[0].loc)})` : ''}`,
+            messageId: 'exposeDiffers',
+            data: { raw: e.raw, resolved: e.variable ? ` (= ${e.port})` : '', service: s.name, ports: list(target), source: label, at: locs[0] ? ` (${where(locs[0].loc)})` : '' },
             loc: e.loc,
             service: s.name,
             related: locs,

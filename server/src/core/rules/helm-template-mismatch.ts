@@ -9,8 +9,12 @@ export const rule = defineRule({
     fixable: false,
     movesPorts: false,
     alignable: false,
+    // The helm comparison words each disagreement (it knows the field, both values and the render).
+    messages: {
+      renderDisagrees: '{{message}}',
+    },
   },
   check(model) {
-    return fromK8sFacts(model, 'helm-template-mismatch', (f) => f.helmMismatches);
+    return fromK8sFacts(model, 'helm-template-mismatch', 'renderDisagrees', (f) => f.helmMismatches);
   },
 });

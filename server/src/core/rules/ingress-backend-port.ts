@@ -1,7 +1,7 @@
 // ingress-backend-port: an Ingress or Gateway API route sends traffic to a port its Service does not have.
 import { k8sIndex, serviceIndex } from '../formats/kubernetes/join';
-import { list, PerToken, placeEnvs, TokenUse, where } from '../query';
-import type { Fix, Loc, RawFinding } from '../types';
+import { inEnvs, list, PerToken, TokenUse, where } from '../query';
+import type { Fix, Loc, MessageData, RawFinding } from '../types';
 import { defineRule } from './types';
 
 export const rule = defineRule({
@@ -12,9 +12,13 @@ export const rule = defineRule({
     fixable: true,
     movesPorts: false,
     alignable: false,
+    messages: {
+      noNamedPort: '{{from}} routes to port "{{name}}" of Service {{serviceName}}, which has no port of that name{{in}}{{ports}}',
+      portNotServed: '{{from}} routes to port {{port}} of Service {{serviceName}}, which serves {{ports}}{{in}}{{at}}; the backend port is the Service port, not the targetPort',
+    },
   },
   check(model) {
-    const out = new PerToken<{ message: string; related: { loc: Loc; message: string }[]; fix?: Fix; service?: string }>();
+    const out = new PerToken<{ messageId: string; data: MessageData; related: { loc: Loc; message: string }[]; fix?: Fix; service?: string }>();
     const use = new TokenUse();
     const k8s = k8sIndex(model);
     for (const [env, backends] of k8s.backendsByEnv) {
@@ -34,7 +38,8 @@ export const rule = defineRule({
           if (ports.some((x) => x.name === p.name)) continue;
           const only = ports.length === 1 ? ports[0] : undefined;
           out.add(p.loc, env, {
-            message: `${backend.from} routes to port "${p.name}" of Service ${unit.svc.name}, which has no port of that name{in}${ports.length ? ` (ports: ${list(ports.map((x) => (x.name ? `${x.name}=${x.port.port}` : String(x.port.port))))})` : ''}`,
+            messageId: 'noNamedPort',
+            data: { from: backend.from, name: p.name, serviceName: unit.svc.name, ports: ports.length ? ` (ports: ${list(ports.map((x) => (x.name ? `${x.name}=${x.port.port}` : String(x.port.port))))})` : '' },
             related,
             fix: only?.name ? { title: `Use port ${only.name}`, edits: [{ loc: p.loc, newText: only.name }] } : undefined,
             service: owner,
@@ -42,7 +47,8 @@ export const rule = defineRule({
         } else if (p.port !== undefined && !ports.some((x) => x.port.port === p.port)) {
           const only = ports.length === 1 ? ports[0].port.port : undefined;
           out.add(p.loc, env, {
-            message: `${backend.from} routes to port ${p.port} of Service ${unit.svc.name}, which serves ${list(ports.map((x) => String(x.port.port)))}{in}${related[0] ? ` (${where(related[0].loc)})` : ''}; the backend port is the Service port, not the targetPort`,
+            messageId: 'portNotServed',
+            data: { from: backend.from, port: p.port, serviceName: unit.svc.name, ports: list(ports.map((x) => String(x.port.port))), at: related[0] ? ` (${where(related[0].loc)})` : '' },
             related,
             fix: only !== undefined && p.literal ? { title: `Use port ${only}`, edits: [{ loc: p.loc, newText: String(only) }] } : undefined,
             service: owner,
@@ -51,6 +57,6 @@ export const rule = defineRule({
       }
     }
     // A base Ingress shared with an environment where its port is right is not "fixed" for another.
-    return out.entries().map(({ loc, envs, data }) => ({ rule: 'ingress-backend-port', message: placeEnvs(data.message, model.envs.length > 1 ? envs : []), loc, service: data.service, environment: envs.join(','), related: data.related, fix: use.safe(loc) ? data.fix : undefined }) satisfies RawFinding);
+    return out.entries().map(({ loc, envs, data }) => ({ rule: 'ingress-backend-port', messageId: data.messageId, data: { ...data.data, in: inEnvs(model.envs.length > 1 ? envs : []) }, loc, service: data.service, environment: envs.join(','), related: data.related, fix: use.safe(loc) ? data.fix : undefined }) satisfies RawFinding);
   },
 });

@@ -11,6 +11,11 @@ export const rule = defineRule({
     fixable: false,
     movesPorts: false,
     alignable: false,
+    messages: {
+      // A format's reader words what it could not read (it knows the field and the value).
+      readerProblem: '{{message}}',
+      unsetExposeVariable: 'EXPOSE {{raw}}: {{variable}} is not set by an ARG or ENV before it in this stage, so nothing is exposed',
+    },
   },
   check(model) {
     const findings: RawFinding[] = [];
@@ -22,12 +27,12 @@ export const rule = defineRule({
       }
     }
     for (const f of model.facts.values()) {
-      for (const p of f.problems) findings.push({ rule: 'invalid-port', message: p.message, loc: p.loc, related: [] });
+      for (const p of f.problems) findings.push({ rule: 'invalid-port', messageId: 'readerProblem', data: { message: p.message }, loc: p.loc, related: [] });
       if (f.kind !== 'dockerfile') continue;
       for (const e of f.exposes) {
         // A compose build arg may supply what the Dockerfile leaves open.
         if (e.port !== undefined || !e.variable || buildArgs.get(f.file)?.has(e.variable)) continue;
-        findings.push({ rule: 'invalid-port', message: `EXPOSE ${e.raw}: ${e.variable} is not set by an ARG or ENV before it in this stage, so nothing is exposed`, loc: e.loc, related: [] });
+        findings.push({ rule: 'invalid-port', messageId: 'unsetExposeVariable', data: { raw: e.raw, variable: e.variable }, loc: e.loc, related: [] });
       }
     }
     return findings;

@@ -24,6 +24,10 @@ export const rule = defineRule({
     fixable: false,
     movesPorts: false,
     alignable: false,
+    messages: {
+      bindsByDefault: '{{via}} binds 127.0.0.1 by default: {{service}} is unreachable from outside its container{{in}}; pass --host 0.0.0.0',
+      bindsLoopback: '{{service}} binds {{host}} ({{via}}) inside its container{{in}}: nothing outside the container can connect; bind 0.0.0.0',
+    },
   },
   check(model) {
     const out = new PerToken<{ service: string; host: string; via: string; defaulted: boolean; fix?: Fix }>();
@@ -60,16 +64,15 @@ export const rule = defineRule({
         }
       }
     }
-    return out.entries().map(({ loc, envs, data }) => ({
+    return out.entries().map(({ loc, envs, data }): RawFinding => ({
       rule: 'loopback-bind',
-      message: data.defaulted
-        ? `${data.via} binds 127.0.0.1 by default: ${data.service} is unreachable from outside its container${inEnvs(envs)}; pass --host 0.0.0.0`
-        : `${data.service} binds ${data.host} (${data.via}) inside its container${inEnvs(envs)}: nothing outside the container can connect; bind 0.0.0.0`,
+      messageId: data.defaulted ? 'bindsByDefault' : 'bindsLoopback',
+      data: data.defaulted ? { via: data.via, service: data.service, in: inEnvs(envs) } : { service: data.service, host: data.host, via: data.via, in: inEnvs(envs) },
       loc,
       service: data.service,
       environment: envs.join(','),
       related: [],
       fix: data.fix,
-    }) satisfies RawFinding);
+    }));
   },
 });

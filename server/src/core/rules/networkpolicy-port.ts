@@ -1,8 +1,8 @@
 // networkpolicy-port: a NetworkPolicy admits traffic on a port that none of the pods it selects serves.
 import { k8sIndex, policyPods } from '../formats/kubernetes/join';
 import { servedBy } from '../formats/kubernetes/served';
-import { list, PerToken, placeEnvs } from '../query';
-import type { Loc, RawFinding } from '../types';
+import { inEnvs, list, PerToken } from '../query';
+import type { Loc, MessageData, RawFinding } from '../types';
 import { defineRule } from './types';
 
 export const rule = defineRule({
@@ -13,9 +13,13 @@ export const rule = defineRule({
     fixable: false,
     movesPorts: false,
     alignable: false,
+    messages: {
+      noNamedPort: 'NetworkPolicy {{policy}} admits port "{{name}}" but no container of {{pods}} has a port of that name{{in}}',
+      portNotServed: 'NetworkPolicy {{policy}} admits {{admits}} but {{pods}} {{listen}} on {{ports}}{{in}}: traffic to the real port is dropped',
+    },
   },
   check(model) {
-    const out = new PerToken<{ message: string; related: { loc: Loc; message: string }[]; service?: string }>();
+    const out = new PerToken<{ messageId: string; data: MessageData; related: { loc: Loc; message: string }[]; service?: string }>();
     for (const [env, policies] of k8sIndex(model).policiesByEnv) {
       for (const { policy } of policies) {
         // An empty podSelector admits a port for every pod of the namespace; most of them rightly do not serve it.
@@ -34,15 +38,15 @@ export const rule = defineRule({
         for (const p of policy.ports) {
           if (p.name !== undefined) {
             if (names.has(p.name)) continue;
-            out.add(p.loc, env, { message: `NetworkPolicy ${policy.name} admits port "${p.name}" but no container of ${podNames} has a port of that name{in}`, related, service: pods[0].service });
+            out.add(p.loc, env, { messageId: 'noNamedPort', data: { policy: policy.name, name: p.name, pods: podNames }, related, service: pods[0].service });
           } else if (p.port !== undefined && served.size > 0 && !unread && ![...served].some((x) => x >= (p.port as number) && x <= (p.endPort ?? (p.port as number)))) {
             // A range (endPort) is named as such: "admits port 9000" would misstate what the policy admits.
             const admits = p.endPort !== undefined && p.endPort !== p.port ? `ports ${p.port}-${p.endPort}` : `port ${p.port}`;
-            out.add(p.loc, env, { message: `NetworkPolicy ${policy.name} admits ${admits} but ${podNames} listen${pods.length === 1 ? 's' : ''} on ${list([...served].sort((a, b) => a - b))}{in}: traffic to the real port is dropped`, related, service: pods[0].service });
+            out.add(p.loc, env, { messageId: 'portNotServed', data: { policy: policy.name, admits, pods: podNames, listen: pods.length === 1 ? 'listens' : 'listen', ports: list([...served].sort((a, b) => a - b)) }, related, service: pods[0].service });
           }
         }
       }
     }
-    return out.entries().map(({ loc, envs, data }) => ({ rule: 'networkpolicy-port', message: placeEnvs(data.message, model.envs.length > 1 ? envs : []), loc, service: data.service, environment: envs.join(','), related: data.related }) satisfies RawFinding);
+    return out.entries().map(({ loc, envs, data }) => ({ rule: 'networkpolicy-port', messageId: data.messageId, data: { ...data.data, in: inEnvs(model.envs.length > 1 ? envs : []) }, loc, service: data.service, environment: envs.join(','), related: data.related }) satisfies RawFinding);
   },
 });

@@ -40,6 +40,9 @@ export const rule = defineRule({
     fixable: true,
     movesPorts: true,
     alignable: true,
+    messages: {
+      portDrifts: '{{service}} listens on {{from}} in {{envs}} but {{to}} in {{envsTo}}{{at}}',
+    },
   },
   check(model) {
     const out = new PerToken<{ service: string; from: number; to: number; view: EnvView; ref: string }>();
@@ -65,13 +68,13 @@ export const rule = defineRule({
       const rel: Related[] = agreeing.flatMap((x) => x.declared.filter((d) => d.port === data.to).map((d) => ({ loc: d.loc, message: `${s.name} listens on ${data.to} in ${x.env}` })));
       related.set(`${loc.file}|${loc.start}`, rel);
       const envsTo = agreeing.map((x) => x.env);
-      const msg = `${s.name} listens on ${data.from} in ${list(envs)} but ${data.to} in ${list(envsTo)}${refDecl ? ` (${where(refDecl.loc)})` : ''}`;
+      const msg = { service: s.name, from: data.from, envs: list(envs), to: data.to, envsTo: list(envsTo), at: refDecl ? ` (${where(refDecl.loc)})` : '' };
       let fix: Fix | undefined;
       if (envs.length === 1) {
         const edits = alignEdits(model, data.view, data.from, data.to);
         if (edits.some((e) => e.loc.file === loc.file && e.loc.start === loc.start)) fix = { title: `Align ${s.name} in ${envs[0]} to ${data.to} (as in ${list(envsTo)})`, edits };
       }
-      findings.push({ rule: 'port-parity', message: msg, loc, service: s.name, environment: envs.join(','), related: rel, fix });
+      findings.push({ rule: 'port-parity', messageId: 'portDrifts', data: msg, loc, service: s.name, environment: envs.join(','), related: rel, fix });
     }
     return findings;
   },

@@ -4,12 +4,13 @@ import { imageOf } from '../formats/dockerfile/join';
 import { workloadsOf } from '../formats/kubernetes/join';
 import { servedBy } from '../formats/kubernetes/served';
 import { isServedPortVar, isSelfHost, list, PerToken, servedPorts } from '../query';
-import type { Fix, K8sContainer, PortValue, RawFinding, Related } from '../types';
+import type { Fix, K8sContainer, MessageData, PortValue, RawFinding, Related } from '../types';
 import { defineRule } from './types';
 
 interface Hit {
   service: string;
-  message: string;
+  messageId: string;
+  data: MessageData;
   related: Related[];
   fix?: Fix;
 }
@@ -31,6 +32,14 @@ export const rule = defineRule({
     fixable: false,
     movesPorts: false,
     alignable: false,
+    messages: {
+      noNamedPort: '{{probe}} uses port "{{name}}" but the container has no port of that name',
+      namedPortNotTcp: '{{probe}} uses port "{{name}}", which is {{protocol}}: probes connect over TCP',
+      portNotServed: '{{probe}} checks port {{port}} but the container listens on {{ports}}',
+      healthcheckNotServed: 'healthcheck of {{service}} connects to {{host}}:{{port}} but the container listens on {{ports}}',
+      healthcheckNotServedInNetwork: 'healthcheck of {{service}} connects to {{host}}:{{port}} but the container listens on {{ports}} (inside the network the container port counts, not the published one)',
+      dockerHealthcheckNotServed: 'HEALTHCHECK connects to port {{port}} but {{service}} listens on {{ports}}',
+    },
   },
   check(model) {
     const out = new PerToken<Hit>();
@@ -51,10 +60,10 @@ export const rule = defineRule({
                 const named = c.ports.find((x) => x.name === p.name);
                 // A port of that name whose number could not be read: nothing to judge.
                 if (!named && c.unreadPorts?.some((u) => u.name === p.name)) continue;
-                if (!named) out.add(p.loc, v.env, { service: s.name, message: `${label} uses port "${p.name}" but the container has no port of that name`, related, fix: portFix(p, c, served) });
-                else if (named.protocol !== 'TCP') out.add(p.loc, v.env, { service: s.name, message: `${label} uses port "${p.name}", which is ${named.protocol}: probes connect over TCP`, related, fix: portFix(p, c, served) });
+                if (!named) out.add(p.loc, v.env, { service: s.name, messageId: 'noNamedPort', data: { probe: label, name: p.name }, related, fix: portFix(p, c, served) });
+                else if (named.protocol !== 'TCP') out.add(p.loc, v.env, { service: s.name, messageId: 'namedPortNotTcp', data: { probe: label, name: p.name, protocol: named.protocol }, related, fix: portFix(p, c, served) });
               } else if (p.port !== undefined && served.size > 0 && !served.has(p.port) && !c.unreadPorts?.length) {
-                out.add(p.loc, v.env, { service: s.name, message: `${label} checks port ${p.port} but the container listens on ${list([...served].sort((a, b) => a - b))}`, related, fix: p.literal ? portFix(p, c, served) : undefined });
+                out.add(p.loc, v.env, { service: s.name, messageId: 'portNotServed', data: { probe: label, port: p.port, ports: list([...served].sort((a, b) => a - b)) }, related, fix: p.literal ? portFix(p, c, served) : undefined });
               }
             }
           }
@@ -68,7 +77,8 @@ export const rule = defineRule({
             const fix: Fix | undefined = only.length === 1 && h.port.literal ? { title: `Check port ${only[0]} instead`, edits: [{ loc: h.port.loc, newText: String(only[0]) }] } : undefined;
             out.add(h.port.loc, v.env, {
               service: s.name,
-              message: `healthcheck of ${s.name} connects to ${h.host ?? 'localhost'}:${h.port.port} but the container listens on ${list(only.sort((a, b) => a - b))}${h.host && !['localhost', '127.0.0.1'].includes(h.host) ? ' (inside the network the container port counts, not the published one)' : ''}`,
+              messageId: h.host && !['localhost', '127.0.0.1'].includes(h.host) ? 'healthcheckNotServedInNetwork' : 'healthcheckNotServed',
+              data: { service: s.name, host: h.host ?? 'localhost', port: h.port.port, ports: list(only.sort((a, b) => a - b)) },
               related: v.declared.map((d) => ({ loc: d.loc, message: `${s.name} container port ${d.port}` })),
               fix,
             });
@@ -96,13 +106,14 @@ export const rule = defineRule({
           const only = [...served].sort((a, b) => a - b);
           out.add(h.port.loc, v.env, {
             service: s.name,
-            message: `HEALTHCHECK connects to port ${h.port.port} but ${s.name} listens on ${list(only)}`,
+            messageId: 'dockerHealthcheckNotServed',
+            data: { port: h.port.port, service: s.name, ports: list(only) },
             related: v.declared.map((d) => ({ loc: d.loc, message: `${s.name} container port ${d.port} in ${v.env}` })),
             fix: only.length === 1 && h.port.literal ? { title: `Check port ${only[0]} instead`, edits: [{ loc: h.port.loc, newText: String(only[0]) }] } : undefined,
           });
         }
       }
     }
-    return out.entries().map(({ loc, envs, data }) => ({ rule: 'probe-port', message: data.message, loc, service: data.service, environment: envs.join(','), related: data.related, fix: data.fix }) satisfies RawFinding);
+    return out.entries().map(({ loc, envs, data }) => ({ rule: 'probe-port', messageId: data.messageId, data: data.data, loc, service: data.service, environment: envs.join(','), related: data.related, fix: data.fix }) satisfies RawFinding);
   },
 });

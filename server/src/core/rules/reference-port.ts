@@ -28,6 +28,9 @@ export const rule = defineRule({
     fixable: true,
     movesPorts: false,
     alignable: false,
+    messages: {
+      portNotServed: '{{said}} calls {{host}}:{{port}}{{implied}} but {{target}} {{what}} {{ports}}{{at}}',
+    },
   },
   check(model) {
     const out = new PerToken<{ ref: Reference; fix?: Fix }>();
@@ -46,7 +49,8 @@ export const rule = defineRule({
       const serves = several ? byEnvs(perEnv.map((p) => ({ env: p.env, value: list(p.data.ref.serves) }))) : list(ref.serves);
       return {
         rule: 'reference-port',
-        message: `${said(ref)} calls ${ref.host}:${ref.port}${implied} but ${ref.target} ${what} ${serves}${ref.servesAt[0] ? ` (${where(ref.servesAt[0])})` : ''}`,
+        messageId: 'portNotServed',
+        data: { said: said(ref), host: ref.host, port: ref.port, implied, target: ref.target, what, ports: serves, at: ref.servesAt[0] ? ` (${where(ref.servesAt[0])})` : '' },
         loc,
         service: ref.from,
         environment: envs.join(','),

@@ -2,8 +2,8 @@
 import { k8sIndex } from '../formats/kubernetes/join';
 import type { ServiceUnit } from '../formats/kubernetes/join';
 import { servedBy } from '../formats/kubernetes/served';
-import { list, PerToken, placeEnvs, TokenUse, where } from '../query';
-import type { Fix, PortValue, RawFinding, Related } from '../types';
+import { inEnvs, list, PerToken, TokenUse, where } from '../query';
+import type { Fix, MessageData, PortValue, RawFinding, Related } from '../types';
 import { defineRule } from './types';
 
 export const rule = defineRule({
@@ -14,9 +14,13 @@ export const rule = defineRule({
     fixable: false,
     movesPorts: false,
     alignable: false,
+    messages: {
+      noNamedPort: 'Service {{serviceName}} {{what}}: no container of {{workloads}} has a port named "{{name}}"{{ports}}{{in}}',
+      portNotServed: 'Service {{serviceName}} {{what}} but {{workloads}} {{listen}} on {{ports}}{{in}}{{at}}',
+    },
   },
   check(model) {
-    const out = new PerToken<{ unit: ServiceUnit; message: string; related: Related[]; fix?: Fix }>();
+    const out = new PerToken<{ unit: ServiceUnit; messageId: string; data: MessageData; related: Related[]; fix?: Fix }>();
     const use = new TokenUse();
     for (const [env, units] of k8sIndex(model).servicesByEnv) {
       for (const unit of units) {
@@ -37,7 +41,7 @@ export const rule = defineRule({
             if (containers.some(({ c }) => c.ports.some((p) => p.name === tp.name) || c.unreadPorts?.some((u) => u.name === tp.name))) continue;
             const fix: Fix | undefined = mainPorts.length === 1 ? { title: `Set targetPort to ${mainPorts[0].name ?? mainPorts[0].containerPort.port}`, edits: [{ loc: tp.loc, newText: String(mainPorts[0].name ?? mainPorts[0].containerPort.port) }] } : undefined;
             use.wants(tp.loc, env, [fix?.edits[0].newText ?? '']);
-            out.add(tp.loc, env, { unit, message: `Service ${unit.svc.name} ${what}: no container of ${list(names)} has a port named "${tp.name}"${mainPorts.length ? ` (ports: ${list(mainPorts.map((p) => p.name ? `${p.name}=${p.containerPort.port}` : String(p.containerPort.port)))})` : ''}`, related, fix });
+            out.add(tp.loc, env, { unit, messageId: 'noNamedPort', data: { serviceName: unit.svc.name, what, workloads: list(names), name: tp.name, ports: mainPorts.length ? ` (ports: ${list(mainPorts.map((p) => p.name ? `${p.name}=${p.containerPort.port}` : String(p.containerPort.port)))})` : '' }, related, fix });
             continue;
           }
           const served = new Set<number>();
@@ -48,7 +52,8 @@ export const rule = defineRule({
           use.wants(tp.loc, env, [fix?.edits[0].newText ?? '']);
           out.add(tp.loc, env, {
             unit,
-            message: `Service ${unit.svc.name} ${what} but ${list(names)} listen${names.length === 1 ? 's' : ''} on ${list([...served].sort((a, b) => a - b))}{in}${related[0] ? ` (${where(related[0].loc)})` : ''}`,
+            messageId: 'portNotServed',
+            data: { serviceName: unit.svc.name, what, workloads: list(names), listen: names.length === 1 ? 'listens' : 'listen', ports: list([...served].sort((a, b) => a - b)), at: related[0] ? ` (${where(related[0].loc)})` : '' },
             related,
             fix,
           });
@@ -57,7 +62,8 @@ export const rule = defineRule({
     }
     return out.entries().map(({ loc, envs, data }) => ({
       rule: 'service-target-port',
-      message: placeEnvs(data.message, model.envs.length > 1 ? envs : []),
+      messageId: data.messageId,
+      data: { ...data.data, in: inEnvs(model.envs.length > 1 ? envs : []) },
       loc,
       service: data.unit.selected[0]?.service,
       environment: envs.join(','),

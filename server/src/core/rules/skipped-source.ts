@@ -10,13 +10,17 @@ export const rule = defineRule({
     fixable: false,
     movesPorts: false,
     alignable: false,
+    messages: {
+      // The reader that stopped words what it left unread, and why.
+      notFollowed: '{{message}}',
+    },
   },
   check(model) {
     // Renders and manifests; and any file where a bound or an alias left a part unread.
     const findings: RawFinding[] = [];
     for (const f of model.facts.values()) {
       const env = f.kind === 'kubernetes' ? f.env : undefined;
-      for (const p of f.unknowns ?? []) findings.push({ rule: 'skipped-source', message: p.message, loc: p.loc, environment: env, related: [] });
+      for (const p of f.unknowns ?? []) findings.push({ rule: 'skipped-source', messageId: 'notFollowed', data: { message: p.message }, loc: p.loc, environment: env, related: [] });
     }
     return findings;
   },

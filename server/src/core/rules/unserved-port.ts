@@ -16,6 +16,9 @@ export const rule = defineRule({
     // The fix moves the platform's port to the process's, not the service's own port.
     movesPorts: false,
     alignable: false,
+    messages: {
+      portNotServed: '{{what}} is {{port}} but {{service}} listens on {{ports}} ({{said}}, {{at}})',
+    },
   },
   check(model) {
     const out = new PerToken<{ service: string; part: PortPart; served: number[]; evidence: Listening[] }>();
@@ -44,7 +47,8 @@ export const rule = defineRule({
       const listens = byEnvs(perEnv.map((p) => ({ env: p.env, value: list(p.data.served) })));
       return {
         rule: 'unserved-port',
-        message: `${data.part.text} is ${data.part.port} but ${data.service} listens on ${listens} (${first.said}, ${where(first.loc)})`,
+        messageId: 'portNotServed',
+        data: { what: data.part.text, port: data.part.port as number, service: data.service, ports: listens, said: first.said, at: where(first.loc) },
         loc,
         service: data.service,
         environment: envs.join(','),
