@@ -98,7 +98,7 @@
     }
     const f = matrix.findings;
     const drifting = matrix.rows.filter((/** @type {any} */ r) => r.drift).length;
-    summary.textContent = `${plural(matrix.rows.length, 'service')}, ${plural(matrix.environments.length, 'environment')}, ${drifting} drifting · ${plural(f.errors, 'error')}, ${plural(f.warnings, 'warning')}`;
+    summary.textContent = `${plural(matrix.rows.filter((/** @type {any} */ r) => r.variant === undefined).length, 'service')}, ${plural(matrix.environments.length, 'environment')}, ${drifting} drifting · ${plural(f.errors, 'error')}, ${plural(f.warnings, 'warning')}`;
     summary.classList.toggle('drift', drifting > 0);
     const rows = visibleRows();
     if (matrix.rows.length === 0) {
@@ -123,7 +123,7 @@
     rows.forEach((/** @type {any} */ r, ri) => {
       const ref = r.reference;
       const name = h('th', { scope: 'row', class: 'service' },
-        h('span', { class: 'service-name' }, r.service),
+        h('span', { class: 'service-name', title: r.variant !== undefined ? `${r.service} as ${r.variant} defines it (a variant)` : undefined }, r.variant !== undefined ? `↳ ${r.variant}` : r.service),
         ref && ref.contract ? h('span', { class: 'badge contract', title: 'The port contract in .portparity.yaml' }, `contract ${ref.ports.join(', ')}`) : undefined,
         r.drift ? h('span', { class: 'badge drift-badge' }, 'drift') : undefined);
       if (r.callers && r.callers.length) {

@@ -40,7 +40,7 @@ async function pickDrifting(h: CommandHost): Promise<{ service: string; folder: 
   const folders = new Set(rows.map((r) => r.folder));
   const pick = await vscode.window.showQuickPick(
     rows.map((r) => ({
-      label: r.service,
+      label: r.variant !== undefined ? `${r.service} (${r.variant})` : r.service,
       description: r.cells.filter((c) => c.ports.length).map((c) => `${c.environment} ${c.ports.join(', ')}${c.status === 'differs' ? ' ≠' : ''}`).join(' · '),
       detail: folders.size > 1 ? r.folder : undefined,
       row: r,

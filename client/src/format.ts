@@ -66,7 +66,7 @@ export function markdownReport(m: MatrixDto, findings: ReportFinding[], title = 
     out.push(`| Service | ${m.environments.map(md).join(' | ')} | Drift |`);
     out.push(`|---|${m.environments.map(() => '---').join('|')}|---|`);
     for (const r of m.rows) {
-      const name = r.reference?.contract ? `${md(r.service)} (contract ${r.reference.ports.join(', ')})` : md(r.service);
+      const name = r.variant !== undefined ? `↳ ${md(r.service)} as ${md(r.variant)} defines it` : r.reference?.contract ? `${md(r.service)} (contract ${r.reference.ports.join(', ')})` : md(r.service);
       out.push(`| ${name} | ${m.environments.map((e) => cellText(r, e)).join(' | ')} | ${r.drift ? `yes: align to ${alignTarget(r).join(', ')}` : 'no'} |`);
     }
     out.push('', '**bold**: the reference environment; ≠: differs from the reference; —: no port declared.', '');
@@ -98,7 +98,7 @@ export function markdownReport(m: MatrixDto, findings: ReportFinding[], title = 
  * services in the matrix and kept for the others.
  */
 export function contractYaml(m: MatrixDto, folder: string | undefined, existing?: string): { text: string; services: number } {
-  const rows = m.rows.filter((r) => (folder === undefined || r.folder === folder) && r.reference && r.reference.ports.length);
+  const rows = m.rows.filter((r) => r.variant === undefined && (folder === undefined || r.folder === folder) && r.reference && r.reference.ports.length);
   const doc = parseDocument(existing && existing.trim() ? existing : '');
   if (!existing || !existing.trim() || !isMap(doc.contents)) {
     const refs = new Map<string, number>();

@@ -45,6 +45,8 @@ export interface MatrixCellDto {
 
 export interface MatrixRowDto {
   service: string;
+  /** A variant's row (another file that defines the service too, after the service's row): that file. */
+  variant?: string;
   reference?: { environment?: string; ports: number[]; contract: boolean };
   cells: MatrixCellDto[];
   drift: boolean;

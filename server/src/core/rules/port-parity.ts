@@ -32,6 +32,11 @@ export function movedPorts(mine: PortDecl[], ref: number[], refDecls: PortDecl[]
   return pairs;
 }
 
+/** A view's service as messages name it: a variant with the file that defines it. */
+function named(service: string, v: EnvView): string {
+  return v.variant === undefined ? service : `${service} (${v.variant})`;
+}
+
 export const rule = defineRule({
   meta: {
     id: 'port-parity',
@@ -65,10 +70,11 @@ export const rule = defineRule({
       if (!s) continue;
       const agreeing = [...s.views.values()].filter((x) => x.declared.some((d) => d.port === data.to));
       const refDecl = agreeing.find((x) => x.env === data.ref)?.declared.find((d) => d.port === data.to);
-      const rel: Related[] = agreeing.flatMap((x) => x.declared.filter((d) => d.port === data.to).map((d) => ({ loc: d.loc, message: `${s.name} listens on ${data.to} in ${x.env}` })));
+      const rel: Related[] = agreeing.flatMap((x) => x.declared.filter((d) => d.port === data.to).map((d) => ({ loc: d.loc, message: `${named(s.name, x)} listens on ${data.to} in ${x.env}` })));
       related.set(`${loc.file}|${loc.start}`, rel);
-      const envsTo = agreeing.map((x) => x.env);
-      const msg = { service: s.name, from: data.from, envs: list(envs), to: data.to, envsTo: list(envsTo), at: refDecl ? ` (${where(refDecl.loc)})` : '' };
+      const envsTo = [...new Set(agreeing.map((x) => x.env))];
+      // A variant (another file that defines the service) is named by its file.
+      const msg = { service: named(s.name, data.view), from: data.from, envs: list(envs), to: data.to, envsTo: list(envsTo), at: refDecl ? ` (${where(refDecl.loc)})` : '' };
       let fix: Fix | undefined;
       if (envs.length === 1) {
         const edits = alignEdits(model, data.view, data.from, data.to);
