@@ -73,28 +73,39 @@ export function placeEnvs(message: string, envs: string[]): string {
  */
 export function servedBy(v: EnvView | undefined, c: K8sContainer, isMain: boolean, tcpOnly = false): Set<number> {
   const s = new Set<number>();
+  const extra = new Set<number>();
   const own = (name: string): boolean => isServedPortVar(name, v?.service ?? c.name);
   for (const p of c.ports) if (p.containerPort.port !== undefined && (!tcpOnly || p.protocol === 'TCP')) s.add(p.containerPort.port);
-  for (const p of c.command.ports) if (p.port !== undefined) s.add(p.port);
+  for (const p of c.command.ports) if (p.port !== undefined) (p.primary ? s : extra).add(p.port);
   for (const e of c.env) if (e.port !== undefined && own(e.name)) s.add(e.port);
   if (isMain && v?.image) {
     // EXPOSE is documentation: it counts only where the container declares nothing itself.
     if (c.ports.length === 0) for (const e of v.image.exposes) if (e.port !== undefined && (!tcpOnly || e.protocol === 'TCP')) for (let p = e.port; p <= (e.rangeEnd ?? e.port); p++) s.add(p);
-    for (const p of v.image.command.ports) if (p.port !== undefined) s.add(p.port);
+    for (const p of v.image.command.ports) if (p.port !== undefined) (p.primary ? s : extra).add(p.port);
     for (const e of v.image.env) if (e.port !== undefined && own(e.name)) s.add(e.port);
   }
+  return withSecondary(s, extra);
+}
+
+/**
+ * A secondary flag's port (`-metricsPort=9091`, an admin or health address) is served too, but alone
+ * it does not say which ports the process serves: with no other evidence the set stays empty (unknown).
+ */
+function withSecondary(s: Set<number>, extra: Set<number>): Set<number> {
+  if (s.size > 0) for (const p of extra) s.add(p);
   return s;
 }
 
 /** Every port a compose service is known to listen on inside its container. */
 export function servedByCompose(v: EnvView): Set<number> {
   const s = new Set<number>();
+  const extra = new Set<number>();
   for (const d of v.declared) s.add(d.port);
   for (const p of v.compose?.service.ports ?? []) if (p.container.port !== undefined) for (let i = 0; i < p.count; i++) s.add(p.container.port + i);
-  for (const c of effectiveCommands(v)) for (const p of c.ports) if (p.port !== undefined) s.add(p.port);
+  for (const c of effectiveCommands(v)) for (const p of c.ports) if (p.port !== undefined) (p.primary ? s : extra).add(p.port);
   for (const e of effectiveVars(v).values()) if (e.port !== undefined && isServedPortVar(e.name, v.service)) s.add(e.port);
   if (s.size === 0) for (const e of v.image?.exposes ?? []) if (e.port !== undefined) s.add(e.port);
-  return s;
+  return withSecondary(s, extra);
 }
 
 /** The reference ports of a service (the contract's, else the reference environment's), and where from. */

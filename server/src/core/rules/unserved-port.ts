@@ -6,19 +6,26 @@ import { effectiveCommands, effectiveVars, portParts } from '../parts';
 import type { PortPart } from '../types';
 import { isServedPortVar } from '../port-names';
 import { byEnvs, list, PerToken, TokenUse, where } from '../query';
-import type { Fix, Loc, RawFinding } from '../types';
+import type { CommandPort, Fix, Loc, RawFinding } from '../types';
 import { defineRule } from './types';
 
 /** Where the process says it listens: its flags and port variables, else its image's EXPOSE (documentation, the weakest word). */
 export function listeningEvidence(v: EnvView): { port: number; loc: Loc; said: string }[] {
   const out: { port: number; loc: Loc; said: string }[] = [];
-  for (const c of effectiveCommands(v)) for (const p of c.ports) if (p.port !== undefined) out.push({ port: p.port, loc: p.loc, said: `the start command's ${p.flag}` });
+  const flags = effectiveCommands(v).flatMap((c) => c.ports);
+  const flag = (p: CommandPort): void => {
+    if (p.port !== undefined) out.push({ port: p.port, loc: p.loc, said: `the start command's ${p.flag}` });
+  };
+  flags.filter((p) => p.primary).forEach(flag);
   for (const e of effectiveVars(v).values()) if (e.port !== undefined && isServedPortVar(e.name, v.service)) out.push({ port: e.port, loc: e.valueLoc, said: `${e.name}=${e.port}` });
-  if (out.length > 0) return out;
-  for (const e of portParts(v)) {
-    if (e.role !== 'exposed' || e.port === undefined) continue;
-    for (let p = e.port; p <= (e.through ?? e.port); p++) out.push({ port: p, loc: e.loc, said: `${e.text} ${e.through ? `${e.port}-${e.through}` : e.port}` });
+  if (out.length === 0) {
+    for (const e of portParts(v)) {
+      if (e.role !== 'exposed' || e.port === undefined) continue;
+      for (let p = e.port; p <= (e.through ?? e.port); p++) out.push({ port: p, loc: e.loc, said: `${e.text} ${e.through ? `${e.port}-${e.through}` : e.port}` });
+    }
   }
+  // A secondary flag (-metricsPort=9091) is a port it serves too, but alone it does not say which others it serves.
+  if (out.length > 0) flags.filter((p) => !p.primary).forEach(flag);
   return out;
 }
 
