@@ -1,11 +1,11 @@
-// invalid-port: a port that is not an integer 1-65535, empty, malformed, an unresolved EXPOSE variable or a bad port name.
+// invalid-port: a port that is not an integer 1-65535, empty, malformed or a bad port name (an unset EXPOSE variable is expose-unset-variable's).
 import type { RawFinding } from '../types';
 import { defineRule } from './types';
 
 export const rule = defineRule({
   meta: {
     id: 'invalid-port',
-    description: 'A port that is not an integer in 1-65535, a missing containerPort, a malformed mapping, an EXPOSE variable that resolves to nothing, or an invalid port name.',
+    description: 'A port that is not an integer in 1-65535, a missing containerPort, a malformed mapping, or an invalid port name.',
     defaultSeverity: 'error',
     fixable: false,
     movesPorts: false,
@@ -13,17 +13,7 @@ export const rule = defineRule({
   },
   check(model) {
     const findings: RawFinding[] = [];
-    const buildArgs = new Map<string, Set<string>>();
-    for (const s of model.services.values()) for (const v of s.views.values()) if (v.image) for (const k of Object.keys(v.image.buildArgs)) buildArgs.set(v.image.file, (buildArgs.get(v.image.file) ?? new Set()).add(k));
-    for (const f of model.facts.values()) {
-      for (const p of f.problems) findings.push({ rule: 'invalid-port', message: p.message, loc: p.loc, related: [] });
-      if (f.kind !== 'dockerfile') continue;
-      for (const e of f.exposes) {
-        // A compose build arg may supply what the Dockerfile leaves open.
-        if (e.port !== undefined || !e.variable || buildArgs.get(f.file)?.has(e.variable)) continue;
-        findings.push({ rule: 'invalid-port', message: `EXPOSE ${e.raw}: ${e.variable} is not set by an ARG or ENV before it in this stage, so nothing is exposed`, loc: e.loc, related: [] });
-      }
-    }
+    for (const f of model.facts.values()) for (const p of f.problems) findings.push({ rule: 'invalid-port', message: p.message, loc: p.loc, related: [] });
     return findings;
   },
 });
