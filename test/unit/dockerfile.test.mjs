@@ -483,3 +483,13 @@ test('EXPOSE with an Object.prototype key as its protocol is an unknown protocol
     'EXPOSE 81/toString: unknown protocol "toString" (expected tcp, udp or sctp)',
   ]);
 });
+
+test('shellWords joins the lines a backslash continues, outside single quotes: the flags of a chart\'s sh -ec script are read after each continuation', () => {
+  // A YAML block scalar keeps no indentation, so each continued line starts with its flag.
+  const text = 'exec /usr/bin/weed \\\nmaster \\\n-port=9333 \\\r\n-metricsPort=9327 "-dir=/da\\\nta"';
+  const { ix, words: w } = words(text);
+  assert.deepEqual(w.map((x) => x.text), ['exec', '/usr/bin/weed', 'master', '-port=9333', '-metricsPort=9327', '-dir=/data']);
+  const info = parseCommand(ix, w);
+  assert.deepEqual(info.ports.map((p) => [p.port, p.primary, text.slice(p.loc.start, p.loc.end)]), [[9333, true, '9333'], [9327, false, '9327']]);
+  assert.deepEqual(words("echo 'a\\\nb'").words.map((x) => x.text), ['echo', 'a\\\nb']);
+});

@@ -222,7 +222,25 @@ function planScope(prev: IncrementalState, change: Change, seeds: Seeds, limit: 
   const fresh = freshFiles(change, files);
   addLocated(change, files, fresh);
   if (!widenContext(prev, change.next, { scope, context, files, fresh }, limit)) return undefined;
+  addProjectFiles(change.next, files);
   return { scope, context, files, fresh };
+}
+
+/**
+ * Every file of a project a read file belongs to (a compose folder's files decide together which is the
+ * project, its environments and its variants): those not read whole keep only the modelled services.
+ */
+function addProjectFiles(next: Map<string, FileFacts>, files: Set<string>): void {
+  const wanted = new Set<string>();
+  for (const f of files) {
+    const p = projectOf(next.get(f));
+    if (p !== undefined) wanted.add(p);
+  }
+  if (wanted.size === 0) return;
+  for (const f of next.values()) {
+    const p = projectOf(f);
+    if (p !== undefined && wanted.has(p)) files.add(f.file);
+  }
 }
 
 /** Which services are judged again (scope) and which are read with them (context). */

@@ -89,11 +89,12 @@ export function listening(v: EnvView, { tcpOnly = false, declared = true } = {})
     for (let n = p.port as number; n <= (p.through ?? (p.port as number)); n++) out.push({ port: n, loc: p.loc, said, by });
   };
   if (declared) for (const p of formatPortParts(v)) if (p.declares && p.role === 'listens' && p.port !== undefined && tcp(p)) range(p, 'declared', `${p.text} ${p.port}`);
-  for (const c of effectiveCommands(v)) for (const p of c.ports) if (p.port !== undefined) out.push({ port: p.port, loc: p.loc, said: `the start command's ${p.flag}`, by: 'command' });
+  // A secondary flag (`-metricsPort=9091`, an admin address) is served too, but alone it does not say where the process listens.
+  const secondary: Listening[] = [];
+  for (const c of effectiveCommands(v)) for (const p of c.ports) if (p.port !== undefined) (p.primary ? out : secondary).push({ port: p.port, loc: p.loc, said: `the start command's ${p.flag}`, by: 'command' });
   for (const e of effectiveVars(v).values()) if (e.port !== undefined && isServedPortVar(e.name, v.service)) out.push({ port: e.port, loc: e.valueLoc, said: `${e.name}=${e.port}`, by: 'variable' });
-  if (out.length > 0) return out;
-  for (const p of formatPortParts(v)) if (p.role === 'exposed' && p.port !== undefined && tcp(p)) range(p, 'exposed', `${p.text} ${p.through ? `${p.port}-${p.through}` : p.port}`);
-  return out;
+  if (out.length === 0) for (const p of formatPortParts(v)) if (p.role === 'exposed' && p.port !== undefined && tcp(p)) range(p, 'exposed', `${p.text} ${p.through ? `${p.port}-${p.through}` : p.port}`);
+  return out.length > 0 ? [...out, ...secondary] : out;
 }
 
 /** A health check host that means "this container": loopback, any-address, or a name the service goes by. */

@@ -100,6 +100,13 @@ export interface DockerExpose extends PortValue {
   protocol: Protocol;
   /** For a range `8000-8010`, the last port. */
   rangeEnd?: number;
+  /**
+   * Where a variable without a value (`variable`, no `port`) is declared as an ARG: `stage`, an ARG of
+   * the stage (directly or through an ENV that passes it on), which the build supplies (`--build-arg`,
+   * compose `build.args`, a platform's build args); `global`, only an ARG before the first FROM, which a
+   * stage sees only after its own `ARG NAME`. Absent: no ARG declares it.
+   */
+  argScope?: 'stage' | 'global';
 }
 
 export interface DockerfileFacts {

@@ -24,6 +24,11 @@ export function shellWords(text: string, at: ((i: number) => number) | undefined
     let quote = '';
     for (; i < text.length; i++) {
       const c = text[i];
+      // A backslash before a line end joins the lines (outside single quotes), as the shell does.
+      if (c === '\\' && quote !== "'" && /^\r?\n/.test(text.slice(i + 1, i + 3))) {
+        i += text[i + 1] === '\r' ? 2 : 1;
+        continue;
+      }
       if (quote) {
         if (c === quote) {
           quote = '';

@@ -5,6 +5,7 @@ import { rule as contract } from './contract';
 import { rule as duplicatePort } from './duplicate-port';
 import { rule as envPortMismatch } from './env-port-mismatch';
 import { rule as exposeMismatch } from './expose-mismatch';
+import { rule as exposeUnsetVariable } from './expose-unset-variable';
 import { rule as helmTemplateMismatch } from './helm-template-mismatch';
 import { rule as ingressBackendPort } from './ingress-backend-port';
 import { rule as invalidPort } from './invalid-port';
@@ -27,7 +28,7 @@ function registry(rules: Rule[]): Rule[] {
 }
 
 export const RULES: Rule[] = registry([
-  commandPortMismatch, contract, duplicatePort, envPortMismatch, exposeMismatch, helmTemplateMismatch, ingressBackendPort, invalidPort, loopbackBind, networkpolicyPort, portParity,
+  commandPortMismatch, contract, duplicatePort, envPortMismatch, exposeMismatch, exposeUnsetVariable, helmTemplateMismatch, ingressBackendPort, invalidPort, loopbackBind, networkpolicyPort, portParity,
   probePort, referencePort, serviceTargetPort, skippedSource, unservedPort,
 ]);
 

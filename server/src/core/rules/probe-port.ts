@@ -87,9 +87,11 @@ export const rule = defineRule({
         if (image && image.healthchecks.length) {
           const set = dockerServed.get(image.file) ?? new Set<number>();
           for (const e of image.exposes) if (e.port !== undefined) for (let p = e.port; p <= (e.rangeEnd ?? e.port); p++) set.add(p);
-          for (const p of image.command.ports) if (p.port !== undefined) set.add(p.port);
+          for (const p of image.command.ports) if (p.port !== undefined && p.primary) set.add(p.port);
           for (const e of image.env) if (e.port !== undefined && isServedPortVar(e.name, s.name)) set.add(e.port);
           for (const d of v.declared) set.add(d.port);
+          // A secondary flag (-metricsPort=9091) adds its port, but alone does not say what the process serves.
+          if (set.size > 0) for (const p of image.command.ports) if (p.port !== undefined) set.add(p.port);
           dockerServed.set(image.file, set);
         }
       }

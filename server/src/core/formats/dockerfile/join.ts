@@ -84,6 +84,8 @@ function withBuildArgs(exposes: DockerExpose[], env: EnvVar[], args: Record<stri
   if (Object.keys(args).length === 0) return exposes;
   return exposes.map((e) => {
     const v = e.variable !== undefined ? args[e.variable] : undefined;
+    // A build arg sets only what an ARG of the stage declares (Docker warns the rest was not consumed).
+    if (e.port === undefined && e.argScope !== 'stage') return e;
     if (v === undefined || !/^\d+$/.test(v) || env.some((x) => x.name === e.variable && x.literal)) return e;
     return { ...e, port: Number(v), literal: false };
   });

@@ -32,6 +32,8 @@ interface Stage {
   /** ENV only: what the started container sees (ARGs are not kept in the image). */
   runtime: Map<string, string | undefined>;
   envNames: Set<string>;
+  /** Names a build arg sets: ARGs of the stage, and ENVs whose only unset values are such ARGs. */
+  params: Set<string>;
   env: EnvVar[];
   exposes: DockerExpose[];
   cmd?: Command;
@@ -94,18 +96,7 @@ function read(file: SourceFile, ix: LineIndex, suppressions: Suppression[]): Doc
       stage = parent ? inherit(parent) : newStage();
       stage.name = ins.getBuildStage() ?? undefined;
     } else if (kw === 'ARG' && ins instanceof PropertyInstruction) {
-      const scope = stage ? stage.vars : globals;
-      for (const p of ins.getProperties()) {
-        const name = p.getName();
-        if (stage?.envNames.has(name)) continue; // ENV of the same name always wins over ARG.
-        const vr = p.getValueRange();
-        if (p.getValue() === null || !vr) {
-          scope.set(name, stage ? globals.get(name) : undefined);
-          continue;
-        }
-        const ex = expandWord(logical(text, off(vr.start), off(vr.end), esc).text, (n) => scope.get(n), esc);
-        scope.set(name, ex.unresolved.length ? undefined : ex.value);
-      }
+      declareArgs(ins, stage, globals, (vr) => logical(text, off(vr.start), off(vr.end), esc).text, esc);
     } else if (kw === 'ENV' && ins instanceof PropertyInstruction) {
       const st = current();
       for (const p of ins.getProperties()) {
@@ -131,11 +122,14 @@ function read(file: SourceFile, ix: LineIndex, suppressions: Suppression[]): Doc
         st.vars.set(name, resolved ? ex.value : undefined);
         st.runtime.set(name, resolved ? ex.value : undefined);
         st.envNames.add(name);
+        // `ENV PORT=$PORT` after `ARG PORT` passes the build arg on.
+        if (!resolved && ex.unresolved.every((n) => st.params.has(n))) st.params.add(name);
+        else st.params.delete(name);
         st.env = st.env.filter((e) => e.name !== name);
         st.env.push(v);
       }
     } else if (kw === 'EXPOSE') {
-      readExposes(ins.getArguments(), current(), (r) => logical(text, off(r.start), off(r.end), esc), ix, esc, facts);
+      readExposes(ins.getArguments(), current(), (r) => logical(text, off(r.start), off(r.end), esc), ix, esc, facts, globals);
     } else if (kw === 'CMD' || kw === 'ENTRYPOINT') {
       const st = current();
       const ar = ins.getArgumentsRange();
@@ -170,8 +164,25 @@ function read(file: SourceFile, ix: LineIndex, suppressions: Suppression[]): Doc
   return facts;
 }
 
+/** `ARG NAME[=default]...`: before the first FROM a global (seen in a stage that repeats it), else a build parameter of the stage. */
+function declareArgs(ins: PropertyInstruction, stage: Stage | undefined, globals: Map<string, string | undefined>, valueText: (r: Range) => string, esc: string): void {
+  const scope = stage ? stage.vars : globals;
+  for (const p of ins.getProperties()) {
+    const name = p.getName();
+    if (stage?.envNames.has(name)) continue; // ENV of the same name always wins over ARG.
+    stage?.params.add(name);
+    const vr = p.getValueRange();
+    if (p.getValue() === null || !vr) {
+      scope.set(name, stage ? globals.get(name) : undefined);
+      continue;
+    }
+    const ex = expandWord(valueText(vr), (n) => scope.get(n), esc);
+    scope.set(name, ex.unresolved.length ? undefined : ex.value);
+  }
+}
+
 function newStage(): Stage {
-  return { vars: new Map(), runtime: new Map(), envNames: new Set(), env: [], exposes: [], cmdHere: false };
+  return { vars: new Map(), runtime: new Map(), envNames: new Set(), params: new Set(), env: [], exposes: [], cmdHere: false };
 }
 
 /** `FROM <earlier stage>`: the image keeps the parent's ENV, EXPOSE, CMD, ENTRYPOINT and HEALTHCHECK, not its ARGs. */
@@ -180,6 +191,7 @@ function inherit(p: Stage): Stage {
     vars: new Map(p.runtime),
     runtime: new Map(p.runtime),
     envNames: new Set(p.envNames),
+    params: new Set(),
     env: [...p.env],
     exposes: [...p.exposes],
     cmd: p.cmd,
@@ -283,7 +295,7 @@ function execWords(ix: LineIndex, span: Span, values: string[]): Word[] {
  * The ports of one EXPOSE: a port listed again in it is the same port (listed once), the same problem
  * again is one problem with a count, and past LIMITS.exposePorts ports in the stage the rest is a note.
  */
-function readExposes(args: { getRange(): Range }[], st: Stage, span: (r: Range) => Span, ix: LineIndex, esc: string, facts: DockerfileFacts): void {
+function readExposes(args: { getRange(): Range }[], st: Stage, span: (r: Range) => Span, ix: LineIndex, esc: string, facts: DockerfileFacts, globals: Map<string, unknown>): void {
   const seen = new Set<string>();
   const problems = new Map<string, { p: Problem; n: number }>();
   // The same word again reads the same (the variables do not change within one EXPOSE).
@@ -312,6 +324,10 @@ function readExposes(args: { getRange(): Range }[], st: Stage, span: (r: Range) 
       break;
     }
     seen.add(key);
+    if (e.port === undefined && e.variable !== undefined) {
+      if (st.params.has(e.variable)) e.argScope = 'stage';
+      else if (globals.has(e.variable)) e.argScope = 'global';
+    }
     st.exposes.push(e);
   }
   for (const { p, n } of problems.values()) facts.problems.push(n > 1 ? { message: `${p.message} (${n} times in this EXPOSE)`, loc: p.loc } : p);
