@@ -26,13 +26,13 @@ export function composeHosts(model: Model, ask: HostAsk): Hosts {
     if (c.service === caller.service) return 'self';
     const served = ask.servedPorts(c);
     // What the target serves is judged only where the workspace can know it (see judged).
-    const serves = served.has(port) || judged(c, port, ask) ? [...served] : [];
+    const serves = served.has(port) || judged(c, port, ask.saysWhere(c)) ? [...served] : [];
     return { target: c.service, via: 'compose', verb: 'listens on', portKind: 'container', serves, servesAt: c.declared.map((d) => d.loc) };
   });
 }
 
 /**
- * Whether a reference to `port`, which the Compose target does not declare, can be judged. Where the
+ * Whether a connection to `port` (a reference, a healthcheck), which the Compose target does not declare, can be judged. Where the
  * image is built in the workspace the workspace knows what it serves; where a stock image's own command
  * or port variable is all that says where it listens (no ports, no expose), that is taken as its word. A stock image with nothing but `ports` and `expose` is another
  * matter: those say what is published or exposed, not all it listens on (kafka's internal listener,
@@ -40,11 +40,11 @@ export function composeHosts(model: Model, ask: HostAsk): Hosts {
  * reach another. There only the classic mistake is certain: a host-published port used on the Compose
  * network (`db:15432` where `"15432:5432"`).
  */
-function judged(c: EnvView, port: number, ask: HostAsk): boolean {
+export function judged(c: EnvView, port: number, saysWhere: boolean): boolean {
   const svc = composeOf(c)?.service;
   if (!svc || svc.build || imageOf(c)) return true;
   // A stock image's port variable or flag names its main port, not every port it opens (n8n's N8N_PORT=5678
   // beside its task broker on 5679): only what the image is told to do on its own terms is certain.
-  if (ask.saysWhere(c) && svc.ports.length === 0 && svc.expose.length === 0) return true;
+  if (saysWhere && svc.ports.length === 0 && svc.expose.length === 0) return true;
   return svc.ports.some((p) => p.host?.port !== undefined && port >= p.host.port && port < p.host.port + p.count);
 }
