@@ -3,14 +3,15 @@
 // and the reports carry the ids (JSON messageId; SARIF message.id with the rule's messageStrings).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import api from '../dist/api.js';
 import { fixtureCases, run } from './fixture-cases.mjs';
 
 const { RULES, RULE_META, analyze, formatMessage, jsonReport, placeholders, readWorkspace, sarifReport } = api;
 const RULES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'server', 'src', 'core', 'rules');
+const FORMATS_DIR = join(RULES_DIR, '..', 'formats');
 
 /** Every fixture workspace analysed once, with its findings of every rule. */
 const analyses = fixtureCases().map((c) => {
@@ -58,7 +59,10 @@ test('a finding whose message id its rule does not declare is left out with a no
 });
 
 for (const rule of RULES) {
-  const source = readFileSync(join(RULES_DIR, `${rule.id}.ts`), 'utf8');
+  // A rule is the core's (server/src/core/rules/) or a format plug-in's (server/src/core/formats/<id>/rules/).
+  const file = [join(RULES_DIR, `${rule.id}.ts`), ...readdirSync(FORMATS_DIR).map((f) => join(FORMATS_DIR, f, 'rules', `${rule.id}.ts`))].find((p) => existsSync(p));
+  const source = readFileSync(file, 'utf8');
+  const shown = relative(join(RULES_DIR, '..', '..', '..', '..'), file);
   const declared = Object.keys(rule.meta.messages);
 
   test(`${rule.id} declares its messages by camelCase id, frozen, each a template with well-formed placeholders`, () => {
@@ -76,8 +80,8 @@ for (const rule of RULES) {
   // Source level: a message id is a quoted camelCase word with a capital ('portDiffers'); the rule's file names each.
   test(`${rule.id} uses every message it declares, and declares every message id its source names`, () => {
     const used = new Set([...source.matchAll(/'([a-z][a-z0-9]*[A-Z][A-Za-z0-9]*)'/g)].map((m) => m[1]));
-    for (const id of declared) assert.ok(used.has(id), `server/src/core/rules/${rule.id}.ts declares message "${id}" but never reports it`);
-    for (const id of used) assert.ok(declared.includes(id), `server/src/core/rules/${rule.id}.ts reports message "${id}", which its meta does not declare`);
+    for (const id of declared) assert.ok(used.has(id), `${shown} declares message "${id}" but never reports it`);
+    for (const id of used) assert.ok(declared.includes(id), `${shown} reports message "${id}", which its meta does not declare`);
   });
 }
 

@@ -1,5 +1,6 @@
 // What a format plug-in declares: the files it reads, the units it reads them in, and how it reads them.
 import type { FormatJoin } from '../join';
+import type { Rule } from '../rules/types';
 import type { EnvView } from '../model';
 import type { LoweredParts, PortPart } from '../contributions';
 import type { FileFacts, SourceFile } from '../types';
@@ -65,4 +66,6 @@ export interface FormatPlugin {
   ports?: (v: EnvView) => PortPart[];
   /** How the format's facts join the model: the identities they claim, the views their units go to (join.ts). */
   join?: FormatJoin;
+  /** Rules about the format's own objects (Kubernetes Services' selectors and named ports, EXPOSE), in `formats/<id>/rules/`. */
+  rules?: Rule[];
 }

@@ -1,20 +1,15 @@
-// The explicit list of rules, sorted by id; the registry refuses two rules with one id.
+// The explicit list of rules, sorted by id: the core's and those format plug-ins declare; the registry refuses two rules with one id.
+import { FORMATS } from '../formats/registry';
 import type { Rule, RuleMeta } from './types';
 import { rule as commandPortMismatch } from './command-port-mismatch';
 import { rule as contract } from './contract';
 import { rule as duplicatePort } from './duplicate-port';
 import { rule as envPortMismatch } from './env-port-mismatch';
-import { rule as exposeMismatch } from './expose-mismatch';
-import { rule as exposeUnsetVariable } from './expose-unset-variable';
-import { rule as helmTemplateMismatch } from './helm-template-mismatch';
-import { rule as ingressBackendPort } from './ingress-backend-port';
 import { rule as invalidPort } from './invalid-port';
 import { rule as loopbackBind } from './loopback-bind';
-import { rule as networkpolicyPort } from './networkpolicy-port';
 import { rule as portParity } from './port-parity';
 import { rule as probePort } from './probe-port';
 import { rule as referencePort } from './reference-port';
-import { rule as serviceTargetPort } from './service-target-port';
 import { rule as skippedSource } from './skipped-source';
 import { rule as unservedPort } from './unserved-port';
 
@@ -27,9 +22,10 @@ function registry(rules: Rule[]): Rule[] {
   return [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
 }
 
+/** The core's rules (format-blind, or spanning formats) and the rules each format plug-in declares about its own objects. */
 export const RULES: Rule[] = registry([
-  commandPortMismatch, contract, duplicatePort, envPortMismatch, exposeMismatch, exposeUnsetVariable, helmTemplateMismatch, ingressBackendPort, invalidPort, loopbackBind, networkpolicyPort, portParity,
-  probePort, referencePort, serviceTargetPort, skippedSource, unservedPort,
+  commandPortMismatch, contract, duplicatePort, envPortMismatch, invalidPort, loopbackBind, portParity, probePort, referencePort, skippedSource, unservedPort,
+  ...FORMATS.flatMap((f) => f.rules ?? []),
 ]);
 
 /** Every rule's metadata by id: what the server, the CLI and the reports know of a rule. */

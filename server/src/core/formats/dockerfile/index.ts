@@ -1,6 +1,8 @@
 // Dockerfiles and Containerfiles: the final stage's EXPOSE, ENV, start command and HEALTHCHECK (and each stage's, for a build target).
 import { extractDockerfile } from './read';
 import type { FormatPlugin } from '../types';
+import { rule as exposeMismatch } from './rules/expose-mismatch';
+import { rule as exposeUnsetVariable } from './rules/expose-unset-variable';
 import { dockerfileJoin } from './join';
 import { lowerImage, imagePorts } from './lower';
 
@@ -13,5 +15,6 @@ export const format: FormatPlugin = {
   ports: imagePorts,
   join: dockerfileJoin,
   units: 'file',
+  rules: [exposeMismatch, exposeUnsetVariable],
   extract: (file) => extractDockerfile(file),
 };

@@ -5,6 +5,7 @@ import { visit } from 'yaml';
 import { inTemplates, skipped } from '../skipped';
 import type { YamlDoc } from '../../yaml';
 import type { FormatPlugin } from '../types';
+import { rule as helmTemplateMismatch } from './rules/helm-template-mismatch';
 
 export const format: FormatPlugin = {
   id: 'helm',
@@ -15,6 +16,7 @@ export const format: FormatPlugin = {
   ],
   languages: ['helm'],
   units: 'chart × environment',
+  rules: [helmTemplateMismatch],
   extract(file, ctx) {
     if (ctx.kind === 'helm-helpers') return skipped(file, 'template');
     if (!file.text.includes('{{')) return undefined;

@@ -3,6 +3,9 @@
 // the same extractor.
 import { extractKubernetes, isKubernetesDoc } from './read';
 import type { FormatPlugin } from '../types';
+import { rule as serviceTargetPort } from './rules/service-target-port';
+import { rule as ingressBackendPort } from './rules/ingress-backend-port';
+import { rule as networkpolicyPort } from './rules/networkpolicy-port';
 import { kubernetesJoin } from './join';
 import { lowerKubernetes, kubernetesPorts } from './lower';
 
@@ -15,6 +18,7 @@ export const format: FormatPlugin = {
   ports: kubernetesPorts,
   join: kubernetesJoin,
   units: 'file',
+  rules: [serviceTargetPort, ingressBackendPort, networkpolicyPort],
   extract(file, ctx) {
     const { docs } = ctx.yaml();
     return docs.some(isKubernetesDoc) ? extractKubernetes(file, docs) : undefined;

@@ -1,5 +1,5 @@
 // helm-template-mismatch: with `helm template` turned on, a port where helm's render and Port Parity's evaluation of the chart disagree.
-import { defineRule, fromK8sFacts } from './types';
+import { defineRule, fromK8sFacts } from '../../../rules/types';
 
 export const rule = defineRule({
   meta: {

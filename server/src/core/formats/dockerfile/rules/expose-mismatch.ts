@@ -1,10 +1,10 @@
 // expose-mismatch: the Dockerfile's EXPOSE differs from the container port the orchestrator declares.
-import { list, where } from '../query';
-import { imageOf } from '../formats/dockerfile/join';
-import type { DockerImage } from '../formats/dockerfile/join';
-import type { EnvView } from '../model';
-import type { Fix, RawFinding, Related } from '../types';
-import { defineRule } from './types';
+import { list, where } from '../../../query';
+import { imageOf } from '../join';
+import type { DockerImage } from '../join';
+import type { EnvView } from '../../../model';
+import type { Fix, RawFinding, Related } from '../../../types';
+import { defineRule } from '../../../rules/types';
 
 export const rule = defineRule({
   meta: {

@@ -1,9 +1,9 @@
 // networkpolicy-port: a NetworkPolicy admits traffic on a port that none of the pods it selects serves.
-import { k8sIndex, policyPods } from '../formats/kubernetes/join';
-import { servedBy } from '../formats/kubernetes/served';
-import { inEnvs, list, PerToken } from '../query';
-import type { Loc, MessageData, RawFinding } from '../types';
-import { defineRule } from './types';
+import { k8sIndex, policyPods } from '../join';
+import { servedBy } from '../served';
+import { inEnvs, list, PerToken } from '../../../query';
+import type { Loc, MessageData, RawFinding } from '../../../types';
+import { defineRule } from '../../../rules/types';
 
 export const rule = defineRule({
   meta: {

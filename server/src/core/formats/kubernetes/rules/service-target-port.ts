@@ -1,10 +1,10 @@
 // service-target-port: a Service targetPort (number or name) that no selected container declares.
-import { k8sIndex } from '../formats/kubernetes/join';
-import type { ServiceUnit } from '../formats/kubernetes/join';
-import { servedBy } from '../formats/kubernetes/served';
-import { inEnvs, list, PerToken, TokenUse, where } from '../query';
-import type { Fix, MessageData, PortValue, RawFinding, Related } from '../types';
-import { defineRule } from './types';
+import { k8sIndex } from '../join';
+import type { ServiceUnit } from '../join';
+import { servedBy } from '../served';
+import { inEnvs, list, PerToken, TokenUse, where } from '../../../query';
+import type { Fix, MessageData, PortValue, RawFinding, Related } from '../../../types';
+import { defineRule } from '../../../rules/types';
 
 export const rule = defineRule({
   meta: {

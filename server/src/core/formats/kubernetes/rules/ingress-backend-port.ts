@@ -1,8 +1,8 @@
 // ingress-backend-port: an Ingress or Gateway API route sends traffic to a port its Service does not have.
-import { k8sIndex, serviceIndex } from '../formats/kubernetes/join';
-import { inEnvs, list, PerToken, TokenUse, where } from '../query';
-import type { Fix, Loc, MessageData, RawFinding } from '../types';
-import { defineRule } from './types';
+import { k8sIndex, serviceIndex } from '../join';
+import { inEnvs, list, PerToken, TokenUse, where } from '../../../query';
+import type { Fix, Loc, MessageData, RawFinding } from '../../../types';
+import { defineRule } from '../../../rules/types';
 
 export const rule = defineRule({
   meta: {

@@ -1,7 +1,7 @@
 // expose-unset-variable: an `EXPOSE $VAR` whose variable nothing sets, so the line exposes nothing; one finding per variable per Dockerfile.
-import type { DockerExpose, DockerfileFacts, RawFinding } from '../types';
-import { imageOf } from '../formats/dockerfile/join';
-import { defineRule } from './types';
+import type { DockerExpose, DockerfileFacts, RawFinding } from '../../../types';
+import { imageOf } from '../join';
+import { defineRule } from '../../../rules/types';
 
 /** Every EXPOSE of every stage once (a stage built on another repeats its parent's). */
 function allExposes(f: DockerfileFacts): DockerExpose[] {
