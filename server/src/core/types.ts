@@ -263,6 +263,9 @@ export interface K8sNetworkPolicy {
   namespace: string;
   /** Empty: every pod in the namespace. */
   podSelector: Record<string, string>;
+  /** Each matchLabels value's token, by label (where a typo in the selector is fixed). */
+  selectorLocs?: Record<string, Loc>;
+  nameLoc?: Loc;
   /** `endPort` makes the entry a range `port`-`endPort`. */
   ports: (PortValue & { protocol: Protocol; endPort?: number })[];
 }

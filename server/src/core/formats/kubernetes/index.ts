@@ -4,6 +4,8 @@
 import { extractKubernetes, isKubernetesDoc } from './read';
 import type { FormatPlugin } from '../types';
 import { rule as serviceTargetPort } from './rules/service-target-port';
+import { rule as danglingIngress } from './rules/dangling-ingress';
+import { rule as danglingNetworkpolicy } from './rules/dangling-networkpolicy';
 import { rule as ingressBackendPort } from './rules/ingress-backend-port';
 import { rule as networkpolicyPort } from './rules/networkpolicy-port';
 import { kubernetesJoin } from './join';
@@ -18,7 +20,7 @@ export const format: FormatPlugin = {
   ports: kubernetesPorts,
   join: kubernetesJoin,
   units: 'file',
-  rules: [serviceTargetPort, ingressBackendPort, networkpolicyPort],
+  rules: [serviceTargetPort, ingressBackendPort, networkpolicyPort, danglingIngress, danglingNetworkpolicy],
   extract(file, ctx) {
     const { docs } = ctx.yaml();
     return docs.some(isKubernetesDoc) ? extractKubernetes(file, docs) : undefined;

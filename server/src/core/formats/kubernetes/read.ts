@@ -86,7 +86,10 @@ function readObject(ix: LineIndex, obj: Node | null | undefined, facts: K8sFacts
   }
   if (kind === 'NetworkPolicy') {
     const spec = get(obj, 'spec');
-    const np: K8sNetworkPolicy = { name, namespace, podSelector: stringMap(path(spec, 'podSelector', 'matchLabels')), ports: [] };
+    const labels = path(spec, 'podSelector', 'matchLabels');
+    const selectorLocs: Record<string, Loc> = {};
+    for (const p of pairs(labels)) if (isScalar(p.value)) selectorLocs[String(p.key.value)] = scalarText(ix, p.value).loc;
+    const np: K8sNetworkPolicy = { name, namespace, podSelector: stringMap(labels), selectorLocs, nameLoc, ports: [] };
     // matchExpressions select in ways a label map cannot say: such a policy is not checked.
     if (path(spec, 'podSelector', 'matchExpressions')) return;
     for (const rule of items(get(spec, 'ingress'))) {
