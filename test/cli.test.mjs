@@ -142,6 +142,20 @@ test('matrix prints services by environment in text, markdown and json', () => {
   assert.equal(j.rows[0].service, 'api');
 });
 
+test('matrix shows a variant (another compose file defining the service) as a sub-row where its ports differ, and not where they agree', () => {
+  const fixtures = new URL('./fixtures/port-parity/', import.meta.url).pathname;
+  const differs = run(['matrix', join(fixtures, 'invalid-compose-variant-file')]);
+  assert.equal(differs.code, 0);
+  assert.match(differs.out, /^api\s+8080\s+8080 \*$/m);
+  assert.match(differs.out, /^ {2}↳ docker-compose\.images\.yml\s+3000 ≠\s+-$/m);
+  assert.match(differs.out, /1 services \(↳ a variant/);
+  const j = JSON.parse(run(['matrix', join(fixtures, 'invalid-compose-variant-file'), '--format', 'json']).out);
+  assert.deepEqual(j.rows.map((r) => [r.service, r.variant]), [['api', undefined], ['api', 'docker-compose.images.yml']]);
+  const same = run(['matrix', join(fixtures, 'valid-compose-default-name-over-alphabetical')]);
+  assert.doesNotMatch(same.out, /↳/);
+  assert.match(same.out, /^api\s+8080\s+8080 \*$/m);
+});
+
 test('fix --dry-run prints the diff and changes nothing; fix applies it and the drift is gone', () => {
   const dir = copy();
   const before = readFileSync(join(dir, 'deploy/staging/api.yaml'), 'utf8');

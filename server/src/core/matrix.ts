@@ -38,9 +38,11 @@ export function buildMatrix(model: Model, calls: Map<string, MatrixRow['callers'
   for (const s of [...model.services.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     const row = buildMatrixRow(model, s);
     if (row) rows.push({ ...row, callers: calls.get(s.name) ?? [] });
+    // A variant's row where its ports differ from the service's somewhere (one that only adds labels or
+    // depends_on says nothing the service's row does not); the rules judge every variant either way.
     for (const variant of new Set([...s.views.values()].map((v) => v.variant).filter((x) => x !== undefined))) {
       const sub = buildMatrixRow(model, s, variant);
-      if (sub) rows.push(sub);
+      if (sub && sub.cells.some((c, i) => c.ports.length > 0 && c.ports.join() !== row?.cells[i].ports.join())) rows.push({ ...sub, callers: [] });
     }
   }
   return { environments: model.envs, rows };
