@@ -142,6 +142,15 @@ test('matrix prints services by environment in text, markdown and json', () => {
   assert.equal(j.rows[0].service, 'api');
 });
 
+test('check on a folder with no file Port Parity reads says nothing was checked, not that there are no problems', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pp-none-'));
+  writeFileSync(join(dir, 'appsettings.json'), '{ "Kestrel": { "Endpoints": { "Http": { "Url": "http://+:8080" } } } }\n');
+  const r = run(['check', dir]);
+  assert.equal(r.code, 0);
+  assert.match(r.out, /^Nothing checked: no file here is one Port Parity reads \(Dockerfile, Compose file/m);
+  assert.doesNotMatch(r.out, /No port problems/);
+});
+
 test('matrix shows a variant (another compose file defining the service) as a sub-row where its ports differ, and not where they agree', () => {
   const fixtures = new URL('./fixtures/port-parity/', import.meta.url).pathname;
   const differs = run(['matrix', join(fixtures, 'invalid-compose-variant-file')]);

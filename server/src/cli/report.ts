@@ -1,6 +1,6 @@
 // The CLI's report formats: text, json, sarif and GitHub annotations, from one analysis.
 import type { Analysis, Finding, Loc, Matrix } from '../core';
-import { DOCS_URL, RULES, mapTemplate, placeholders, portSet } from '../core';
+import { DOCS_URL, FORMATS, RULES, mapTemplate, placeholders, portSet } from '../core';
 import type { RuleMeta } from '../core';
 import { escapeForTerminal as esc } from './escape';
 import type { ArtifactChange, Log, PhysicalLocation, Region, Replacement, ReportingDescriptor, Result } from 'sarif';
@@ -205,7 +205,9 @@ export function textReport(runs: Checked[], c: Colors): string {
   const s = summary(runs);
   const total = s.errors + s.warnings + s.infos;
   const line = `${total} problem${total === 1 ? '' : 's'} (${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ${s.infos} info) in ${s.files} files; ${s.suppressed} suppressed`;
-  out.push(total ? c.bold(line) : `${c.bold('No port problems.')} ${line}`);
+  // Nothing read is not "no problems": say what was looked for (a folder of appsettings.json only, say).
+  if (s.files === 0) out.push(`${c.bold('Nothing checked:')} no file here is one Port Parity reads (${FORMATS.map((f) => f.title).join(', ')}).`);
+  else out.push(total ? c.bold(line) : `${c.bold('No port problems.')} ${line}`);
   return out.join('\n');
 }
 
