@@ -2,7 +2,7 @@
 import { compareEnvs } from './environments';
 import type { EnvView, Model, ServiceModel } from './model';
 import { callingCommands } from './parts';
-import type { HostAsk, Hosts } from './join';
+import type { HostAsk, Hosts, HostTarget } from './join';
 import { JOINS } from './model';
 import { effectiveVars, listening, servedPorts } from './query';
 import type { EnvVar, Loc } from './types';
@@ -12,8 +12,8 @@ const DEFAULT_PORTS: Record<string, number> = {
   mysql: 3306, mariadb: 3306, mongodb: 27017, amqp: 5672, amqps: 5671, nats: 4222, kafka: 9092, memcached: 11211, mqtt: 1883,
 };
 
-/** What the reference names and how the target answers it. */
-export interface Reference {
+/** What the reference names and how the target answers it (HostTarget: the service it reaches, the ports it serves to this caller). */
+export interface Reference extends HostTarget {
   /** The caller: the service whose configuration holds the value. */
   from: string;
   variable: string;
@@ -28,16 +28,6 @@ export interface Reference {
   /** The token's text in the source is exactly what `loc` spans, so a fix may replace it. */
   exact: boolean;
   env: string;
-  target: string;
-  /** The format that resolved the host (`compose`: container ports, `kubernetes`: Service ports). */
-  via: string;
-  /** How the target answers, in words: "listens on" (a container), "serves" (a Service). */
-  verb: string;
-  /** What its ports are, in words: "container", "Service". */
-  portKind: string;
-  /** The ports the target serves to this caller, and where they are declared. */
-  serves: number[];
-  servesAt: Loc[];
 }
 
 interface Parsed {
