@@ -71,7 +71,15 @@ function assertOnlyEditedRanges(file, before, after, edits) {
     outPos += keep.length;
     const replaced = before.slice(e.loc.start, e.loc.end);
     assert.doesNotMatch(replaced, /["'#\r\n]/, `${file}: the fix replaces ${JSON.stringify(replaced)}, which spans more than a token`);
-    assert.doesNotMatch(e.newText, /["'#\r\n]/, `${file}: the fix inserts ${JSON.stringify(e.newText)}`);
+    if (e.loc.start === e.loc.end && /\n/.test(e.newText)) {
+      // A whole line inserted (an EXPOSE a Dockerfile lacks): at a line start (or after a final line without
+      // its break), in the file's own line endings, and nothing but a directive's words.
+      const eol = /\r\n/.test(before) ? '\r\n' : '\n';
+      const atLineStart = e.loc.start === 0 || before[e.loc.start - 1] === '\n';
+      const lines = atLineStart ? e.newText : e.newText.replace(new RegExp(`^${eol}`), '');
+      assert.ok(atLineStart || e.newText.startsWith(eol), `${file}: a line inserted mid-line at ${e.loc.start}`);
+      assert.ok(lines.endsWith(eol) && lines.split(eol).slice(0, -1).every((l) => l !== '' && !/["'#\r\n]/.test(l)), `${file}: the fix inserts ${JSON.stringify(e.newText)}, not whole lines in the file's line endings`);
+    } else assert.doesNotMatch(e.newText, /["'#\r\n]/, `${file}: the fix inserts ${JSON.stringify(e.newText)}`);
     assert.equal(after.slice(outPos, outPos + e.newText.length), e.newText, `${file}: the edit at ${e.loc.start} is not what was applied`);
     outPos += e.newText.length;
     pos = e.loc.end;

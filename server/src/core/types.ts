@@ -109,6 +109,19 @@ export interface DockerExpose extends PortValue {
   argScope?: 'stage' | 'global';
 }
 
+/** A stage's FROM instruction, and where a new EXPOSE line goes: after its last EXPOSE, else before its CMD or ENTRYPOINT, else at its end. */
+export interface ExposePlace {
+  from: Loc;
+  /** The offset a line is inserted at (the start of a line, or the end of a text without a final newline). */
+  at: Loc;
+  /** `at` is the end of a text without a final newline: an inserted line starts with one. */
+  newline?: boolean;
+  /** The file's line ending, which an inserted line keeps. */
+  eol: '\n' | '\r\n';
+  /** The image the stage starts from, through earlier stages (`python:3.12-slim`); its own EXPOSE is inherited. */
+  base?: string;
+}
+
 export interface DockerfileFacts {
   kind: 'dockerfile';
   file: string;
@@ -118,7 +131,9 @@ export interface DockerfileFacts {
   command: CommandInfo;
   healthchecks: ProbeFact[];
   /** Stage names, for a compose build `target`. */
-  stages: { name?: string; exposes: DockerExpose[]; env: EnvVar[]; command: CommandInfo; healthchecks: ProbeFact[] }[];
+  stages: { name?: string; exposes: DockerExpose[]; env: EnvVar[]; command: CommandInfo; healthchecks: ProbeFact[]; place?: ExposePlace }[];
+  /** The final stage's FROM and where an EXPOSE line would go in it. */
+  place?: ExposePlace;
   /** What was left unread, and why (a bound hit, an alias not followed): reported as info by skipped-source. */
   unknowns?: Problem[];
   problems: Problem[];

@@ -3,6 +3,7 @@ import { extractDockerfile } from './read';
 import type { FormatPlugin } from '../types';
 import { rule as exposeMismatch } from './rules/expose-mismatch';
 import { rule as exposeUnsetVariable } from './rules/expose-unset-variable';
+import { rule as missingExpose } from './rules/missing-expose';
 import { dockerfileJoin } from './join';
 import { lowerImage, imagePorts } from './lower';
 
@@ -15,6 +16,6 @@ export const format: FormatPlugin = {
   ports: imagePorts,
   join: dockerfileJoin,
   units: 'file',
-  rules: [exposeMismatch, exposeUnsetVariable],
+  rules: [exposeMismatch, exposeUnsetVariable, missingExpose],
   extract: (file) => extractDockerfile(file),
 };

@@ -7,7 +7,7 @@ import { ensureUnits, joinRel, unitKey, unitsOf } from '../../join';
 import type { FormatJoin, Placement, UnitKey } from '../../join';
 import type { EnvView } from '../../model';
 import { dirOf } from '../../paths';
-import type { CommandInfo, DockerExpose, DockerfileFacts, EnvVar, ProbeFact } from '../../types';
+import type { CommandInfo, DockerExpose, DockerfileFacts, EnvVar, ExposePlace, ProbeFact } from '../../types';
 
 /** The image a service runs: a Dockerfile's final stage (or the compose build target). */
 export interface DockerImage {
@@ -18,6 +18,8 @@ export interface DockerImage {
   healthchecks: ProbeFact[];
   /** Build args a compose file passes. */
   buildArgs: Record<string, string>;
+  /** The stage's FROM, and where an EXPOSE line would go in it. */
+  place?: ExposePlace;
 }
 
 const VIEW: UnitKey<{ image: DockerImage }> = unitKey('dockerfile');
@@ -60,7 +62,7 @@ export const dockerfileJoin: FormatJoin = {
         // The last image of a folder owns it (the .env files there are its service's).
         j.dirOwner.set(dirOf(d.file), k);
         const stage = link?.target ? d.stages.find((s) => s.name === link.target) ?? d : d;
-        const image: DockerImage = { file: d.file, exposes: withBuildArgs(stage.exposes, stage.env, link?.args ?? {}), env: stage.env, command: stage.command, healthchecks: stage.healthchecks, buildArgs: link?.args ?? {} };
+        const image: DockerImage = { file: d.file, exposes: withBuildArgs(stage.exposes, stage.env, link?.args ?? {}), env: stage.env, command: stage.command, healthchecks: stage.healthchecks, buildArgs: link?.args ?? {}, ...(stage.place ? { place: stage.place } : {}) };
         const put = (e: string, v: EnvView): void => void (ensureUnits(v, VIEW, () => ({ image })).image = image);
         const primary = !!link || base === 'Dockerfile' || base === 'Containerfile' || !!env;
         if (primary) out.push({ env, policy: 'follows', key: k, mark: `image:${k}`, counts: true, orphanDefault: true, stage: 3, place: (e, at) => put(e, at.views.view(k, e)) });

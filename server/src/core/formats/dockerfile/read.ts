@@ -42,6 +42,13 @@ interface Stage {
   cmdHere: boolean;
   /** Words of the effective HEALTHCHECK; null after `HEALTHCHECK NONE`. */
   health?: Word[] | null;
+  /** Where its FROM is, and the offsets a new EXPOSE line may go at (see ExposePlace). */
+  from?: Loc;
+  /** The image it starts from, through earlier stages. */
+  base?: string;
+  afterExpose?: number;
+  beforeStart?: number;
+  end?: number;
 }
 
 const PROTOCOLS: Record<string, Protocol> = { tcp: 'TCP', udp: 'UDP', sctp: 'SCTP' };
@@ -89,12 +96,15 @@ function read(file: SourceFile, ix: LineIndex, suppressions: Suppression[]): Doc
   for (const ins of df.getInstructions()) {
     const kw = ins.getKeyword();
     const end = off(ins.getRange().end);
+    const lineStart = ix.offset(ins.getRange().start.line, 0);
     if (kw === 'FROM' && ins instanceof From) {
-      if (stage) done.push(stage);
+      if (stage) done.push({ ...stage, end: stage.end ?? lineStart });
       const image = (ins.getImage() ?? '').toLowerCase();
       const parent = [...done].reverse().find((s) => s.name !== undefined && s.name.toLowerCase() === image);
       stage = parent ? inherit(parent) : newStage();
+      stage.base = parent ? parent.base : image;
       stage.name = ins.getBuildStage() ?? undefined;
+      stage.from = ix.loc(off(ins.getRange().start), end);
     } else if (kw === 'ARG' && ins instanceof PropertyInstruction) {
       declareArgs(ins, stage, globals, (vr) => logical(text, off(vr.start), off(vr.end), esc).text, esc);
     } else if (kw === 'ENV' && ins instanceof PropertyInstruction) {
@@ -129,9 +139,11 @@ function read(file: SourceFile, ix: LineIndex, suppressions: Suppression[]): Doc
         st.env.push(v);
       }
     } else if (kw === 'EXPOSE') {
+      current().afterExpose = lineAfter(text, end);
       readExposes(ins.getArguments(), current(), (r) => logical(text, off(r.start), off(r.end), esc), ix, esc, facts, globals);
     } else if (kw === 'CMD' || kw === 'ENTRYPOINT') {
       const st = current();
+      st.beforeStart ??= lineStart;
       const ar = ins.getArgumentsRange();
       if (!ar) continue;
       const cmd = commandWords(ix, logical(text, off(ar.start), end, esc));
@@ -160,6 +172,7 @@ function read(file: SourceFile, ix: LineIndex, suppressions: Suppression[]): Doc
     facts.env = last.env;
     facts.command = last.command;
     facts.healthchecks = last.healthchecks;
+    if (last.place) facts.place = last.place;
   }
   return facts;
 }
@@ -211,7 +224,17 @@ function finish(ix: LineIndex, s: Stage): StageFacts {
     : [];
   const out: StageFacts = { exposes: s.exposes, env: s.env, command, healthchecks };
   if (s.name !== undefined) out.name = s.name;
+  if (s.from) {
+    const at = s.afterExpose ?? s.beforeStart ?? s.end ?? ix.text.length;
+    out.place = { from: s.from, at: ix.loc(at, at), ...(s.base ? { base: s.base } : {}), eol: ix.text.includes('\r\n') ? '\r\n' : '\n', ...(at > 0 && ix.text[at - 1] !== '\n' ? { newline: true } : {}) };
+  }
   return out;
+}
+
+/** The offset of the line after the one `end` is on (the text's length on its last line). */
+function lineAfter(text: string, end: number): number {
+  const nl = text.indexOf('\n', end);
+  return nl < 0 ? text.length : nl + 1;
 }
 
 /**
