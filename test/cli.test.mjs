@@ -142,6 +142,23 @@ test('matrix prints services by environment in text, markdown and json', () => {
   assert.equal(j.rows[0].service, 'api');
 });
 
+test('explain says how each service was formed: its files per environment and variant, why each joined, and why each is in its environment', () => {
+  const dir = new URL('./fixtures/port-parity/invalid-compose-variant-file', import.meta.url).pathname;
+  const r = run(['explain', dir]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^api$/m);
+  assert.match(r.out, /^ {2}local: ports 8080\n {4}docker-compose\.yml: compose service "api" of the project in \. \[local: what it is \(an unmarked compose project runs locally/m);
+  assert.match(r.out, /^ {2}local, variant docker-compose\.images\.yml: ports 3000\n {4}docker-compose\.images\.yml: compose service "api" of the project in \.; a variant: docker-compose\.images\.yml defines the service too/m);
+  assert.match(r.out, /^ {2}production \(reference\): ports 8080\n {4}k8s\/prod\/api\.yaml: Deployment api in namespace default, its own container api \[production: its path or name\]$/m);
+  const one = run(['explain', new URL('./lsp/workspace', import.meta.url).pathname, '--service', 'api']);
+  assert.equal(one.code, 0, one.err);
+  assert.match(one.out, /its image: /);
+  const none = run(['explain', dir, '--service', 'nope']);
+  assert.equal(none.code, 2);
+  assert.match(none.err, /no service named nope/);
+  assert.equal(run(['check', dir, '--service', 'api']).code, 2);
+});
+
 test('check on a folder with no file Port Parity reads says nothing was checked, not that there are no problems', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pp-none-'));
   writeFileSync(join(dir, 'appsettings.json'), '{ "Kestrel": { "Endpoints": { "Http": { "Url": "http://+:8080" } } } }\n');

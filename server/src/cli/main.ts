@@ -1,7 +1,7 @@
 // `port-parity`: check, matrix and fix for CI and terminals; exit 0 clean, 1 findings, 2 usage or config.
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { analyze, buildMatrix, envMatcher, helmTemplateJobs, RULES, RULE_IDS } from '../core';
+import { analyze, buildMatrix, envMatcher, explainText, helmTemplateJobs, RULES, RULE_IDS } from '../core';
 import type { Severity } from '../core';
 import { ioReason, isIoError } from '../host/errors';
 import { escapeForTerminal, jsonForTerminal } from './escape';
@@ -22,6 +22,7 @@ Usage:
   port-parity check [DIR...] [--format text|json|sarif|github] [--config FILE] [--fail-on error|warning|info|never] [--helm-template [--helm PATH]]
   port-parity matrix [DIR] [--format text|json|markdown] [--config FILE] [--helm-template [--helm PATH]]
   port-parity fix [DIR] [--rule ID...] [--dry-run] [--config FILE]
+  port-parity explain [DIR] [--service NAME...] [--config FILE]   how each service was formed: its files, environments, variants
   port-parity rules            list the rules
   port-parity --help | --version
 
@@ -44,10 +45,11 @@ interface Args {
   dryRun: boolean;
   helmTemplate: boolean;
   helm?: string;
+  services: string[];
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { command: '', dirs: [], failOn: 'error', rules: [], dryRun: false, helmTemplate: false };
+  const args: Args = { command: '', dirs: [], failOn: 'error', rules: [], dryRun: false, helmTemplate: false, services: [] };
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
@@ -82,6 +84,7 @@ function parseArgs(argv: string[]): Args {
     } else if (a === '--dry-run') args.dryRun = true;
     else if (a === '--helm-template') args.helmTemplate = true;
     else if (a === '--helm') args.helm = take();
+    else if (a === '--service') args.services.push(...take().split(','));
     else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
     else if (!args.command) args.command = a;
     else args.dirs.push(a);
@@ -122,13 +125,14 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       return 0;
     }
     args = parseArgs(argv);
-    if (!args.command) throw new UsageError('a command is needed: check, matrix, fix or rules (see --help)');
+    if (!args.command) throw new UsageError('a command is needed: check, matrix, fix, explain or rules (see --help)');
     if (args.command === 'rules') {
       for (const { meta: m } of RULES) out(`${m.id.padEnd(24)}${m.defaultSeverity.padEnd(9)}${m.description}\n`);
       return 0;
     }
-    if (!['check', 'matrix', 'fix'].includes(args.command)) throw new UsageError(`unknown command "${args.command}" (check, matrix, fix, rules)`);
-    const formats: Record<string, string[]> = { check: ['text', 'json', 'sarif', 'github'], matrix: ['text', 'json', 'markdown'], fix: ['text'] };
+    if (!['check', 'matrix', 'fix', 'explain'].includes(args.command)) throw new UsageError(`unknown command "${args.command}" (check, matrix, fix, explain, rules)`);
+    if (args.services.length && args.command !== 'explain') throw new UsageError('--service names the services explain explains');
+    const formats: Record<string, string[]> = { check: ['text', 'json', 'sarif', 'github'], matrix: ['text', 'json', 'markdown'], fix: ['text'], explain: ['text'] };
     const format = args.format ?? 'text';
     if (!formats[args.command].includes(format)) throw new UsageError(`--format for ${args.command} is one of ${formats[args.command].join(', ')}`);
     if (args.command !== 'check' && args.dirs.length > 1) throw new UsageError(`${args.command} takes one directory`);
@@ -160,6 +164,12 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       if (format === 'json') out(`${jsonForTerminal(JSON.stringify({ version: 1, ...m, rows: m.rows.map((r) => ({ ...r, cells: r.cells.map((c) => ({ ...c, locations: c.locations.map((l) => ({ file: l.file, line: l.line + 1, column: l.col + 1 })) })) })) }, null, 2))}\n`);
       else out(`${matrixText(m, format === 'markdown')}\n`);
       return 0;
+    }
+    if (args.command === 'explain') {
+      const x = explainText(runs[0].analysis.model, args.services);
+      out(`${x.text.trimEnd().split('\n').map(escapeForTerminal).join('\n')}\n`);
+      for (const n of x.unknown) err(`port-parity: no service named ${escapeForTerminal(n)} (port-parity matrix lists them)\n`);
+      return x.unknown.length ? 2 : 0;
     }
     if (args.command === 'fix') return runFix(workspaces[0], runs[0].analysis, { rules: args.rules, dryRun: args.dryRun }, out, err);
 

@@ -22,6 +22,8 @@ export type { Config } from './config';
 export { AJV_OPTIONS, configSchema, configSchemaText, EDITOR_KEYWORDS } from './config-schema';
 export { envMatcher, normalizeEnv, compareEnvs } from './environments';
 export { buildModel, portSet } from './model';
+export { explainService, explainText } from './explain';
+export type { ExplainedSource, ExplainedView } from './explain';
 export { partsOf } from './parts';
 export type { Model, EnvView, ServiceModel, PortDecl } from './model';
 export { DOCS_URL, RULES, RULE_IDS, RULE_META, formatMessage, mapTemplate, placeholders } from './rules';

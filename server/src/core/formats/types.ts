@@ -66,6 +66,8 @@ export interface FormatPlugin {
   ports?: (v: EnvView) => PortPart[];
   /** How the format's facts join the model: the identities they claim, the views their units go to (join.ts). */
   join?: FormatJoin;
+  /** What the format gives a view, each with its file and why it is there, in words (`port-parity explain`). */
+  explain?: (v: EnvView) => { file: string; what: string }[];
   /** Rules about the format's own objects (Kubernetes Services' selectors and named ports, EXPOSE), in `formats/<id>/rules/`. */
   rules?: Rule[];
 }

@@ -47,3 +47,16 @@ export function composePorts(v: EnvView): PortPart[] {
   for (const e of envFileVarsOf(v)) if (e.port !== undefined && isOwnPortVar(e.name, v.service)) out.push({ role: 'listens', loc: e.valueLoc, port: e.port, literal: e.literal, text: `${e.name} variable (env_file)`, internal: true, aligns: true });
   return out;
 }
+
+/** The compose service a view runs, its project, and the env_files it loads (`port-parity explain`). */
+export function explainCompose(v: EnvView): { file: string; what: string }[] {
+  const c = composeOf(v);
+  const out: { file: string; what: string }[] = [];
+  if (c) {
+    const more = c.files.length > 1 ? `, merged with ${c.files.slice(1).join(', ')}` : '';
+    const variant = c.variant !== undefined ? `; a variant: ${c.variant} defines the service too` : '';
+    out.push({ file: c.files[0], what: `compose service "${c.service.name}" of the project in ${c.dir || '.'}${more}${variant}` });
+  }
+  for (const f of new Set(envFileVarsOf(v).map((e) => e.valueLoc.file))) out.push({ file: f, what: 'an env_file of its compose service' });
+  return out;
+}

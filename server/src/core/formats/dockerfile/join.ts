@@ -20,6 +20,10 @@ export interface DockerImage {
   buildArgs: Record<string, string>;
   /** The stage's FROM, and where an EXPOSE line would go in it. */
   place?: ExposePlace;
+  /** Why it is this service's image, in words (`port-parity explain`). */
+  why: string;
+  /** The build target it is, when a build names one. */
+  target?: string;
 }
 
 const VIEW: UnitKey<{ image: DockerImage }> = unitKey('dockerfile');
@@ -54,7 +58,9 @@ export const dockerfileJoin: FormatJoin = {
       const fromName = /^(.+)\.dockerfile$/i.exec(base)?.[1];
       const candidates = [fromName, ...dirs].filter((x): x is string => !!x && !GENERIC_DIRS.has(x.toLowerCase()) && !isEnvAlias(x));
       let key = j.keyOf(...candidates);
-      if (!key && candidates.length === 0 && sole) key = sole;
+      let why = key ? `a service named "${candidates.find((c) => j.keyOf(c) === key)}" as its folder or file is` : '';
+      if (!key && candidates.length === 0 && sole) [key, why] = [sole, 'the workspace\'s only orchestrated service: it stands at the root'];
+      if (!key) why = candidates[0] ? `no service claims it: named after its folder or file "${candidates[0]}"` : 'no service claims it, and no folder names one';
       key = key ?? candidates[0] ?? 'Dockerfile';
       for (const link of links.length ? links : [undefined]) {
         const k = link?.key ?? key;
@@ -62,7 +68,7 @@ export const dockerfileJoin: FormatJoin = {
         // The last image of a folder owns it (the .env files there are its service's).
         j.dirOwner.set(dirOf(d.file), k);
         const stage = link?.target ? d.stages.find((s) => s.name === link.target) ?? d : d;
-        const image: DockerImage = { file: d.file, exposes: withBuildArgs(stage.exposes, stage.env, link?.args ?? {}), env: stage.env, command: stage.command, healthchecks: stage.healthchecks, buildArgs: link?.args ?? {}, ...(stage.place ? { place: stage.place } : {}) };
+        const image: DockerImage = { file: d.file, exposes: withBuildArgs(stage.exposes, stage.env, link?.args ?? {}), env: stage.env, command: stage.command, healthchecks: stage.healthchecks, buildArgs: link?.args ?? {}, ...(stage.place ? { place: stage.place } : {}), why: link ? `service ${link.key} builds it` : why, ...(link?.target ? { target: link.target } : {}) };
         const put = (e: string, v: EnvView): void => void (ensureUnits(v, VIEW, () => ({ image })).image = image);
         const primary = !!link || base === 'Dockerfile' || base === 'Containerfile' || !!env;
         if (primary) out.push({ env, policy: 'follows', key: k, mark: `image:${k}`, counts: true, orphanDefault: true, stage: 3, place: (e, at) => put(e, at.views.view(k, e)) });

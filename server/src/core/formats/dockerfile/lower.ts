@@ -27,3 +27,9 @@ export function imagePorts(v: EnvView): PortPart[] {
   for (const h of img.healthchecks) out.push({ role: 'probed', loc: h.port.loc, port: h.port.port, literal: h.port.literal, text: 'HEALTHCHECK port', internal: true, aligns: true });
   return out;
 }
+
+/** The image the service runs, and why it is this service's (`port-parity explain`). */
+export function explainImage(v: EnvView): { file: string; what: string }[] {
+  const img = imageOf(v);
+  return img ? [{ file: img.file, what: `its image${img.target ? ` (build target ${img.target})` : ''}: ${img.why}` }] : [];
+}

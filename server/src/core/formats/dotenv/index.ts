@@ -3,7 +3,7 @@
 import { extractDotenv } from './read';
 import type { FormatPlugin } from '../types';
 import { dotenvJoin } from './join';
-import { lowerDotenv, dotenvPorts } from './lower';
+import { lowerDotenv, dotenvPorts, explainDotenv } from './lower';
 
 export const format: FormatPlugin = {
   id: 'dotenv',
@@ -12,6 +12,7 @@ export const format: FormatPlugin = {
   languages: ['dotenv'],
   lower: lowerDotenv,
   ports: dotenvPorts,
+  explain: explainDotenv,
   join: dotenvJoin,
   units: 'file',
   extract: (file) => extractDotenv(file),

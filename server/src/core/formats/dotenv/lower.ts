@@ -20,3 +20,8 @@ export function dotenvPorts(v: EnvView): PortPart[] {
   for (const d of dotenvsOf(v)) for (const e of d.vars) if (e.port !== undefined && isOwnPortVar(e.name, v.service)) out.push({ role: 'listens', loc: e.valueLoc, port: e.port, literal: e.literal, text: `${e.name} variable (.env)`, internal: true, aligns: true });
   return out;
 }
+
+/** The .env files of the service's folder (`port-parity explain`). */
+export function explainDotenv(v: EnvView): { file: string; what: string }[] {
+  return dotenvsOf(v).map((d) => ({ file: d.file, what: `a .env file of its folder (the folder of its Dockerfile, or one named like it), read by the process` }));
+}

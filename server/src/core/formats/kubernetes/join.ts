@@ -6,6 +6,7 @@ import { ensureUnits, imageBase, mergeByFile, push, unitKey, unitsOf } from '../
 import type { FormatJoin, Placement, PlaceContext, RelationSink, UnitKey } from '../../join';
 import type { EnvView, Model } from '../../model';
 import { kubernetesHosts } from './hosts';
+import { near } from './rules/near';
 import type { EnvVar, K8sBackend, K8sConfigMap, K8sContainer, K8sFacts, K8sNetworkPolicy, K8sService, K8sWorkload } from '../../types';
 
 export interface WorkloadUnit {
@@ -168,8 +169,11 @@ function relate(model: Model, sink: RelationSink, wanted: (s: string | undefined
   for (const [env, list] of idx.backendsByEnv) {
     const services = serviceIndex(idx.servicesByEnv.get(env) ?? []);
     for (const { backend, file } of list) {
-      const owner = services.get(`${backend.namespace}/${backend.service}`)?.selected[0]?.service;
+      const unit = services.get(`${backend.namespace}/${backend.service}`);
+      const owner = unit?.selected[0]?.service;
       if (wanted(owner)) sink.file(owner, file);
+      // A route to a Service the workspace does not define reports for the owner of a name a typo away (dangling-ingress).
+      if (!unit) for (const u of idx.servicesByEnv.get(env) ?? []) if (u.svc.namespace === backend.namespace && wanted(u.selected[0]?.service) && near(backend.service, [u.svc.name]).length) sink.file(u.selected[0].service, file);
     }
   }
   // A NetworkPolicy reports for its first pod's service, judged against every pod it selects.
@@ -177,6 +181,8 @@ function relate(model: Model, sink: RelationSink, wanted: (s: string | undefined
     for (const { policy, file } of list) {
       if (Object.keys(policy.podSelector).length === 0) continue;
       const pods = policyPods(model, env, policy);
+      // A policy that selects nothing reports for the pods whose label values are a typo away (dangling-networkpolicy).
+      if (pods.length === 0) for (const w of idx.workloadsByEnv.get(env) ?? []) if (wanted(w.service) && w.workload.namespace === policy.namespace && Object.entries(policy.podSelector).some(([k, v]) => w.workload.labels[k] !== undefined && near(v, [w.workload.labels[k]]).length)) sink.file(w.service, file);
       const owner = pods[0]?.service;
       for (const w of pods) {
         if (!wanted(w.service) && !wanted(owner)) continue;

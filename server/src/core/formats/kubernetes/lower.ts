@@ -56,3 +56,19 @@ export function kubernetesPorts(v: EnvView): PortPart[] {
   }
   return out;
 }
+
+/** The workloads that run the service, and the Services that route to them (`port-parity explain`). */
+export function explainKubernetes(v: EnvView): { file: string; what: string }[] {
+  const out: { file: string; what: string }[] = [];
+  for (const w of workloadsOf(v)) {
+    const id = w.workload.baseName ?? w.workload.name;
+    const by = id === v.service ? '' : ` (joined by a container or image name it shares with ${v.service})`;
+    const rendered = w.file !== w.workload.nameLoc.file ? `, rendered as ${w.file}` : '';
+    out.push({ file: w.workload.nameLoc.file, what: `${w.workload.kind} ${w.workload.name} in namespace ${w.workload.namespace}${w.main ? `, its own container ${w.main.name}` : ''}${by}${rendered}` });
+  }
+  for (const u of k8sServicesOf(v)) {
+    const sel = u.svc.selector ? Object.entries(u.svc.selector).map(([k, x]) => `${k}=${x}`).join(', ') : '';
+    out.push({ file: u.svc.nameLoc.file, what: u.selected.length ? `Service ${u.svc.name} selects its pods (${sel})` : `Service ${u.svc.name}, named like it (it selects no pod of the workspace)` });
+  }
+  return out;
+}
