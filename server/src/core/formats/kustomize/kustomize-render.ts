@@ -16,17 +16,20 @@ export function isRemote(ref: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || /^(git::|git@|ssh:)/i.test(ref) || /[?&](ref|version|timeout|submodules)=/.test(ref) || /^(github\.com|gitlab\.com|bitbucket\.org)\//i.test(ref);
 }
 
-/** Resolved references: every render of an overlay resolves its bases' entries again. */
-const RESOLVED = new Map<string, string>();
+/** Resolved references by folder and entry: every render of an overlay resolves its bases' entries again. */
+const RESOLVED = new Map<string, Map<string, string>>();
 
 export function resolve(dir: string, ref: string): string {
-  const key = `${dir}\u0000${ref}`;
-  let r = RESOLVED.get(key);
+  let inDir = RESOLVED.get(dir);
+  if (!inDir) {
+    if (RESOLVED.size >= 20000) RESOLVED.clear();
+    RESOLVED.set(dir, (inDir = new Map()));
+  }
+  let r = inDir.get(ref);
   if (r === undefined) {
     const j = posix.normalize(posix.join(dir || '.', ref));
     r = j === '.' || j === './' ? '' : j.replace(/\/$/, '');
-    if (RESOLVED.size >= 20000) RESOLVED.clear();
-    RESOLVED.set(key, r);
+    if (inDir.size < 1000) inDir.set(ref, r);
   }
   return r;
 }

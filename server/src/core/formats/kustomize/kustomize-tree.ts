@@ -24,9 +24,16 @@ const MERGE_KEYS: [RegExp, string[]][] = [
   [/^status\.conditions$/, ['type']],
 ];
 
+/** The merge keys by dotted path: a render merges the same few lists again and again. */
+const KEYS_OF = new Map<string, string[] | undefined>();
+
 function mergeKeys(path: string[]): string[] | undefined {
   const p = path.join('.');
-  return MERGE_KEYS.find(([re]) => re.test(p))?.[1];
+  if (KEYS_OF.has(p)) return KEYS_OF.get(p);
+  const keys = MERGE_KEYS.find(([re]) => re.test(p))?.[1];
+  if (KEYS_OF.size >= 1000) KEYS_OF.clear();
+  KEYS_OF.set(p, keys);
+  return keys;
 }
 
 /**
@@ -199,10 +206,12 @@ export function mergeObject<S>(t: Tree, patch: YAMLMap, o: Origins<S>, src: S): 
 }
 
 function mergeMap<S>(t: YAMLMap, p: YAMLMap, path: string[], o: Origins<S>, src: S): void {
+  // Identity fields are at most two deep.
+  const at = path.length < 2 ? path.map((x) => `${x}.`).join('') : undefined;
   for (const it of p.items) {
     if (!isPair(it) || !isScalar(it.key)) continue;
     const k = String(it.key.value);
-    if (k.startsWith('$') || IDENTITY.has([...path, k].join('.'))) continue;
+    if (k.startsWith('$') || (at !== undefined && IDENTITY.has(at + k))) continue;
     const pv = it.value;
     const tv = pairOf(t, k)?.value;
     const d = directive(pv);
@@ -284,10 +293,17 @@ export function pointerTokens(pointer: string): string[] {
   return pointer.replace(/^\//, '').split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-/** `spec.template.spec.containers.[name=api].ports.0.containerPort` (or `ports[0]`) → tokens. */
+/** Field paths read before: the transformers' own are read for every object of every render. */
+const TOKENS = new Map<string, Tok[]>();
+
+/** `spec.template.spec.containers.[name=api].ports.0.containerPort` (or `ports[0]`) → tokens (never changed by the caller). */
 export function fieldPathTokens(fieldPath: string): Tok[] {
+  const hit = TOKENS.get(fieldPath);
+  if (hit) return hit;
   const out: Tok[] = [];
   for (const m of fieldPath.matchAll(/\[([^\]=]*)=([^\]]*)\]|[^.[\]]+/g)) out.push(m[1] !== undefined ? { key: m[1], value: m[2] } : m[0]);
+  if (TOKENS.size >= 1000) TOKENS.clear();
+  TOKENS.set(fieldPath, out);
   return out;
 }
 
