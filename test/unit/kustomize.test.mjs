@@ -537,3 +537,174 @@ patches:
   const c = container(workload(k.env('production'), 'api'), 'api');
   assert.deepEqual(c.command.ports.map((p) => [p.port, p.literal, k.at(p.loc)]), [[9000, false, 'overlays/production/kustomization.yaml:12="exec uvicorn main:app --port 9000 --header \\"x: y\\""']]);
 });
+
+// Renders share their base's parse and copy only what they write into (copy on write): a render that
+// wrote into a shared node in place would leak its patches into the next render of the same base, or
+// into the base's own facts. Three environments and an unmarked render over one base, the environments
+// each patching the same fields its own way, in several orders of rendering, each checked against the
+// same render made alone.
+const SHARED_BASE = {
+  'base/kustomization.yaml': `resources: [deployment.yaml, service.yaml, config.yaml]
+labels:
+  - pairs: {team: shop}
+    includeSelectors: true
+`,
+  'base/deployment.yaml': `kind: Deployment
+apiVersion: apps/v1
+metadata: {name: api}
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - image: shop/api
+          name: api
+          ports:
+            - name: http
+              containerPort: 8080
+          env: &env
+            - name: PORT
+              value: "8080"
+            - name: MODE
+              value: base
+        - name: sidecar
+          image: shop/sidecar
+          ports:
+            - containerPort: 9102
+          env: *env
+`,
+  'base/service.yaml': `apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  selector: {app: api}
+  ports:
+    - name: http
+      port: 80
+      targetPort: 8080
+`,
+  'base/config.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: api-config
+data:
+  PORT: "8080"
+`,
+};
+
+/** The overlay of each environment: strategic merge, JSON 6902, replacements, generators, names, namespaces. */
+function sharedBaseOverlay(env) {
+  if (env === 'staging') {
+    return {
+      'kustomization.yaml': `resources: [../../base]
+namePrefix: stg-
+namespace: staging
+commonLabels: {tier: web}
+configMapGenerator:
+  - name: api-config
+    behavior: merge
+    literals: [PORT=9090]
+patches:
+  - path: port.yaml
+  - patch: '[{op: replace, path: /spec/ports/0/targetPort, value: 9090}]'
+    target: {kind: Service, name: api}
+replacements:
+  - source: {kind: Service, name: api, fieldPath: metadata.name}
+    targets: [{select: {kind: Deployment}, fieldPaths: [spec.template.spec.containers.1.env.1.value]}]
+`,
+      'port.yaml': `{apiVersion: apps/v1, kind: Deployment, metadata: {name: api}, spec: {template: {spec: {containers: [
+  {name: api, ports: [{name: http, containerPort: 9090}], env: [{name: PORT, value: "9090"}]}
+]}}}}
+`,
+    };
+  }
+  if (env === 'production') {
+    return {
+      'kustomization.yaml': `resources: [../../base]
+namespace: production
+patches:
+  - path: delete-env.yaml
+  - target: {kind: Deployment}
+    patch: |-
+      - op: move
+        from: /spec/template/spec/containers/0/env
+        path: /spec/template/spec/containers/0/environment
+      - op: add
+        path: /spec/template/spec/containers/1/ports/-
+        value: {containerPort: 9443}
+      - op: remove
+        path: /spec/selector
+`,
+      'delete-env.yaml': `kind: Deployment
+apiVersion: apps/v1
+metadata: {name: api}
+spec:
+  template:
+    spec:
+      containers:
+        - name: sidecar
+          env:
+            - name: PORT
+              $patch: delete
+          ports:
+            - $patch: replace
+            - containerPort: 9200
+`,
+    };
+  }
+  if (env === 'local') return { 'kustomization.yaml': 'resources: [../../base]\nnamespace: local\n' };
+  // Not an environment: the base as it is, rendered once more.
+  return { 'kustomization.yaml': 'resources: [../../base]\n' };
+}
+
+function sharedBaseFiles(dirs) {
+  const files = {};
+  for (const [p, t] of Object.entries(SHARED_BASE)) files[`deploy/${p}`] = t;
+  for (const [env, dir] of Object.entries(dirs)) for (const [p, t] of Object.entries(sharedBaseOverlay(env))) files[`deploy/${dir}/${env}/${p}`] = t;
+  return Object.entries(files).map(([path, text]) => ({ path, text }));
+}
+
+/** What the render of an environment (`plain`: the unmarked one) says. */
+const renderOf = (facts, env) => {
+  const r = facts.find((f) => f.env === (env === 'plain' ? undefined : env) && f.renderedFrom?.startsWith('kustomization'));
+  assert.ok(r, `a render for ${env}`);
+  return JSON.parse(JSON.stringify(r));
+};
+
+test('renders over one base share its parse and never write into it: each environment renders as it does alone, in either order, and the base reads as it does alone', () => {
+  const envs = ['staging', 'production', 'local', 'plain'];
+  const alone = new Map(envs.map((env) => [env, renderOf(extractAll(sharedBaseFiles({ [env]: 'a' })), env)]));
+  // The values each environment wrote stay its own; the base's aliased env list is two lists.
+  const containers = (env) => Object.fromEntries(alone.get(env).workloads[0].containers.map((c) => [c.name, [c.ports.map((p) => p.containerPort.port), c.env.map((v) => `${v.name}=${v.value}`)]]));
+  assert.deepEqual(containers('staging'), { api: [[9090, 8080], ['PORT=9090', 'MODE=base']], sidecar: [[9102], ['PORT=8080', 'MODE=stg-api']] });
+  assert.deepEqual(containers('production'), { sidecar: [[9200], []], api: [[8080, 9443], ['PORT=8080', 'MODE=base']] });
+  for (const env of ['local', 'plain']) assert.deepEqual(containers(env), { api: [[8080], ['PORT=8080', 'MODE=base']], sidecar: [[9102], ['PORT=8080', 'MODE=base']] });
+  assert.deepEqual(envs.map((env) => alone.get(env).configMaps[0].data.map((v) => `${v.name}=${v.value}`)), [['PORT=9090'], ['PORT=8080'], ['PORT=8080'], ['PORT=8080']]);
+  assert.deepEqual(envs.map((env) => alone.get(env).services[0].ports.map((p) => p.targetPort.port)), [[9090], [8080], [8080], [8080]]);
+  // The base's own files, read for themselves from the parse the renders share: a render consumes them
+  // (they stand in for themselves among the facts), and the language server's cache keeps what they read.
+  const own = (cache) => JSON.parse(JSON.stringify(['deployment', 'service', 'config'].map((f) => cache.get(`deploy/base/${f}.yaml`)?.facts)));
+  const baseAlone = new Map();
+  extractAll(Object.entries(SHARED_BASE).map(([p, text]) => ({ path: `deploy/${p}`, text })), undefined, baseAlone);
+  assert.deepEqual(own(baseAlone).map((f) => [f.kind, f.workloads.length, f.services.length, f.configMaps.length]), [['kubernetes', 1, 0, 0], ['kubernetes', 0, 1, 0], ['kubernetes', 0, 0, 1]]);
+  // Folders in alphabetical order are the order of the renders: every render first, between and last.
+  for (const order of [['a', 'b', 'c', 'd'], ['d', 'c', 'b', 'a'], ['b', 'd', 'a', 'c'], ['c', 'a', 'd', 'b']]) {
+    const dirs = Object.fromEntries(envs.map((env, i) => [env, order[i]]));
+    const facts = extractAll(sharedBaseFiles(dirs));
+    assert.equal(facts.filter((f) => f.renderedFrom).length, 4);
+    const solo = (env) => renderOf(extractAll(sharedBaseFiles({ [env]: dirs[env] })), env);
+    for (const env of envs) assert.deepEqual(renderOf(facts, env), solo(env), `${env} rendered in ${dirs[env]}/ beside the others`);
+    // With the language server's cache: the base's own facts, then an edit of one environment's patch renders it again over the same base.
+    const cache = new Map();
+    extractAll(sharedBaseFiles(dirs), undefined, cache);
+    assert.deepEqual(own(cache), own(baseAlone), `the base's own facts with the renders in ${order.join(', ')}`);
+    const edited = sharedBaseFiles(dirs).map((f) => (f.path.endsWith('/staging/port.yaml') ? { ...f, text: f.text.replace(/9090/g, '9091') } : f));
+    const again = extractAll(edited, undefined, cache);
+    for (const env of ['production', 'local', 'plain']) assert.deepEqual(renderOf(again, env), solo(env), `${env} after staging's patch was edited`);
+    assert.deepEqual(renderOf(again, 'staging').workloads[0].containers[0].ports.map((p) => p.containerPort.port), [9091, 8080]);
+  }
+});

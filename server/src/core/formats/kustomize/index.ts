@@ -9,5 +9,5 @@ export const format: FormatPlugin = {
   reads: [{ kind: 'yaml', files: ['kustomization.yaml', 'kustomization.yml', 'Kustomization'], activates: true }],
   languages: ['yaml'],
   units: 'overlay × environment',
-  extract: (file) => (/^kustomization(\.ya?ml)?$/i.test(file.path.split('/').pop() ?? '') ? skipped(file, 'kustomization') : undefined),
+  extract: (file) => (/^kustomization(\.ya?ml)?$/i.test(file.path.slice(file.path.lastIndexOf('/') + 1)) ? skipped(file, 'kustomization') : undefined),
 };

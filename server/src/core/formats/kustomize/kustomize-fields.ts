@@ -4,7 +4,7 @@ import type { Node } from 'yaml';
 import { get, pairs, str } from '../../yaml';
 import type { KRes, Src } from './kustomize-objects';
 import { curName, kindOf, nsOf, syncName } from './kustomize-objects';
-import { fieldPathTokens, setAt, setKey, slotsOf, valueAt } from './kustomize-tree';
+import { fieldPathTokens, ownedAt, setAt, setKey, slotsOf, valueAt, writableSlots } from './kustomize-tree';
 import type { Origins } from './kustomize-tree';
 
 /** Where a pod spec sits in the kinds that hold one (Pod; Deployment and the like; CronJob). */
@@ -51,11 +51,20 @@ const VAR_FIELDS = inContainers(['env.*.value', 'command.*', 'args.*', 'command'
 
 /** A map made where a field is missing, placed with the object. */
 function newMap(origins: Origins<Src>, o: KRes): () => YAMLMap {
-  return () => {
-    const m = new YAMLMap();
-    origins.place(m, origins.of(o.node));
-    return m;
-  };
+  return () => origins.fresh(new YAMLMap(), origins.of(o.node) ?? o.src);
+}
+
+/**
+ * Puts the value `f` gives for each place a field path reaches in `o` (undefined: it stays), copying
+ * on write only in an object where one changes.
+ */
+function rewrite(origins: Origins<Src>, o: KRes, field: string, f: (v: Node | undefined) => Node | undefined): void {
+  const toks = fieldPathTokens(field);
+  const values = slotsOf(o.node, toks).map((slot) => f(valueAt(slot)));
+  if (!values.some((v) => v !== undefined)) return;
+  writableSlots(o, toks, origins).forEach((slot, i) => {
+    if (values[i] !== undefined) setAt(slot, values[i]);
+  });
 }
 
 /** commonLabels and labels: `labels` is the kustomization's map, its nodes placed in it. */
@@ -67,8 +76,8 @@ export function addLabels(origins: Origins<Src>, objs: KRes[], labels: Node | un
     for (const spec of LABEL_FIELDS) {
       if ((spec.role === 'selector' && !selectors) || (spec.role === 'template' && !templates) || (spec.kinds && !spec.kinds.includes(kind))) continue;
       const toks = fieldPathTokens(spec.field);
-      for (const slot of slotsOf(o.node, toks, spec.create ? newMap(origins, o) : undefined)) {
-        let m = valueAt(slot);
+      for (const slot of writableSlots(o, toks, origins, spec.create ? newMap(origins, o) : undefined)) {
+        let m = ownedAt(slot, origins);
         if (!isMap(m)) {
           if (!spec.create) continue;
           setAt(slot, (m = newMap(origins, o)()));
@@ -83,7 +92,7 @@ export function addLabels(origins: Origins<Src>, objs: KRes[], labels: Node | un
 export function setNamespace(origins: Origins<Src>, objs: KRes[], ns: Scalar, keyNode: Scalar): void {
   for (const o of objs) {
     if (CLUSTER_SCOPED.has(kindOf(o))) continue;
-    const [slot] = slotsOf(o.node, ['metadata', 'namespace'], newMap(origins, o));
+    const [slot] = writableSlots(o, ['metadata', 'namespace'], origins, newMap(origins, o));
     if (slot) setAt(slot, ns, keyNode);
   }
 }
@@ -95,7 +104,8 @@ export function addAffixes(origins: Origins<Src>, objs: KRes[], prefix: string, 
     const meta = get(o.node, 'metadata');
     const name = get(meta, 'name');
     if (!isMap(meta) || !isScalar(name)) continue;
-    setKey(meta, 'name', origins.derive(`${prefix}${curName(o)}${suffix}`, name));
+    const [slot] = writableSlots(o, ['metadata', 'name'], origins);
+    setAt(slot, origins.derive(`${prefix}${curName(o)}${suffix}`, name));
     syncName(o);
   }
 }
@@ -109,14 +119,13 @@ export function fixReferences(origins: Origins<Src>, objs: KRes[]): void {
       if (ref.from && !ref.from.includes(kindOf(o))) continue;
       const ns = nsOf(o);
       for (const field of ref.fields) {
-        for (const slot of slotsOf(o.node, fieldPathTokens(field))) {
-          const v = valueAt(slot);
+        rewrite(origins, o, field, (v) => {
           const name = str(v);
-          if (name === undefined || !isScalar(v) || pool.some((x) => curName(x) === name)) continue;
+          if (name === undefined || !isScalar(v) || pool.some((x) => curName(x) === name)) return undefined;
           const hits = pool.filter((x) => x.names.includes(name));
           const hit = hits.find((x) => nsOf(x) === ns) ?? hits[0];
-          if (hit) setAt(slot, origins.derive(curName(hit), v));
-        }
+          return hit ? origins.derive(curName(hit), v) : undefined;
+        });
       }
     }
   }
@@ -130,12 +139,11 @@ export function substituteVars(origins: Origins<Src>, objs: KRes[], values: Map<
   const expand = (s: string): string => s.replace(/\$\$|\$\(([^)]*)\)/g, (m, name?: string) => (name === undefined ? '$' : (values.get(name) ?? m)));
   for (const o of objs) {
     for (const field of VAR_FIELDS) {
-      for (const slot of slotsOf(o.node, fieldPathTokens(field))) {
-        const v = valueAt(slot);
-        if (!isScalar(v) || typeof v.value !== 'string' || !v.value.includes('$')) continue;
+      rewrite(origins, o, field, (v) => {
+        if (!isScalar(v) || typeof v.value !== 'string' || !v.value.includes('$')) return undefined;
         const text = expand(v.value);
-        if (text !== v.value) setAt(slot, origins.derive(text, v));
-      }
+        return text !== v.value ? origins.derive(text, v) : undefined;
+      });
     }
   }
 }

@@ -130,8 +130,13 @@ export class Sources {
   }
 }
 
-/** The index of a render's output (a virtual file): each node is placed through the index of its own text. */
+/**
+ * The index of a render's output (a virtual file): each node is placed through the index of its own
+ * text; one the render did not place is the object's own (see Origins), in the file it was read from.
+ */
 class TreeIndex extends LineIndex {
+  /** The object being read. */
+  obj?: KRes;
   constructor(
     file: string,
     private readonly origins: Origins<Src>,
@@ -139,13 +144,20 @@ class TreeIndex extends LineIndex {
     super(file, '');
   }
   override of(node: unknown): LineIndex {
-    return this.origins.of(node)?.ix ?? this;
+    const at = this.origins.of(node);
+    if (at) return at.ix;
+    return this.obj && (node as Node | null)?.range ? this.obj.src.ix : this;
   }
 }
 
-/** One resource of a kustomization's output: its tree (owned by the render) and the names it has had. */
+/**
+ * One resource of a kustomization's output: its tree (shared with the parse of its file until the
+ * render writes into it, see Origins) and the names it has had.
+ */
 export interface KRes {
   node: YAMLMap;
+  /** The file (or generator's kustomization) it was read from: where its own nodes were written. */
+  src: Src;
   /** Every name it has had, the original first and the current last. */
   names: string[];
   /** Its namespace as its resource file wrote it. */
@@ -178,12 +190,11 @@ export function objectNodes(node: unknown): Node[] {
   return [node as Node];
 }
 
-/** A resource read into a tree the render owns (a copy of its maps and lists, placed in `src`). */
-export function readResource(origins: Origins<Src>, src: Src, node: Node): KRes | undefined {
+/** A resource of `src`: its parse's tree, which the render copies where it writes into it. */
+export function readResource(src: Src, node: Node): KRes | undefined {
   if (!isMap(node) || !str(get(node, 'kind'))) return undefined;
-  const tree = origins.copy(node as YAMLMap, src);
-  const ns = str(path(tree, 'metadata', 'namespace'));
-  return { node: tree, names: [str(path(tree, 'metadata', 'name')) ?? ''], orgNs: ns };
+  const ns = str(path(node, 'metadata', 'namespace'));
+  return { node: node as YAMLMap, src, names: [str(path(node, 'metadata', 'name')) ?? ''], orgNs: ns };
 }
 
 /** The labels or annotations of an object as they are now. */
@@ -200,6 +211,7 @@ export function readOutput(origins: Origins<Src>, file: string, objs: KRes[], ke
   const ix = new TreeIndex(file, origins);
   const out: ReturnType<typeof readOutput> = { workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [] };
   for (const o of objs) {
+    ix.obj = o;
     const f = extractKubernetes({ path: file, text: '' }, [{ contents: o.node } as unknown as YamlDoc], ix);
     // The name it had in its base is its identity across environments.
     for (const w of f.workloads) out.workloads.push(o.names[0] && o.names[0] !== w.name ? { ...w, baseName: o.names[0] } : w);

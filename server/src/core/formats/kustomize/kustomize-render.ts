@@ -9,24 +9,27 @@ import type { Kust, Kusts } from './kustomize';
 import { addAffixes, addLabels, fixReferences, generatedConfigMap, setNamespace, substituteVars } from './kustomize-fields';
 import { curName, kindOf, metaMap, nsOf, objectNodes, readOutput, readResource, syncName } from './kustomize-objects';
 import type { KRes, Sources, Src } from './kustomize-objects';
-import { applyOperation, deleteKey, fieldPathTokens, mergeObject, Origins, pointerTokens, setAt, setKey, slotsOf, valueAt } from './kustomize-tree';
+import { applyOperation, deleteKey, fieldPathTokens, mergeObject, Origins, pointerTokens, setAt, setKey, slotsOf, valueAt, writableSlots } from './kustomize-tree';
 
 /** A remote base or resource: a URL, a `git::`/`git@` address, a `github.com/...` path or a `?ref=`. */
 export function isRemote(ref: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || /^(git::|git@|ssh:)/i.test(ref) || /[?&](ref|version|timeout|submodules)=/.test(ref) || /^(github\.com|gitlab\.com|bitbucket\.org)\//i.test(ref);
 }
 
-/** Resolved references: every render of an overlay resolves its bases' entries again. */
-const RESOLVED = new Map<string, string>();
+/** Resolved references by folder and entry: every render of an overlay resolves its bases' entries again. */
+const RESOLVED = new Map<string, Map<string, string>>();
 
 export function resolve(dir: string, ref: string): string {
-  const key = `${dir}\u0000${ref}`;
-  let r = RESOLVED.get(key);
+  let inDir = RESOLVED.get(dir);
+  if (!inDir) {
+    if (RESOLVED.size >= 20000) RESOLVED.clear();
+    RESOLVED.set(dir, (inDir = new Map()));
+  }
+  let r = inDir.get(ref);
   if (r === undefined) {
     const j = posix.normalize(posix.join(dir || '.', ref));
     r = j === '.' || j === './' ? '' : j.replace(/\/$/, '');
-    if (RESOLVED.size >= 20000) RESOLVED.clear();
-    RESOLVED.set(key, r);
+    if (inDir.size < 1000) inDir.set(ref, r);
   }
   return r;
 }
@@ -227,7 +230,7 @@ export class Render {
     this.resources.add(p);
     const out: KRes[] = [];
     for (const doc of src.docs()) for (const node of objectNodes(doc.contents)) {
-      const o = readResource(this.origins, src, node);
+      const o = readResource(src, node);
       if (o) out.push(o);
     }
     this.noted(src);
@@ -335,16 +338,17 @@ export class Render {
       const existing = behavior === 'create' ? undefined : objs.find((o) => kindOf(o) === 'ConfigMap' && o.names.includes(name) && (ns === undefined || (nsOf(o) ?? 'default') === ns));
       if (existing) {
         const old = get(existing.node, 'data');
-        const map = isMap(old) && behavior !== 'replace' ? old : this.origins.copy(new YAMLMap(), k.src);
+        const map = isMap(old) && behavior !== 'replace' ? this.origins.writable(old) : this.origins.fresh(new YAMLMap(), k.src);
         for (const [key, value] of data) {
           deleteKey(map, String(key.value));
           map.items.push(new Pair(key, value));
         }
+        existing.node = this.origins.writable(existing.node);
         setKey(existing.node, 'data', map);
         continue;
       }
       const node = generatedConfigMap(this.origins, k.src, g, this.origins.copy(nameNode, k.src), this.origins.copy(nsNode, k.src), data);
-      objs.push({ node, names: [name], orgNs: ns });
+      objs.push({ node, src: k.src, names: [name], orgNs: ns });
     }
   }
 
@@ -455,7 +459,7 @@ export class Render {
       return objs;
     }
     let out = objs;
-    for (const o of matched) if (mergeObject(o.node, node, this.origins, src) === 'delete') out = out.filter((x) => x !== o);
+    for (const o of matched) if (mergeObject(o, node, this.origins, src) === 'delete') out = out.filter((x) => x !== o);
     return out;
   }
 
@@ -468,7 +472,7 @@ export class Render {
         const pointer = str(pathNode);
         if (!op || pointer === undefined || !pathNode) continue;
         const from = str(get(opNode, 'from'));
-        const r = applyOperation(o.node, op, pointerTokens(pointer), get(opNode, 'value'), from === undefined ? undefined : pointerTokens(from), this.origins, src);
+        const r = applyOperation(o, op, pointerTokens(pointer), get(opNode, 'value'), from === undefined ? undefined : pointerTokens(from), this.origins, src);
         syncName(o);
         const fromNode = get(opNode, 'from');
         const loc = r === 'no-from' && isScalar(fromNode) ? scalarText(src.ix, fromNode).loc : isScalar(pathNode) ? scalarText(src.ix, pathNode).loc : src.nodeLoc(pathNode);
@@ -514,6 +518,8 @@ export class Render {
       this.unknown(at, `replacement source ${fieldPath} of ${kindOf(from)} ${curName(from)} does not exist: kustomize cannot apply it`);
       return undefined;
     }
+    // Copied into other objects, its nodes keep the place they were written.
+    this.origins.settle(value, from.src);
     const opts = get(source, 'options');
     const delim = str(get(opts, 'delimiter'));
     if (delim === undefined || !isScalar(value)) return value;
@@ -536,7 +542,8 @@ export class Render {
         if (!path) continue;
         const loc = isScalar(fp) ? scalarText(src.ix, fp).loc : src.nodeLoc(fp);
         for (const o of targets) {
-          const slots = slotsOf(o.node, fieldPathTokens(path), create ? () => this.origins.copy(new YAMLMap(), src) : undefined);
+          const toks = fieldPathTokens(path);
+          const slots = value !== undefined || create ? writableSlots(o, toks, this.origins, create ? () => this.origins.fresh(new YAMLMap(), src) : undefined) : slotsOf(o.node, toks);
           if (slots.length === 0) this.unknown(loc, `replacement target ${path} of ${kindOf(o)} ${curName(o)} does not exist: kustomize cannot apply it`);
           if (value === undefined) continue;
           for (const slot of slots) setAt(slot, this.replaced(valueAt(slot), value, str(get(opts, 'delimiter')), Number(str(get(opts, 'index')) ?? '0')));

@@ -24,23 +24,69 @@ const MERGE_KEYS: [RegExp, string[]][] = [
   [/^status\.conditions$/, ['type']],
 ];
 
+/** The merge keys by dotted path: a render merges the same few lists again and again. */
+const KEYS_OF = new Map<string, string[] | undefined>();
+
 function mergeKeys(path: string[]): string[] | undefined {
   const p = path.join('.');
-  return MERGE_KEYS.find(([re]) => re.test(p))?.[1];
+  if (KEYS_OF.has(p)) return KEYS_OF.get(p);
+  const keys = MERGE_KEYS.find(([re]) => re.test(p))?.[1];
+  if (KEYS_OF.size >= 1000) KEYS_OF.clear();
+  KEYS_OF.set(p, keys);
+  return keys;
 }
 
 /**
- * Where each node of a render's trees was written: a copied map or list is placed where its original
- * was, a scalar a transformer makes where the value it stands for was written. One per render, dropped
- * with it (a Map: a WeakMap's sets and its ephemerons cost several times more, measured).
+ * Where each node of a render's trees was written, and which of their maps and lists the render made.
+ * A render starts from the parses' own trees, shared with every other render that reads the same file
+ * (a base under two overlays), and copies on write: before it changes a map or list it did not make,
+ * it puts a shallow copy in its place (`writable`), and so on up to the object's root; everything else
+ * stays shared. A node the render did not place is its object's own: a node of the parse of the file
+ * the object was read from (it has a range), or a key the render made without a place (it has none).
+ * One per render, dropped with it (Maps: a WeakMap's sets and its ephemerons cost several times more, measured).
  */
 export class Origins<S> {
   private readonly where = new Map<object, S>();
+  /** The maps and lists this render made: the only ones it changes in place. */
+  private readonly own = new Set<object>();
   of(node: unknown): S | undefined {
     return node && typeof node === 'object' ? this.where.get(node) : undefined;
   }
   place(node: object, src: S | undefined): void {
     if (src !== undefined) this.where.set(node, src);
+  }
+  /** A map or list the render just made: it may change it in place. */
+  fresh<T extends YAMLMap | YAMLSeq>(node: T, src?: S): T {
+    this.own.add(node);
+    this.place(node, src);
+    return node;
+  }
+  /**
+   * `node` itself when this render made it, else a new map or list holding the same pairs or items
+   * (pairs and scalars are never changed in place), placed where `node` was: the caller puts it in
+   * `node`'s place before changing it.
+   */
+  writable<T extends YAMLMap | YAMLSeq>(node: T): T {
+    if (this.own.has(node)) return node;
+    const c = (isMap(node) ? new YAMLMap() : new YAMLSeq()) as T;
+    c.range = node.range;
+    c.items = node.items.slice();
+    return this.fresh(c, this.where.get(node));
+  }
+  /**
+   * Places the nodes of `node` (a value a render takes out of an object into another) that it has not
+   * placed at `src`, the object's file: moved elsewhere, they could no longer be told apart from the
+   * other object's own. A node without a range (a key the render made) stays unplaced.
+   */
+  settle(node: unknown, src: S): void {
+    if (!node || typeof node !== 'object') return;
+    if ((node as Node).range && !this.where.has(node)) this.where.set(node, src);
+    if (isMap(node)) {
+      for (const it of node.items) {
+        this.settle(it.key, src);
+        this.settle(it.value, src);
+      }
+    } else if (isSeq(node)) for (const it of node.items) this.settle(it, src);
   }
   /**
    * A copy of `node`'s maps, lists and pairs (scalars shared), placed at `src` or where each original
@@ -64,8 +110,7 @@ export class Origins<S> {
         // A pair is never changed (setKey puts a new one in its place): one whose value is a scalar is shared.
         m.items.push(value === it.value ? it : new Pair(key, value));
       }
-      this.place(m, from);
-      return m as T;
+      return this.fresh(m, from) as T;
     }
     if (isSeq(node)) {
       const s = new YAMLSeq();
@@ -74,8 +119,7 @@ export class Origins<S> {
         if (strip && (directiveOnly(it) || directive(it) === 'delete')) continue;
         s.items.push(this.copy(it, src, strip));
       }
-      this.place(s, from);
-      return s as T;
+      return this.fresh(s, from) as T;
     }
     return node;
   }
@@ -107,7 +151,7 @@ function pairOf(map: YAMLMap, key: string): Pair | undefined {
   return undefined;
 }
 
-/** Sets `key` of a map the render owns (a new pair: pairs may be shared with a parse); `keyNode` names the key where it is new. */
+/** Sets `key` of a map the render made (a new pair: pairs are shared between a map and its copies); `keyNode` names the key where it is new. */
 export function setKey(map: YAMLMap, key: string, value: unknown, keyNode?: Scalar): void {
   const i = map.items.findIndex((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === key);
   if (i >= 0) map.items[i] = new Pair((map.items[i] as Pair).key, value);
@@ -123,14 +167,34 @@ export function deleteKey(map: YAMLMap, key: string): boolean {
 /** Fields a patch names its target by: the target keeps its own (a patch may name it by a name it had before). */
 const IDENTITY = new Set(['apiVersion', 'kind', 'metadata.name', 'metadata.namespace']);
 
+/** An object of a render: its tree, whose root the render replaces when it copies it on write. */
+export interface Tree {
+  node: YAMLMap;
+}
+
+/** The root of `t`, made writable. */
+function rootOf<S>(t: Tree, o: Origins<S>): YAMLMap {
+  return (t.node = o.writable(t.node));
+}
+
+/** The value at a slot whose holder the render made, made writable (and put in its place) when it is a map or a list. */
+export function ownedAt<S>(slot: Slot, o: Origins<S>): Node | undefined {
+  const v = valueAt(slot);
+  if (!isMap(v) && !isSeq(v)) return v;
+  const w = o.writable(v);
+  if (w !== v) setAt(slot, w);
+  return w;
+}
+
 /**
- * Merges a strategic merge patch into a tree the render owns, as `kubectl kustomize` does: maps key by
- * key (null deletes), keyed lists item by item, other lists and scalars replaced; `$patch: delete`,
- * `$patch: replace` and `- $patch: replace` directives. 'delete' when the patch deletes the object.
+ * Merges a strategic merge patch into an object, as `kubectl kustomize` does: maps key by key (null
+ * deletes), keyed lists item by item, other lists and scalars replaced; `$patch: delete`, `$patch:
+ * replace` and `- $patch: replace` directives. 'delete' when the patch deletes the object.
  */
-export function mergeObject<S>(target: YAMLMap, patch: YAMLMap, o: Origins<S>, src: S): 'delete' | undefined {
+export function mergeObject<S>(t: Tree, patch: YAMLMap, o: Origins<S>, src: S): 'delete' | undefined {
   const d = directive(patch);
   if (d === 'delete') return 'delete';
+  const target = rootOf(t, o);
   if (d === 'replace') {
     // The object becomes the patch; what identifies it (and its labels) stays the target's.
     const kept = (it: unknown): boolean => isPair(it) && isScalar(it.key) && ['apiVersion', 'kind', 'metadata'].includes(String(it.key.value));
@@ -142,10 +206,12 @@ export function mergeObject<S>(target: YAMLMap, patch: YAMLMap, o: Origins<S>, s
 }
 
 function mergeMap<S>(t: YAMLMap, p: YAMLMap, path: string[], o: Origins<S>, src: S): void {
+  // Identity fields are at most two deep.
+  const at = path.length < 2 ? path.map((x) => `${x}.`).join('') : undefined;
   for (const it of p.items) {
     if (!isPair(it) || !isScalar(it.key)) continue;
     const k = String(it.key.value);
-    if (k.startsWith('$') || IDENTITY.has([...path, k].join('.'))) continue;
+    if (k.startsWith('$') || (at !== undefined && IDENTITY.has(at + k))) continue;
     const pv = it.value;
     const tv = pairOf(t, k)?.value;
     const d = directive(pv);
@@ -153,8 +219,8 @@ function mergeMap<S>(t: YAMLMap, p: YAMLMap, path: string[], o: Origins<S>, src:
       deleteKey(t, k);
       continue;
     }
-    if (isMap(pv) && d !== 'replace' && isMap(tv)) mergeMap(tv, pv, [...path, k], o, src);
-    else if (isSeq(pv) && isSeq(tv)) mergeList(tv, pv, [...path, k], o, src);
+    if (isMap(pv) && d !== 'replace' && isMap(tv)) mergeMap(ownedAt({ holder: t, key: k }, o) as YAMLMap, pv, [...path, k], o, src);
+    else if (isSeq(pv) && isSeq(tv)) mergeList(ownedAt({ holder: t, key: k }, o) as YAMLSeq, pv, [...path, k], o, src);
     else setKey(t, k, o.copy(pv, src, true), o.copy(it.key, src));
   }
 }
@@ -186,21 +252,26 @@ function mergeList<S>(t: YAMLSeq, p: YAMLSeq, path: string[], o: Origins<S>, src
   const entries = nodes.filter((n) => !directiveOnly(n)).map((n): Entry => ({ node: n, key: keyOf(n), second: secondOf(n), del: directive(n) === 'delete', keep: directive(n) === 'replace' }));
   const base = t.items as Node[];
   const merge = (b: Node, e: Entry): Node => {
-    if (!e.keep && isMap(b) && isMap(e.node)) mergeMap(b, e.node, path, o, src);
-    return b;
+    if (e.keep || !isMap(b) || !isMap(e.node)) return b;
+    const w = o.writable(b);
+    mergeMap(w, e.node, path, o, src);
+    return w;
   };
   const added = (e: Entry): Node => o.copy(e.node, src, true);
   const withSecond = keys[1] !== undefined && (base.some((b) => secondOf(b) !== undefined) || entries.some((e) => e.second !== undefined));
   if (!withSecond) {
     const out: Node[] = [];
-    const used = new Set<Node>();
+    // By index: an item may be in the list twice (an alias).
+    const used = new Set<number>();
     for (const e of entries) {
-      const b = e.key === undefined ? undefined : base.find((x) => !used.has(x) && keyOf(x) === e.key);
-      if (b) used.add(b);
+      const i = e.key === undefined ? -1 : base.findIndex((x, j) => !used.has(j) && keyOf(x) === e.key);
+      if (i >= 0) used.add(i);
       if (e.del) continue;
-      out.push(b ? merge(b, e) : added(e));
+      out.push(i >= 0 ? merge(base[i], e) : added(e));
     }
-    for (const b of base) if (!used.has(b)) out.push(b);
+    base.forEach((b, j) => {
+      if (!used.has(j)) out.push(b);
+    });
     t.items = out;
     return;
   }
@@ -222,10 +293,17 @@ export function pointerTokens(pointer: string): string[] {
   return pointer.replace(/^\//, '').split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-/** `spec.template.spec.containers.[name=api].ports.0.containerPort` (or `ports[0]`) → tokens. */
+/** Field paths read before: the transformers' own are read for every object of every render. */
+const TOKENS = new Map<string, Tok[]>();
+
+/** `spec.template.spec.containers.[name=api].ports.0.containerPort` (or `ports[0]`) → tokens (never changed by the caller). */
 export function fieldPathTokens(fieldPath: string): Tok[] {
+  const hit = TOKENS.get(fieldPath);
+  if (hit) return hit;
   const out: Tok[] = [];
   for (const m of fieldPath.matchAll(/\[([^\]=]*)=([^\]]*)\]|[^.[\]]+/g)) out.push(m[1] !== undefined ? { key: m[1], value: m[2] } : m[0]);
+  if (TOKENS.size >= 1000) TOKENS.clear();
+  TOKENS.set(fieldPath, out);
   return out;
 }
 
@@ -257,21 +335,34 @@ function stepKey(holder: unknown, tok: Tok): string | number | undefined {
 
 /**
  * Every place a field path reaches in a tree (`*` stands for each item of a list; an item the rest of
- * the path misses is passed over). `create`: maps a missing step needs are made (the last step need not
- * exist either). Empty when the path reaches nothing.
+ * the path misses is passed over), to read. Empty when the path reaches nothing.
  */
-export function slotsOf(root: Node, toks: Tok[], create?: () => YAMLMap): Slot[] {
+export function slotsOf(root: Node, toks: Tok[]): Slot[] {
+  return reach(root, toks);
+}
+
+/**
+ * The places a field path reaches in an object, to write: every map and list on the way is made
+ * writable. `create`: maps a missing step needs are made (the last step need not exist either).
+ */
+export function writableSlots<S>(t: Tree, toks: Tok[], o: Origins<S>, create?: () => YAMLMap): Slot[] {
   if (toks.length === 0) return [];
+  return reach(rootOf(t, o), toks, { o, create });
+}
+
+function reach<S>(root: Node, toks: Tok[], write?: { o: Origins<S>; create?: () => YAMLMap }): Slot[] {
+  if (toks.length === 0) return [];
+  const create = write?.create;
   let here: unknown[] = [root];
   for (let i = 0; i < toks.length - 1; i++) {
     const next: unknown[] = [];
     for (const h of here) {
       if (toks[i] === '*') {
-        if (isSeq(h)) next.push(...h.items);
+        if (isSeq(h)) h.items.forEach((_, j) => next.push(write ? ownedAt({ holder: h, key: j }, write.o) : h.items[j]));
         continue;
       }
       const key = stepKey(h, toks[i]);
-      let v = key === undefined ? undefined : valueAt({ holder: h as YAMLMap, key });
+      let v = key === undefined ? undefined : write ? ownedAt({ holder: h as YAMLMap, key }, write.o) : valueAt({ holder: h as YAMLMap, key });
       if ((v === undefined || isNull(v)) && create && isMap(h) && key !== undefined) setKey(h, String(key), (v = create()));
       if (v !== undefined && v !== null) next.push(v);
     }
@@ -294,15 +385,22 @@ export function slotsOf(root: Node, toks: Tok[], create?: () => YAMLMap): Slot[]
 }
 
 /**
- * Applies one JSON 6902 operation (RFC 6902) to a tree the render owns: `value` is the patch's node,
+ * Applies one JSON 6902 operation (RFC 6902) to an object: `value` is the patch's node,
  * `from` the source of a move or copy. 'missing' when the path is not there, 'no-from' when `from` is
  * not, 'failed' for a `test` that does not hold, 'root' for an operation on the whole object (not followed).
  */
-export function applyOperation<S>(root: YAMLMap, op: string, path: string[], value: Node | undefined, from: string[] | undefined, o: Origins<S>, src: S): 'ok' | 'missing' | 'no-from' | 'failed' | 'root' {
+export function applyOperation<S>(t: Tree, op: string, path: string[], value: Node | undefined, from: string[] | undefined, o: Origins<S>, src: S): 'ok' | 'missing' | 'no-from' | 'failed' | 'root' {
   if (path.length === 0) return 'root';
-  const parent = path.length === 1 ? undefined : slotsOf(root, path.slice(0, -1))[0];
-  const holder = path.length === 1 ? root : parent && valueAt(parent);
-  if (!isMap(holder) && !isSeq(holder)) return 'missing';
+  const parentOf = (p: string[], write: boolean): YAMLMap | YAMLSeq | undefined => {
+    if (p.length === 1) return write ? rootOf(t, o) : t.node;
+    const slot = write ? writableSlots(t, p.slice(0, -1), o)[0] : slotsOf(t.node, p.slice(0, -1))[0];
+    const h = slot && (write ? ownedAt(slot, o) : valueAt(slot));
+    return isMap(h) || isSeq(h) ? h : undefined;
+  };
+  // Read first: a path that is not there copies nothing.
+  const found = parentOf(path, false);
+  if (!found) return 'missing';
+  const holder = op === 'test' ? found : (parentOf(path, true) as YAMLMap | YAMLSeq);
   const last = path[path.length - 1];
   const at = (): Slot | undefined => {
     const key = isSeq(holder) ? (/^\d+$/.test(last) ? Number(last) : undefined) : last;
@@ -317,9 +415,10 @@ export function applyOperation<S>(root: YAMLMap, op: string, path: string[], val
   }
   let v: unknown = value ? o.copy(value, src) : o.copy(new Scalar(null), src);
   if (op === 'move' || op === 'copy') {
-    const fromSlot = from && from.length ? slotsOf(root, from)[0] : undefined;
-    const fv = fromSlot ? valueAt(fromSlot) : undefined;
-    if (!fromSlot || fv === undefined) return 'no-from';
+    const there = from && from.length ? slotsOf(t.node, from)[0] : undefined;
+    if (!there || valueAt(there) === undefined) return 'no-from';
+    const fromSlot = op === 'move' ? (writableSlots(t, from as string[], o)[0] as Slot) : there;
+    const fv = valueAt(fromSlot) as Node;
     v = op === 'copy' ? o.copy(fv) : fv;
     if (op === 'move') removeAt(fromSlot);
   }

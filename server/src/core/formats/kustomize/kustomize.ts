@@ -136,9 +136,13 @@ export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf, memo?: Rende
       children.set(k.dir, (children.get(k.dir) ?? new Set()).add(p));
     }
   }
+  const envs = new Map<string, string | undefined>();
   const envOfDir = (dir: string): string | undefined => {
+    if (envs.has(dir)) return envs.get(dir);
     const k = kusts.get(dir);
-    return k ? envOf(k.path) : undefined;
+    const env = k ? envOf(k.path) : undefined;
+    envs.set(dir, env);
+    return env;
   };
   // Overlays that include each other (a → b → a) are each other's parents: within such a cycle, the
   // first member of each environment (and the first unmarked one) renders, the entry that closes the
