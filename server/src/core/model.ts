@@ -6,7 +6,7 @@ import { compareEnvs, DEFAULT_ENV, envMatcher, normalizeEnv } from './environmen
 import { FORMATS } from './formats/registry';
 import { Join, processJoin, push, Views } from './join';
 import type { FormatJoin, PlaceContext, Placement } from './join';
-import { formatPortParts } from './parts';
+import { declaringParts } from './parts';
 import type { FileFacts, Loc, ProcessContribution, Protocol } from './types';
 
 export { imageBase } from './join';
@@ -212,7 +212,7 @@ function finishService(s: ServiceModel, config: Config): void {
  * to (judged against the process by unserved-port, not the other way), else EXPOSE.
  */
 export function declaredPorts(v: EnvView): PortDecl[] {
-  const parts = formatPortParts(v).filter((p) => p.declares && p.port !== undefined);
+  const parts = declaringParts(v).filter((p) => p.port !== undefined);
   const tier = (role: string, as: Role): PortDecl[] => parts.filter((p) => p.role === role).map((p) => ({ port: p.port as number, protocol: p.protocol ?? 'TCP', name: p.name, role: as, text: p.text, loc: p.loc, literal: p.literal }));
   const listens = tier('listens', 'listens');
   if (listens.length) return listens;

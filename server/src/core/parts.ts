@@ -62,6 +62,19 @@ export function formatPortParts(v: EnvView): PortPart[] {
 
 const formatCache = new WeakMap<EnvView, PortPart[]>();
 
+/** The port tokens that declare the view's internal port (containerPort, compose container port, EXPOSE, a platform's), without the others' texts. */
+export function declaringParts(v: EnvView): PortPart[] {
+  const hit = declaringCache.get(v);
+  if (hit) return hit;
+  const out: PortPart[] = [];
+  for (const f of FORMATS) if (f.declares) out.push(...f.declares(v));
+  for (const x of v.processes) for (const p of x.parts.ports) if (p.declares) out.push(p);
+  declaringCache.set(v, out);
+  return out;
+}
+
+const declaringCache = new WeakMap<EnvView, PortPart[]>();
+
 /** One piece of evidence of where a process listens, with the token that says it. */
 export interface Listening {
   port: number;
@@ -88,12 +101,12 @@ export function listening(v: EnvView, { tcpOnly = false, declared = true } = {})
   const range = (p: PortPart, by: Listening['by'], said: string): void => {
     for (let n = p.port as number; n <= (p.through ?? (p.port as number)); n++) out.push({ port: n, loc: p.loc, said, by });
   };
-  if (declared) for (const p of formatPortParts(v)) if (p.declares && p.role === 'listens' && p.port !== undefined && tcp(p)) range(p, 'declared', `${p.text} ${p.port}`);
+  if (declared) for (const p of declaringParts(v)) if (p.role === 'listens' && p.port !== undefined && tcp(p)) range(p, 'declared', `${p.text} ${p.port}`);
   // A secondary flag (`-metricsPort=9091`, an admin address) is served too, but alone it does not say where the process listens.
   const secondary: Listening[] = [];
   for (const c of effectiveCommands(v)) for (const p of c.ports) if (p.port !== undefined) (p.primary ? out : secondary).push({ port: p.port, loc: p.loc, said: `the start command's ${p.flag}`, by: 'command' });
   for (const e of effectiveVars(v).values()) if (e.port !== undefined && isServedPortVar(e.name, v.service)) out.push({ port: e.port, loc: e.valueLoc, said: `${e.name}=${e.port}`, by: 'variable' });
-  if (out.length === 0) for (const p of formatPortParts(v)) if (p.role === 'exposed' && p.port !== undefined && tcp(p)) range(p, 'exposed', `${p.text} ${p.through ? `${p.port}-${p.through}` : p.port}`);
+  if (out.length === 0) for (const p of declaringParts(v)) if (p.role === 'exposed' && p.port !== undefined && tcp(p)) range(p, 'exposed', `${p.text} ${p.through ? `${p.port}-${p.through}` : p.port}`);
   return out.length > 0 ? [...out, ...secondary] : out;
 }
 

@@ -64,6 +64,8 @@ export interface FormatPlugin {
    * read); those marked `declares` make the service's declared internal ports (model.ts declaredPorts).
    */
   ports?: (v: EnvView) => PortPart[];
+  /** Its port tokens that declare the internal port (those `ports` marks `declares`), without building the others. */
+  declares?: (v: EnvView) => PortPart[];
   /** How the format's facts join the model: the identities they claim, the views their units go to (join.ts). */
   join?: FormatJoin;
   /** What the format gives a view, each with its file and why it is there, in words (`port-parity explain`). */

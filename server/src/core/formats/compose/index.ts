@@ -6,7 +6,7 @@ import { extractCompose } from './read';
 import { get, isMap } from '../../yaml';
 import type { FormatPlugin } from '../types';
 import { composeJoin } from './join';
-import { lowerCompose, composePorts, explainCompose } from './lower';
+import { lowerCompose, composePorts, explainCompose, composeDeclares } from './lower';
 
 export const format: FormatPlugin = {
   id: 'compose',
@@ -15,6 +15,7 @@ export const format: FormatPlugin = {
   languages: ['dockercompose'],
   lower: lowerCompose,
   ports: composePorts,
+  declares: composeDeclares,
   explain: explainCompose,
   join: composeJoin,
   units: 'file',

@@ -34,12 +34,19 @@ function names(s: ComposeService): string[] {
   return [s.name, ...(s.containerName ? [s.containerName.toLowerCase()] : []), ...s.aliases];
 }
 
+/** The container side of a mapping and `expose`: they declare the internal port. */
+export function composeDeclares(v: EnvView): PortPart[] {
+  const s = composeOf(v)?.service;
+  const out: PortPart[] = [];
+  for (const p of s?.ports ?? []) if (p.container.port !== undefined) out.push({ role: 'listens', loc: p.container.loc, port: p.container.port, literal: p.container.literal, text: 'compose container port', internal: true, aligns: true, declares: true, protocol: p.protocol, through: p.count > 1 ? p.container.port + p.count - 1 : undefined });
+  for (const e of s?.expose ?? []) if (e.port !== undefined) out.push({ role: 'listens', loc: e.loc, port: e.port, literal: e.literal, text: 'compose expose', internal: true, aligns: true, declares: true, protocol: e.protocol });
+  return out;
+}
+
 export function composePorts(v: EnvView): PortPart[] {
   const out: PortPart[] = [];
   const s = composeOf(v)?.service;
-  // The container side of a mapping and `expose` declare the internal port.
-  for (const p of s?.ports ?? []) if (p.container.port !== undefined) out.push({ role: 'listens', loc: p.container.loc, port: p.container.port, literal: p.container.literal, text: 'compose container port', internal: true, aligns: true, declares: true, protocol: p.protocol, through: p.count > 1 ? p.container.port + p.count - 1 : undefined });
-  for (const e of s?.expose ?? []) if (e.port !== undefined) out.push({ role: 'listens', loc: e.loc, port: e.port, literal: e.literal, text: 'compose expose', internal: true, aligns: true, declares: true, protocol: e.protocol });
+  out.push(...composeDeclares(v));
   for (const p of s?.ports ?? []) if (p.host) out.push({ role: 'published', loc: p.host.loc, port: p.host.port, literal: p.host.literal, text: 'host-published port, not internal', internal: false, aligns: false });
   for (const e of s?.environment ?? []) if (e.port !== undefined && isOwnPortVar(e.name, v.service)) out.push({ role: 'listens', loc: e.valueLoc, port: e.port, literal: e.literal, text: `${e.name} variable`, internal: true, aligns: true });
   for (const c of [s?.command, s?.entrypoint]) for (const p of c?.ports ?? []) out.push({ role: 'listens', loc: p.loc, port: p.port, literal: p.literal, text: `listening flag ${p.flag}`, internal: p.primary, aligns: p.primary });

@@ -5,7 +5,7 @@ import { rule as exposeMismatch } from './rules/expose-mismatch';
 import { rule as exposeUnsetVariable } from './rules/expose-unset-variable';
 import { rule as missingExpose } from './rules/missing-expose';
 import { dockerfileJoin } from './join';
-import { lowerImage, imagePorts, explainImage } from './lower';
+import { lowerImage, imagePorts, explainImage, imageDeclares } from './lower';
 
 export const format: FormatPlugin = {
   id: 'dockerfile',
@@ -14,6 +14,7 @@ export const format: FormatPlugin = {
   languages: ['dockerfile'],
   lower: lowerImage,
   ports: imagePorts,
+  declares: imageDeclares,
   explain: explainImage,
   join: dockerfileJoin,
   units: 'file',

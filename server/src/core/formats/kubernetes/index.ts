@@ -9,7 +9,7 @@ import { rule as danglingNetworkpolicy } from './rules/dangling-networkpolicy';
 import { rule as ingressBackendPort } from './rules/ingress-backend-port';
 import { rule as networkpolicyPort } from './rules/networkpolicy-port';
 import { kubernetesJoin } from './join';
-import { lowerKubernetes, kubernetesPorts, explainKubernetes } from './lower';
+import { lowerKubernetes, kubernetesPorts, explainKubernetes, kubernetesDeclares } from './lower';
 
 export const format: FormatPlugin = {
   id: 'kubernetes',
@@ -18,6 +18,7 @@ export const format: FormatPlugin = {
   languages: ['yaml'],
   lower: lowerKubernetes,
   ports: kubernetesPorts,
+  declares: kubernetesDeclares,
   explain: explainKubernetes,
   join: kubernetesJoin,
   units: 'file',

@@ -28,16 +28,22 @@ export function lowerKubernetes(v: EnvView): LoweredParts | undefined {
   return out;
 }
 
+/** The main containers' ports: they declare the service's internal port. */
+export function kubernetesDeclares(v: EnvView): PortPart[] {
+  const out: PortPart[] = [];
+  for (const w of workloadsOf(v)) for (const p of w.main?.ports ?? []) if (p.containerPort.port !== undefined) out.push({ role: 'listens', loc: p.containerPort.loc, port: p.containerPort.port, literal: p.containerPort.literal, text: 'container port', internal: true, aligns: true, declares: true, protocol: p.protocol, name: p.name });
+  return out;
+}
+
 export function kubernetesPorts(v: EnvView): PortPart[] {
   const out: PortPart[] = [];
   const internal = new Set(v.declared.map((d) => d.port));
   const workloads = workloadsOf(v);
+  out.push(...kubernetesDeclares(v));
   for (const w of workloads) {
     for (const c of w.workload.containers) {
       const main = c === w.main;
       const side = main ? '' : ` of sidecar ${c.name}`;
-      // The main container's ports declare the service's internal port.
-      if (main) for (const p of c.ports) if (p.containerPort.port !== undefined) out.push({ role: 'listens', loc: p.containerPort.loc, port: p.containerPort.port, literal: p.containerPort.literal, text: 'container port', internal: true, aligns: true, declares: true, protocol: p.protocol, name: p.name });
       if (!main) for (const p of c.ports) out.push({ role: 'listens', loc: p.containerPort.loc, port: p.containerPort.port, literal: p.containerPort.literal, text: `container port${side}, not the service's own`, internal: false, aligns: false });
       for (const p of c.probes) out.push({ role: 'probed', loc: p.port.loc, port: p.port.port, literal: p.port.literal, text: `${p.kind} probe port${side}${p.port.name ? ` (named ${p.port.name})` : ''}`, internal: main && internal.has(p.port.port ?? -1), aligns: main });
       for (const p of c.command.ports) out.push({ role: 'listens', loc: p.loc, port: p.port, literal: p.literal, text: `listening flag ${p.flag}${side}`, internal: main && p.primary, aligns: main && p.primary });

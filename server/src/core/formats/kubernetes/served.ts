@@ -3,7 +3,7 @@
 // container declares nothing), read from the view's image parts, whatever format built the image.
 import { PRECEDENCE } from '../../contributions';
 import type { EnvView } from '../../model';
-import { formatPortParts, partsOf } from '../../parts';
+import { declaringParts, partsOf } from '../../parts';
 import { isServedPortVar } from '../../port-names';
 import type { K8sContainer } from '../../types';
 
@@ -30,7 +30,7 @@ function fromImage(v: EnvView, c: K8sContainer, s: Set<number>, extra: Set<numbe
   const parts = partsOf(v);
   // EXPOSE is documentation: it counts only where the container declares nothing itself.
   if (c.ports.length === 0) {
-    for (const e of formatPortParts(v)) {
+    for (const e of declaringParts(v)) {
       if (e.role !== 'exposed' || e.port === undefined || (tcpOnly && (e.protocol ?? 'TCP') !== 'TCP')) continue;
       for (let p = e.port; p <= (e.through ?? e.port); p++) s.add(p);
     }
