@@ -3,8 +3,8 @@
 // the ports the view declares. What the model decided, in words, so that a wrong join can be seen.
 import { envMatcher } from './environments';
 import { FORMATS } from './formats/registry';
-import type { EnvView, Model, ServiceModel } from './model';
-import { portSet } from './model';
+import type { EnvView, Model, ServiceModel } from './model-types';
+import { portSet } from './model-types';
 
 export interface ExplainedSource {
   file: string;

@@ -2,7 +2,7 @@
 import type { Config } from './config';
 import { applyEdits } from './edits';
 import { analyze } from './engine';
-import type { EnvView, Model } from './model';
+import type { EnvView, Model } from './model-types';
 import { alignEdits, list, referencePorts } from './query';
 import { RULE_META } from './rules';
 import { movedPorts } from './rules/port-parity';

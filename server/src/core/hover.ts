@@ -1,6 +1,6 @@
 // Hover text for a port token: the service's internal port in every environment, as a Markdown table.
 import { buildMatrixRow } from './matrix';
-import type { Model } from './model';
+import type { Model } from './model-types';
 import type { PortToken } from './tokens';
 import type { Loc } from './types';
 

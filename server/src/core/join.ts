@@ -6,7 +6,7 @@ import { posix } from 'node:path';
 import { DEFAULT_ENV } from './environments';
 import type { EnvMatcher } from './environments';
 import { dirOf } from './paths';
-import type { EnvView, Model, ModelContext, ServiceModel } from './model';
+import type { EnvView, Model, ModelContext, ServiceModel } from './model-types';
 import type { ContributedFacts, EnvVar, FileFacts, Loc, ProcessContribution } from './types';
 
 export interface BuildLink {

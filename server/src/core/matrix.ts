@@ -1,7 +1,7 @@
 // The services × environments table of internal ports, shared by the CLI's matrix and the parity panel.
 import { variantKey } from './join';
-import { portSet } from './model';
-import type { Model, ServiceModel } from './model';
+import { portSet } from './model-types';
+import type { Model, ServiceModel } from './model-types';
 import { referencePorts } from './query';
 import { callers, findReferences } from './references';
 import type { Loc } from './types';

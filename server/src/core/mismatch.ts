@@ -1,7 +1,7 @@
 // What env-port-mismatch and command-port-mismatch share: a token that says which port the process
 // listens on, compared with the ports the service declares, per environment and once per token.
-import type { EnvView, ServiceModel } from './model';
-import { portSet } from './model';
+import type { EnvView, ServiceModel } from './model-types';
+import { portSet } from './model-types';
 import { byEnvs, list, PerToken, TokenUse, unionRelated, where } from './query';
 import type { Fix, Loc, MessageData, RawFinding, Related } from './types';
 

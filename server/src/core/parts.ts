@@ -4,7 +4,7 @@
 import type { LoweredParts } from './contributions';
 import { emptyLowering } from './contributions';
 import { FORMATS } from './formats/registry';
-import type { EnvView } from './model';
+import type { EnvView } from './model-types';
 import { isSelfHost as selfHost, isServedPortVar } from './port-names';
 import type { CommandInfo, EnvVar, Loc, PortPart } from './types';
 

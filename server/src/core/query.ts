@@ -1,6 +1,6 @@
 // Questions the rules, hovers and fixes ask of the model: effective variables, served ports, align edits.
 import { compareEnvs, DEFAULT_ENV } from './environments';
-import type { EnvView, Model, ServiceModel } from './model';
+import type { EnvView, Model, ServiceModel } from './model-types';
 import { listening, portParts } from './parts';
 import type { Loc, Related, TextEdit } from './types';
 

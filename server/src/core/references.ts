@@ -1,9 +1,9 @@
 // Cross-service references: URLs and host:port values in configuration that name another service of the workspace.
 import { compareEnvs } from './environments';
-import type { EnvView, Model, ServiceModel } from './model';
+import type { EnvView, Model, ServiceModel } from './model-types';
 import { callingCommands } from './parts';
 import type { HostAsk, Hosts, HostTarget } from './join';
-import { JOINS } from './model';
+import { JOINS } from './formats/registry';
 import { effectiveVars, listening, servedPorts } from './query';
 import type { EnvVar, Loc } from './types';
 

@@ -1,5 +1,5 @@
 // Every port token of the workspace with the service and role it belongs to: hovers, references, definition.
-import type { Model } from './model';
+import type { Model } from './model-types';
 import { portParts } from './parts';
 import { findReferences } from './references';
 import type { Reference } from './references';

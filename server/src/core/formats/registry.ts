@@ -11,10 +11,15 @@ import { format as fly } from './fly';
 import { format as helm } from './helm';
 import { format as kubernetes } from './kubernetes';
 import { format as kustomize } from './kustomize';
+import { processJoin } from '../join';
+import type { FormatJoin } from '../join';
 import type { FileSet, FormatPlugin } from './types';
 
 /** In order: a file is of the kind of the first file set that names it. */
 export const FORMATS: readonly FormatPlugin[] = [dockerfile, compose, dotenv, kustomize, helm, kubernetes, fly];
+
+/** The joins in order of authority over identity: each format's, and the processes platform manifests declare. */
+export const JOINS: readonly FormatJoin[] = [...FORMATS.flatMap((f) => (f.join ? [f.join] : [])), processJoin].sort((a, b) => a.order - b.order);
 
 interface Matcher {
   format: FormatPlugin;

@@ -1,7 +1,7 @@
 // What a format plug-in declares: the files it reads, the units it reads them in, and how it reads them.
 import type { FormatJoin } from '../join';
 import type { Rule } from '../rules/types';
-import type { EnvView } from '../model';
+import type { EnvView } from '../model-types';
 import type { LoweredParts, PortPart } from '../contributions';
 import type { FileFacts, SourceFile } from '../types';
 import type { ParsedYaml } from '../yaml';

@@ -1,6 +1,6 @@
 // contract: a declared internal port differs from the committed `.portparity.yaml` contract.
 import { alignEdits, inEnvs, list, PerToken, where } from '../query';
-import type { EnvView } from '../model';
+import type { EnvView } from '../model-types';
 import type { Fix, RawFinding } from '../types';
 import { movedPorts } from './port-parity';
 import { defineRule } from './types';

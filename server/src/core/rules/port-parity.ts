@@ -1,6 +1,6 @@
 // port-parity: a service's internal port differs between environments.
-import type { EnvView, PortDecl } from '../model';
-import { portSet } from '../model';
+import type { EnvView, PortDecl } from '../model-types';
+import { portSet } from '../model-types';
 import { alignEdits, list, PerToken, referencePorts, where } from '../query';
 import type { Fix, RawFinding, Related } from '../types';
 import { defineRule } from './types';

@@ -1,5 +1,5 @@
 // What every rule module exports: its metadata first, then the check over the model.
-import type { Model } from '../model';
+import type { Model } from '../model-types';
 import type { K8sFacts, MessageData, Problem, RawFinding, Severity } from '../types';
 
 /** Where the rules' pages are published: `docs/rules/<id>.md` of the repository. */

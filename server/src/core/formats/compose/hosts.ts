@@ -2,7 +2,7 @@
 // from the project's other services in the same environment, on its container ports.
 import { HostTable } from '../../join';
 import type { HostAsk, Hosts } from '../../join';
-import type { EnvView, Model } from '../../model';
+import type { EnvView, Model } from '../../model-types';
 import { imageOf } from '../dockerfile/join';
 import { composeOf } from './join';
 

@@ -2,7 +2,7 @@
 // one unit per service and environment; the services' names claim identity first.
 import { ensureUnits, imageBase, joinRel, mergeByFile, push, unitKey, unitsOf } from '../../join';
 import type { FormatJoin, Join, PlaceContext, Placement, UnitKey } from '../../join';
-import type { EnvView, Model } from '../../model';
+import type { EnvView, Model } from '../../model-types';
 import { dirOf } from '../../paths';
 import { composeHosts } from './hosts';
 import { composeProjects, namesOf } from './projects';

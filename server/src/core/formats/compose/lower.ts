@@ -1,7 +1,7 @@
 // What a Compose service contributes to its view: its environment and env_files, its command and
 // entrypoint, the loopback it shares; and its port tokens (published ports, port variables, listening
 // flags, healthchecks).
-import type { EnvView } from '../../model';
+import type { EnvView } from '../../model-types';
 import { emptyLowering, PRECEDENCE } from '../../contributions';
 import type { LoweredParts, PortPart } from '../../contributions';
 import type { ComposeService } from '../../types';

@@ -5,7 +5,7 @@ import { posix } from 'node:path';
 import { isEnvAlias } from '../../environments';
 import { ensureUnits, joinRel, unitKey, unitsOf } from '../../join';
 import type { FormatJoin, Placement, UnitKey } from '../../join';
-import type { EnvView } from '../../model';
+import type { EnvView } from '../../model-types';
 import { dirOf } from '../../paths';
 import type { CommandInfo, DockerExpose, DockerfileFacts, EnvVar, ExposePlace, ProbeFact } from '../../types';
 

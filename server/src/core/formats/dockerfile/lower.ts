@@ -1,6 +1,6 @@
 // What the image a service runs contributes to its view: ENV and the start command; and its port tokens
 // (EXPOSE, port variables, listening flags, HEALTHCHECK).
-import type { EnvView } from '../../model';
+import type { EnvView } from '../../model-types';
 import { emptyLowering, PRECEDENCE } from '../../contributions';
 import type { LoweredParts, PortPart } from '../../contributions';
 import { isOwnPortVar } from '../../port-names';

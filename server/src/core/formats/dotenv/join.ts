@@ -3,7 +3,7 @@
 // own environment (.env.production) replaces them. Beside a compose project they only interpolate.
 import { ensureUnits, unitKey, unitsOf } from '../../join';
 import type { FormatJoin, Placement, UnitKey } from '../../join';
-import type { EnvView } from '../../model';
+import type { EnvView } from '../../model-types';
 import { dirOf } from '../../paths';
 import type { DotenvFacts } from '../../types';
 

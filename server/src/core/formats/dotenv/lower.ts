@@ -1,6 +1,6 @@
 // What a service folder's .env files contribute to its view: variables the application reads itself,
 // and the tokens of its port variables.
-import type { EnvView } from '../../model';
+import type { EnvView } from '../../model-types';
 import { emptyLowering, PRECEDENCE } from '../../contributions';
 import type { LoweredParts, PortPart } from '../../contributions';
 import { isOwnPortVar } from '../../port-names';

@@ -3,7 +3,7 @@
 // Service's: the pods' container ports).
 import { HostTable } from '../../join';
 import type { Hosts } from '../../join';
-import type { Model } from '../../model';
+import type { Model } from '../../model-types';
 import type { Loc } from '../../types';
 import { k8sIndex, workloadsOf } from './join';
 

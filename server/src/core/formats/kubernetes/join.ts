@@ -4,7 +4,7 @@
 // the pods they select, ConfigMaps into the containers that load them, routes and NetworkPolicies.
 import { ensureUnits, imageBase, mergeByFile, push, unitKey, unitsOf } from '../../join';
 import type { FormatJoin, Placement, PlaceContext, RelationSink, UnitKey } from '../../join';
-import type { EnvView, Model } from '../../model';
+import type { EnvView, Model } from '../../model-types';
 import { kubernetesHosts } from './hosts';
 import { near } from './rules/near';
 import type { EnvVar, K8sBackend, K8sConfigMap, K8sContainer, K8sFacts, K8sNetworkPolicy, K8sService, K8sWorkload } from '../../types';

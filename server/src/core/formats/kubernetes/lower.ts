@@ -1,7 +1,7 @@
 // What Kubernetes objects contribute to a view (plain manifests, chart and overlay renders alike): the
 // main container's variables (its env and the ConfigMaps it loads) and command, the loopback it shares;
 // and the port tokens of the workloads' containers (the main one's and sidecars') and the Services.
-import type { EnvView } from '../../model';
+import type { EnvView } from '../../model-types';
 import { emptyLowering, PRECEDENCE } from '../../contributions';
 import type { LoweredParts, PortPart } from '../../contributions';
 import { isOwnPortVar } from '../../port-names';

@@ -2,7 +2,7 @@
 // own container what its image says (the start command it keeps, its ENV, and EXPOSE where the
 // container declares nothing), read from the view's image parts, whatever format built the image.
 import { PRECEDENCE } from '../../contributions';
-import type { EnvView } from '../../model';
+import type { EnvView } from '../../model-types';
 import { declaringParts, partsOf } from '../../parts';
 import { isServedPortVar } from '../../port-names';
 import type { K8sContainer } from '../../types';

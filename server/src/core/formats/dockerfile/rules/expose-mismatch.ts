@@ -2,7 +2,7 @@
 import { list, where } from '../../../query';
 import { imageOf } from '../join';
 import type { DockerImage } from '../join';
-import type { EnvView } from '../../../model';
+import type { EnvView } from '../../../model-types';
 import type { Fix, RawFinding, Related } from '../../../types';
 import { defineRule } from '../../../rules/types';
 

@@ -3,7 +3,7 @@
 import { list, where } from '../../../query';
 import { imageOf } from '../join';
 import type { DockerImage } from '../join';
-import type { EnvView, ServiceModel } from '../../../model';
+import type { EnvView, ServiceModel } from '../../../model-types';
 import type { ExposePlace, RawFinding, Related } from '../../../types';
 import { defineRule } from '../../../rules/types';
 
