@@ -263,17 +263,17 @@ function withPatch(body) {
   return { ...BASE, 'overlays/production/kustomization.yaml': 'resources: [../../base]\npatches:\n  - path: p.yaml\n', 'overlays/production/p.yaml': head + body };
 }
 
-test('with the language server\'s cache, a render is kept while everything it read reads the same, and made again when any of it changes', () => {
+test('with the language server\'s store, a render is kept while everything it read reads the same, and made again when any of it changes', () => {
   const files = {
     ...withPatch('          ports:\n            - containerPort: 9000\n'),
     'overlays/staging/kustomization.yaml': 'resources: [../../base, extra.yaml]\n',
     'other/kustomization.yaml': 'resources: [../base]\n',
   };
-  const cache = new Map();
+  const store = new api.Store();
   const run = (fs) => {
     const list = Object.entries(fs).map(([path, text]) => ({ path, text }));
-    const got = extractAll(list, undefined, cache).filter((f) => f.renderedFrom?.startsWith('kustomization'));
-    // Whatever the cache gives back equals a cold run of the same files.
+    const got = api.extract(list, undefined, store).facts.filter((f) => f.renderedFrom?.startsWith('kustomization'));
+    // Whatever the store gives back equals a cold run of the same files.
     assert.deepEqual(got, extractAll(list).filter((f) => f.renderedFrom?.startsWith('kustomization')));
     return new Map(got.map((f) => [f.env ?? 'base', f]));
   };

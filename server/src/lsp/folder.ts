@@ -1,7 +1,7 @@
-// One workspace folder's state: disk and editor texts, cached facts per file, the latest analysis.
+// One workspace folder's state: disk and editor texts, the store of what was extracted, the latest analysis.
 import { join } from 'node:path';
-import { buildMatrix, callers, defaultConfig, envMatcher, extractAll, extractChanged, extractSteps, findReferences, fullState, helmTemplateJobs, kindOfPath, owningDir, parseConfig, portTokens, updateState } from '../core';
-import type { Analysis, Config, FactsCache, HelmTemplateOutput, HelmTemplates, IncrementalState, Matrix, PortToken, Problem, Reference, SourceFile } from '../core';
+import { buildMatrix, callers, defaultConfig, envMatcher, extract, extractSteps, findReferences, fullState, helmTemplateJobs, kindOfPath, owningDir, parseConfig, portTokens, Store, updateState } from '../core';
+import type { Analysis, Config, Edit, HelmTemplateOutput, HelmTemplates, IncrementalState, Matrix, PortToken, Problem, Reference, SourceFile } from '../core';
 import { runHelmTemplate } from '../host/helm';
 import { readRegularFile, realRoot } from '../host/read';
 import type { ReadResult } from '../host/read';
@@ -36,7 +36,10 @@ export class Folder {
   private disk = new Map<string, string>();
   /** Texts of documents open in the editor (they win over the disk). */
   private open = new Map<string, string>();
-  private facts: FactsCache = new Map();
+  /** Each unit extracted (files, chart and overlay renders) with the reads it made: an edit runs again only what read it. */
+  private store = new Store();
+  /** Paths whose text changed since the last evaluation: the only ones the store compares. */
+  private dirty = new Set<string>();
   private fileConfig?: Config;
   configProblems: Problem[] = [];
   configPath?: string;
@@ -46,8 +49,6 @@ export class Folder {
   private state?: IncrementalState;
   /** The files holding each service's tokens, so an edit touches only those. */
   private tokenFiles = new Map<string, Set<string>>();
-  /** Paths whose text changed since the last evaluation. */
-  private dirty = new Set<string>();
   /** References by calling service, kept like the tokens: the matrix's callers come from here. */
   private refs = new Map<string, Reference[]>();
 
@@ -57,8 +58,6 @@ export class Folder {
   private helm = new Map<string, { sig: string; out?: HelmTemplateOutput }>();
   /** Helm runs one at a time, in the background. */
   private helmQueue: Promise<void> = Promise.resolve();
-  /** A helm render finished since the last full evaluation: the next one must be full to take it in. */
-  private helmDirty = false;
   /** Called when a background helm render is done (the server schedules an evaluation). */
   onHelmDone?: () => void;
 
@@ -82,7 +81,7 @@ export class Folder {
     this.configPath = ws.config.file ?? ws.configProblems[0]?.loc.file;
     this.config = mergeConfig(ws.config.file ? ws.config : undefined, this.settings);
     this.disk = new Map(ws.files.map((f) => [f.path, f.text]));
-    this.facts = new Map();
+    this.store = new Store();
     this.dirty.clear();
     this.state = undefined;
     return ws.files.length;
@@ -151,27 +150,21 @@ export class Folder {
   /**
    * What the next evaluate() would render (chart environments not rendered yet), one step at a time:
    * the server runs these with a pause between them, so that it answers requests while charts render,
-   * and stops between two when an edit comes. Nothing a request reads changes here, only the render
-   * memo; evaluate() then finds the renders there.
+   * and stops between two when an edit comes. Nothing a request reads changes here, only the renders
+   * the store keeps; evaluate() then finds them there.
    */
   *steps(): Generator<string, void> {
     const files = this.files();
-    // As evaluate() decides: after an edit under the same config, only the charts holding an edited file render.
-    const changed = this.state && !this.helmDirty && this.config === this.state.analysis.model.config ? [...this.dirty] : undefined;
-    yield* extractSteps(files, this.config, this.facts, () => ({ helmTemplates: this.helmTemplates(files) }), changed);
+    yield* extractSteps(files, this.config, this.store, () => ({ helmTemplates: this.helmTemplates(files), edits: this.edits() }));
   }
 
-  /** Re-extracts only the files whose text (or compose interpolation) changed, then re-evaluates. */
+  /** Extracts again what read a changed file (the store knows), then re-evaluates the services it touches. */
   evaluate(): Analysis {
-    // After an edit, only the edited files are read again when nothing else can depend on them.
-    const dirty = [...this.dirty];
+    const files = this.files();
+    const edits = this.edits();
     this.dirty.clear();
-    const changed = dirty.map((p) => ({ path: p, text: this.textOf(p) }));
-    const quick = this.state && !this.helmDirty && this.config === this.state.analysis.model.config && changed.every((f) => f.text !== undefined)
-      ? extractChanged(changed as SourceFile[], this.config, this.facts)
-      : undefined;
-    const facts = quick?.facts ?? this.extractEverything();
-    this.state = this.state ? updateState(this.state, facts, this.config, quick ? { changed: quick.changed } : {}) : fullState(facts, this.config);
+    const { facts, changed } = extract(files, this.config, this.store, { helmTemplates: this.helmTemplates(files), edits });
+    this.state = this.state ? updateState(this.state, facts, this.config, { changed }) : fullState(facts, this.config);
     this.analysis = this.state.analysis;
     const scope = this.state.last.scope;
     const model = this.analysis.model;
@@ -203,10 +196,9 @@ export class Folder {
     return this.analysis;
   }
 
-  private extractEverything(): ReturnType<typeof extractAll> {
-    this.helmDirty = false;
-    const files = this.files();
-    return extractAll(files, this.config, this.facts, { helmTemplates: this.helmTemplates(files) });
+  /** The files changed since the last evaluation, with their texts now (undefined: gone). */
+  private edits(): Edit[] {
+    return [...this.dirty].map((p) => ({ path: p, text: this.textOf(p) }));
   }
 
   /**
@@ -248,7 +240,6 @@ export class Folder {
         if (this.helm.get(job.key) !== entry) return;
         entry.out = await runHelmTemplate(this.root, job, { helmPath: helm.path || undefined });
         if (this.helm.get(job.key) !== entry) return;
-        this.helmDirty = true;
         this.onHelmDone?.();
       });
     }

@@ -27,7 +27,7 @@ export interface RenderMemo {
    */
   kustRenders: Map<string, KeptKustRender>;
   /** Each chart's renders, by folder, with the inputs they came from (compared element by element). */
-  charts: Map<string, { inputs: unknown[]; facts: K8sFacts[]; helm: boolean }>;
+  charts: Map<string, { inputs: unknown[]; facts: K8sFacts[] }>;
   /** The environments rendered so far of a chart whose render was left between two steps (helmRenderSteps). */
   chartsUnderWay: Map<string, { inputs: unknown[]; facts: K8sFacts[] }>;
   /** What each Chart.yaml says (helm.ts's chartMeta), by path, with the text it was read from. */
