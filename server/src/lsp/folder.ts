@@ -40,6 +40,9 @@ export class Folder {
   private store = new Store();
   /** Paths whose text changed since the last evaluation: the only ones the store compares. */
   private dirty = new Set<string>();
+  /** The last list of files(), with where each path stands, and the paths changed since it was made. */
+  private listed?: { files: SourceFile[]; at: Map<string, number> };
+  private relist = new Set<string>();
   private fileConfig?: Config;
   configProblems: Problem[] = [];
   configPath?: string;
@@ -81,6 +84,7 @@ export class Folder {
     this.configPath = ws.config.file ?? ws.configProblems[0]?.loc.file;
     this.config = mergeConfig(ws.config.file ? ws.config : undefined, this.settings);
     this.disk = new Map(ws.files.map((f) => [f.path, f.text]));
+    this.listed = undefined;
     this.store = new Store();
     this.dirty.clear();
     this.state = undefined;
@@ -114,12 +118,14 @@ export class Folder {
     if (text === undefined) this.open.delete(rel);
     else this.open.set(rel, text);
     this.dirty.add(rel);
+    this.relist.add(rel);
   }
 
   /** Re-reads one file from disk after a watcher event; false when it is not a file the core reads. */
   refreshFromDisk(rel: string): boolean {
     if (kindOfPath(rel) === undefined) return false;
     this.dirty.add(rel);
+    this.relist.add(rel);
     const text = this.readDisk(rel, this.config.maxFileSize);
     if (text === undefined) this.disk.delete(rel);
     else this.disk.set(rel, text);
@@ -141,10 +147,19 @@ export class Folder {
 
   /** The texts the analysis reads: the editor's where a document is open, else the disk's. */
   files(): SourceFile[] {
+    const listed = this.listed;
+    // After edits of files already listed, the list is patched in place: no walk of every path per edit.
+    if (listed && [...this.relist].every((p) => listed.at.has(p) && this.textOf(p) !== undefined)) {
+      for (const p of this.relist) listed.files[listed.at.get(p) as number] = { path: p, text: this.textOf(p) as string };
+      this.relist.clear();
+      return listed.files.slice();
+    }
     const paths = new Set([...this.disk.keys(), ...this.open.keys()]);
     const out: SourceFile[] = [];
     for (const p of paths) out.push({ path: p, text: this.textOf(p) as string });
-    return out;
+    this.listed = { files: out, at: new Map(out.map((f, i) => [f.path, i])) };
+    this.relist.clear();
+    return out.slice();
   }
 
   /**

@@ -108,7 +108,7 @@ function findCharts(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo, prune 
   for (const f of files) {
     if (posix.basename(f.path) !== 'Chart.yaml') continue;
     const dir = dirOf(f.path);
-    // Chart.yaml is read again only when it changed (the language server's memo).
+    // Chart.yaml is read again only when it changed (the store's memo).
     const hit = memo?.chartYaml.get(f.path);
     const m = hit && hit.text === f.text ? (hit.meta as ReturnType<typeof chartMeta>) : chartMeta(f.path, parseYaml(f.text).docs[0]?.contents as Node | null | undefined);
     memo?.chartYaml.set(f.path, { text: f.text, meta: m });
@@ -499,7 +499,7 @@ function envRuns(chart: Chart): [string | undefined, SourceFile[]][] {
 }
 
 /**
- * `memo` (the language server's): a chart whose files, environments and `helm template` outputs are
+ * `memo` (the store's): a chart whose files, environments and `helm template` outputs are
  * the same as last time gives back its last renders, the same facts objects.
  */
 export function helmRenders(files: SourceFile[], envOf: EnvOf, templates?: HelmTemplates, memo?: RenderMemo, prune = true): Renders {

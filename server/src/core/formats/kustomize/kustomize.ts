@@ -196,10 +196,11 @@ export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf, memo?: Rende
 
 /**
  * After edits of files renders read (a patch, a base resource, a kustomization): the kept renders
- * that looked any of them up are made again, the others stay as they are (`files`: asked for only then). An edited kustomization must still take in the same resources, bases, components and patch
+ * that looked any of them up are made again, the others stay as they are (`files`: asked for only
+ * then). An edited kustomization must still take in the same resources, bases, components and patch
  * files and be what it was (a component or not): otherwise which renders exist, and which files are
  * patches, change, and the caller looks at every render. `read`: the changed files the renders read (an
- * edited kustomization always counts). Undefined when the fast path cannot answer.
+ * edited kustomization always counts). Undefined when that cannot answer (every render is then looked at).
  */
 export function kustomizeRerender(files: () => SourceFile[], changed: string[], memo: RenderMemo): { facts: K8sFacts[]; read: Set<string> } | undefined {
   const read = new Set<string>();
