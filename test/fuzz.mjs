@@ -1,7 +1,7 @@
 // Mutation fuzzing of the core: random edits of real files (a line dropped, repeated or re-indented, a
 // number or a value replaced, a stray YAML character) must never make the analysis throw, and the
-// language server's path (a cache primed on the files before, the fast path or a full extraction,
-// then the incremental evaluation) must give what a cold analysis gives.
+// language server's path (a store primed on the files before, the extraction that runs again what read
+// the edited files, then the incremental evaluation) must give what a cold analysis gives.
 //
 //   node test/fuzz.mjs DIR... [--seconds N] [--runs N] [--seed S]    (e.g. on ../shared/corpus)
 //   node test/fuzz.mjs DIR... --fix [--runs N] [--seed S]            the on-disk fix → fix → check cycle
@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import api from '../dist/api.js';
 
@@ -61,8 +61,36 @@ function randomEdits(seed) {
   return { rnd, pick, mutate };
 }
 
-/** Runs `runs` random edits (or for `seconds`); returns what went wrong, one entry per distinct problem. */
-export function fuzz({ roots, seed = 1, runs = Infinity, seconds = Infinity, maxFiles = 400 }) {
+/**
+ * Files that appear or go, for `structural` runs: one dropped, a copy of one beside another (a file a
+ * kustomization or a chart may list), or a `.env` where there was none (which Compose reads).
+ */
+function reshape(files, rnd, pick) {
+  const at = (f, name) => (posix.dirname(f.path) === '.' ? name : `${posix.dirname(f.path)}/${name}`);
+  const add = (path, text) => {
+    if (!files.some((f) => f.path === path)) files.push({ path, text });
+  };
+  switch (rnd(4)) {
+    case 0:
+      if (files.length > 1) files.splice(rnd(files.length), 1);
+      break;
+    case 1: {
+      const like = pick(files);
+      add(at(pick(files), `added-${rnd(100)}${posix.extname(like.path) || '.yaml'}`), like.text);
+      break;
+    }
+    case 2:
+      add(at(pick(files), '.env'), pick(['PORT=8081\n', 'WEB_PORT=3001\nAPI_PORT=9091\n', 'PORT=\n']));
+      break;
+    default:
+  }
+}
+
+/**
+ * Runs `runs` random edits (or for `seconds`); returns what went wrong, one entry per distinct problem.
+ * `steps`: edits made one after another on the same store and state; `structural`: files also appear and go.
+ */
+export function fuzz({ roots, seed = 1, runs = Infinity, seconds = Infinity, maxFiles = 400, steps = 1, structural = false }) {
   const { rnd, pick, mutate } = randomEdits(seed);
   const cases = workspaces(roots).map((dir) => ({ dir, ws: api.readWorkspace(dir) })).filter((c) => c.ws.files.length > 0 && c.ws.files.length <= maxFiles);
   const problems = new Map();
@@ -70,30 +98,43 @@ export function fuzz({ roots, seed = 1, runs = Infinity, seconds = Infinity, max
   let done = 0;
   while (done < runs && Date.now() < until && cases.length) {
     const { dir, ws } = pick(cases);
-    const files = ws.files.map((f) => ({ ...f }));
-    for (let m = 1 + rnd(3); m > 0; m--) {
-      const f = pick(files);
-      f.text = mutate(f.text);
-    }
-    const changed = files.filter((f, i) => f.text !== ws.files[i].text);
-    done++;
-    try {
-      const cold = api.analyze(files, ws.config);
-      const cache = new Map();
-      const start = api.fullState(api.extractAll(ws.files, ws.config, cache), ws.config);
-      const quick = api.extractChanged(changed, ws.config, cache);
-      const facts = quick?.facts ?? api.extractAll(files, ws.config, cache);
-      const state = api.updateState(start, facts, ws.config, { maxShare: 1, ...(quick ? { changed: quick.changed } : {}) });
-      const a = [...state.analysis.findings.map(key), '--', ...state.analysis.suppressed.map(key)];
-      const b = [...cold.findings.map(key), '--', ...cold.suppressed.map(key)];
-      if (a.join('\n') !== b.join('\n')) {
-        const what = `${dir}: after editing ${changed.map((f) => f.path).join(', ')} (${quick ? 'fast path' : 'full extraction'}, ${state.last.mode})`;
-        if (!problems.has(what)) problems.set(what, { what, incrementalOnly: a.filter((x) => !b.includes(x)), coldOnly: b.filter((x) => !a.includes(x)), edits: changed });
+    let before = ws.files;
+    let store;
+    let state;
+    for (let step = 0; step < steps; step++) {
+      const files = before.map((f) => ({ ...f }));
+      for (let m = 1 + rnd(3); m > 0; m--) {
+        const f = pick(files);
+        f.text = mutate(f.text);
       }
-    } catch (e) {
-      const what = `${dir}: ${String(e.stack).split('\n').slice(0, 3).join(' | ')}`;
-      if (!problems.has(what)) problems.set(what, { what, edits: changed });
+      if (structural) reshape(files, rnd, pick);
+      const was = new Map(before.map((f) => [f.path, f.text]));
+      const changed = files.filter((f) => f.text !== was.get(f.path));
+      const gone = [...was.keys()].filter((p) => !files.some((f) => f.path === p));
+      try {
+        const cold = api.analyze(files, ws.config);
+        if (!store) {
+          store = new api.Store();
+          state = api.fullState(api.extract(before, ws.config, store).facts, ws.config);
+        }
+        const next = api.extract(files, ws.config, store);
+        const quick = next.looked === 'edited';
+        state = api.updateState(state, next.facts, ws.config, { maxShare: 1, changed: next.changed });
+        const a = [...state.analysis.findings.map(key), '--', ...state.analysis.suppressed.map(key)];
+        const b = [...cold.findings.map(key), '--', ...cold.suppressed.map(key)];
+        if (a.join('\n') !== b.join('\n')) {
+          const what = `${dir}: after editing ${changed.map((f) => f.path).join(', ')}${gone.length ? ` and removing ${gone.join(', ')}` : ''} (step ${step + 1}, ${quick ? 'the units that read them' : 'every unit'}, ${state.last.mode})`;
+          if (!problems.has(what)) problems.set(what, { what, incrementalOnly: a.filter((x) => !b.includes(x)), coldOnly: b.filter((x) => !a.includes(x)), edits: changed });
+          break;
+        }
+      } catch (e) {
+        const what = `${dir}: ${String(e.stack).split('\n').slice(0, 3).join(' | ')}`;
+        if (!problems.has(what)) problems.set(what, { what, edits: changed });
+        break;
+      }
+      before = files;
     }
+    done++;
   }
   return { runs: done, problems: [...problems.values()] };
 }

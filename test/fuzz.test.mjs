@@ -14,6 +14,12 @@ test('2,000 random edits of the examples and the fixtures: no throw, and increme
   assert.deepEqual(r.problems, []);
 });
 
+test('300 runs of three edits in a row on one store, files appearing and going among them: incremental equals cold at every step', () => {
+  const r = fuzz({ roots: [`${root}examples`, `${root}test/fixtures`, `${root}test/unit/fixtures`], seed: 20261203, runs: 300, steps: 3, structural: true });
+  assert.equal(r.runs, 300);
+  assert.deepEqual(r.problems, []);
+});
+
 test('40 on-disk cycles (random edits, fix, fix, check): the second fix changes nothing, nothing outside the copy changes, check answers', () => {
   const r = fixCycles({ roots: [`${root}examples`, `${root}test/fixtures`, `${root}test/unit/fixtures`], seed: 20261203, runs: 40 });
   assert.equal(r.runs, 40);

@@ -30,40 +30,41 @@ test('steps stopped after any number and run again render each chart environment
   let checked = 0;
   for (const dir of workspaces) {
     const { files, config } = api.readWorkspace(dir);
-    const total = run(api.extractSteps(files, config, new Map(), none));
+    const total = run(api.extractSteps(files, config, new api.Store(), none));
     if (total === 0) continue;
     for (let stop = 0; stop <= total; stop++) {
-      const cache = new Map();
-      const first = run(api.extractSteps(files, config, cache, none), stop);
+      const store = new api.Store();
+      const first = run(api.extractSteps(files, config, store, none), stop);
       // A new run (after an edit elsewhere, say) starts after what the abandoned one rendered.
-      assert.equal(first + run(api.extractSteps(files, config, cache, none)), total, `${dir}: stopped after ${stop}`);
-      assert.equal(run(api.extractSteps(files, config, cache, none)), 0, `${dir}: nothing left to render`);
-      assertCold(api.extractAll(files, config, cache), files, config, `${dir}: stopped after ${stop}`);
+      assert.equal(first + run(api.extractSteps(files, config, store, none)), total, `${dir}: stopped after ${stop}`);
+      assert.equal(run(api.extractSteps(files, config, store, none)), 0, `${dir}: nothing left to render`);
+      assertCold(api.extract(files, config, store).facts, files, config, `${dir}: stopped after ${stop}`);
       checked++;
     }
   }
   assert.ok(checked > 10, `checked ${checked}`);
 });
 
-test('after an edit in a chart, the steps render that chart and extractChanged finds it in the memo', () => {
+test('after an edit in a chart, the steps render that chart, and the extraction that follows finds it in the store', () => {
   let checked = 0;
   for (const dir of workspaces) {
     const { files, config } = api.readWorkspace(dir);
     for (const f of files) {
       const m = /\b([1-9]\d{1,4})\b/.exec(f.text);
       if (!m || !/(values[^/]*|templates\/[^/]+)\.ya?ml$/.test(f.path)) continue;
-      const cache = new Map();
-      api.extractAll(files, config, cache);
+      const store = new api.Store();
+      api.extract(files, config, store);
       const e = { path: f.path, text: f.text.slice(0, m.index) + String(Number(m[1]) + 1) + f.text.slice(m.index + m[1].length) };
       const next = files.map((x) => (x.path === e.path ? e : x));
-      // Another file's edit renders nothing; this one renders its chart's environments, once.
-      assert.equal(run(api.extractSteps(next, config, cache, none, ['docker-compose.yml'])), 0);
-      const n = run(api.extractSteps(next, config, cache, none, [e.path]));
+      // An edit outside the charts renders nothing; this one renders its chart's environments, once.
+      const outside = files.find((x) => !x.path.includes('/') && x.path !== 'Chart.yaml' && /\.ya?ml$/.test(x.path));
+      if (outside) assert.equal(run(api.extractSteps(files.map((x) => (x === outside ? { path: x.path, text: `${x.text}\n# edited\n` } : x)), config, store, none)), 0, `${dir}: an edit of ${outside.path}`);
+      const n = run(api.extractSteps(next, config, store, none));
       if (n === 0) continue;
-      assert.equal(run(api.extractSteps(next, config, cache, none, [e.path])), 0, `${dir}: ${e.path} rendered once`);
-      const changed = api.extractChanged([e], config, cache);
-      assert.ok(changed, `${dir}: ${e.path} takes the fast path`);
-      assertCold(changed.facts, next, config, `${dir}: after editing ${e.path}`);
+      assert.equal(run(api.extractSteps(next, config, store, none)), 0, `${dir}: ${e.path} rendered once`);
+      const after = api.extract(next, config, store);
+      assert.equal(after.looked, 'edited', `${dir}: ${e.path} runs again only what read it`);
+      assertCold(after.facts, next, config, `${dir}: after editing ${e.path}`);
       checked++;
     }
   }

@@ -359,10 +359,10 @@ test('a values file that is not valid YAML is said once, as an unknown at the er
   assert.match(r.unknowns[0].message, /^c\/values\.yaml is not valid YAML/);
 });
 
-test('with the language server\'s cache, an unchanged chart gives back the same facts objects (incremental evaluation sees no change)', () => {
+test('with the language server\'s store, an unchanged chart gives back the same facts objects (incremental evaluation sees no change)', () => {
   const files = chart('per-env');
-  const cache = new Map();
-  const cached = (fs) => extractAll(fs, undefined, cache).filter((f) => f.kind === 'kubernetes' && f.renderedFrom);
+  const store = new core.Store();
+  const cached = (fs) => core.extract(fs, undefined, store).facts.filter((f) => f.kind === 'kubernetes' && f.renderedFrom);
   const a = cached(files);
   const b = cached(files.map((f) => ({ ...f })));
   assert.equal(a.length, b.length);
@@ -370,7 +370,7 @@ test('with the language server\'s cache, an unchanged chart gives back the same 
   const edited = files.map((f) => (f.path.endsWith('values-prod.yaml') ? { ...f, text: f.text.replace('9090', '9091') } : f));
   const c = cached(edited);
   assert.notEqual(c.find((r) => r.env === 'production'), a.find((r) => r.env === 'production'));
-  assert.deepEqual(c, renders(edited), 'what the cache gives back is what a cold run renders');
+  assert.deepEqual(c, renders(edited), 'what the store gives back is what a cold run renders');
   // A one-off run (the CLI) keeps nothing between runs.
   assert.notEqual(renders(files)[0], renders(files)[0]);
 });

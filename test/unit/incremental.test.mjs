@@ -47,16 +47,16 @@ function* structuralEdits(files) {
 }
 
 /**
- * Every single edit of every fixture workspace, each from a cache primed on the files before it (facts
+ * Every single edit of every fixture workspace, each from a store primed on the files before it (facts
  * and the renders of charts and overlays kept) and the state made from them (updateState consumes it).
  */
 function* primedEdits(make = edits) {
   for (const dir of workspaces) {
     const ws = api.readWorkspace(dir);
     for (const e of make(ws.files)) {
-      const cache = new Map();
-      const start = api.fullState(api.extractAll(ws.files, ws.config, cache), ws.config);
-      yield { dir, ws, e, cache, start, files: ws.files.map((f) => (f.path === e.path ? e : f)) };
+      const store = new api.Store();
+      const start = api.fullState(api.extract(ws.files, ws.config, store).facts, ws.config);
+      yield { dir, ws, e, store, start, files: ws.files.map((f) => (f.path === e.path ? e : f)) };
     }
   }
 }
@@ -71,8 +71,8 @@ function assertCold(state, files, config, what) {
 test('incremental re-evaluation after each single edit equals a cold evaluation, in every fixture workspace', () => {
   let compared = 0;
   let incremental = 0;
-  for (const { dir, ws, e, cache, start, files } of primedEdits()) {
-    const state = api.updateState(start, api.extractAll(files, ws.config, cache), ws.config, { maxShare: 1 });
+  for (const { dir, ws, e, store, start, files } of primedEdits()) {
+    const state = api.updateState(start, api.extract(files, ws.config, store).facts, ws.config, { maxShare: 1 });
     assertCold(state, files, ws.config, `${dir}: after editing ${e.path}`);
     compared++;
     if (state.last.mode === 'incremental') incremental++;
@@ -85,13 +85,13 @@ test('a sequence of incremental re-evaluations stays equal to a cold evaluation 
   let steps = 0;
   for (const dir of workspaces) {
     const ws = api.readWorkspace(dir);
-    const cache = new Map();
+    const store = new api.Store();
     let files = ws.files;
-    let state = api.fullState(api.extractAll(files, ws.config, cache), ws.config);
+    let state = api.fullState(api.extract(files, ws.config, store).facts, ws.config);
     // Each step edits on top of the previous one, so index maintenance errors would accumulate.
     for (const e of [...edits(ws.files)].slice(0, 6)) {
       files = files.map((f) => (f.path === e.path ? { path: f.path, text: e.text.length === f.text.length ? e.text : f.text.replace(/\b([1-9]\d{1,4})\b/, (m) => String(Number(m) + 7)) } : f));
-      state = api.updateState(state, api.extractAll(files, ws.config, cache), ws.config, { maxShare: 1 });
+      state = api.updateState(state, api.extract(files, ws.config, store).facts, ws.config, { maxShare: 1 });
       const cold = api.analyze(files, ws.config);
       assert.deepEqual(state.analysis.findings.map(key), cold.findings.map(key), `${dir}: step ${steps} on ${e.path} (${state.last.mode})`);
       steps++;
@@ -100,12 +100,12 @@ test('a sequence of incremental re-evaluations stays equal to a cold evaluation 
   assert.ok(steps > 100, `${steps} steps`);
 });
 
-test('the fast path after an edit (extractChanged, kept renders made again where they read the edited file) equals a cold evaluation', () => {
+test('after an edit, only the units that read the edited file run again (kept renders made again where they read it), and the result equals a cold evaluation', () => {
   let quick = 0;
   let rendered = 0;
-  for (const { dir, ws, e, cache, start, files } of primedEdits()) {
-    const fast = api.extractChanged([e], ws.config, cache);
-    if (!fast) continue;
+  for (const { dir, ws, e, store, start, files } of primedEdits()) {
+    const fast = api.extract(files, ws.config, store);
+    if (fast.looked !== 'edited') continue;
     quick++;
     assert.deepEqual(fast.facts, api.extractAll(files, ws.config), `${dir}: the facts after editing ${e.path}`);
     if (fast.changed.some((f) => f.includes('#'))) rendered++;
@@ -116,13 +116,15 @@ test('the fast path after an edit (extractChanged, kept renders made again where
   assert.ok(rendered > 20, `only ${rendered} fast-path edits made a chart or overlay again`);
 });
 
-test('the fast path after an edit of a kustomization or a Chart.yaml answers only when the renders stay the same, and then equals a cold evaluation', () => {
+test('after an edit of a kustomization or a Chart.yaml, only the renders that read it run again when the renders stay the same, else every unit is looked at; both equal a cold evaluation', () => {
   let quick = 0;
   let slow = 0;
-  for (const { dir, ws, e, cache, start, files } of primedEdits(structuralEdits)) {
-    const fast = api.extractChanged([e], ws.config, cache);
-    if (!fast) {
+  for (const { dir, ws, e, store, start, files } of primedEdits(structuralEdits)) {
+    const fast = api.extract(files, ws.config, store);
+    if (fast.looked !== 'edited') {
       slow++;
+      assert.deepEqual(fast.facts, api.extractAll(files, ws.config), `${dir}: the facts after editing ${e.path}:\n${e.text}`);
+      assertCold(api.updateState(start, fast.facts, ws.config, { changed: fast.changed, maxShare: 1 }), files, ws.config, `${dir}: after editing ${e.path}`);
       continue;
     }
     quick++;
@@ -135,7 +137,7 @@ test('the fast path after an edit of a kustomization or a Chart.yaml answers onl
   assert.ok(slow > 20, `only ${slow} structural edits went to the full path`);
 });
 
-test('the fast path after edits of several files at once (a chart and a kustomization in one folder, as Argo CD apps keep them) renders both again', () => {
+test('after edits of several files at once (a chart and a kustomization in one folder, as Argo CD apps keep them) renders both again', () => {
   const files = [
     { path: 'app/Chart.yaml', text: 'apiVersion: v2\nname: app\nversion: 0.1.0\n' },
     { path: 'app/values.yaml', text: 'port: 8080\n' },
@@ -143,15 +145,15 @@ test('the fast path after edits of several files at once (a chart and a kustomiz
     { path: 'app/kustomization.yaml', text: 'resources:\n  - service.yaml\n' },
     { path: 'app/service.yaml', text: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: app\nspec:\n  selector:\n    app: app\n  ports:\n    - port: 80\n      targetPort: 8080\n' },
   ];
-  const cache = new Map();
-  const start = api.fullState(api.extractAll(files, undefined, cache), api.defaultConfig());
+  const store = new api.Store();
+  const start = api.fullState(api.extract(files, undefined, store).facts, api.defaultConfig());
   const edits = [
     { path: 'app/Chart.yaml', text: 'apiVersion: v2\nname: web\nversion: 0.1.0\n' },
     { path: 'app/kustomization.yaml', text: 'resources:\n  - service.yaml\nnamePrefix: x-\n' },
   ];
   const after = files.map((f) => edits.find((e) => e.path === f.path) ?? f);
-  const fast = api.extractChanged(edits, api.defaultConfig(), cache);
-  assert.ok(fast, 'the fast path answers');
+  const fast = api.extract(after, api.defaultConfig(), store);
+  assert.equal(fast.looked, 'edited', 'only the units that read the edited files are looked at');
   assert.deepEqual(fast.facts, api.extractAll(after), 'the facts after both edits');
   assert.ok(fast.changed.includes('app#base') && fast.changed.includes('app/kustomization.yaml#base'), `both renders made again: ${fast.changed}`);
   assertCold(api.updateState(start, fast.facts, api.defaultConfig(), { changed: fast.changed, maxShare: 1 }), after, api.defaultConfig(), 'after both edits');
@@ -166,29 +168,29 @@ test('the incremental part is read in the workspace order: a message cites the s
     { path: 'deploy/staging/web.yaml', text: manifest(8001) },
   ];
   const config = api.defaultConfig();
-  const cache = new Map();
-  const start = api.fullState(api.extractAll(files, config, cache), config);
+  const store = new api.Store();
+  const start = api.fullState(api.extract(files, config, store).facts, config);
   const edit = { path: 'deploy/production/b.yaml', text: manifest(8003) };
   const after = files.map((f) => (f.path === edit.path ? edit : f));
-  const fast = api.extractChanged([edit], config, cache);
+  const fast = api.extract(after, config, store);
   const state = api.updateState(start, fast.facts, config, { changed: fast.changed, maxShare: 1 });
   assert.equal(state.last.mode, 'incremental');
   assertCold(state, after, config, 'after editing the second production manifest');
 });
 
-test('a file read as nothing that gains a note (a YAML alias naming no anchor) reports it on the fast path, as a cold evaluation does', () => {
+test('a file read as nothing that gains a note (a YAML alias naming no anchor) reports it after the edit, as a cold evaluation does', () => {
   // Found by the fuzz test: .portparity.yaml beside a chart became "  *areference: " and only the cold run noted it.
   const files = [
     { path: '.portparity.yaml', text: 'reference: staging\n' },
     { path: 'deploy/web.yaml', text: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: 80\n' },
   ];
   const config = api.defaultConfig();
-  const cache = new Map();
-  const start = api.fullState(api.extractAll(files, config, cache), config);
+  const store = new api.Store();
+  const start = api.fullState(api.extract(files, config, store).facts, config);
   const edit = { path: '.portparity.yaml', text: '  *areference: \n' };
   const after = files.map((f) => (f.path === edit.path ? edit : f));
-  const fast = api.extractChanged([edit], config, cache);
-  assert.ok(fast, 'the fast path answers');
+  const fast = api.extract(after, config, store);
+  assert.equal(fast.looked, 'edited', 'only the edited file is read again');
   const state = api.updateState(start, fast.facts, config, { changed: fast.changed, maxShare: 1 });
   assert.ok(state.analysis.findings.some((f) => f.rule === 'skipped-source' && f.loc.file === '.portparity.yaml'), 'the alias note is reported');
   assertCold(state, after, config, 'after editing .portparity.yaml');

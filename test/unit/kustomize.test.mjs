@@ -263,17 +263,17 @@ function withPatch(body) {
   return { ...BASE, 'overlays/production/kustomization.yaml': 'resources: [../../base]\npatches:\n  - path: p.yaml\n', 'overlays/production/p.yaml': head + body };
 }
 
-test('with the language server\'s cache, a render is kept while everything it read reads the same, and made again when any of it changes', () => {
+test('with the language server\'s store, a render is kept while everything it read reads the same, and made again when any of it changes', () => {
   const files = {
     ...withPatch('          ports:\n            - containerPort: 9000\n'),
     'overlays/staging/kustomization.yaml': 'resources: [../../base, extra.yaml]\n',
     'other/kustomization.yaml': 'resources: [../base]\n',
   };
-  const cache = new Map();
+  const store = new api.Store();
   const run = (fs) => {
     const list = Object.entries(fs).map(([path, text]) => ({ path, text }));
-    const got = extractAll(list, undefined, cache).filter((f) => f.renderedFrom?.startsWith('kustomization'));
-    // Whatever the cache gives back equals a cold run of the same files.
+    const got = api.extract(list, undefined, store).facts.filter((f) => f.renderedFrom?.startsWith('kustomization'));
+    // Whatever the store gives back equals a cold run of the same files.
     assert.deepEqual(got, extractAll(list).filter((f) => f.renderedFrom?.startsWith('kustomization')));
     return new Map(got.map((f) => [f.env ?? 'base', f]));
   };
@@ -687,9 +687,9 @@ test('renders over one base share its parse and never write into it: each enviro
   assert.deepEqual(envs.map((env) => alone.get(env).services[0].ports.map((p) => p.targetPort.port)), [[9090], [8080], [8080], [8080]]);
   // The base's own files, read for themselves from the parse the renders share: a render consumes them
   // (they stand in for themselves among the facts), and the language server's cache keeps what they read.
-  const own = (cache) => JSON.parse(JSON.stringify(['deployment', 'service', 'config'].map((f) => cache.get(`deploy/base/${f}.yaml`)?.facts)));
-  const baseAlone = new Map();
-  extractAll(Object.entries(SHARED_BASE).map(([p, text]) => ({ path: `deploy/${p}`, text })), undefined, baseAlone);
+  const own = (store) => JSON.parse(JSON.stringify(['deployment', 'service', 'config'].map((f) => store.files.get(`deploy/base/${f}.yaml`)?.facts)));
+  const baseAlone = new api.Store();
+  api.extract(Object.entries(SHARED_BASE).map(([p, text]) => ({ path: `deploy/${p}`, text })), undefined, baseAlone);
   assert.deepEqual(own(baseAlone).map((f) => [f.kind, f.workloads.length, f.services.length, f.configMaps.length]), [['kubernetes', 1, 0, 0], ['kubernetes', 0, 1, 0], ['kubernetes', 0, 0, 1]]);
   // Folders in alphabetical order are the order of the renders: every render first, between and last.
   for (const order of [['a', 'b', 'c', 'd'], ['d', 'c', 'b', 'a'], ['b', 'd', 'a', 'c'], ['c', 'a', 'd', 'b']]) {
@@ -698,12 +698,12 @@ test('renders over one base share its parse and never write into it: each enviro
     assert.equal(facts.filter((f) => f.renderedFrom).length, 4);
     const solo = (env) => renderOf(extractAll(sharedBaseFiles({ [env]: dirs[env] })), env);
     for (const env of envs) assert.deepEqual(renderOf(facts, env), solo(env), `${env} rendered in ${dirs[env]}/ beside the others`);
-    // With the language server's cache: the base's own facts, then an edit of one environment's patch renders it again over the same base.
-    const cache = new Map();
-    extractAll(sharedBaseFiles(dirs), undefined, cache);
-    assert.deepEqual(own(cache), own(baseAlone), `the base's own facts with the renders in ${order.join(', ')}`);
+    // With the language server's store: the base's own facts, then an edit of one environment's patch renders it again over the same base.
+    const store = new api.Store();
+    api.extract(sharedBaseFiles(dirs), undefined, store);
+    assert.deepEqual(own(store), own(baseAlone), `the base's own facts with the renders in ${order.join(', ')}`);
     const edited = sharedBaseFiles(dirs).map((f) => (f.path.endsWith('/staging/port.yaml') ? { ...f, text: f.text.replace(/9090/g, '9091') } : f));
-    const again = extractAll(edited, undefined, cache);
+    const again = api.extract(edited, undefined, store).facts;
     for (const env of ['production', 'local', 'plain']) assert.deepEqual(renderOf(again, env), solo(env), `${env} after staging's patch was edited`);
     assert.deepEqual(renderOf(again, 'staging').workloads[0].containers[0].ports.map((p) => p.containerPort.port), [9091, 8080]);
   }

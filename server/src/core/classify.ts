@@ -9,15 +9,20 @@ import type { ParsedYaml } from './yaml';
 
 export { kindOfPath };
 
-/** Extracts one file's facts; never throws. `interpolation`: the `.env` beside a compose file. */
-/** `parsed`: the file's YAML parse when a renderer already made it (a kustomization's resource or patch). */
-export function extractFile(file: SourceFile, interpolation: Record<string, string> = {}, parsed?: ParsedYaml): FileFacts {
+/**
+ * Extracts one file's facts; never throws. `interpolation`: the `.env` beside a compose file, or a
+ * function that gives it, called only when a plug-in reads it (the store records that read).
+ * `parsed`: the file's YAML parse when a renderer already made it (a kustomization's resource or patch).
+ */
+export function extractFile(file: SourceFile, interpolation: Record<string, string> | (() => Record<string, string>) = {}, parsed?: ParsedYaml): FileFacts {
   const kind = kindOfPath(file.path);
   try {
     if (file.text.includes('\u0000')) return skipped(file, 'binary file');
     if (!kind) return skipped(file, 'not a deployment file');
     let yaml = parsed;
-    const ctx: ExtractContext = { kind, interpolation, yaml: () => (yaml ??= parseYaml(file.text)) };
+    let vars = typeof interpolation === 'function' ? undefined : interpolation;
+    // A function, not a getter: an object with an accessor costs the whole run its memory (measured).
+    const ctx: ExtractContext = { kind, interpolation: () => (vars ??= (interpolation as () => Record<string, string>)()), yaml: () => (yaml ??= parseYaml(file.text)) };
     const facts = readersOf(kind).reduce<FileFacts | undefined>((got, plugin) => got ?? plugin.extract?.(file, ctx), undefined) ?? unclaimed(file, kind, ctx);
     // What the YAML parse left unread is said at the place, whatever the file turned out to be (Compose
     // reads its own parse and says it; a template is not YAML yet).

@@ -15,8 +15,12 @@ export { expandCharts, helmTemplateJobs, isReleaseName } from './formats/helm/he
 export type { HelmTemplateJob } from './formats/helm/helm';
 export { helmTemplateKey } from './formats/helm/helm-compare';
 export type { HelmTemplateOutput, HelmTemplates } from './formats/helm/helm-compare';
-export { analyze, analyzeFacts, extractAll, extractChanged, extractSteps, isIgnored } from './engine';
-export type { Analysis, ChangedFacts, FactsCache, RunOptions } from './engine';
+export { analyze, analyzeFacts } from './engine';
+export type { Analysis } from './engine';
+export { extract, extractAll, extractSteps, isIgnored } from './store/extract';
+export type { Extraction, RunOptions } from './store/extract';
+export { Store } from './store/store';
+export type { Edit } from './store/store';
 export { parseConfig, defaultConfig, CONFIG_FILES } from './config';
 export type { Config } from './config';
 export { AJV_OPTIONS, configSchema, configSchemaText, EDITOR_KEYWORDS } from './config-schema';

@@ -1,7 +1,7 @@
-// One workspace folder's state: disk and editor texts, cached facts per file, the latest analysis.
+// One workspace folder's state: disk and editor texts, the store of what was extracted, the latest analysis.
 import { join } from 'node:path';
-import { buildMatrix, callers, defaultConfig, envMatcher, extractAll, extractChanged, extractSteps, findReferences, fullState, helmTemplateJobs, kindOfPath, owningDir, parseConfig, portTokens, updateState } from '../core';
-import type { Analysis, Config, FactsCache, HelmTemplateOutput, HelmTemplates, IncrementalState, Matrix, PortToken, Problem, Reference, SourceFile } from '../core';
+import { buildMatrix, callers, defaultConfig, envMatcher, extract, extractSteps, findReferences, fullState, helmTemplateJobs, kindOfPath, owningDir, parseConfig, portTokens, Store, updateState } from '../core';
+import type { Analysis, Config, Edit, HelmTemplateOutput, HelmTemplates, IncrementalState, Matrix, PortToken, Problem, Reference, SourceFile } from '../core';
 import { runHelmTemplate } from '../host/helm';
 import { readRegularFile, realRoot } from '../host/read';
 import type { ReadResult } from '../host/read';
@@ -36,7 +36,13 @@ export class Folder {
   private disk = new Map<string, string>();
   /** Texts of documents open in the editor (they win over the disk). */
   private open = new Map<string, string>();
-  private facts: FactsCache = new Map();
+  /** Each unit extracted (files, chart and overlay renders) with the reads it made: an edit runs again only what read it. */
+  private store = new Store();
+  /** Paths whose text changed since the last evaluation: the only ones the store compares. */
+  private dirty = new Set<string>();
+  /** The last list of files(), with where each path stands, and the paths changed since it was made. */
+  private listed?: { files: SourceFile[]; at: Map<string, number> };
+  private relist = new Set<string>();
   private fileConfig?: Config;
   configProblems: Problem[] = [];
   configPath?: string;
@@ -46,8 +52,6 @@ export class Folder {
   private state?: IncrementalState;
   /** The files holding each service's tokens, so an edit touches only those. */
   private tokenFiles = new Map<string, Set<string>>();
-  /** Paths whose text changed since the last evaluation. */
-  private dirty = new Set<string>();
   /** References by calling service, kept like the tokens: the matrix's callers come from here. */
   private refs = new Map<string, Reference[]>();
 
@@ -57,8 +61,6 @@ export class Folder {
   private helm = new Map<string, { sig: string; out?: HelmTemplateOutput }>();
   /** Helm runs one at a time, in the background. */
   private helmQueue: Promise<void> = Promise.resolve();
-  /** A helm render finished since the last full evaluation: the next one must be full to take it in. */
-  private helmDirty = false;
   /** Called when a background helm render is done (the server schedules an evaluation). */
   onHelmDone?: () => void;
 
@@ -82,7 +84,8 @@ export class Folder {
     this.configPath = ws.config.file ?? ws.configProblems[0]?.loc.file;
     this.config = mergeConfig(ws.config.file ? ws.config : undefined, this.settings);
     this.disk = new Map(ws.files.map((f) => [f.path, f.text]));
-    this.facts = new Map();
+    this.listed = undefined;
+    this.store = new Store();
     this.dirty.clear();
     this.state = undefined;
     return ws.files.length;
@@ -115,12 +118,14 @@ export class Folder {
     if (text === undefined) this.open.delete(rel);
     else this.open.set(rel, text);
     this.dirty.add(rel);
+    this.relist.add(rel);
   }
 
   /** Re-reads one file from disk after a watcher event; false when it is not a file the core reads. */
   refreshFromDisk(rel: string): boolean {
     if (kindOfPath(rel) === undefined) return false;
     this.dirty.add(rel);
+    this.relist.add(rel);
     const text = this.readDisk(rel, this.config.maxFileSize);
     if (text === undefined) this.disk.delete(rel);
     else this.disk.set(rel, text);
@@ -142,36 +147,39 @@ export class Folder {
 
   /** The texts the analysis reads: the editor's where a document is open, else the disk's. */
   files(): SourceFile[] {
+    const listed = this.listed;
+    // After edits of files already listed, the list is patched in place: no walk of every path per edit.
+    if (listed && [...this.relist].every((p) => listed.at.has(p) && this.textOf(p) !== undefined)) {
+      for (const p of this.relist) listed.files[listed.at.get(p) as number] = { path: p, text: this.textOf(p) as string };
+      this.relist.clear();
+      return listed.files.slice();
+    }
     const paths = new Set([...this.disk.keys(), ...this.open.keys()]);
     const out: SourceFile[] = [];
     for (const p of paths) out.push({ path: p, text: this.textOf(p) as string });
-    return out;
+    this.listed = { files: out, at: new Map(out.map((f, i) => [f.path, i])) };
+    this.relist.clear();
+    return out.slice();
   }
 
   /**
    * What the next evaluate() would render (chart environments not rendered yet), one step at a time:
    * the server runs these with a pause between them, so that it answers requests while charts render,
-   * and stops between two when an edit comes. Nothing a request reads changes here, only the render
-   * memo; evaluate() then finds the renders there.
+   * and stops between two when an edit comes. Nothing a request reads changes here, only the renders
+   * the store keeps; evaluate() then finds them there.
    */
   *steps(): Generator<string, void> {
     const files = this.files();
-    // As evaluate() decides: after an edit under the same config, only the charts holding an edited file render.
-    const changed = this.state && !this.helmDirty && this.config === this.state.analysis.model.config ? [...this.dirty] : undefined;
-    yield* extractSteps(files, this.config, this.facts, () => ({ helmTemplates: this.helmTemplates(files) }), changed);
+    yield* extractSteps(files, this.config, this.store, () => ({ helmTemplates: this.helmTemplates(files), edits: this.edits() }));
   }
 
-  /** Re-extracts only the files whose text (or compose interpolation) changed, then re-evaluates. */
+  /** Extracts again what read a changed file (the store knows), then re-evaluates the services it touches. */
   evaluate(): Analysis {
-    // After an edit, only the edited files are read again when nothing else can depend on them.
-    const dirty = [...this.dirty];
+    const files = this.files();
+    const edits = this.edits();
     this.dirty.clear();
-    const changed = dirty.map((p) => ({ path: p, text: this.textOf(p) }));
-    const quick = this.state && !this.helmDirty && this.config === this.state.analysis.model.config && changed.every((f) => f.text !== undefined)
-      ? extractChanged(changed as SourceFile[], this.config, this.facts)
-      : undefined;
-    const facts = quick?.facts ?? this.extractEverything();
-    this.state = this.state ? updateState(this.state, facts, this.config, quick ? { changed: quick.changed } : {}) : fullState(facts, this.config);
+    const { facts, changed } = extract(files, this.config, this.store, { helmTemplates: this.helmTemplates(files), edits });
+    this.state = this.state ? updateState(this.state, facts, this.config, { changed }) : fullState(facts, this.config);
     this.analysis = this.state.analysis;
     const scope = this.state.last.scope;
     const model = this.analysis.model;
@@ -203,10 +211,9 @@ export class Folder {
     return this.analysis;
   }
 
-  private extractEverything(): ReturnType<typeof extractAll> {
-    this.helmDirty = false;
-    const files = this.files();
-    return extractAll(files, this.config, this.facts, { helmTemplates: this.helmTemplates(files) });
+  /** The files changed since the last evaluation, with their texts now (undefined: gone). */
+  private edits(): Edit[] {
+    return [...this.dirty].map((p) => ({ path: p, text: this.textOf(p) }));
   }
 
   /**
@@ -248,7 +255,6 @@ export class Folder {
         if (this.helm.get(job.key) !== entry) return;
         entry.out = await runHelmTemplate(this.root, job, { helmPath: helm.path || undefined });
         if (this.helm.get(job.key) !== entry) return;
-        this.helmDirty = true;
         this.onHelmDone?.();
       });
     }

@@ -13,10 +13,10 @@ export interface Renders {
 export type EnvOf = (path: string) => string | undefined;
 
 /**
- * What the language server keeps between evaluations of one workspace, so that an edit renders again
- * only the charts and overlays that read the edited file. A render kept gives back the same facts
- * objects, which is how incremental evaluation sees that nothing changed there. A one-off run (the
- * CLI) has none: it renders each chart and overlay once.
+ * The renders a store keeps (store/store.ts), so that an edit renders again only the charts and
+ * overlays that read the edited file. A render kept gives back the same facts objects, which is how
+ * incremental evaluation sees that nothing changed there. A one-off run (the CLI) starts from an empty
+ * store: it renders each chart and overlay once.
  */
 export interface RenderMemo {
   /** What each kustomization says (its parse and references), by path, with the text it was read from. */
@@ -27,7 +27,7 @@ export interface RenderMemo {
    */
   kustRenders: Map<string, KeptKustRender>;
   /** Each chart's renders, by folder, with the inputs they came from (compared element by element). */
-  charts: Map<string, { inputs: unknown[]; facts: K8sFacts[]; helm: boolean }>;
+  charts: Map<string, { inputs: unknown[]; facts: K8sFacts[] }>;
   /** The environments rendered so far of a chart whose render was left between two steps (helmRenderSteps). */
   chartsUnderWay: Map<string, { inputs: unknown[]; facts: K8sFacts[] }>;
   /** What each Chart.yaml says (helm.ts's chartMeta), by path, with the text it was read from. */

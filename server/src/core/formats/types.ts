@@ -13,8 +13,8 @@ export type UnitKind = 'file' | 'chart × environment' | 'overlay × environment
 export interface ExtractContext {
   /** The file's kind (kindOfPath). */
   kind: string;
-  /** The variables of the `.env` beside the file (Compose reads it for interpolation). */
-  interpolation: Record<string, string>;
+  /** The variables of the `.env` beside the file (Compose reads it for interpolation): asked for, the read is recorded. */
+  interpolation: () => Record<string, string>;
   /** The file's YAML parse, made on first call and shared by every plug-in that looks (YAML kinds only). */
   yaml: () => ParsedYaml;
 }

@@ -21,9 +21,9 @@ export const format: FormatPlugin = {
   units: 'file',
   sniffs: 'yaml',
   extract(file, ctx) {
-    if (ctx.kind === 'compose') return extractCompose(file, ctx.interpolation);
+    if (ctx.kind === 'compose') return extractCompose(file, ctx.interpolation());
     const root = ctx.yaml().docs[0]?.contents;
-    if (isMap(root) && isMap(get(root, 'services')) && posix.basename(file.path).toLowerCase().includes('compose')) return extractCompose(file, ctx.interpolation);
+    if (isMap(root) && isMap(get(root, 'services')) && posix.basename(file.path).toLowerCase().includes('compose')) return extractCompose(file, ctx.interpolation());
     return undefined;
   },
 };

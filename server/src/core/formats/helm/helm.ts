@@ -108,7 +108,7 @@ function findCharts(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo, prune 
   for (const f of files) {
     if (posix.basename(f.path) !== 'Chart.yaml') continue;
     const dir = dirOf(f.path);
-    // Chart.yaml is read again only when it changed (the language server's memo).
+    // Chart.yaml is read again only when it changed (the store's memo).
     const hit = memo?.chartYaml.get(f.path);
     const m = hit && hit.text === f.text ? (hit.meta as ReturnType<typeof chartMeta>) : chartMeta(f.path, parseYaml(f.text).docs[0]?.contents as Node | null | undefined);
     memo?.chartYaml.set(f.path, { text: f.text, meta: m });
@@ -499,7 +499,7 @@ function envRuns(chart: Chart): [string | undefined, SourceFile[]][] {
 }
 
 /**
- * `memo` (the language server's): a chart whose files, environments and `helm template` outputs are
+ * `memo` (the store's): a chart whose files, environments and `helm template` outputs are
  * the same as last time gives back its last renders, the same facts objects.
  */
 export function helmRenders(files: SourceFile[], envOf: EnvOf, templates?: HelmTemplates, memo?: RenderMemo, prune = true): Renders {
@@ -572,26 +572,25 @@ function* chartRenders(chart: Chart, tree: Chart[], templates: HelmTemplates | u
     own = [{ kind: 'kubernetes', file: `${dir}#base`, renderedFrom: `Helm chart ${dir}`, unknowns: [unknown(`Helm chart ${dir} cannot be rendered here (${(e as Error).message}): its ports are not checked`, new LineIndex(at.path, at.text).loc(0, 0))], workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [], suppressions: [] }];
   }
   memo?.chartsUnderWay.delete(chart.dir);
-  memo?.charts.set(chart.dir, { inputs, facts: own, helm: !!templates });
+  memo?.charts.set(chart.dir, { inputs, facts: own });
   return own;
 }
 
 /**
- * The language server's fast path after an edit of chart files (a values file, a template): the kept
- * charts holding any of them are rendered again from their own files, the others stay as they are.
- * Undefined when a changed file is in no kept chart, the chart is compared with `helm template`
- * (whose outputs the caller holds), or its renders are not the same environments as before.
+ * The kept charts holding any of `changed` (files whose text changed, with the same charts), their
+ * renders taken from the memo or made again. Undefined when a changed file is in no kept chart, or
+ * its renders are not the same environments as before (which changes which facts there are).
  */
-export function helmRerender(files: SourceFile[], envOf: EnvOf, changed: string[], memo: RenderMemo): K8sFacts[] | undefined {
+export function helmRerender(files: SourceFile[], envOf: EnvOf, changed: string[], memo: RenderMemo, templates?: HelmTemplates): K8sFacts[] | undefined {
   const dirs = new Set<string>();
   for (const p of changed) {
     const dir = owningDir(p, memo.charts);
-    if (dir === undefined || memo.charts.get(dir)?.helm) return undefined;
+    if (dir === undefined) return undefined;
     dirs.add(dir);
   }
   const was = new Set([...dirs].flatMap((d) => memo.charts.get(d)?.facts.map((f) => f.file) ?? []));
   const mine = files.filter((f) => [...dirs].some((d) => under(d, f.path)));
-  const facts = helmRenders(mine, envOf, undefined, memo, false).facts;
+  const facts = helmRenders(mine, envOf, templates, memo, false).facts;
   // A chart that renders other environments now (or fails whole) changes which facts exist.
   if (facts.length !== was.size || facts.some((f) => !was.has(f.file))) return undefined;
   return facts;

@@ -199,14 +199,14 @@ export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf, memo?: Rende
 }
 
 /**
- * The language server's fast path after an edit of files renders read (a patch, a base resource, a
- * kustomization): the kept renders that looked any of them up are made again, the others stay as they
- * are. An edited kustomization must still take in the same resources, bases, components and patch
+ * After edits of files renders read (a patch, a base resource, a kustomization): the kept renders
+ * that looked any of them up are made again, the others stay as they are (`files`: asked for only
+ * then). An edited kustomization must still take in the same resources, bases, components and patch
  * files and be what it was (a component or not): otherwise which renders exist, and which files are
- * patches, change, and the caller renders everything. `read`: the changed files the renders read (an
- * edited kustomization always counts). Undefined when the fast path cannot answer.
+ * patches, change, and the caller looks at every render. `read`: the changed files the renders read (an
+ * edited kustomization always counts). Undefined when that cannot answer (every render is then looked at).
  */
-export function kustomizeRerender(files: SourceFile[], changed: string[], memo: RenderMemo): { facts: K8sFacts[]; read: Set<string> } | undefined {
+export function kustomizeRerender(files: () => SourceFile[], changed: string[], memo: RenderMemo): { facts: K8sFacts[]; read: Set<string> } | undefined {
   const read = new Set<string>();
   const edited = new Map<string, KustRead>();
   for (const p of changed) {
@@ -227,8 +227,9 @@ export function kustomizeRerender(files: SourceFile[], changed: string[], memo: 
   }
   if (again.length === 0 && edited.size === 0) return { facts: [], read };
   // Only the kustomizations these renders reach are read (from the memo where their text is the same).
-  const sources = new Sources(new Map(files.map((f) => [f.path, f])));
-  const plan: Ctx = { sources, kusts: new Kusts(files, sources, memo) };
+  const all = files();
+  const sources = new Sources(new Map(all.map((f) => [f.path, f])));
+  const plan: Ctx = { sources, kusts: new Kusts(all, sources, memo) };
   for (const [dir, was] of edited) {
     const now = plan.kusts.get(dir);
     if (!now || now.path !== was.path || now.component !== was.component || !sameInputs(now.refs, was.refs) || !sameInputs(now.patchRefs, was.patchRefs)) return undefined;
