@@ -1,9 +1,7 @@
 // expose-mismatch: the Dockerfile's EXPOSE differs from the container port the orchestrator declares.
 import { list, where } from '../../../query';
-import { imageOf } from '../join';
-import type { DockerImage } from '../join';
-import type { EnvView } from '../../../model-types';
-import type { Fix, RawFinding, Related } from '../../../types';
+import { exposeTarget, imagesOf } from './target';
+import type { Fix, RawFinding } from '../../../types';
 import { defineRule } from '../../../rules/types';
 
 export const rule = defineRule({
@@ -22,34 +20,10 @@ export const rule = defineRule({
     const findings: RawFinding[] = [];
     const done = new Set<string>();
     for (const s of model.services.values()) {
-      const byImage = new Map<string, { image: DockerImage; views: EnvView[] }>();
-      for (const v of s.views.values()) {
-        const image = imageOf(v);
-        if (!image) continue;
-        const e = byImage.get(image.file) ?? { image, views: [] };
-        e.views.push(v);
-        byImage.set(image.file, e);
-      }
-      for (const { image, views } of byImage.values()) {
+      for (const { image, views } of imagesOf(s, false)) {
         const exposes = image.exposes.filter((e) => e.port !== undefined);
         if (exposes.length === 0 || done.has(image.file)) continue;
-        // The orchestrators' declarations decide; EXPOSE itself is the fallback and cannot disagree with
-        // itself. A port a platform routes to is judged against the image by unserved-port instead.
-        const orchestrated = (v: EnvView): EnvView['declared'] => v.declared.filter((d) => d.role !== 'expose' && d.role !== 'routed');
-        let target: number[];
-        let label: string;
-        let locs: Related[] = [];
-        if (s.contract) {
-          target = s.contract.ports;
-          label = 'the port contract';
-          locs = [{ loc: s.contract.loc, message: `the contract for ${s.name}` }];
-        } else {
-          const refView = views.find((v) => v.env === s.reference && orchestrated(v).length > 0);
-          const use = refView ? [refView] : views.filter((v) => orchestrated(v).length > 0);
-          target = [...new Set(use.flatMap((v) => orchestrated(v).map((d) => d.port)))];
-          label = list(use.map((v) => v.env));
-          locs = use.flatMap((v) => orchestrated(v).map((d) => ({ loc: d.loc, message: `${s.name}'s container port in ${v.env}` })));
-        }
+        const { ports: target, label, locs } = exposeTarget(s, views);
         if (target.length === 0) continue;
         const covers = (p: number): boolean => exposes.some((e) => p >= (e.port as number) && p <= (e.rangeEnd ?? (e.port as number)));
         if (target.some(covers)) continue;

@@ -1,25 +1,9 @@
 // missing-expose: the container port every orchestrator declares for a service is not among the ports
 // its Dockerfile EXPOSEs (none at all, or only some of them).
 import { list, where } from '../../../query';
-import { imageOf } from '../join';
-import type { DockerImage } from '../join';
-import type { EnvView, ServiceModel } from '../../../model-types';
-import type { ExposePlace, RawFinding, Related } from '../../../types';
+import type { ExposePlace, RawFinding } from '../../../types';
 import { defineRule } from '../../../rules/types';
-
-/** The ports the service must serve (the contract's, else the orchestrators' in the reference environment, else in every environment), and where they are said. */
-function target(s: ServiceModel, views: EnvView[]): { ports: number[]; label: string; locs: Related[] } {
-  if (s.contract) return { ports: s.contract.ports, label: 'the port contract', locs: [{ loc: s.contract.loc, message: `the contract for ${s.name}` }] };
-  // EXPOSE itself is the fallback declaration; a port a platform routes to is unserved-port's.
-  const orchestrated = (v: EnvView): EnvView['declared'] => v.declared.filter((d) => d.role !== 'expose' && d.role !== 'routed');
-  const refView = views.find((v) => v.env === s.reference && v.variant === undefined && orchestrated(v).length > 0);
-  const use = refView ? [refView] : views.filter((v) => orchestrated(v).length > 0);
-  return {
-    ports: [...new Set(use.flatMap((v) => orchestrated(v).map((d) => d.port)))].sort((a, b) => a - b),
-    label: list([...new Set(use.map((v) => v.env))]),
-    locs: use.flatMap((v) => orchestrated(v).map((d) => ({ loc: d.loc, message: `${s.name}'s container port in ${v.env}` }))),
-  };
-}
+import { exposeTarget, imagesOf } from './target';
 
 /**
  * Base images that EXPOSE nothing themselves (language runtimes, OS images, distroless): a stage built
@@ -55,25 +39,16 @@ export const rule = defineRule({
     const done = new Set<string>();
     for (const s of model.services.values()) {
       // By stage: a compose build's target may be another stage of the file than the one a manifest's image is.
-      const byImage = new Map<string, { image: DockerImage; views: EnvView[] }>();
-      for (const v of s.views.values()) {
-        const image = imageOf(v);
-        if (!image?.place) continue;
-        const key = `${image.file}|${image.place.from.start}`;
-        const e = byImage.get(key) ?? { image, views: [] };
-        e.views.push(v);
-        byImage.set(key, e);
-      }
-      for (const { image, views } of byImage.values()) {
-        // An EXPOSE whose variable is unset is expose-unset-variable's; one that exposes none of the ports, expose-mismatch's.
+      for (const { image, views } of imagesOf(s, true)) {
+        if (!image.place) continue;
         const place = image.place as ExposePlace;
         const key = `${image.file}|${place.from.start}`;
         if (done.has(key) || image.exposes.some((e) => e.port === undefined)) continue;
         // Nothing exposed on a base image that may expose the port itself: unknown, not missing.
         if (image.exposes.length === 0 && !quietBase(place.base)) continue;
-        const t = target(s, views);
+        const t = exposeTarget(s, views);
         const covers = (p: number): boolean => image.exposes.some((e) => p >= (e.port as number) && p <= (e.rangeEnd ?? (e.port as number)));
-        const missing = t.ports.filter((p) => !covers(p));
+        const missing = t.ports.filter((p) => !covers(p)).sort((a, b) => a - b);
         if (missing.length === 0 || (image.exposes.length > 0 && !t.ports.some(covers))) continue;
         done.add(key);
         const { eol } = place;
