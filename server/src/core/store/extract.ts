@@ -69,14 +69,14 @@ export function extract(files: SourceFile[], config: Config = defaultConfig(), s
   const kept = store.last;
   const edited = kept && sameTemplates(kept.helm, options.helmTemplates) ? store.edits(files, options.edits) : undefined;
   if (kept && edited?.length === 0) return { facts: kept.facts, changed: [], looked: 'edited' };
-  const quick = edited && afterEdits(files, edited, config, store, options, kept as LastRun);
+  const quick = edited && afterEdits(edited, config, store, options, kept as LastRun);
   if (quick) {
     store.remember(files, edited);
     return quick;
   }
-  const { facts, consumed } = everyUnit(files, config, store, options);
+  const { wanted, facts, consumed } = everyUnit(files, config, store, options);
   store.remember(files, undefined);
-  store.last = { facts, at: new Map(facts.map((f, i) => [f.file, i])), consumed, helm: options.helmTemplates };
+  store.last = { wanted, wantedAt: new Map(wanted.map((f, i) => [f.path, i])), facts, at: new Map(facts.map((f, i) => [f.file, i])), consumed, helm: options.helmTemplates };
   const before = new Map(was?.facts.map((f) => [f.file, f]));
   const changed = facts.filter((f) => before.get(f.file) !== f).map((f) => f.file);
   for (const file of before.keys()) if (!store.last.at.has(file)) changed.push(file);
@@ -89,9 +89,10 @@ export function extract(files: SourceFile[], config: Config = defaultConfig(), s
  * there are or what they take in (a kustomization that now lists other files, a render that now gives
  * other environments or consumes other files): then every unit is looked at.
  */
-function afterEdits(files: SourceFile[], edited: SourceFile[], config: Config, store: Store, options: RunOptions, last: LastRun): Extraction | undefined {
+function afterEdits(edited: SourceFile[], config: Config, store: Store, options: RunOptions, last: LastRun): Extraction | undefined {
   // Files the core does not read (ignored, or of no kind it knows) are read by no unit either.
   const mine = edited.filter((f) => store.files.has(f.path));
+  for (const f of mine) last.wanted[last.wantedAt.get(f.path) as number] = f;
   const facts = [...last.facts];
   const changed: string[] = [];
   const put = (f: FileFacts): boolean => {
@@ -117,8 +118,7 @@ function afterEdits(files: SourceFile[], edited: SourceFile[], config: Config, s
     put(last.consumed.has(f.path) && own.kind !== 'skipped' ? asConsumed(store, own) : own);
   }
   const paths = mine.map((f) => f.path);
-  let wanted: SourceFile[] | undefined;
-  const now = (): SourceFile[] => (wanted ??= files.filter((f) => store.files.has(f.path)));
+  const now = (): SourceFile[] => last.wanted;
   const kust = kustomizeRerender(now, paths, store.renders);
   if (!kust) return undefined;
   // What no overlay reads may be a chart's.
@@ -131,7 +131,7 @@ function afterEdits(files: SourceFile[], edited: SourceFile[], config: Config, s
 }
 
 /** Every unit looked at (each taken from the store while its reads read the same): the cold run, and the run after an edit that can change which units there are. */
-function everyUnit(files: SourceFile[], config: Config, store: Store, options: RunOptions): { facts: FileFacts[]; consumed: Set<string> } {
+function everyUnit(files: SourceFile[], config: Config, store: Store, options: RunOptions): { wanted: SourceFile[]; facts: FileFacts[]; consumed: Set<string> } {
   const wanted = wantedFiles(files, config);
   const envs = new Map<string, SourceFile>();
   for (const f of wanted) if (posix.basename(f.path) === '.env') envs.set(posix.dirname(f.path), f);
@@ -171,7 +171,7 @@ function everyUnit(files: SourceFile[], config: Config, store: Store, options: R
   for (const { i, f, role } of later.values()) out[i] = readUnit(store, config, f, role, envBeside(f));
   const consumed = new Set(renders.flatMap((r) => [...r.consumed]));
   const own = (out as FileFacts[]).map((f) => (consumed.has(f.file) && f.kind !== 'skipped' ? asConsumed(store, f) : f));
-  return { facts: [...own, ...renders.flatMap((r) => r.facts)], consumed };
+  return { wanted, facts: [...own, ...renders.flatMap((r) => r.facts)], consumed };
 }
 
 /**

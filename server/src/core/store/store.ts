@@ -19,6 +19,9 @@ export interface FileUnit {
 
 /** What the last extraction gave back, where each file's facts stand in it, and the files the renders consumed. */
 export interface LastRun {
+  /** The files the core read (not ignored), with where each stands: patched in place by later edits. */
+  wanted: SourceFile[];
+  wantedAt: Map<string, number>;
   facts: FileFacts[];
   at: Map<string, number>;
   consumed: Set<string>;
