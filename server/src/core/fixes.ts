@@ -19,7 +19,7 @@ export function alignServiceFix(model: Model, service: string): Fix | undefined 
   const edits = [];
   const targets = new Set<number>();
   for (const v of s.views.values()) {
-    if (!s.contract && v.env === ref.env && v.variant === undefined) continue;
+    if ((!s.contract && v.env === ref.env && v.variant === undefined) || v.foreign) continue;
     for (const [from, to] of movedPorts(v.declared, ref.ports, refDecls)) {
       targets.add(to);
       edits.push(...alignEdits(model, v, from, to));

@@ -77,12 +77,12 @@ export class Views {
    * A second definition of the service in one environment (another compose file of the folder that
    * defines it too): kept apart from the main view, under `variant` (its file), and compared on its own.
    */
-  variant(key: string, env: string, variant: string): EnvView {
+  variant(key: string, env: string, variant: string, foreign = false): EnvView {
     this.view(key, env);
     const s = this.services.get(key) as ServiceModel;
     const id = variantKey(env, variant);
     let v = s.views.get(id);
-    if (!v) s.views.set(id, (v = { service: key, env, variant, units: new Map(), processes: [], declared: [] }));
+    if (!v) s.views.set(id, (v = { service: key, env, variant, ...(foreign ? { foreign } : {}), units: new Map(), processes: [], declared: [] }));
     return v;
   }
   /** The environments a service runs in so far. */

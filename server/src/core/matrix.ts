@@ -57,7 +57,8 @@ export function buildMatrixRow(model: Model, s: ServiceModel, variant?: string):
     let status: CellStatus;
     if (ports.length === 0) status = 'missing';
     else if (!s.contract && ref?.env === env && variant === undefined) status = 'reference';
-    else if (!ref) status = 'agree';
+    // Another application's service of the name is shown, never judged against this one's reference.
+    else if (!ref || v?.foreign) status = 'agree';
     else {
       const moved = ports.some((p) => !ref.ports.includes(p)) && ref.ports.some((p) => !ports.includes(p));
       status = moved ? 'differs' : 'agree';

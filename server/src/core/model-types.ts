@@ -28,6 +28,12 @@ export interface EnvView {
    * `variantKey(env, variant)`; rules judge every view, the matrix shows variants as sub-rows.
    */
   variant?: string;
+  /**
+   * The variant is another project's service of the same name (a second folder's stack, or one of a
+   * folder's separate stacks), not a second definition within one: it is judged on its own (its probes,
+   * its ports against its own declarations) but never compared with the service's reference.
+   */
+  foreign?: boolean;
   /** Each format's units of the service here, by format (read with that format's accessors: `composeOf(v)`). */
   units: Map<string, unknown>;
   /** Processes that format plug-ins declare on their own (a platform manifest's app), joined by identity. */

@@ -23,6 +23,8 @@ export const rule = defineRule({
     for (const s of model.services.values()) {
       if (!s.contract) continue;
       for (const v of s.views.values()) {
+        // Another application's service of the same name is not the one the contract names.
+        if (v.foreign) continue;
         for (const [from, to] of movedPorts(v.declared, s.contract.ports, [])) {
           for (const d of v.declared.filter((x) => x.port === from)) out.add(d.loc, v.env, { service: s.name, from, to, view: v });
         }

@@ -58,7 +58,7 @@ export const rule = defineRule({
       if (!ref?.env) continue;
       const refView = s.views.get(ref.env) as EnvView;
       for (const v of s.views.values()) {
-        if (v === refView || v.declared.length === 0) continue;
+        if (v === refView || v.declared.length === 0 || v.foreign) continue;
         for (const [from, to] of movedPorts(v.declared, ref.ports, refView.declared)) {
           for (const d of v.declared.filter((x) => x.port === from)) out.add(d.loc, v.env, { service: s.name, from, to, view: v, ref: ref.env });
         }
@@ -68,7 +68,7 @@ export const rule = defineRule({
     for (const { loc, envs, data } of out.entries()) {
       const s = model.services.get(data.service);
       if (!s) continue;
-      const agreeing = [...s.views.values()].filter((x) => x.declared.some((d) => d.port === data.to));
+      const agreeing = [...s.views.values()].filter((x) => !x.foreign && x.declared.some((d) => d.port === data.to));
       const refDecl = agreeing.find((x) => x.env === data.ref)?.declared.find((d) => d.port === data.to);
       const rel: Related[] = agreeing.flatMap((x) => x.declared.filter((d) => d.port === data.to).map((d) => ({ loc: d.loc, message: `${named(s.name, x)} listens on ${data.to} in ${x.env}` })));
       related.set(`${loc.file}|${loc.start}`, rel);

@@ -61,8 +61,10 @@ export const composeJoin: FormatJoin = {
         // A variant that completes the base speaks for the services it names; the base's others are the main project's.
         if (own && !own.has(unit.service.name)) continue;
         const variant = p.variant && defined.has(`${p.dir}|${p.env}|${unit.service.name}`) ? p.variant.file.file : undefined;
-        // A variant is another run of the project (`-f base -f it`, or it alone); a file alone in its folder's stead runs alone.
-        const project = p.variant ? `${p.dir}|${p.variant.file.file}` : p.standalone ? `${p.dir}|${p.files[0].file}` : p.dir;
+        // What runs together: the folder's project; a variant, an environment's file (`-f base -f it`) or a
+        // file that stands alone is a run of its own (a folder's local-a-compose.yml and local-b-compose.yml are two).
+        const last = p.files[p.files.length - 1].file;
+        const project = p.variant ? `${p.dir}|${p.variant.file.file}` : p.standalone || p.files.length === 1 || p.env !== p.home ? `${p.dir}|${last}` : p.dir;
         out.push({ env: p.env, policy: 'own', counts: true, stage: 0, place: (e, at) => placeUnit(e, { ...unit, variant, project }, at, j) });
       }
     }
@@ -102,9 +104,10 @@ export const composeJoin: FormatJoin = {
 function placeUnit(env: string, unit: ComposeUnit, at: PlaceContext, j: Join): void {
   const key = j.keyOf(unit.service.name) ?? unit.service.name;
   let v = unit.variant === undefined ? at.views.view(key, env) : at.views.variant(key, env, unit.variant);
-  // Another project already defines the service here (a second folder's stack): a variant, never a silent replacement.
+  // Another project already defines the service here (a second folder's stack): another application's
+  // service of that name, kept apart, never a silent replacement, never compared with this one's reference.
   const there = unitsOf(v, VIEW)?.unit;
-  if (there && there.project !== unit.project) v = at.views.variant(key, env, unit.files[unit.files.length - 1]);
+  if (there && there.project !== unit.project) v = at.views.variant(key, env, unit.files[unit.files.length - 1], true);
   ensureUnits(v, VIEW, () => ({ envFileVars: [] })).unit = unit;
   push(at.index(INDEX, () => new Map<string, ComposeUnit[]>()), env, unit);
 }

@@ -61,7 +61,7 @@ export function explainCompose(v: EnvView): { file: string; what: string }[] {
   const out: { file: string; what: string }[] = [];
   if (c) {
     const more = c.files.length > 1 ? `, merged with ${c.files.slice(1).join(', ')}` : '';
-    const variant = c.variant !== undefined ? `; a variant: ${c.variant} defines the service too` : '';
+    const variant = v.foreign ? '; another project\'s service of this name: judged on its own, never against the reference' : c.variant !== undefined ? `; a variant: ${c.variant} defines the service too` : '';
     out.push({ file: c.files[0], what: `compose service "${c.service.name}" of the project in ${c.dir || '.'}${more}${variant}` });
   }
   for (const f of new Set(envFileVarsOf(v).map((e) => e.valueLoc.file))) out.push({ file: f, what: 'an env_file of its compose service' });

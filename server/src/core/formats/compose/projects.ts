@@ -24,6 +24,8 @@ export interface ComposeProject {
   variant?: { file: ComposeFacts; completes: boolean };
   /** A file read on its own beside its folder's project (or in a folder without one): it runs alone. */
   standalone?: boolean;
+  /** The folder's own environment (an environment's project is the base with that environment's file). */
+  home: string;
 }
 
 const DEFAULT_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
@@ -53,20 +55,20 @@ export function composeProjects(byDir: Map<string, ComposeFacts[]>, j: Join): Co
   const mains = new Map(folders.filter((f) => f.main.length).map((f) => [f.dir, f]));
   const out: ComposeProject[] = [];
   for (const f of folders) {
-    if (f.main.length) out.push({ env: f.env, dir: f.dir, files: f.main });
-    for (const e of f.envFiles) out.push({ env: e.env, dir: f.dir, files: [...f.main.slice(0, 1), e.file] });
+    if (f.main.length) out.push({ env: f.env, home: f.env, dir: f.dir, files: f.main });
+    for (const e of f.envFiles) out.push({ env: e.env, home: f.env, dir: f.dir, files: [...f.main.slice(0, 1), e.file] });
   }
   for (const f of folders) {
     const mainNames = new Set(f.main.flatMap(namesOf));
     for (const o of f.others) {
       const completes = completing(o).filter((n) => mainNames.has(n));
       if (completes.length) {
-        out.push({ env: f.env, dir: f.dir, files: [...f.main, o], variant: { file: o, completes: true } });
+        out.push({ env: f.env, home: f.env, dir: f.dir, files: [...f.main, o], variant: { file: o, completes: true } });
         continue;
       }
       const parent = completing(o).length ? parentProject(f.dir, completing(o), mains) : undefined;
-      if (parent) out.push({ env: parent.env, dir: parent.dir, files: [...parent.main, o], variant: { file: o, completes: true } });
-      else out.push({ env: f.env, dir: f.dir, files: [o], variant: f.main.length ? { file: o, completes: false } : undefined, standalone: true });
+      if (parent) out.push({ env: parent.env, home: parent.env, dir: parent.dir, files: [...parent.main, o], variant: { file: o, completes: true } });
+      else out.push({ env: f.env, home: f.env, dir: f.dir, files: [o], variant: f.main.length ? { file: o, completes: false } : undefined, standalone: true });
     }
   }
   // Each file's environment: its project's (a base's and a variant's file are its folder's or parent's; an environment's file, that environment).
@@ -96,15 +98,15 @@ function classify(dir: string, files: ComposeFacts[], j: Join): Folder {
   let main: ComposeFacts[] = [];
   if (listed) main = listed.map((p) => sorted.find((f) => f.file === joinRel(dir, p))).filter((f): f is ComposeFacts => !!f);
   if (main.length === 0) {
-    const plain = sorted.filter((f) => !envOf(f) && !isOverride(f));
-    // Without a default name, the first file whose services stand alone; a file that only completes
-    // others' services is read over the project it completes (its folder's, or a parent folder's).
-    const first = DEFAULT_NAMES.map((n) => plain.find((f) => base(f) === n)).find((f) => f) ?? plain.find((f) => completing(f).length === 0);
+    // Only a default name makes a folder's project; without one (a folder of separate stacks, each run
+    // with -f) every file stands alone, and one that only completes others' services is read over the
+    // project it completes (a parent folder's).
+    const first = DEFAULT_NAMES.map((n) => sorted.find((f) => !envOf(f) && !isOverride(f) && base(f) === n)).find((f) => f);
     if (first) main = [first, ...sorted.filter(isOverride)];
   }
   const inMain = new Set(main);
   const envFiles = sorted.filter((f) => !inMain.has(f) && envOf(f)).map((f) => ({ env: envOf(f) as string, file: f }));
-  const others = sorted.filter((f) => !inMain.has(f) && !envOf(f) && !isOverride(f));
+  const others = sorted.filter((f) => !inMain.has(f) && !envOf(f) && (main.length === 0 || !isOverride(f)));
   return { dir, env, main, envFiles, others };
 }
 

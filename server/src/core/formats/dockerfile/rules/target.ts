@@ -30,7 +30,7 @@ export function exposeTarget(s: ServiceModel, views: EnvView[]): { ports: number
   if (s.contract) return { ports: s.contract.ports, label: 'the port contract', locs: [{ loc: s.contract.loc, message: `the contract for ${s.name}` }] };
   const orchestrated = (v: EnvView): EnvView['declared'] => v.declared.filter((d) => d.role !== 'expose' && d.role !== 'routed');
   const refView = views.find((v) => v.env === s.reference && v.variant === undefined && orchestrated(v).length > 0);
-  const use = refView ? [refView] : views.filter((v) => orchestrated(v).length > 0);
+  const use = refView ? [refView] : views.filter((v) => !v.foreign && orchestrated(v).length > 0);
   return {
     ports: [...new Set(use.flatMap((v) => orchestrated(v).map((d) => d.port)))],
     label: list([...new Set(use.map((v) => v.env))]),
