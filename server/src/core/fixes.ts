@@ -3,6 +3,7 @@ import type { Config } from './config';
 import { applyEdits } from './edits';
 import { analyze } from './engine';
 import type { EnvView, Model } from './model-types';
+import { apartStacks } from './parts';
 import { alignEdits, list, referencePorts } from './query';
 import { RULE_META } from './rules';
 import { movedPorts } from './rules/port-parity';
@@ -20,6 +21,8 @@ export function alignServiceFix(model: Model, service: string): Fix | undefined 
   const targets = new Set<number>();
   for (const v of s.views.values()) {
     if ((!s.contract && v.env === ref.env && v.variant === undefined) || v.foreign) continue;
+    const refView = ref.env !== undefined ? s.views.get(ref.env) : undefined;
+    if (!s.contract && refView && apartStacks(v, refView, (dir) => model.envOfFile(dir ? `${dir}/x` : 'x'))) continue;
     for (const [from, to] of movedPorts(v.declared, ref.ports, refDecls)) {
       targets.add(to);
       edits.push(...alignEdits(model, v, from, to));

@@ -26,6 +26,7 @@ export function partsOf(v: EnvView): LoweredParts {
     out.files.push(...p.files);
     if (p.sharedLoopback) out.sharedLoopback = true;
     if (p.hosts) out.hosts = [...(out.hosts ?? []), ...p.hosts];
+    if (p.project !== undefined) out.project ??= p.project;
     if (p.anchors) out.anchors = [...(out.anchors ?? []), ...p.anchors];
   }
   // Stable: within one precedence, the order the formats gave.
@@ -108,6 +109,18 @@ export function listening(v: EnvView, { tcpOnly = false, declared = true } = {})
   for (const e of effectiveVars(v).values()) if (e.port !== undefined && isServedPortVar(e.name, v.service)) out.push({ port: e.port, loc: e.valueLoc, said: `${e.name}=${e.port}`, by: 'variable' });
   if (out.length === 0) for (const p of declaringParts(v)) if (p.role === 'exposed' && p.port !== undefined && tcp(p)) range(p, 'exposed', `${p.text} ${p.through ? `${p.port}-${p.through}` : p.port}`);
   return out.length > 0 ? [...out, ...secondary] : out;
+}
+
+/**
+ * Two views of a service that different stacks run: projects in different folders, neither of which an
+ * environment marks (seaweedfs's docker/compose/ demo stacks and docker/admin_integration/'s test
+ * stack). Their ports are each stack's own; comparing them says nothing about drift. Folders an
+ * environment marks (deploy/staging/, deploy/production/) are one application's environments.
+ */
+export function apartStacks(a: EnvView, b: EnvView, marked: (dir: string) => string | undefined): boolean {
+  const pa = partsOf(a).project;
+  const pb = partsOf(b).project;
+  return pa !== undefined && pb !== undefined && pa !== pb && !marked(pa) && !marked(pb);
 }
 
 /** A health check host that means "this container": loopback, any-address, or a name the service goes by. */

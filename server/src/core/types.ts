@@ -451,6 +451,11 @@ export interface ViewParts {
    * containers beside it). A loopback bind is then reachable by them: not a mistake in itself.
    */
   sharedLoopback?: boolean;
+  /**
+   * The folder of the project that runs the process (a compose project's), where the format has one:
+   * two views run by projects of different folders that no environment marks are different stacks.
+   */
+  project?: string;
   /** Names the process answers to on its network besides the service's (a compose container_name, aliases). */
   hosts?: string[];
   /** Where the format's own files name the service (a compose service's key, a manifest's workload name): code lenses stand there. */

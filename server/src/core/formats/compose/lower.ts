@@ -22,9 +22,10 @@ export function lowerCompose(v: EnvView): LoweredParts | undefined {
   out.files.push(...(c?.files ?? []), ...envFileVars.map((e) => e.valueLoc.file));
   // `network_mode: host` shares the host's loopback.
   if (s?.networkModeHost) out.sharedLoopback = true;
-  if (s) {
+  if (s && c) {
     out.hosts = names(s);
     out.anchors = [s.nameLoc];
+    out.project = c.dir;
   }
   return out;
 }
