@@ -113,7 +113,8 @@ function targets(p: Placement, envs: Envs, at: PlaceContext): string[] {
 function shareWithVariants(views: Views): void {
   for (const s of views.services.values()) {
     for (const v of s.views.values()) {
-      if (v.variant === undefined) continue;
+      // Another project's service of the name (foreign) runs its own image and files: nothing of the main view is its.
+      if (v.variant === undefined || v.foreign) continue;
       const main = s.views.get(v.env) as EnvView;
       for (const [id, u] of main.units) if (!v.units.has(id)) v.units.set(id, u);
       if (v.processes.length === 0) v.processes.push(...main.processes);
