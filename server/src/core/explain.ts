@@ -25,24 +25,25 @@ export interface ExplainedView {
 export function explainService(model: Model, name: string): ExplainedView[] | undefined {
   const s = model.services.get(name);
   if (!s) return undefined;
+  const byPath = envMatcher(model.config.environments).envOf;
   return [...s.views.values()].map((v) => ({
     env: v.env,
     ...(v.variant !== undefined ? { variant: v.variant } : {}),
     reference: v.variant === undefined && s.reference === v.env && !s.contract,
     ports: portSet(v.declared),
-    sources: sourcesOf(model, v),
+    sources: sourcesOf(model, v, byPath),
   }));
 }
 
-function sourcesOf(model: Model, v: EnvView): ExplainedSource[] {
+function sourcesOf(model: Model, v: EnvView, byPath: (file: string) => string | undefined): ExplainedSource[] {
   const parts = [...FORMATS.flatMap((f) => f.explain?.(v) ?? []), ...v.processes.map((p) => ({ file: p.nameLoc.file, what: `${p.service}, an app its platform manifest declares` }))];
-  return parts.map((p) => ({ ...p, env: envReason(model, p.file, v.env) }));
+  return parts.map((p) => ({ ...p, env: envReason(model, p.file, v.env, byPath) }));
 }
 
 /** Why a file is in an environment: its own path or name marks it, or it is a base the environment shares. */
-function envReason(model: Model, file: string, env: string): string {
+function envReason(model: Model, file: string, env: string, byPath: (file: string) => string | undefined): string {
   const own = model.envOfFile(file);
-  if (own === env && envMatcher(model.config.environments).envOf(file) !== env) return `${env}: what it is (an unmarked compose project runs locally, a platform manifest deploys)`;
+  if (own === env && byPath(file) !== env) return `${env}: what it is (an unmarked compose project runs locally, a platform manifest deploys)`;
   if (own === env) return `${env}: its path or name`;
   if (own === undefined) return `${env}: an unmarked base, in every environment that does not override it`;
   return `${env}: shared from ${own}`;

@@ -22,7 +22,7 @@ export function alignServiceFix(model: Model, service: string): Fix | undefined 
   for (const v of s.views.values()) {
     if ((!s.contract && v.env === ref.env && v.variant === undefined) || v.foreign) continue;
     const refView = ref.env !== undefined ? s.views.get(ref.env) : undefined;
-    if (!s.contract && refView && apartStacks(v, refView, (dir) => model.envOfFile(dir ? `${dir}/x` : 'x'))) continue;
+    if (!s.contract && refView && apartStacks(model, v, refView)) continue;
     for (const [from, to] of movedPorts(v.declared, ref.ports, refDecls)) {
       targets.add(to);
       edits.push(...alignEdits(model, v, from, to));

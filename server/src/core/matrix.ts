@@ -53,7 +53,6 @@ export function buildMatrix(model: Model, calls: Map<string, MatrixRow['callers'
 export function buildMatrixRow(model: Model, s: ServiceModel, variant?: string): MatrixRow | undefined {
   const ref = referencePorts(s);
   const refView = ref?.env !== undefined ? s.views.get(ref.env) : undefined;
-  const marked = (dir: string): string | undefined => model.envOfFile(dir ? `${dir}/x` : 'x');
   const cells: MatrixCell[] = model.envs.map((env) => {
     const v = variant === undefined ? s.views.get(env) : s.views.get(variantKey(env, variant));
     const ports = v ? portSet(v.declared) : [];
@@ -61,7 +60,7 @@ export function buildMatrixRow(model: Model, s: ServiceModel, variant?: string):
     if (ports.length === 0) status = 'missing';
     else if (!s.contract && ref?.env === env && variant === undefined) status = 'reference';
     // Another application's service of the name, or another stack's, is shown, never judged against this one's reference.
-    else if (!ref || v?.foreign || (v && refView && apartStacks(v, refView, marked))) status = 'agree';
+    else if (!ref || v?.foreign || (v && refView && apartStacks(model, v, refView))) status = 'agree';
     else {
       const moved = ports.some((p) => !ref.ports.includes(p)) && ref.ports.some((p) => !ports.includes(p));
       status = moved ? 'differs' : 'agree';

@@ -4,7 +4,7 @@
 import type { LoweredParts } from './contributions';
 import { emptyLowering } from './contributions';
 import { FORMATS } from './formats/registry';
-import type { EnvView } from './model-types';
+import type { EnvView, Model } from './model-types';
 import { isSelfHost as selfHost, isServedPortVar } from './port-names';
 import type { CommandInfo, EnvVar, Loc, PortPart } from './types';
 
@@ -117,10 +117,17 @@ export function listening(v: EnvView, { tcpOnly = false, declared = true } = {})
  * stack). Their ports are each stack's own; comparing them says nothing about drift. Folders an
  * environment marks (deploy/staging/, deploy/production/) are one application's environments.
  */
-export function apartStacks(a: EnvView, b: EnvView, marked: (dir: string) => string | undefined): boolean {
+export function apartStacks(model: Pick<Model, 'envOfFile'>, a: EnvView, b: EnvView): boolean {
   const pa = partsOf(a).project;
   const pb = partsOf(b).project;
+  // A folder marks an environment when a file in it would be marked by its path.
+  const marked = (dir: string): boolean => model.envOfFile(dir ? `${dir}/x` : 'x') !== undefined;
   return pa !== undefined && pb !== undefined && pa !== pb && !marked(pa) && !marked(pb);
+}
+
+/** Whether the process's own start command or port variables say where it listens (not only declarations or EXPOSE). */
+export function saysWhere(v: EnvView): boolean {
+  return listening(v, { declared: false }).some((l) => l.by === 'command' || l.by === 'variable');
 }
 
 /** A health check host that means "this container": loopback, any-address, or a name the service goes by. */

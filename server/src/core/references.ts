@@ -1,10 +1,10 @@
 // Cross-service references: URLs and host:port values in configuration that name another service of the workspace.
 import { compareEnvs } from './environments';
 import type { EnvView, Model, ServiceModel } from './model-types';
-import { callingCommands } from './parts';
+import { callingCommands, saysWhere } from './parts';
 import type { HostAsk, Hosts, HostTarget } from './join';
 import { JOINS } from './formats/registry';
-import { effectiveVars, listening, servedPorts } from './query';
+import { effectiveVars, servedPorts } from './query';
 import type { EnvVar, Loc } from './types';
 
 const DEFAULT_PORTS: Record<string, number> = {
@@ -116,7 +116,7 @@ function targets(model: Model): Hosts[] {
   return t;
 }
 
-const ASK: HostAsk = { servedPorts, saysWhere: (v) => listening(v, { declared: false }).some((l) => l.by === 'command' || l.by === 'variable') };
+const ASK: HostAsk = { servedPorts, saysWhere };
 
 /**
  * The host indexes of a merged model (incremental.ts): the whole's, with the part's entries over them,

@@ -53,14 +53,13 @@ export const rule = defineRule({
   check(model) {
     const out = new PerToken<{ service: string; from: number; to: number; view: EnvView; ref: string }>();
     const related = new Map<string, Related[]>();
-    const marked = (dir: string): string | undefined => model.envOfFile(dir ? `${dir}/x` : 'x');
     for (const s of model.services.values()) {
       if (s.contract) continue;
       const ref = referencePorts(s);
       if (!ref?.env) continue;
       const refView = s.views.get(ref.env) as EnvView;
       for (const v of s.views.values()) {
-        if (v === refView || v.declared.length === 0 || v.foreign || apartStacks(v, refView, marked)) continue;
+        if (v === refView || v.declared.length === 0 || v.foreign || apartStacks(model, v, refView)) continue;
         for (const [from, to] of movedPorts(v.declared, ref.ports, refView.declared)) {
           for (const d of v.declared.filter((x) => x.port === from)) out.add(d.loc, v.env, { service: s.name, from, to, view: v, ref: ref.env });
         }

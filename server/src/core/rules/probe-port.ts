@@ -4,7 +4,8 @@ import { composeOf } from '../formats/compose/join';
 import { imageOf } from '../formats/dockerfile/join';
 import { workloadsOf } from '../formats/kubernetes/join';
 import { servedBy } from '../formats/kubernetes/served';
-import { isServedPortVar, isSelfHost, list, listening, PerToken, servedPorts } from '../query';
+import { saysWhere } from '../parts';
+import { isServedPortVar, isSelfHost, list, PerToken, servedPorts } from '../query';
 import type { Fix, K8sContainer, MessageData, PortValue, RawFinding, Related } from '../types';
 import { defineRule } from './types';
 
@@ -75,7 +76,7 @@ export const rule = defineRule({
           for (const h of compose.healthchecks) {
             if (!isSelfHost(h.host, v) || h.port.port === undefined || served.size === 0 || served.has(h.port.port)) continue;
             // A stock image's compose ports are not all it listens on (SeaweedFS's master on 9333 behind ports 8888 and 18888): judged only where the workspace can know.
-            if (!judged(v, h.port.port, listening(v, { declared: false }).some((l) => l.by !== 'exposed'))) continue;
+            if (!judged(v, h.port.port, saysWhere(v))) continue;
             const only = [...served];
             const fix: Fix | undefined = only.length === 1 && h.port.literal ? { title: `Check port ${only[0]} instead`, edits: [{ loc: h.port.loc, newText: String(only[0]) }] } : undefined;
             out.add(h.port.loc, v.env, {

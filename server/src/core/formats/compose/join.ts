@@ -57,9 +57,8 @@ export const composeJoin: FormatJoin = {
     for (const p of projects) if (!p.variant) for (const f of p.files) for (const n of namesOf(f)) defined.add(`${p.dir}|${p.env}|${n}`);
     for (const p of projects) {
       const own = p.variant && p.variant.completes ? new Set(namesOf(p.variant.file)) : undefined;
-      for (const unit of mergedServices(p.dir, p.env, p.files, j)) {
-        // A variant that completes the base speaks for the services it names; the base's others are the main project's.
-        if (own && !own.has(unit.service.name)) continue;
+      // A variant that completes the base speaks for the services it names; the base's others are the main project's.
+      for (const unit of mergedServices(p.dir, p.env, p.files, j, own)) {
         const variant = p.variant && defined.has(`${p.dir}|${p.env}|${unit.service.name}`) ? p.variant.file.file : undefined;
         // What runs together: the folder's project; a variant, an environment's file (`-f base -f it`) or a
         // file that stands alone is a run of its own (a folder's local-a-compose.yml and local-b-compose.yml are two).
@@ -112,12 +111,12 @@ function placeUnit(env: string, unit: ComposeUnit, at: PlaceContext, j: Join): v
   push(at.index(INDEX, () => new Map<string, ComposeUnit[]>()), env, unit);
 }
 
-/** One project's services merged across its files, each claiming its name, image and build. */
-function mergedServices(dir: string, env: string, parts: ComposeFacts[], j: Join): ComposeUnit[] {
+/** One project's services (`only` those) merged across its files, each claiming its name, image and build. */
+function mergedServices(dir: string, env: string, parts: ComposeFacts[], j: Join, only?: Set<string>): ComposeUnit[] {
   // Which parts name each service, looked up once per service (a file may hold thousands).
   const named = parts.map((p) => new Set(p.services.map((x) => x.name)));
   const merged = new Map<string, ComposeService>();
-  for (const part of parts) for (const s of part.services) merged.set(s.name, merged.has(s.name) ? mergeCompose(merged.get(s.name) as ComposeService, s) : s);
+  for (const part of parts) for (const s of part.services) if (!only || only.has(s.name)) merged.set(s.name, merged.has(s.name) ? mergeCompose(merged.get(s.name) as ComposeService, s) : s);
   const out: ComposeUnit[] = [];
   for (const s of merged.values()) {
     const key = j.keyOf(s.name) ?? s.name;
