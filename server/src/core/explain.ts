@@ -51,11 +51,13 @@ function envReason(model: Model, file: string, env: string, byPath: (file: strin
 
 /** The explanation as text, for the named services (all when none is named). */
 export function explainText(model: Model, names: string[] = []): { text: string; unknown: string[] } {
-  const unknown = names.filter((n) => !model.services.has(n));
-  const chosen: ServiceModel[] = names.length ? names.flatMap((n) => model.services.get(n) ?? []) : [...model.services.values()].sort((a, b) => a.name.localeCompare(b.name));
+  // A name is a service's key (`shop/api`), or the name of every application's service so named (`api`).
+  const named = (n: string): ServiceModel[] => (model.services.has(n) ? [model.services.get(n) as ServiceModel] : [...model.services.values()].filter((s) => s.application?.service === n));
+  const unknown = names.filter((n) => named(n).length === 0);
+  const chosen: ServiceModel[] = names.length ? [...new Set(names.flatMap(named))] : [...model.services.values()].sort((a, b) => a.name.localeCompare(b.name));
   const out: string[] = [];
   for (const s of chosen) {
-    out.push(`${s.name}${s.contract ? ` (contract: ${s.contract.ports.join(', ')})` : ''}`);
+    out.push(`${s.name}${s.application ? ` (${s.application.service} of application ${s.application.name})` : ''}${s.contract ? ` (contract: ${s.contract.ports.join(', ')})` : ''}`);
     for (const v of explainService(model, s.name) ?? []) {
       const head = `${v.variant !== undefined ? `${v.env}, variant ${v.variant}` : v.env}${v.reference ? ' (reference)' : ''}: ${v.ports.length ? `ports ${v.ports.join(', ')}` : 'no port declared'}`;
       out.push(`  ${head}`);

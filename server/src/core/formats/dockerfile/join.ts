@@ -51,20 +51,21 @@ export const dockerfileJoin: FormatJoin = {
     for (const d of facts as DockerfileFacts[]) {
       const env = j.marked(d.file);
       j.fileEnv.set(d.file, env);
+      const app = j.appOf(d.file);
       const base = posix.basename(d.file);
       // Only the default name stands in for the compose default: a `Dockerfile.dev` beside it is not what compose builds.
       const links = j.builtBy.get(d.file) ?? (/^(dockerfile|containerfile)$/i.test(base) ? j.builtBy.get(joinRel(dirOf(d.file), 'Dockerfile')) : undefined) ?? [];
       const dirs = dirOf(d.file).split('/').reverse();
       const fromName = /^(.+)\.dockerfile$/i.exec(base)?.[1];
       const candidates = [fromName, ...dirs].filter((x): x is string => !!x && !GENERIC_DIRS.has(x.toLowerCase()) && !isEnvAlias(x));
-      let key = j.keyOf(...candidates);
-      let why = key ? `a service named "${candidates.find((c) => j.keyOf(c) === key)}" as its folder or file is` : '';
+      let key = j.keyIn(app, ...candidates);
+      let why = key ? `a service named "${candidates.find((c) => j.keyIn(app, c) === key)}" as its folder or file is` : '';
       if (!key && candidates.length === 0 && sole) [key, why] = [sole, 'the workspace\'s only orchestrated service: it stands at the root'];
       if (!key) why = candidates[0] ? `no service claims it: named after its folder or file "${candidates[0]}"` : 'no service claims it, and no folder names one';
-      key = key ?? candidates[0] ?? 'Dockerfile';
+      key = key ?? j.newKey(app, candidates[0] ?? 'Dockerfile');
       for (const link of links.length ? links : [undefined]) {
         const k = link?.key ?? key;
-        j.claim(k, k);
+        j.claimIn(app, k, j.identity.get(k)?.name ?? k);
         // The last image of a folder owns it (the .env files there are its service's).
         j.dirOwner.set(dirOf(d.file), k);
         const stage = link?.target ? d.stages.find((s) => s.name === link.target) ?? d : d;
