@@ -130,6 +130,16 @@ export class Views {
     if (!v) s.views.set(id, (v = { service: key, env, variant, ...(foreign ? { foreign } : {}), units: new Map(), processes: [], declared: [] }));
     return v;
   }
+  /**
+   * The view of `key` in `env` that builds `dockerfile` (a second project's service of the name builds its
+   * own image), else the main view.
+   */
+  builder(key: string, env: string, dockerfile: string): EnvView {
+    const main = this.view(key, env);
+    if (main.builds?.has(dockerfile)) return main;
+    for (const v of (this.services.get(key) as ServiceModel).views.values()) if (v.env === env && v.builds?.has(dockerfile)) return v;
+    return main;
+  }
   /** The environments a service runs in so far. */
   runEnvs(key: string): string[] {
     const s = this.services.get(key);

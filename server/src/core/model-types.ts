@@ -34,6 +34,8 @@ export interface EnvView {
    * its ports against its own declarations) but never compared with the service's reference.
    */
   foreign?: boolean;
+  /** The Dockerfiles this view's definition builds (a compose service's `build:`): its image goes to this view, not another project's. */
+  builds?: Set<string>;
   /** Each format's units of the service here, by format (read with that format's accessors: `composeOf(v)`). */
   units: Map<string, unknown>;
   /** Processes that format plug-ins declare on their own (a platform manifest's app), joined by identity. */

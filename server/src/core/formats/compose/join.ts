@@ -109,6 +109,8 @@ function placeUnit(env: string, unit: ComposeUnit, at: PlaceContext, key: string
   const there = unitsOf(v, VIEW)?.unit;
   if (there && there.project !== unit.project) v = at.views.variant(key, env, unit.files[unit.files.length - 1], true);
   ensureUnits(v, VIEW, () => ({ envFileVars: [] })).unit = unit;
+  const b = unit.service.build;
+  if (b) (v.builds ??= new Set()).add(joinRel(joinRel(unit.dir, b.context), b.dockerfile ?? 'Dockerfile'));
   push(at.index(INDEX, () => new Map<string, ComposeUnit[]>()), env, unit);
 }
 

@@ -70,11 +70,13 @@ export const dockerfileJoin: FormatJoin = {
         j.dirOwner.set(dirOf(d.file), k);
         const stage = link?.target ? d.stages.find((s) => s.name === link.target) ?? d : d;
         const image: DockerImage = { file: d.file, exposes: withBuildArgs(stage.exposes, stage.env, link?.args ?? {}), env: stage.env, command: stage.command, healthchecks: stage.healthchecks, buildArgs: link?.args ?? {}, ...(stage.place ? { place: stage.place } : {}), why: link ? `service ${link.key} builds it` : why, ...(link?.target ? { target: link.target } : {}) };
+        // Into the view that builds it: another project's service of the name builds its own image.
+        const built = links.length && !j.builtBy.has(d.file) ? joinRel(dirOf(d.file), 'Dockerfile') : d.file;
         const put = (e: string, v: EnvView): void => void (ensureUnits(v, VIEW, () => ({ image })).image = image);
         const primary = !!link || base === 'Dockerfile' || base === 'Containerfile' || !!env;
-        if (primary) out.push({ env, policy: 'follows', key: k, mark: `image:${k}`, counts: true, orphanDefault: true, stage: 3, place: (e, at) => put(e, at.views.view(k, e)) });
+        if (primary) out.push({ env, policy: 'follows', key: k, mark: `image:${k}`, counts: true, orphanDefault: true, stage: 3, place: (e, at) => put(e, at.views.builder(k, e, built)) });
         // What a compose project builds is the image it runs, whatever other Dockerfiles' names suggest.
-        for (const e of link?.envs ?? []) later.push({ env: e, policy: 'own', counts: false, stage: 4, place: (x, at) => put(x, at.views.view(k, x)) });
+        for (const e of link?.envs ?? []) later.push({ env: e, policy: 'own', counts: false, stage: 4, place: (x, at) => put(x, at.views.builder(k, x, built)) });
       }
     }
     // A folder whose Dockerfile is built but not in the workspace is its builder's.
