@@ -69,7 +69,7 @@ export class Join {
     if (key !== name && app !== undefined) this.identity.set(key, { application: app, name });
     return key;
   }
-  /** `key` builds the image `image` (a compose service's `build:` with `image:`). */
+  /** `key` builds the image `image` (a compose service's `build:`, by its `image:` or else the service's name). */
   buildsImage(image: string | undefined, key: string): void {
     if (image) this.built.set(image, (this.built.get(image) ?? new Set()).add(key));
   }

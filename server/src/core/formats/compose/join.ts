@@ -127,7 +127,8 @@ function mergedServices(dir: string, env: string, parts: ComposeFacts[], j: Join
     j.claimIn(app, key, s.name);
     if (s.build) {
       j.claimIn(app, key, imageBase(s.image));
-      j.buildsImage(imageBase(s.image), key);
+      // The image it builds is known by its name, else by the service's own (what a registry push would call it).
+      j.buildsImage(imageBase(s.image) ?? s.name, key);
       j.builds(joinRel(joinRel(dir, s.build.context), s.build.dockerfile ?? 'Dockerfile'), key, env, s.build.target, s.build.args);
     }
     out.push({ service: s, dir, project: dir, files: parts.filter((_, i) => named[i].has(s.name)).map((p) => p.file) });
