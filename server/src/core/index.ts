@@ -9,6 +9,7 @@ export { extractDotenv } from './formats/dotenv/read';
 export { parseCommand, shellWords, resolveVar } from './extract/command';
 export { commentSuppressions } from './extract/suppress';
 export { extractFile, kindOfPath } from './classify';
+export { applications } from './applications';
 export { activationEvents, documentSelector, FORMATS, readersOf, watchGlob } from './formats/registry';
 export type { FormatPlugin, FileSet, UnitKind } from './formats/types';
 export { expandCharts, helmTemplateJobs, isReleaseName } from './formats/helm/helm';
