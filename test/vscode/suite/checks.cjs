@@ -154,6 +154,12 @@ function checks(vscode) {
       assert.equal(active && path.basename(active.document.uri.fsPath), '.portparity.yaml');
       return text.split('\n').filter((l) => /^ {2}\S/.test(l)).length + ' services in the contract';
     }],
+    ['"Explain Service" with a service opens its explanation, read-only, beside', async () => {
+      await vscode.commands.executeCommand('portParity.explainService', 'orders');
+      const doc = await waitFor(() => vscode.window.visibleTextEditors.map((e) => e.document).find((d) => d.uri.scheme === 'port-parity-explain' && /^# `orders`/.test(d.getText())), 'the explanation of orders');
+      assert.match(doc.getText(), /^## production \(reference\): ports 9000$/m);
+      return `${doc.getText().split('\n').length} lines`;
+    }],
     ['"Re-index Workspace" answers', async () => {
       await vscode.commands.executeCommand('portParity.reindex');
       const m = await ctx.api.whenMatrix((x) => x.rows.length > 0);
