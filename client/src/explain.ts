@@ -1,8 +1,9 @@
 // "Explain Service": how a service was formed (or every file found), from the server's portParity/explain,
 // in a read-only Markdown document: the editor's `port-parity explain`.
 import * as vscode from 'vscode';
-import { EXPLAIN_REQUEST, MATRIX_REQUEST } from '../../server/src/protocol';
-import type { ExplainParams, ExplainResult, MatrixDto } from '../../server/src/protocol';
+import type { LanguageClient, Middleware } from 'vscode-languageclient/node';
+import { EXPLAIN_REQUEST, MATRIX_REQUEST, SERVICE_AT_REQUEST } from '../../server/src/protocol';
+import type { ExplainParams, ExplainResult, MatrixDto, ServiceAtParams, ServiceAtResult } from '../../server/src/protocol';
 import { serviceAt } from './commands';
 import type { CommandHost } from './commands';
 
@@ -68,4 +69,23 @@ export async function explainService(h: CommandHost, docs: ExplainDocuments, ser
   docs.set(uri, r.markdown);
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+}
+
+/**
+ * The hover on a port token ends with a link that explains its service. Added here, not by the server,
+ * so that other editors get no VS Code command in their hovers; the link is a Markdown string of its
+ * own, trusted for this one command only (the server's hover text stays untrusted).
+ */
+export function explainHoverLink(client: () => LanguageClient | undefined, command: string): Middleware['provideHover'] {
+  return async (document, position, token, next) => {
+    const hover = await next(document, position, token);
+    const lc = client();
+    if (!hover || !lc || token.isCancellationRequested) return hover;
+    const params: ServiceAtParams = { textDocument: { uri: document.uri.toString() }, position: { line: position.line, character: position.character } };
+    const at = await lc.sendRequest<ServiceAtResult | null>(SERVICE_AT_REQUEST, params, token).catch(() => null);
+    if (!at) return hover;
+    const link = new vscode.MarkdownString(`[$(info) Explain how ${at.service.replace(/[\\`*_{}[\]()#+!|<>$]/g, '\\$&')} was formed](command:${command}?${encodeURIComponent(JSON.stringify([at.service, at.folder]))})`, true);
+    link.isTrusted = { enabledCommands: [command] };
+    return new vscode.Hover([...hover.contents, link], hover.range);
+  };
 }

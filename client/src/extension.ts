@@ -8,7 +8,7 @@ import { MATRIX_CHANGED, MATRIX_REQUEST, TRUSTED_NOTIFICATION } from '../../serv
 import type { InitOptions, MatrixDto } from '../../server/src/protocol';
 import { align, createContract, exportReport, reindex } from './commands';
 import type { CommandHost } from './commands';
-import { EXPLAIN_SCHEME, ExplainDocuments, explainService } from './explain';
+import { EXPLAIN_SCHEME, ExplainDocuments, explainHoverLink, explainService } from './explain';
 import { summaryLine } from './format';
 import { MatrixFeed } from './matrixFeed';
 import { ParityPanel, VIEW_ID } from './panel';
@@ -57,6 +57,7 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     synchronize: { fileEvents: watcher },
     outputChannel: output,
     markdown: { isTrusted: false, supportHtml: false },
+    middleware: { provideHover: explainHoverLink(() => client, COMMANDS.explain) },
     // The server runs helm (portParity.helm.render) only in a trusted workspace.
     initializationOptions: { trusted: vscode.workspace.isTrusted } satisfies InitOptions,
   };

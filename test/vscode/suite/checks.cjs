@@ -92,6 +92,16 @@ function checks(vscode) {
       assert.match(text, /9000/);
       return text.split('\n')[0];
     }],
+    ['the hover on a port ends with a link that explains its service', async () => {
+      const uri = file(STAGING_ORDERS);
+      const pos = ctx.diagnostic.range.start.translate(0, 1);
+      const text = await waitFor(async () => {
+        const t = hoverText(await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, pos));
+        return t.includes('command:portParity.explainService') && t;
+      }, 'the explain link in the hover');
+      assert.match(text, /Explain how orders was formed\]\(command:portParity\.explainService\?/);
+      return 'linked';
+    }],
     ['code lenses show the service\'s ports per environment', async () => {
       const uri = file(STAGING_ORDERS);
       const lenses = await waitFor(async () => {
