@@ -79,6 +79,10 @@ test('a file the walk passes over is a skipped-source note at its first line; a 
   assert.deepEqual(link, { file: 'docker-compose.yml', status: 'not read', reason: 'a symbolic link to deploy/compose.yaml, read there: not followed', reported: false });
   // .portparity.yaml is the configuration: it makes up nothing and is not "unused".
   assert.ok(!report.unused.some((u) => u.file === '.portparity.yaml'));
+  // Another folder's is listed as such.
+  writeFileSync(join(dir, 'deploy/.portparity.yaml'), 'reference: local\n');
+  const again = JSON.parse(run(['check', dir, '--format', 'json']).out);
+  assert.deepEqual(again.unused.find((u) => u.file === 'deploy/.portparity.yaml'), { file: 'deploy/.portparity.yaml', status: 'not read', reason: 'Port Parity\'s configuration of deploy/, read when that folder is checked', reported: false });
 });
 
 test('a template outside a chart, an unparsable manifest and a binary Dockerfile say why they are not read; a chart\'s templates make up its services', () => {

@@ -159,6 +159,8 @@ function standing(f: FileFacts, gives: string | undefined, charts: Set<string>, 
   if (f.kind === 'skipped') {
     if (RENDERED[f.reason]) return contributes(RENDERED[f.reason]);
     if (CONFIG_FILES.includes(f.file)) return contributes('Port Parity\'s configuration');
+    // Another folder's configuration: read when that folder is the one checked.
+    if (CONFIG_FILES.includes(posix.basename(f.file))) return { status: 'not read', why: `Port Parity's configuration of ${dirOf(f.file)}/, read when that folder is checked`, group: 'configurations of other folders' };
     if (f.reason === 'template' && owningDir(f.file, charts) !== undefined) return contributes('a template its Helm chart\'s render reads');
     // What the finding at the file says, else the reason it is only listed.
     const why = f.unknowns?.[0]?.message ?? f.problems[0]?.message ?? f.reason;
