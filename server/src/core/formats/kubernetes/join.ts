@@ -122,7 +122,12 @@ export const kubernetesJoin: FormatJoin = {
         const main = mainContainer(w, [id, w.name, key, j.identity.get(key)?.name ?? key]);
         j.claimIn(app, key, imageBase(main?.image));
         const unit: WorkloadUnit = { workload: w, file: f.file, main, service: key, configEnv: new Map(), variantIn: new Map() };
-        workloads.push({ file: f.file, p: { env, policy: 'base', mark: `workload:${key}`, counts: true, stage: 1, place: (e, at) => placeWorkload(e, unit, at) } });
+        // A marked workload overrides the unmarked ones of its service (deploy/production/api.yaml over
+        // deploy/base/api.yaml); one joined only by the image it runs is another workload, overriding none
+        // (argocd's helm-guestbook chart in production runs guestbook/'s image: guestbook-ui stays).
+        const plain = j.identity.get(key)?.name ?? key;
+        const byName = [id, w.name, ...apps.map((c) => c.name)].includes(plain);
+        workloads.push({ file: f.file, p: { env, policy: 'base', mark: byName ? `workload:${key}` : `workload:${key}|${id}`, counts: true, stage: 1, place: (e, at) => placeWorkload(e, unit, at) } });
       }
       for (const s of f.services) rest.push({ env, policy: 'base', mark: `service:${s.name}`, counts: true, stage: 2, place: (e, at) => placeService(e, s, f.file, at, j.keyIn(app, s.name)) });
       for (const c of f.configMaps) rest.push({ env, policy: 'base', mark: `configmap:${c.namespace}/${c.name}`, counts: false, stage: 2, place: (e, at) => void indexOf(at).configMaps.set(`${e}|${c.namespace}/${c.name}`, c) });

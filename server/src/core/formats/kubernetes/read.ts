@@ -41,8 +41,9 @@ function readObject(ix: LineIndex, obj: Node | null | undefined, facts: K8sFacts
   }
   if (!kind) return;
   const meta = get(obj, 'metadata');
-  const nameNode = get(meta, 'name');
-  const name = str(nameNode) ?? '';
+  // An object named by `generateName` (a hook Job's `before-`) is known by that prefix; the API adds a suffix.
+  const nameNode = get(meta, 'name') ?? get(meta, 'generateName');
+  const name = str(get(meta, 'name')) ?? str(get(meta, 'generateName'))?.replace(/-+$/, '') ?? '';
   const nameLoc = nameNode && isScalar(nameNode) ? scalarText(ix, nameNode).loc : nodeLoc(ix, obj);
   const namespace = str(get(meta, 'namespace')) ?? 'default';
   const ignore = str(path(meta, 'annotations', IGNORE_ANNOTATION));
