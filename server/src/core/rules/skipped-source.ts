@@ -1,4 +1,5 @@
 // skipped-source: a part of a chart or kustomization that Port Parity cannot follow, so its ports go unchecked.
+import { composeNotes } from '../formats/compose/join';
 import type { RawFinding } from '../types';
 import { defineRule } from './types';
 
@@ -22,6 +23,8 @@ export const rule = defineRule({
       const env = f.kind === 'kubernetes' ? f.env : undefined;
       for (const p of f.unknowns ?? []) findings.push({ rule: 'skipped-source', messageId: 'notFollowed', data: { message: p.message }, loc: p.loc, environment: env, related: [] });
     }
+    // What the Compose join could not follow across files (an `extends` cycle, an include not read).
+    for (const p of composeNotes(model)) findings.push({ rule: 'skipped-source', messageId: 'notFollowed', data: { message: p.message }, loc: p.loc, related: [] });
     return findings;
   },
 });

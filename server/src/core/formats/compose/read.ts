@@ -24,6 +24,8 @@ export function extractCompose(file: SourceFile, interpolation: Record<string, s
   // The project's .env may name the files Compose reads as the project (COMPOSE_FILE, split as Compose splits it on Linux).
   const listed = interpolation.COMPOSE_FILE?.split(interpolation.COMPOSE_PATH_SEPARATOR || ':').map((x) => x.trim()).filter(Boolean);
   if (listed?.length) facts.composeFile = listed;
+  const profiles = interpolation.COMPOSE_PROFILES?.split(',').map((x) => x.trim()).filter(Boolean);
+  if (profiles?.length) facts.profilesEnabled = profiles;
   const ix = new LineIndex(file.path, file.text);
   try {
     facts.suppressions = commentSuppressions(file.text);
@@ -37,6 +39,7 @@ export function extractCompose(file: SourceFile, interpolation: Record<string, s
     if (parsed.notes.length) facts.unknowns = parsed.notes.map((n) => ({ message: n.message, loc: pointLoc(ix, n.offset) }));
     for (const doc of parsed.docs) {
       const reader = new Reader(ix, doc, interpolation, facts.problems);
+      reader.includes(doc.contents ?? undefined, facts);
       const services = reader.lookup(doc.contents, 'services');
       if (!isMap(services)) continue;
       let count = 0;
@@ -431,6 +434,10 @@ class Reader {
     const replaced = pairs(node).filter((p) => p.value && (p.value.tag === '!override' || p.value.tag === '!reset')).map((p) => String(p.key.value));
     if (replaced.length) svc.replaced = replaced;
 
+    this.extendsOf(svc, node);
+    const profiles = this.list(field('profiles')).map((n) => this.resolved(n)).filter((x): x is string => !!x);
+    if (profiles.length) svc.profiles = profiles;
+
     const image = this.text(field('image'));
     if (image !== undefined) svc.image = image;
     const containerName = this.text(field('container_name'));
@@ -464,6 +471,40 @@ class Reader {
       svc.healthchecks = this.healthcheck(field('healthcheck'), resolver);
     }
     return svc;
+  }
+
+  /** `extends: base` or `extends: {file, service}`. */
+  extendsOf(svc: ComposeService, node: Node): void {
+    const e = this.entries(node).find((p) => String(p.key.value) === 'extends');
+    if (!e) return;
+    const loc = scalarText(this.ix, e.key).loc;
+    const map = isMap(e.value);
+    const service = map ? this.resolved(this.lookup(e.value, 'service')) : this.resolved(e.value);
+    if (!service) {
+      this.problem({ message: 'extends must name a service (`extends: base` or `extends: {file: common.yml, service: base}`)', loc });
+      return;
+    }
+    svc.extends = { service, loc };
+    const file = map ? this.resolved(this.lookup(e.value, 'file')) : undefined;
+    if (file) svc.extends.file = file;
+  }
+
+  /** Top-level `include:`: a path, a list of paths, or `{path, project_directory, env_file}` items. */
+  includes(root: Node | undefined, facts: ComposeFacts): void {
+    for (const item of this.list(this.lookup(root, 'include'))) {
+      const loc = this.blockLoc(item);
+      const pathNode = isMap(item) ? this.lookup(item, 'path') : item;
+      const paths = (isSeq(pathNode) ? this.list(pathNode) : [pathNode]).map((n) => this.resolved(n)).filter((x): x is string => !!x);
+      if (paths.length === 0) {
+        this.problem({ message: 'an include item must name a compose file (`- path/compose.yaml` or `- path: path/compose.yaml`)', loc });
+        continue;
+      }
+      (facts.includes ??= []).push({ paths, loc });
+      // Port Parity interpolates each file with the .env beside it, which is Compose's default for an
+      // included file (its own folder is its project directory); another one is not followed.
+      const other = isMap(item) ? ['project_directory', 'env_file'].filter((k) => this.has(item, k)) : [];
+      if (other.length) (facts.unknowns ??= []).push({ message: `include: ${other.join(' and ')} not followed: ${paths.join(', ')} is interpolated with the .env beside it`, loc });
+    }
   }
 
   badEntry(item: Node): undefined {
