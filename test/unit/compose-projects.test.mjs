@@ -100,3 +100,38 @@ test('include: a cycle and a service the includer defines too are notes, never a
   assert.ok(notes.some((n) => /^b\/compose.yaml:2: include forms a cycle/.test(n)), notes.join('\n'));
   assert.ok(notes.some((n) => /^b\/compose.yaml:4: include: web is defined by the including project too/.test(n)), notes.join('\n'));
 });
+
+test('a port set in the project\'s .env: located at the .env line with the compose use related, and one fix run edits only that value and reaches a fixpoint', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { cpSync, mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const cli = new URL('../../dist/cli.js', import.meta.url).pathname;
+  const dir = mkdtempSync(join(tmpdir(), 'pp-compose-dotenv-'));
+  try {
+    cpSync(new URL('../fixtures/port-parity/invalid-compose-port-from-dotenv', import.meta.url).pathname, dir, { recursive: true });
+    const before = { env: readFileSync(join(dir, '.env'), 'utf8'), compose: readFileSync(join(dir, 'docker-compose.yml'), 'utf8') };
+    const check = JSON.parse(spawnSync(process.execPath, [cli, 'check', dir, '--format', 'json', '--fail-on', 'never'], { encoding: 'utf8' }).stdout);
+    const drift = check.findings.find((f) => f.rule === 'port-parity');
+    assert.equal(drift.file, '.env');
+    assert.ok(drift.related.some((r) => r.file === 'docker-compose.yml' && /\$\{APP_PORT:-8080\}/.test(r.message)), JSON.stringify(drift.related));
+    const first = spawnSync(process.execPath, [cli, 'fix', dir], { encoding: 'utf8' });
+    assert.equal(first.status, 0, first.stderr);
+    assert.equal(readFileSync(join(dir, 'docker-compose.yml'), 'utf8'), before.compose);
+    assert.equal(readFileSync(join(dir, '.env'), 'utf8'), before.env.replace('APP_PORT=3000', 'APP_PORT=8080'));
+    const second = spawnSync(process.execPath, [cli, 'fix', dir], { encoding: 'utf8' });
+    assert.equal(second.stdout, 'Changed 0 files for 0 findings.\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('interpolation: a default or an alternative is not the .env\'s token; a variable set whole in .env is', () => {
+  const { extractCompose } = core;
+  const env = [{ name: 'A', value: '3000', nameLoc: { file: '.env', start: 0, end: 1 }, valueLoc: { file: '.env', start: 2, end: 6 }, port: 3000, literal: true }];
+  const text = 'services:\n  web:\n    image: x\n    ports:\n      - "${A}:80"\n      - "${B:-3000}:81"\n      - "${A:+3000}:82"\n      - "1${A}:83"\n';
+  const f = extractCompose({ path: 'compose.yaml', text }, { A: '3000' }, env);
+  const hosts = f.services[0].ports.map((p) => `${p.host.port}@${p.host.loc.file}:${p.host.literal}`);
+  assert.deepEqual(hosts, ['3000@.env:true', '3000@compose.yaml:false', '3000@compose.yaml:false', '13000@compose.yaml:false']);
+  assert.deepEqual([...f.vias.values()].map((v) => v.text), ['${A} in compose.yaml']);
+});

@@ -3,7 +3,7 @@ import { skipped } from './formats/skipped';
 import { kindOfPath, readersOf } from './formats/registry';
 import type { ExtractContext } from './formats/types';
 import { LineIndex } from './text';
-import type { FileFacts, SourceFile } from './types';
+import type { EnvVar, FileFacts, SourceFile } from './types';
 import { parseYaml } from './yaml';
 import type { ParsedYaml } from './yaml';
 
@@ -11,18 +11,21 @@ export { kindOfPath };
 
 /**
  * Extracts one file's facts; never throws. `interpolation`: the `.env` beside a compose file, or a
- * function that gives it, called only when a plug-in reads it (the store records that read).
+ * function that gives its variables with their places, called only when a plug-in reads it (the store
+ * records that read).
  * `parsed`: the file's YAML parse when a renderer already made it (a kustomization's resource or patch).
  */
-export function extractFile(file: SourceFile, interpolation: Record<string, string> | (() => Record<string, string>) = {}, parsed?: ParsedYaml): FileFacts {
+export function extractFile(file: SourceFile, interpolation: Record<string, string> | (() => EnvVar[]) = {}, parsed?: ParsedYaml): FileFacts {
   const kind = kindOfPath(file.path);
   try {
     if (file.text.includes('\u0000')) return skipped(file, 'binary file');
     if (!kind) return skipped(file, 'not a deployment file');
     let yaml = parsed;
     let vars = typeof interpolation === 'function' ? undefined : interpolation;
-    // A function, not a getter: an object with an accessor costs the whole run its memory (measured).
-    const ctx: ExtractContext = { kind, interpolation: () => (vars ??= (interpolation as () => Record<string, string>)()), yaml: () => (yaml ??= parseYaml(file.text)) };
+    let located: EnvVar[] | undefined = typeof interpolation === 'function' ? undefined : [];
+    const dotenv = (): EnvVar[] => (located ??= (interpolation as () => EnvVar[])());
+    // Functions, not getters: an object with an accessor costs the whole run its memory (measured).
+    const ctx: ExtractContext = { kind, interpolation: () => (vars ??= varsOf(dotenv())), dotenv, yaml: () => (yaml ??= parseYaml(file.text)) };
     const facts = readersOf(kind).reduce<FileFacts | undefined>((got, plugin) => got ?? plugin.extract?.(file, ctx), undefined) ?? unclaimed(file, kind, ctx);
     // What the YAML parse left unread is said at the place, whatever the file turned out to be (Compose
     // reads its own parse and says it; a template is not YAML yet).
@@ -36,6 +39,13 @@ export function extractFile(file: SourceFile, interpolation: Record<string, stri
     f.problems.push({ message: `could not read ${file.path}: ${(e as Error).message}`, loc: new LineIndex(file.path, file.text).loc(0, 0) });
     return f;
   }
+}
+
+/** Variables by name (the last of a name wins, as Compose reads a .env). */
+function varsOf(list: EnvVar[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of list) out[v.name] = v.value;
+  return out;
 }
 
 /** A file of a kind that no plug-in took: why. */

@@ -22,13 +22,13 @@ export const format: FormatPlugin = {
   units: 'file',
   sniffs: 'yaml',
   extract(file, ctx) {
-    if (ctx.kind === 'compose') return extractCompose(file, ctx.interpolation());
+    if (ctx.kind === 'compose') return extractCompose(file, ctx.interpolation(), ctx.dotenv());
     const root = ctx.yaml().docs[0]?.contents;
     if (!isMap(root) || !isMap(get(root, 'services'))) return undefined;
     // A name that says compose, or a root of Compose's top-level keys only (`common-services.yml`, which
     // another file `extends` or `include`s).
     const name = posix.basename(file.path).toLowerCase();
-    if (name.includes('compose') || (!name.startsWith('.') && root.items.every((p) => isScalar(p.key) && COMPOSE_KEYS.test(String(p.key.value))) && servicesLike(get(root, 'services')))) return extractCompose(file, ctx.interpolation());
+    if (name.includes('compose') || (!name.startsWith('.') && root.items.every((p) => isScalar(p.key) && COMPOSE_KEYS.test(String(p.key.value))) && servicesLike(get(root, 'services')))) return extractCompose(file, ctx.interpolation(), ctx.dotenv());
     return undefined;
   },
 };

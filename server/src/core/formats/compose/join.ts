@@ -176,6 +176,11 @@ function readThroughEnvs(projects: ComposeProject[], j: Join): void {
     for (const f of (p.included ?? []).flat()) add(f.file, p.env);
   }
   for (const [file, set] of envs) j.fileEnv.set(file, set.size === 1 ? [...set][0] : undefined);
+  // A folder's .env interpolates every compose file of the folder: it is the environment of the runs
+  // that read them when they are all of one (a port set there is fixed there), else shared by several.
+  const dotenv = new Map<string, Set<string>>();
+  for (const p of projects) for (const f of [...p.files, ...(p.included ?? []).flat()]) dotenv.set(dirOf(f.file), (dotenv.get(dirOf(f.file)) ?? new Set()).add(p.env));
+  for (const [dir, set] of dotenv) j.fileEnv.set(joinRel(dir, '.env'), set.size === 1 ? [...set][0] : undefined);
 }
 
 /** Two units of the same files' definition of a service (an included file that is its folder's project too). */
