@@ -135,3 +135,18 @@ test('interpolation: a default or an alternative is not the .env\'s token; a var
   assert.deepEqual(hosts, ['3000@.env:true', '3000@compose.yaml:false', '3000@compose.yaml:false', '13000@compose.yaml:false']);
   assert.deepEqual([...f.vias.values()].map((v) => v.text), ['${A} in compose.yaml']);
 });
+
+test('COMPOSE_FILE may name files of another folder: they are the listing folder\'s project, not projects of their own', () => {
+  const a = run({
+    '.env': 'COMPOSE_FILE=stack/base.yml:stack/dev.yml\n',
+    'stack/base.yml': 'services:\n  api:\n    image: api\n    ports: ["8080:8080"]\n',
+    'stack/dev.yml': 'services:\n  api:\n    ports: ["9229:9229"]\n',
+    // Compose does not read it (COMPOSE_FILE names the project); Port Parity reads it on its own.
+    'docker-compose.yml': 'services:\n  other:\n    image: other\n',
+  });
+  const u = units(a);
+  assert.deepEqual(Object.keys(u).sort(), ['api@local', 'other@local']);
+  assert.notEqual(u['other@local'].project, u['api@local'].project);
+  assert.deepEqual(ports(u['api@local']), ['8080:8080', '9229:9229']);
+  assert.equal(u['api@local'].dir, '');
+});

@@ -33,7 +33,8 @@ export const rule = defineRule({
             const prev = taken.get(key) ?? [];
             const at = p.host.loc;
             // Services that never start together (a profile-only alternative) may publish the same port.
-            const clash = prev.find((x) => (x.ip === '*' || ip === '*' || x.ip === ip) && x.loc !== at && startTogether(x.unit, u));
+            // One token is one mapping, unless two services carry it (both extend the definition that publishes it).
+            const clash = prev.find((x) => (x.ip === '*' || ip === '*' || x.ip === ip) && (x.loc !== at || x.service !== u.service.name) && startTogether(x.unit, u));
             if (clash) {
               out.add(p.host.loc, env, { messageId: 'hostPortTaken', data: { port: p.host.port + i, protocol: p.protocol !== 'TCP' ? `/${p.protocol}` : '', other: clash.service, at: where(clash.loc), service: u.service.name }, first: clash.loc, service: u.service.name });
               break;

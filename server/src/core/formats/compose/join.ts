@@ -111,8 +111,8 @@ export const composeJoin: FormatJoin = {
   },
   signature: (f) => (f.kind === 'compose' ? JSON.stringify([f.composeFile, f.profilesEnabled, f.includes?.map((i) => i.paths), f.services.map((s) => [s.name, s.image, s.build?.context, s.build?.dockerfile, s.build?.target, s.containerName, s.aliases, s.envFiles, s.extends?.file, s.extends?.service, s.profiles])]) : ''),
   vars: (f) => (f.kind === 'compose' ? f.services.flatMap((s) => s.environment) : []),
-  // Its folder, and the folders of the files it includes or extends from: an edit to one reads the other whole.
-  project: (f) => (f.kind === 'compose' ? [...new Set([dirOf(f.file), ...[...extendedFiles(f), ...includedFiles(f)].map(dirOf)])] : [dirOf(f.file)]),
+  // Its folder, and the folders of the files it includes, extends from or lists (COMPOSE_FILE): an edit to one reads the other whole.
+  project: (f) => (f.kind === 'compose' ? [...new Set([dirOf(f.file), ...[...extendedFiles(f), ...includedFiles(f), ...(f.composeFile ?? []).map((p) => joinRel(dirOf(f.file), p))].map(dirOf)])] : [dirOf(f.file)]),
   hosts: composeHosts,
   // A compose file not read whole keeps only the named services (read for them, not for its own findings).
   narrow: (f, keep) => (f.kind === 'compose' ? { ...f, services: f.services.filter((s) => keep.has(s.name)), names: namesOf(f), problems: [], unknowns: undefined } : f),

@@ -62,7 +62,12 @@ interface Folder {
 
 /** Every folder's projects: main, environments, then variants (those completing a parent folder's project last). */
 export function composeProjects(byDir: Map<string, ComposeFacts[]>, j: Join, referenced: Set<string>): ComposeProject[] {
-  const folders = [...byDir].sort((a, b) => a[0].localeCompare(b[0])).map(([dir, files]) => classify(dir, files, j, referenced));
+  // COMPOSE_FILE may name files of other folders (`stack/base.yml`): those are the listing folder's
+  // project's, not projects of their own folder.
+  const byPath = new Map([...byDir.values()].flat().map((f) => [f.file, f]));
+  const listed = new Set(referenced);
+  for (const [dir, files] of byDir) for (const p of files.find((f) => f.composeFile)?.composeFile ?? []) if (!byDir.get(dir)?.some((f) => f.file === joinRel(dir, p))) listed.add(joinRel(dir, p));
+  const folders = [...byDir].sort((a, b) => a[0].localeCompare(b[0])).map(([dir, files]) => classify(dir, files, j, listed, byPath));
   const mains = new Map(folders.filter((f) => f.main.length).map((f) => [f.dir, f]));
   const out: ComposeProject[] = [];
   for (const f of folders) {
@@ -99,7 +104,7 @@ function parentProject(dir: string, names: string[], mains: Map<string, Folder>)
 }
 
 /** A folder's files by role: the main project, the environments' files, the others. */
-function classify(dir: string, files: ComposeFacts[], j: Join, referenced: Set<string>): Folder {
+function classify(dir: string, files: ComposeFacts[], j: Join, referenced: Set<string>, byPath: Map<string, ComposeFacts>): Folder {
   const env = j.marked(dir ? `${dir}/x` : 'x') ?? 'local';
   const base = (f: ComposeFacts): string => posix.basename(f.file).toLowerCase();
   const envOf = (f: ComposeFacts): string | undefined => j.matcher.envOfName(base(f));
@@ -107,7 +112,7 @@ function classify(dir: string, files: ComposeFacts[], j: Join, referenced: Set<s
   const sorted = [...files].sort((a, b) => a.file.localeCompare(b.file));
   const listed = sorted.find((f) => f.composeFile)?.composeFile;
   let main: ComposeFacts[] = [];
-  if (listed) main = listed.map((p) => sorted.find((f) => f.file === joinRel(dir, p))).filter((f): f is ComposeFacts => !!f);
+  if (listed) main = listed.map((p) => byPath.get(joinRel(dir, p))).filter((f): f is ComposeFacts => !!f);
   if (main.length === 0) {
     // Only a default name makes a folder's project; without one (a folder of separate stacks, each run
     // with -f) every file stands alone, and one that only completes others' services is read over the
@@ -116,7 +121,7 @@ function classify(dir: string, files: ComposeFacts[], j: Join, referenced: Set<s
     if (first) main = [first, ...sorted.filter(isOverride)];
   }
   const inMain = new Set(main);
-  const envFiles = sorted.filter((f) => !inMain.has(f) && envOf(f)).map((f) => ({ env: envOf(f) as string, file: f }));
+  const envFiles = sorted.filter((f) => !inMain.has(f) && envOf(f) && !referenced.has(f.file)).map((f) => ({ env: envOf(f) as string, file: f }));
   const others = sorted.filter((f) => !inMain.has(f) && !envOf(f) && (main.length === 0 || !isOverride(f)) && !referenced.has(f.file));
   return { dir, env, main, envFiles, others };
 }
