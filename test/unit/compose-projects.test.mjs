@@ -15,7 +15,8 @@ function units(a) {
   for (const s of a.model.services.values()) {
     for (const [k, v] of s.views) {
       const u = v.units.get('compose')?.unit;
-      if (u) out[`${s.name}@${k}`] = u;
+      // By service name: keys name the application where the workspace holds several.
+      if (u) out[`${u.service.name}@${k}`] = u;
     }
   }
   return out;
@@ -24,8 +25,8 @@ const ports = (u) => u.service.ports.map((p) => `${p.host?.port ?? ''}:${p.conta
 
 test('extends: a service of another file is inherited with its paths made the extending folder\'s; the extended file is no project of its own', () => {
   const a = run({
-    'common/services.yml': 'services:\n  base:\n    build: ../app\n    env_file: base.env\n    ports:\n      - "8080:3000"\n    environment:\n      LOG_LEVEL: info\n      MODE: base\n    command: ["serve", "--port", "3000"]\n',
-    'docker-compose.yml': 'services:\n  api:\n    extends:\n      file: common/services.yml\n      service: base\n    ports:\n      - "9229:9229"\n    environment:\n      LOG_LEVEL: debug\n    command: ["serve", "--port", "3001"]\n',
+    'common/compose.services.yml': 'services:\n  base:\n    build: ../app\n    env_file: base.env\n    ports:\n      - "8080:3000"\n    environment:\n      LOG_LEVEL: info\n      MODE: base\n    command: ["serve", "--port", "3000"]\n',
+    'docker-compose.yml': 'services:\n  api:\n    extends:\n      file: common/compose.services.yml\n      service: base\n    ports:\n      - "9229:9229"\n    environment:\n      LOG_LEVEL: debug\n    command: ["serve", "--port", "3001"]\n',
   });
   const u = units(a);
   assert.deepEqual(Object.keys(u), ['api@local']);
@@ -36,7 +37,7 @@ test('extends: a service of another file is inherited with its paths made the ex
   assert.deepEqual(api.service.command.ports.map((p) => p.port), [3001]);
   assert.equal(api.service.build.context, 'app');
   assert.deepEqual(api.service.envFiles, ['common/base.env']);
-  assert.deepEqual(api.files, ['docker-compose.yml', 'common/services.yml']);
+  assert.deepEqual(api.files, ['docker-compose.yml', 'common/compose.services.yml']);
   assert.equal(api.service.nameLoc.file, 'docker-compose.yml');
 });
 
@@ -66,8 +67,8 @@ test('extends: a file that is its folder\'s project stays one when another folde
 
 test('include: the included services join the project with their paths made its own; a file only included is no project of its own', () => {
   const a = run({
-    'compose.yaml': 'include:\n  - infra/db.yaml\nservices:\n  web:\n    image: web\n    ports: ["80:80"]\n',
-    'infra/db.yaml': 'services:\n  db:\n    build: ./db\n    env_file: db.env\n    ports: ["5432:5432"]\n',
+    'compose.yaml': 'include:\n  - infra/compose.db.yaml\nservices:\n  web:\n    image: web\n    ports: ["80:80"]\n',
+    'infra/compose.db.yaml': 'services:\n  db:\n    build: ./db\n    env_file: db.env\n    ports: ["5432:5432"]\n',
   });
   const u = units(a);
   assert.deepEqual(Object.keys(u).sort(), ['db@local', 'web@local']);
@@ -138,9 +139,9 @@ test('interpolation: a default or an alternative is not the .env\'s token; a var
 
 test('COMPOSE_FILE may name files of another folder: they are the listing folder\'s project, not projects of their own', () => {
   const a = run({
-    '.env': 'COMPOSE_FILE=stack/base.yml:stack/dev.yml\n',
-    'stack/base.yml': 'services:\n  api:\n    image: api\n    ports: ["8080:8080"]\n',
-    'stack/dev.yml': 'services:\n  api:\n    ports: ["9229:9229"]\n',
+    '.env': 'COMPOSE_FILE=stack/compose.base.yml:stack/compose.dev.yml\n',
+    'stack/compose.base.yml': 'services:\n  api:\n    image: api\n    ports: ["8080:8080"]\n',
+    'stack/compose.dev.yml': 'services:\n  api:\n    ports: ["9229:9229"]\n',
     // Compose does not read it (COMPOSE_FILE names the project); Port Parity reads it on its own.
     'docker-compose.yml': 'services:\n  other:\n    image: other\n',
   });
@@ -149,4 +150,24 @@ test('COMPOSE_FILE may name files of another folder: they are the listing folder
   assert.notEqual(u['other@local'].project, u['api@local'].project);
   assert.deepEqual(ports(u['api@local']), ['8080:8080', '9229:9229']);
   assert.equal(u['api@local'].dir, '');
+});
+
+test('include across applications: a sibling folder\'s project included by another is one service, of its own application', () => {
+  const a = run({
+    'shop/compose.yaml': 'include:\n  - ../billing/compose.yaml\nservices:\n  web:\n    image: web\n    environment:\n      BILLING_URL: http://billing:9090\n',
+    'billing/compose.yaml': 'services:\n  billing:\n    build: .\n    expose: ["8080"]\n',
+  });
+  assert.deepEqual([...a.model.services.keys()].sort(), ['billing/billing', 'shop/web']);
+  assert.deepEqual([...a.model.services.get('billing/billing').views.keys()], ['local']);
+  // web reaches the included billing by name: the wrong port is reported against billing's 8080.
+  assert.deepEqual(a.findings.filter((f) => f.rule === 'reference-port').map((f) => f.message), ['BILLING_URL=http://billing:9090 calls billing:9090 but billing/billing listens on 8080 (billing/compose.yaml:4)']);
+});
+
+test('extends of a file whose name does not say compose: not read, said at the file and at the extends key', () => {
+  const a = run({
+    'common-services.yml': 'services:\n  base:\n    image: base\n    ports: ["8080:8080"]\n',
+    'compose.yaml': 'services:\n  api:\n    extends:\n      file: common-services.yml\n      service: base\n',
+  });
+  const notes = a.findings.filter((f) => f.rule === 'skipped-source').map((f) => `${f.loc.file}:${f.loc.line + 1}`);
+  assert.deepEqual(notes, ['common-services.yml:1', 'compose.yaml:3']);
 });

@@ -99,12 +99,14 @@ export const composeJoin: FormatJoin = {
       const own = p.variant && p.variant.completes ? new Set(namesOf(p.variant.file)) : undefined;
       const enabled = p.files[0].profilesEnabled;
       // A variant that completes the base speaks for the services it names; the base's others are the main project's.
-      const units = mergedServices(p.dir, p.env, p.files, j, own);
-      const names = new Set(units.map((u) => u.service.name));
+      const app = j.appOf(p.dir);
+      const units = mergedServices(p.dir, p.env, p.files, j, own).map((unit) => ({ unit, app }));
+      const names = new Set(units.map((u) => u.unit.service.name));
       for (const set of own ? [] : p.included ?? []) units.push(...includedUnits(p.dir, p.env, set, j, names, notes));
-      for (const unit of units) {
+      for (const { unit, app: home } of units) {
         const variant = p.variant && defined.has(`${p.dir}|${p.env}|${unit.service.name}`) ? p.variant.file.file : undefined;
-        out.push({ env: p.env, policy: 'own', counts: true, stage: 0, place: (e, at) => placeUnit(e, { ...unit, variant, project, enabled }, at, j) });
+        const key = j.keyIn(home, unit.service.name) ?? unit.service.name;
+        out.push({ env: p.env, policy: 'own', counts: true, stage: 0, place: (e, at) => placeUnit(e, { ...unit, variant, project, enabled }, at, key) });
       }
     }
     return out;
@@ -115,7 +117,8 @@ export const composeJoin: FormatJoin = {
   project: (f) => (f.kind === 'compose' ? [...new Set([dirOf(f.file), ...[...extendedFiles(f), ...includedFiles(f), ...(f.composeFile ?? []).map((p) => joinRel(dirOf(f.file), p))].map(dirOf)])] : [dirOf(f.file)]),
   hosts: composeHosts,
   // A compose file not read whole keeps only the named services (read for them, not for its own findings).
-  narrow: (f, keep) => (f.kind === 'compose' ? { ...f, services: f.services.filter((s) => keep.has(s.name)), names: namesOf(f), problems: [], unknowns: undefined } : f),
+  // (A key names the service's application where the workspace holds several: `shop/api` keeps `api`.)
+  narrow: (f, keep) => (f.kind === 'compose' ? { ...f, services: f.services.filter((s) => keep.has(s.name) || [...keep].some((k) => k.endsWith(`/${s.name}`))), names: namesOf(f), problems: [], unknowns: undefined } : f),
   relate(model, sink, wanted) {
     for (const s of model.services.values()) {
       if (!wanted(s.name)) continue;
@@ -143,8 +146,7 @@ export const composeJoin: FormatJoin = {
   },
 };
 
-function placeUnit(env: string, unit: ComposeUnit, at: PlaceContext, j: Join): void {
-  const key = j.keyOf(unit.service.name) ?? unit.service.name;
+function placeUnit(env: string, unit: ComposeUnit, at: PlaceContext, key: string): void {
   let v = unit.variant === undefined ? at.views.view(key, env) : at.views.variant(key, env, unit.variant);
   // Another project already defines the service here (a second folder's stack): another application's
   // service of that name, kept apart, never a silent replacement, never compared with this one's reference.
@@ -161,6 +163,8 @@ function placeUnit(env: string, unit: ComposeUnit, at: PlaceContext, j: Join): v
   }
   if (there && there.project !== unit.project) v = at.views.variant(key, env, unit.files[unit.files.length - 1], true);
   ensureUnits(v, VIEW, () => ({ envFileVars: [] })).unit = unit;
+  const b = unit.service.build;
+  if (b) (v.builds ??= new Set()).add(joinRel(joinRel(unit.dir, b.context), b.dockerfile ?? 'Dockerfile'));
 }
 
 /**
@@ -193,32 +197,37 @@ function sameDefinition(a: ComposeUnit, b: ComposeUnit): boolean {
  * Compose resolves each file's against its own folder). A name the project defines already is Compose's
  * error ("conflicts with imported resource"): that one is left out, said.
  */
-function includedUnits(dir: string, env: string, set: ComposeFacts[], j: Join, names: Set<string>, notes: Problem[]): ComposeUnit[] {
+function includedUnits(dir: string, env: string, set: ComposeFacts[], j: Join, names: Set<string>, notes: Problem[]): { unit: ComposeUnit; app: string | undefined }[] {
   const rebased = set.map((f) => ({ ...f, services: f.services.map((s) => rebase(s, dirOf(f.file), dir)) }));
-  const out: ComposeUnit[] = [];
-  for (const u of mergedServices(dir, env, rebased, j)) {
+  // The application of the included file's folder: where that folder is a project of its own, the
+  // service is that application's (one definition, one key); else the including project's.
+  const app = j.appOf(dirOf(set[0].file));
+  const out: { unit: ComposeUnit; app: string | undefined }[] = [];
+  for (const u of mergedServices(dir, env, rebased, j, undefined, app)) {
     if (names.has(u.service.name)) {
       if (!notes.some((n) => n.loc === u.service.nameLoc)) notes.push({ message: `include: ${u.service.name} is defined by the including project too (Compose refuses the project): this definition is not read with it`, loc: u.service.nameLoc });
       continue;
     }
     names.add(u.service.name);
-    out.push({ ...u, included: true });
+    out.push({ unit: { ...u, included: true }, app });
   }
   return out;
 }
 
 /** One project's services (`only` those) merged across its files, each claiming its name, image and build. */
-function mergedServices(dir: string, env: string, parts: ComposeFacts[], j: Join, only?: Set<string>): ComposeUnit[] {
+function mergedServices(dir: string, env: string, parts: ComposeFacts[], j: Join, only?: Set<string>, app = j.appOf(dir)): ComposeUnit[] {
   // Which parts name each service, looked up once per service (a file may hold thousands).
   const named = parts.map((p) => new Set(p.services.map((x) => x.name)));
   const merged = new Map<string, ComposeService>();
   for (const part of parts) for (const s of part.services) if (!only || only.has(s.name)) merged.set(s.name, merged.has(s.name) ? mergeCompose(merged.get(s.name) as ComposeService, s) : s);
   const out: ComposeUnit[] = [];
   for (const s of merged.values()) {
-    const key = j.keyOf(s.name) ?? s.name;
-    j.claim(key, s.name);
+    const key = j.keyIn(app, s.name) ?? j.newKey(app, s.name);
+    j.claimIn(app, key, s.name);
     if (s.build) {
-      j.claim(key, imageBase(s.image));
+      j.claimIn(app, key, imageBase(s.image));
+      // The image it builds is known by its name, else by the service's own (what a registry push would call it).
+      j.buildsImage(imageBase(s.image) ?? s.name, key);
       j.builds(joinRel(joinRel(dir, s.build.context), s.build.dockerfile ?? 'Dockerfile'), key, env, s.build.target, s.build.args);
     }
     const files = parts.filter((_, i) => named[i].has(s.name)).map((p) => p.file);

@@ -51,29 +51,32 @@ export const dockerfileJoin: FormatJoin = {
     for (const d of facts as DockerfileFacts[]) {
       const env = j.marked(d.file);
       j.fileEnv.set(d.file, env);
+      const app = j.appOf(d.file);
       const base = posix.basename(d.file);
       // Only the default name stands in for the compose default: a `Dockerfile.dev` beside it is not what compose builds.
       const links = j.builtBy.get(d.file) ?? (/^(dockerfile|containerfile)$/i.test(base) ? j.builtBy.get(joinRel(dirOf(d.file), 'Dockerfile')) : undefined) ?? [];
       const dirs = dirOf(d.file).split('/').reverse();
       const fromName = /^(.+)\.dockerfile$/i.exec(base)?.[1];
       const candidates = [fromName, ...dirs].filter((x): x is string => !!x && !GENERIC_DIRS.has(x.toLowerCase()) && !isEnvAlias(x));
-      let key = j.keyOf(...candidates);
-      let why = key ? `a service named "${candidates.find((c) => j.keyOf(c) === key)}" as its folder or file is` : '';
+      let key = j.keyIn(app, ...candidates);
+      let why = key ? `a service named "${candidates.find((c) => j.keyIn(app, c) === key)}" as its folder or file is` : '';
       if (!key && candidates.length === 0 && sole) [key, why] = [sole, 'the workspace\'s only orchestrated service: it stands at the root'];
       if (!key) why = candidates[0] ? `no service claims it: named after its folder or file "${candidates[0]}"` : 'no service claims it, and no folder names one';
-      key = key ?? candidates[0] ?? 'Dockerfile';
+      key = key ?? j.newKey(app, candidates[0] ?? 'Dockerfile');
       for (const link of links.length ? links : [undefined]) {
         const k = link?.key ?? key;
-        j.claim(k, k);
+        j.claimIn(app, k, j.identity.get(k)?.name ?? k);
         // The last image of a folder owns it (the .env files there are its service's).
         j.dirOwner.set(dirOf(d.file), k);
         const stage = link?.target ? d.stages.find((s) => s.name === link.target) ?? d : d;
         const image: DockerImage = { file: d.file, exposes: withBuildArgs(stage.exposes, stage.env, link?.args ?? {}), env: stage.env, command: stage.command, healthchecks: stage.healthchecks, buildArgs: link?.args ?? {}, ...(stage.place ? { place: stage.place } : {}), why: link ? `service ${link.key} builds it` : why, ...(link?.target ? { target: link.target } : {}) };
+        // Into the view that builds it: another project's service of the name builds its own image.
+        const built = links.length && !j.builtBy.has(d.file) ? joinRel(dirOf(d.file), 'Dockerfile') : d.file;
         const put = (e: string, v: EnvView): void => void (ensureUnits(v, VIEW, () => ({ image })).image = image);
         const primary = !!link || base === 'Dockerfile' || base === 'Containerfile' || !!env;
-        if (primary) out.push({ env, policy: 'follows', key: k, mark: `image:${k}`, counts: true, orphanDefault: true, stage: 3, place: (e, at) => put(e, at.views.view(k, e)) });
+        if (primary) out.push({ env, policy: 'follows', key: k, mark: `image:${k}`, counts: true, orphanDefault: true, stage: 3, place: (e, at) => put(e, at.views.builder(k, e, built)) });
         // What a compose project builds is the image it runs, whatever other Dockerfiles' names suggest.
-        for (const e of link?.envs ?? []) later.push({ env: e, policy: 'own', counts: false, stage: 4, place: (x, at) => put(x, at.views.view(k, x)) });
+        for (const e of link?.envs ?? []) later.push({ env: e, policy: 'own', counts: false, stage: 4, place: (x, at) => put(x, at.views.builder(k, x, built)) });
       }
     }
     // A folder whose Dockerfile is built but not in the workspace is its builder's.
