@@ -3,7 +3,7 @@ import { skipped } from './formats/skipped';
 import { kindOfPath, readersOf } from './formats/registry';
 import type { ExtractContext } from './formats/types';
 import { LineIndex } from './text';
-import type { FileFacts, SourceFile } from './types';
+import type { EnvVar, FileFacts, SourceFile } from './types';
 import { sayPartlyRead, sayWhyNotRead } from './unread';
 import { parseYaml } from './yaml';
 import type { ParsedYaml } from './yaml';
@@ -12,10 +12,11 @@ export { kindOfPath };
 
 /**
  * Extracts one file's facts; never throws. `interpolation`: the `.env` beside a compose file, or a
- * function that gives it, called only when a plug-in reads it (the store records that read).
+ * function that gives its variables with their places, called only when a plug-in reads it (the store
+ * records that read).
  * `parsed`: the file's YAML parse when a renderer already made it (a kustomization's resource or patch).
  */
-export function extractFile(file: SourceFile, interpolation: Record<string, string> | (() => Record<string, string>) = {}, parsed?: ParsedYaml): FileFacts {
+export function extractFile(file: SourceFile, interpolation: Record<string, string> | (() => EnvVar[]) = {}, parsed?: ParsedYaml): FileFacts {
   const kind = kindOfPath(file.path);
   try {
     let yaml = parsed;
@@ -23,8 +24,10 @@ export function extractFile(file: SourceFile, interpolation: Record<string, stri
     if (file.text.includes('\u0000')) return sayWhyNotRead(skipped(file, 'binary file'), file, kind, parse);
     if (!kind) return skipped(file, 'not a deployment file');
     let vars = typeof interpolation === 'function' ? undefined : interpolation;
-    // A function, not a getter: an object with an accessor costs the whole run its memory (measured).
-    const ctx: ExtractContext = { kind, interpolation: () => (vars ??= (interpolation as () => Record<string, string>)()), yaml: parse };
+    let located: EnvVar[] | undefined = typeof interpolation === 'function' ? undefined : [];
+    const dotenv = (): EnvVar[] => (located ??= (interpolation as () => EnvVar[])());
+    // Functions, not getters: an object with an accessor costs the whole run its memory (measured).
+    const ctx: ExtractContext = { kind, interpolation: () => (vars ??= varsOf(dotenv())), dotenv, yaml: parse };
     const claimed = readersOf(kind).reduce<FileFacts | undefined>((got, plugin) => got ?? plugin.extract?.(file, ctx), undefined) ?? unclaimed(file, kind, ctx);
     // Found but not read: a file that looks like deployment configuration says why, at the place.
     const facts = claimed.kind === 'skipped' ? sayWhyNotRead(claimed, file, kind, parse) : sayPartlyRead(claimed, file, yaml);
@@ -40,6 +43,13 @@ export function extractFile(file: SourceFile, interpolation: Record<string, stri
     f.problems.push({ message: `could not read ${file.path}: ${(e as Error).message}`, loc: new LineIndex(file.path, file.text).loc(0, 0) });
     return f;
   }
+}
+
+/** Variables by name (the last of a name wins, as Compose reads a .env). */
+function varsOf(list: EnvVar[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of list) out[v.name] = v.value;
+  return out;
 }
 
 /** A file of a kind that no plug-in took: why. */

@@ -56,8 +56,9 @@ export function analyzeFacts(facts: FileFacts[], config: Config = defaultConfig(
       (isSuppressed(model, f) ? suppressed : findings).push(f);
     }
   }
-  // A finding on a Helm values line also points at the template line that uses the value.
-  const vias = facts.flatMap((f) => (f.kind === 'kubernetes' && f.vias ? [f.vias] : []));
+  // A finding on a Helm values line also points at the template line that uses the value; on a .env
+  // line, at the compose text that interpolates it.
+  const vias = facts.flatMap((f) => ((f.kind === 'kubernetes' || f.kind === 'compose') && f.vias ? [f.vias] : []));
   if (vias.length) {
     for (const f of [...findings, ...suppressed]) {
       const v = vias.map((m) => m.get(`${f.loc.file}|${f.loc.start}`)).find((x) => x);

@@ -102,8 +102,8 @@ function joinOf(f: FileFacts): FormatJoin | undefined {
   return JOINS.find((x) => x.kind === f.kind);
 }
 
-/** A file's project (several files read as one, as a compose project's), if its format has them. */
-function projectOf(f: FileFacts | undefined): string | undefined {
+/** A file's projects (several files read as one, as a compose project's and the files it includes), if its format has them. */
+function projectOf(f: FileFacts | undefined): string[] | undefined {
   return f ? joinOf(f)?.project?.(f) : undefined;
 }
 
@@ -233,13 +233,11 @@ function planScope(prev: IncrementalState, change: Change, seeds: Seeds, limit: 
 function addProjectFiles(next: Map<string, FileFacts>, files: Set<string>): void {
   const wanted = new Set<string>();
   for (const f of files) {
-    const p = projectOf(next.get(f));
-    if (p !== undefined) wanted.add(p);
+    for (const p of projectOf(next.get(f)) ?? []) wanted.add(p);
   }
   if (wanted.size === 0) return;
   for (const f of next.values()) {
-    const p = projectOf(f);
-    if (p !== undefined && wanted.has(p)) files.add(f.file);
+    if (projectOf(f)?.some((p) => wanted.has(p))) files.add(f.file);
   }
 }
 
@@ -266,11 +264,14 @@ function freshFiles({ next, changed, was }: Change, files: Set<string>): Set<str
   // Findings about a file as such (malformed values, duplicates) change only with the file, or for a
   // compose file with any file of its project. Those are read whole; other compose files only for the
   // services modelled, so a shared compose file of a hundred services does not model all hundred.
-  const projects = new Set(changed.flatMap((f) => [projectOf(next.get(f)), projectOf(was.get(f))]).filter((x) => x !== undefined));
+  const projects = new Set(changed.flatMap((f) => [...(projectOf(next.get(f)) ?? []), ...(projectOf(was.get(f)) ?? [])]));
   const fresh = new Set<string>(changed);
-  for (const f of files) {
-    const p = projectOf(next.get(f));
-    if (p !== undefined && projects.has(p)) fresh.add(f);
+  if (projects.size === 0) return fresh;
+  // Every file of those projects, also one no judged service names (an included file's clash with the includer).
+  for (const f of next.values()) {
+    if (!projectOf(f)?.some((p) => projects.has(p))) continue;
+    fresh.add(f.file);
+    files.add(f.file);
   }
   return fresh;
 }

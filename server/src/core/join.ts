@@ -203,9 +203,10 @@ export interface FormatJoin {
   /**
    * A file read together with others as one unit (a compose project's files): the unit's key. Such a
    * file is read whole only when a file of its unit changed, else only for the services modelled
-   * (`narrow`), and its findings that name no single service go with it.
+   * (`narrow`), and its findings that name no single service go with it. Several keys: the file is read
+   * with each of those units (a compose file with the folders it includes or extends from).
    */
-  project?(f: FileFacts): string;
+  project?(f: FileFacts): string[];
   narrow?(f: FileFacts, keep: Set<string>): FileFacts;
   /** Relations between services that the format's objects make (a Service selecting another's pods), for `wanted` services. */
   relate?(model: Model, sink: RelationSink, wanted: (s: string | undefined) => s is string): void;

@@ -170,6 +170,19 @@ export interface ComposeService {
   networkModeHost: boolean;
   /** Keys tagged `!override` or `!reset` in this file: they replace the base's value instead of merging. */
   replaced?: string[];
+  /** `extends:` (`service`, or `{file, service}` with `file` relative to this file's folder), at its key. */
+  extends?: { service: string; file?: string; loc: Loc };
+  /** `profiles:`: the service starts only when one of them is enabled. */
+  profiles?: string[];
+  /** Set by the join: the files and services its `extends` chain read (`file|service`), nearest first. */
+  inherits?: { file: string; service: string }[];
+}
+
+/** A top-level `include:` item: files read as one project whose services join the including one. */
+export interface ComposeInclude {
+  /** Relative to the including file's folder; several are merged as overrides. */
+  paths: string[];
+  loc: Loc;
 }
 
 export interface ComposeFacts {
@@ -178,6 +191,12 @@ export interface ComposeFacts {
   services: ComposeService[];
   /** `COMPOSE_FILE` of the project folder's `.env`: the files Compose reads as the project, relative to the folder. */
   composeFile?: string[];
+  /** `COMPOSE_PROFILES` of the project folder's `.env`: the profiles enabled when the project runs. */
+  profilesEnabled?: string[];
+  /** Top-level `include:` (Compose 2.20+). */
+  includes?: ComposeInclude[];
+  /** A port token set in the folder's `.env` (`file|start`) and the compose text that uses it (engine: a related location). */
+  vias?: Map<string, { loc: Loc; text: string }>;
   /** Every service the file defines, when `services` holds only some (a file read for some of its services). */
   names?: string[];
   /** What was left unread, and why (a bound hit, an alias not followed): reported as info by skipped-source. */

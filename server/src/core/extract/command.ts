@@ -302,12 +302,13 @@ function splitList(s: string): { start: number; text: string }[] {
 
 /** `$PORT`, `${PORT}`, `${PORT:-8080}`, `${PORT-8080}`; literal text comes back as it is. */
 export function resolveVar(raw: string, env: Env): { value: string; variable?: string } | undefined {
-  const m = /^\$(?:\{(\w+)(?:(:?-)([^}]*))?\}|(\w+))$/.exec(raw);
+  const m = /^\$(?:\{(\w+)(?:(:?[-?])([^}]*))?\}|(\w+))$/.exec(raw);
   if (!m) return raw.includes('$') ? undefined : { value: raw };
   const name = m[1] ?? m[4];
   const val = env(name);
-  if (val !== undefined && (val !== '' || m[2] !== ':-')) return { value: val, variable: name };
-  if (m[3] !== undefined) return { value: m[3], variable: name };
+  if (val !== undefined && (val !== '' || !m[2]?.startsWith(':'))) return { value: val, variable: name };
+  // `${X:-default}` gives its default; `${X:?message}` has no value without X (the shell stops there).
+  if (m[3] !== undefined && !m[2]?.endsWith('?')) return { value: m[3], variable: name };
   return undefined;
 }
 

@@ -3,7 +3,7 @@ import type { FormatJoin } from '../join';
 import type { Rule } from '../rules/types';
 import type { EnvView } from '../model-types';
 import type { LoweredParts, PortPart } from '../contributions';
-import type { FileFacts, SourceFile } from '../types';
+import type { EnvVar, FileFacts, SourceFile } from '../types';
 import type { ParsedYaml } from '../yaml';
 
 /** What a file is read in: alone, or as part of a render (a chart or an overlay, once per environment). */
@@ -15,6 +15,8 @@ export interface ExtractContext {
   kind: string;
   /** The variables of the `.env` beside the file (Compose reads it for interpolation): asked for, the read is recorded. */
   interpolation: () => Record<string, string>;
+  /** The same `.env`'s variables with their places (a port set there is located and fixed there). */
+  dotenv: () => EnvVar[];
   /** The file's YAML parse, made on first call and shared by every plug-in that looks (YAML kinds only). */
   yaml: () => ParsedYaml;
 }

@@ -1,5 +1,6 @@
 // duplicate-port: a host port published twice in one compose environment, or a containerPort or port name twice in a pod.
-import { composeByEnv } from '../formats/compose/join';
+import { composeByEnv, startTogether } from '../formats/compose/join';
+import type { ComposeUnit } from '../formats/compose/join';
 import { workloadsOf } from '../formats/kubernetes/join';
 import { list, PerToken, where } from '../query';
 import type { K8sWorkload, Loc, MessageData, RawFinding } from '../types';
@@ -22,7 +23,7 @@ export const rule = defineRule({
   check(model) {
     const out = new PerToken<{ messageId: string; data: MessageData; first: Loc; service?: string }>();
     for (const [env, units] of composeByEnv(model)) {
-      const taken = new Map<string, { loc: Loc; service: string; ip: string }[]>();
+      const taken = new Map<string, { loc: Loc; service: string; ip: string; unit: ComposeUnit }[]>();
       for (const u of units) {
         for (const p of u.service.ports) {
           if (!p.host || p.host.port === undefined) continue;
@@ -31,12 +32,14 @@ export const rule = defineRule({
             const key = `${u.project}|${p.host.port + i}/${p.protocol}`;
             const prev = taken.get(key) ?? [];
             const at = p.host.loc;
-            const clash = prev.find((x) => (x.ip === '*' || ip === '*' || x.ip === ip) && x.loc !== at);
+            // Services that never start together (a profile-only alternative) may publish the same port.
+            // One token is one mapping, unless two services carry it (both extend the definition that publishes it).
+            const clash = prev.find((x) => (x.ip === '*' || ip === '*' || x.ip === ip) && (x.loc !== at || x.service !== u.service.name) && startTogether(x.unit, u));
             if (clash) {
               out.add(p.host.loc, env, { messageId: 'hostPortTaken', data: { port: p.host.port + i, protocol: p.protocol !== 'TCP' ? `/${p.protocol}` : '', other: clash.service, at: where(clash.loc), service: u.service.name }, first: clash.loc, service: u.service.name });
               break;
             }
-            prev.push({ loc: p.host.loc, service: u.service.name, ip });
+            prev.push({ loc: p.host.loc, service: u.service.name, ip, unit: u });
             taken.set(key, prev);
           }
         }

@@ -1,5 +1,6 @@
 // skipped-source: a part of a chart or kustomization that Port Parity cannot follow, or a file that looks like
 // deployment configuration but is not read (unread.ts decides which), so its ports go unchecked.
+import { composeNotes } from '../formats/compose/join';
 import type { RawFinding } from '../types';
 import { defineRule } from './types';
 
@@ -23,6 +24,8 @@ export const rule = defineRule({
       const env = f.kind === 'kubernetes' ? f.env : undefined;
       for (const p of f.unknowns ?? []) findings.push({ rule: 'skipped-source', messageId: 'notFollowed', data: { message: p.message }, loc: p.loc, environment: env, related: [] });
     }
+    // What the Compose join could not follow across files (an `extends` cycle, an include not read).
+    for (const p of composeNotes(model)) findings.push({ rule: 'skipped-source', messageId: 'notFollowed', data: { message: p.message }, loc: p.loc, related: [] });
     return findings;
   },
 });

@@ -12,7 +12,7 @@ import type { HelmTemplates } from '../formats/helm/helm-compare';
 import { kustomizePlan, kustomizeRenders, kustomizeRerender } from '../formats/kustomize/kustomize';
 import { dirOf, owningDir, under } from '../paths';
 import { unreadFacts } from '../unread';
-import type { FileFacts, SourceFile } from '../types';
+import type { EnvVar, FileFacts, SourceFile } from '../types';
 import type { ParsedYaml } from '../yaml';
 import { sameTemplates, Store } from './store';
 import type { Edit, LastRun, Role } from './store';
@@ -182,11 +182,9 @@ function everyUnit(files: SourceFile[], config: Config, store: Store, options: R
  */
 function readUnit(store: Store, config: Config, f: SourceFile, role: Role, env: SourceFile | undefined, parsed?: ParsedYaml): FileFacts {
   let read: { text: string | undefined } | undefined;
-  const interpolation = (): Record<string, string> => {
+  const interpolation = (): EnvVar[] => {
     read = { text: env?.text };
-    const vars: Record<string, string> = {};
-    if (env) for (const v of extractDotenv(env).vars) vars[v.name] = v.value;
-    return vars;
+    return env ? extractDotenv(env).vars : [];
   };
   const facts: FileFacts =
     f.text.length > config.maxFileSize ? unreadFacts([{ path: f.path, reason: `larger than ${config.maxFileSize} bytes` }])[0]

@@ -15,7 +15,7 @@ export function composeHosts(model: Model, ask: HostAsk): Hosts {
       for (const v of m.views.values()) {
         const c = composeOf(v);
         if (!c || (v.variant !== undefined) !== variants) continue;
-        for (const host of [c.service.name, c.service.containerName, ...c.service.aliases]) if (host && !byHost.has(`${v.env}|${c.dir}|${host}`)) byHost.set(`${v.env}|${c.dir}|${host}`, v);
+        for (const dir of [c.dir, ...(c.also ?? [])]) for (const host of [c.service.name, c.service.containerName, ...c.service.aliases]) if (host && !byHost.has(`${v.env}|${dir}|${host}`)) byHost.set(`${v.env}|${dir}|${host}`, v);
       }
     }
   }

@@ -1,6 +1,8 @@
 // Compose files: services, their port mappings, expose, environment, env_file, command and healthcheck.
 // Read by name (`compose.yaml`, `docker-compose.prod.yml`), and by content: a YAML file whose name says
-// compose and whose root has a `services` map.
+// compose and whose root has a `services` map. A file of Compose's shape under another name
+// (`common-services.yml`, which another file extends) is not read: unread.ts says so at the file, and
+// the `extends` or `include` that names it says it is not followed.
 import { posix } from 'node:path';
 import { extractCompose } from './read';
 import { get, isMap } from '../../yaml';
@@ -21,9 +23,9 @@ export const format: FormatPlugin = {
   units: 'file',
   sniffs: 'yaml',
   extract(file, ctx) {
-    if (ctx.kind === 'compose') return extractCompose(file, ctx.interpolation());
+    if (ctx.kind === 'compose') return extractCompose(file, ctx.interpolation(), ctx.dotenv());
     const root = ctx.yaml().docs[0]?.contents;
-    if (isMap(root) && isMap(get(root, 'services')) && posix.basename(file.path).toLowerCase().includes('compose')) return extractCompose(file, ctx.interpolation());
+    if (isMap(root) && isMap(get(root, 'services')) && posix.basename(file.path).toLowerCase().includes('compose')) return extractCompose(file, ctx.interpolation(), ctx.dotenv());
     return undefined;
   },
 };

@@ -6,7 +6,7 @@ import { emptyLowering, PRECEDENCE } from '../../contributions';
 import type { LoweredParts, PortPart } from '../../contributions';
 import type { ComposeService } from '../../types';
 import { isOwnPortVar, isSelfHost } from '../../port-names';
-import { composeOf, envFileVarsOf } from './join';
+import { composeOf, envFileVarsOf, startsByDefault } from './join';
 
 export function lowerCompose(v: EnvView): LoweredParts | undefined {
   const c = composeOf(v);
@@ -63,7 +63,10 @@ export function explainCompose(v: EnvView): { file: string; what: string }[] {
   if (c) {
     const more = c.files.length > 1 ? `, merged with ${c.files.slice(1).join(', ')}` : '';
     const variant = v.foreign ? '; another project\'s service of this name: judged on its own, never against the reference' : c.variant !== undefined ? `; a variant: ${c.variant} defines the service too` : '';
-    out.push({ file: c.files[0], what: `compose service "${c.service.name}" of the project in ${c.dir || '.'}${more}${variant}` });
+    const inherits = c.service.inherits?.length ? `, extending ${c.service.inherits.map((i) => `${i.service} (${i.file})`).join(', ')}` : '';
+    const included = c.included ? ', included by the project' : c.also?.length ? `, included by the project in ${c.also.map((d) => d || '.').join(', ')} too` : '';
+    const profiles = c.service.profiles?.length ? `; profiles ${c.service.profiles.join(', ')}: ${startsByDefault(c) ? 'started by the project\'s COMPOSE_PROFILES' : 'not started by default'}` : '';
+    out.push({ file: c.files[0], what: `compose service "${c.service.name}" of the project in ${c.dir || '.'}${more}${inherits}${included}${variant}${profiles}` });
   }
   for (const f of new Set(envFileVarsOf(v).map((e) => e.valueLoc.file))) out.push({ file: f, what: 'an env_file of its compose service' });
   return out;

@@ -9,10 +9,19 @@
 // definition is kept apart and compared on its own. A file that only completes services a parent
 // folder's project defines (`reverse-proxy/docker-compose.caddy-gen.yml` over `docker-compose.yml`) is
 // that project with it.
+//
+// `include:` (Compose 2.20+) brings the listed files' services into the including project: they run with
+// it and reach its services by name. `extends:` reads one service of another file. A file that is read
+// only that way (`common-services.yml`, an included `db/compose.yaml` in a folder without a default
+// name) is not a project of its own: Compose never runs it alone unless asked with -f, and a project of
+// its own would report its ports a second time. A file that *is* its folder's project (a default name,
+// COMPOSE_FILE) stays one when another project extends or includes it: `docker compose up` in that
+// folder runs it, so it is both, and its services are one definition (join.ts keeps one view of them).
 import { posix } from 'node:path';
 import { joinRel } from '../../join';
 import type { Join } from '../../join';
-import type { ComposeFacts } from '../../types';
+import { dirOf } from '../../paths';
+import type { ComposeFacts, Problem } from '../../types';
 
 export interface ComposeProject {
   env: string;
@@ -26,6 +35,8 @@ export interface ComposeProject {
   standalone?: boolean;
   /** The folder's own environment (an environment's project is the base with that environment's file). */
   home: string;
+  /** What its files `include:`, each item's files (merged as overrides) in its own folder, nested ones after their includer. */
+  included?: ComposeFacts[][];
 }
 
 const DEFAULT_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
@@ -50,8 +61,13 @@ interface Folder {
 }
 
 /** Every folder's projects: main, environments, then variants (those completing a parent folder's project last). */
-export function composeProjects(byDir: Map<string, ComposeFacts[]>, j: Join): ComposeProject[] {
-  const folders = [...byDir].sort((a, b) => a[0].localeCompare(b[0])).map(([dir, files]) => classify(dir, files, j));
+export function composeProjects(byDir: Map<string, ComposeFacts[]>, j: Join, referenced: Set<string>): ComposeProject[] {
+  // COMPOSE_FILE may name files of other folders (`stack/base.yml`): those are the listing folder's
+  // project's, not projects of their own folder.
+  const byPath = new Map([...byDir.values()].flat().map((f) => [f.file, f]));
+  const listed = new Set(referenced);
+  for (const [dir, files] of byDir) for (const p of files.find((f) => f.composeFile)?.composeFile ?? []) if (!byDir.get(dir)?.some((f) => f.file === joinRel(dir, p))) listed.add(joinRel(dir, p));
+  const folders = [...byDir].sort((a, b) => a[0].localeCompare(b[0])).map(([dir, files]) => classify(dir, files, j, listed, byPath));
   const mains = new Map(folders.filter((f) => f.main.length).map((f) => [f.dir, f]));
   const out: ComposeProject[] = [];
   for (const f of folders) {
@@ -88,7 +104,7 @@ function parentProject(dir: string, names: string[], mains: Map<string, Folder>)
 }
 
 /** A folder's files by role: the main project, the environments' files, the others. */
-function classify(dir: string, files: ComposeFacts[], j: Join): Folder {
+function classify(dir: string, files: ComposeFacts[], j: Join, referenced: Set<string>, byPath: Map<string, ComposeFacts>): Folder {
   const env = j.marked(dir ? `${dir}/x` : 'x') ?? 'local';
   const base = (f: ComposeFacts): string => posix.basename(f.file).toLowerCase();
   const envOf = (f: ComposeFacts): string | undefined => j.matcher.envOfName(base(f));
@@ -96,7 +112,7 @@ function classify(dir: string, files: ComposeFacts[], j: Join): Folder {
   const sorted = [...files].sort((a, b) => a.file.localeCompare(b.file));
   const listed = sorted.find((f) => f.composeFile)?.composeFile;
   let main: ComposeFacts[] = [];
-  if (listed) main = listed.map((p) => sorted.find((f) => f.file === joinRel(dir, p))).filter((f): f is ComposeFacts => !!f);
+  if (listed) main = listed.map((p) => byPath.get(joinRel(dir, p))).filter((f): f is ComposeFacts => !!f);
   if (main.length === 0) {
     // Only a default name makes a folder's project; without one (a folder of separate stacks, each run
     // with -f) every file stands alone, and one that only completes others' services is read over the
@@ -105,8 +121,53 @@ function classify(dir: string, files: ComposeFacts[], j: Join): Folder {
     if (first) main = [first, ...sorted.filter(isOverride)];
   }
   const inMain = new Set(main);
-  const envFiles = sorted.filter((f) => !inMain.has(f) && envOf(f)).map((f) => ({ env: envOf(f) as string, file: f }));
-  const others = sorted.filter((f) => !inMain.has(f) && !envOf(f) && (main.length === 0 || !isOverride(f)));
+  const envFiles = sorted.filter((f) => !inMain.has(f) && envOf(f) && !referenced.has(f.file)).map((f) => ({ env: envOf(f) as string, file: f }));
+  const others = sorted.filter((f) => !inMain.has(f) && !envOf(f) && (main.length === 0 || !isOverride(f)) && !referenced.has(f.file));
   return { dir, env, main, envFiles, others };
 }
 
+
+/**
+ * The files each project's files include, as sets merged in their own folder, nested includes after
+ * their includer; an include that is not read or comes back to a file already on its way is a note.
+ */
+export function addIncludes(projects: ComposeProject[], byPath: Map<string, ComposeFacts>, notes: Problem[]): void {
+  const noted = new Set<string>();
+  const note = (loc: Problem['loc'], message: string): void => {
+    if (noted.has(`${loc.file}|${loc.start}`)) return;
+    noted.add(`${loc.file}|${loc.start}`);
+    notes.push({ message, loc });
+  };
+  for (const p of projects) {
+    const sets: ComposeFacts[][] = [];
+    const walk = (files: ComposeFacts[], path: string[]): void => {
+      for (const f of files) {
+        for (const inc of f.includes ?? []) {
+          const paths = inc.paths.map((x) => joinRel(dirOf(f.file), x));
+          const back = paths.find((x) => path.includes(x) || p.files.some((g) => g.file === x));
+          if (back) {
+            note(inc.loc, `include forms a cycle (${[...path, back].join(' → ')}): not followed`);
+            continue;
+          }
+          const got = paths.map((x) => byPath.get(x));
+          const missing = paths.filter((_, i) => !got[i]);
+          if (missing.length) {
+            note(inc.loc, `include: ${missing.join(', ')} is not read (missing, ignored or not a compose file): its services are not checked with this project`);
+            continue;
+          }
+          const set = got as ComposeFacts[];
+          if (path.length > 16) continue;
+          sets.push(set);
+          walk(set, [...path, ...paths]);
+        }
+      }
+    };
+    walk(p.files, p.files.map((f) => f.file));
+    if (sets.length) p.included = sets;
+  }
+}
+
+/** The files another file includes: read through it, not a project of their own (unless their folder's). */
+export function includedFiles(f: ComposeFacts): string[] {
+  return (f.includes ?? []).flatMap((i) => i.paths.map((x) => joinRel(dirOf(f.file), x)));
+}

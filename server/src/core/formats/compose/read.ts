@@ -18,12 +18,18 @@ export function isComposeFileName(basename: string): boolean {
   return COMPOSE_NAME.test(basename);
 }
 
-/** `interpolation`: variables from the `.env` file beside the compose file. */
-export function extractCompose(file: SourceFile, interpolation: Record<string, string>): ComposeFacts {
+/**
+ * `interpolation`: variables from the `.env` file beside the compose file; `dotenv`: the same with their
+ * places, so that a port set there is located there (and fixed there), the compose text that uses it a
+ * related location (`facts.vias`).
+ */
+export function extractCompose(file: SourceFile, interpolation: Record<string, string>, dotenv: EnvVar[] = []): ComposeFacts {
   const facts: ComposeFacts = { kind: 'compose', file: file.path, services: [], problems: [], suppressions: [] };
   // The project's .env may name the files Compose reads as the project (COMPOSE_FILE, split as Compose splits it on Linux).
   const listed = interpolation.COMPOSE_FILE?.split(interpolation.COMPOSE_PATH_SEPARATOR || ':').map((x) => x.trim()).filter(Boolean);
   if (listed?.length) facts.composeFile = listed;
+  const profiles = interpolation.COMPOSE_PROFILES?.split(',').map((x) => x.trim()).filter(Boolean);
+  if (profiles?.length) facts.profilesEnabled = profiles;
   const ix = new LineIndex(file.path, file.text);
   try {
     facts.suppressions = commentSuppressions(file.text);
@@ -36,7 +42,8 @@ export function extractCompose(file: SourceFile, interpolation: Record<string, s
     if (first) facts.problems.push({ message: `YAML syntax error: ${first.message}`, loc: pointLoc(ix, first.offset) });
     if (parsed.notes.length) facts.unknowns = parsed.notes.map((n) => ({ message: n.message, loc: pointLoc(ix, n.offset) }));
     for (const doc of parsed.docs) {
-      const reader = new Reader(ix, doc, interpolation, facts.problems);
+      const reader = new Reader(ix, doc, interpolation, facts.problems, new Map(dotenv.map((v) => [v.name, v])), facts);
+      reader.includes(doc.contents ?? undefined, facts);
       const services = reader.lookup(doc.contents, 'services');
       if (!isMap(services)) continue;
       let count = 0;
@@ -86,6 +93,8 @@ interface Origin {
   exact: boolean;
   variable?: string;
   unset?: boolean;
+  /** The variable's own value (not a default or a `:+` alternative): every character of it shares this origin. */
+  own?: boolean;
 }
 
 interface Tracked {
@@ -103,6 +112,8 @@ interface Part {
   literal: boolean;
   variable?: string;
   unset: boolean;
+  /** The part is exactly one variable's own value, whole. */
+  whole?: string;
 }
 
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
@@ -133,7 +144,7 @@ function interpolate(s: string, vars: Record<string, string>, origin: (i: number
       i++;
       continue;
     }
-    const o: Origin = { ...origin(i, ref.end - i), exact: false, variable: ref.name };
+    const o: Origin = { ...origin(i, ref.end - i), exact: false, variable: ref.name, own: ref.own };
     if (ref.value === undefined) {
       text += UNSET;
       origins.push({ ...o, unset: true });
@@ -147,13 +158,13 @@ function interpolate(s: string, vars: Record<string, string>, origin: (i: number
 }
 
 /** The variable reference starting at `s[i] === '$'`: its end and value (undefined when unset). */
-function reference(s: string, i: number, vars: Record<string, string>): { end: number; name: string; value?: string } | undefined {
+function reference(s: string, i: number, vars: Record<string, string>): { end: number; name: string; value?: string; own: boolean } | undefined {
   const lookup = (n: string): string | undefined => (Object.prototype.hasOwnProperty.call(vars, n) ? vars[n] : undefined);
   if (s[i + 1] !== '{') {
     NAME.lastIndex = i + 1;
     const m = NAME.exec(s);
     if (!m) return undefined;
-    return { end: i + 1 + m[0].length, name: m[0], value: lookup(m[0]) };
+    return { end: i + 1 + m[0].length, name: m[0], value: lookup(m[0]), own: true };
   }
   let depth = 1;
   let j = i + 2;
@@ -184,7 +195,9 @@ function reference(s: string, i: number, vars: Record<string, string>): { end: n
     case ':+': value = full ? arg() : ''; break;
     case '+': value = set ? arg() : ''; break;
   }
-  return { end: j, name, value };
+  // The variable's own value, not a default or an alternative: a port there is the .env's.
+  const own = value !== undefined && (m[2] === undefined || (m[2].startsWith(':') ? full && m[2] !== ':+' : set && m[2] !== '+'));
+  return { end: j, name, value, own };
 }
 
 /** A nested default's expansion, or undefined when it needs an unset variable. */
@@ -220,6 +233,8 @@ function part(ix: LineIndex, t: Tracked, s: number, e: number): Part {
   }
   const p: Part = { text: t.text.slice(s, e), loc: ix.loc(start, end), raw: ix.text.slice(start, end), literal, unset };
   if (variable !== undefined) p.variable = variable;
+  const o = t.origins[s];
+  if (o.own && o.variable !== undefined && t.origins[s - 1] !== o && t.origins[e] !== o && t.origins.slice(s, e).every((x) => x === o)) p.whole = o.variable;
   return p;
 }
 
@@ -305,7 +320,30 @@ class Reader {
     private readonly doc: YamlDoc,
     private readonly vars: Record<string, string>,
     private readonly problems: Problem[],
+    private readonly dotenv: Map<string, EnvVar> = new Map(),
+    private readonly facts?: ComposeFacts,
   ) {}
+
+  /**
+   * A value that is one `.env` variable's own value, whole (`${WEB_PORT:-8080}` with WEB_PORT=9090 in the
+   * .env): the token is the .env's, located and fixed there; the compose text using it is related.
+   */
+  located(p: Part, port: number | undefined): { loc: Loc; literal: boolean; raw: string } | undefined {
+    const v = p.whole === undefined ? undefined : this.dotenv.get(p.whole);
+    if (!v || port === undefined || v.port !== port || !this.facts) return undefined;
+    const vias = (this.facts.vias ??= new Map());
+    const key = `${v.valueLoc.file}|${v.valueLoc.start}`;
+    if (!vias.has(key)) vias.set(key, { loc: p.loc, text: `${p.raw} in ${this.ix.file}` });
+    return { loc: v.valueLoc, literal: v.literal, raw: v.value };
+  }
+
+  /** A port part read, a single port set whole in the .env taken from there. */
+  port(p: Part, what: string, allowRange: boolean): PortRead {
+    const r = readPortPart(p, what, allowRange);
+    const at = r.kind === 'port' && !r.range ? this.located(p, r.value.port) : undefined;
+    if (r.kind === 'port' && at) r.value = { ...r.value, ...at };
+    return r;
+  }
 
   /** Follows anchors (`*name`) so an aliased block reads like the original. */
   deref(node: unknown): Node | undefined {
@@ -431,6 +469,10 @@ class Reader {
     const replaced = pairs(node).filter((p) => p.value && (p.value.tag === '!override' || p.value.tag === '!reset')).map((p) => String(p.key.value));
     if (replaced.length) svc.replaced = replaced;
 
+    this.extendsOf(svc, node);
+    const profiles = this.list(field('profiles')).map((n) => this.resolved(n)).filter((x): x is string => !!x);
+    if (profiles.length) svc.profiles = profiles;
+
     const image = this.text(field('image'));
     if (image !== undefined) svc.image = image;
     const containerName = this.text(field('container_name'));
@@ -464,6 +506,40 @@ class Reader {
       svc.healthchecks = this.healthcheck(field('healthcheck'), resolver);
     }
     return svc;
+  }
+
+  /** `extends: base` or `extends: {file, service}`. */
+  extendsOf(svc: ComposeService, node: Node): void {
+    const e = this.entries(node).find((p) => String(p.key.value) === 'extends');
+    if (!e) return;
+    const loc = scalarText(this.ix, e.key).loc;
+    const map = isMap(e.value);
+    const service = map ? this.resolved(this.lookup(e.value, 'service')) : this.resolved(e.value);
+    if (!service) {
+      this.problem({ message: 'extends must name a service (`extends: base` or `extends: {file: common.yml, service: base}`)', loc });
+      return;
+    }
+    svc.extends = { service, loc };
+    const file = map ? this.resolved(this.lookup(e.value, 'file')) : undefined;
+    if (file) svc.extends.file = file;
+  }
+
+  /** Top-level `include:`: a path, a list of paths, or `{path, project_directory, env_file}` items. */
+  includes(root: Node | undefined, facts: ComposeFacts): void {
+    for (const item of this.list(this.lookup(root, 'include'))) {
+      const loc = this.blockLoc(item);
+      const pathNode = isMap(item) ? this.lookup(item, 'path') : item;
+      const paths = (isSeq(pathNode) ? this.list(pathNode) : [pathNode]).map((n) => this.resolved(n)).filter((x): x is string => !!x);
+      if (paths.length === 0) {
+        this.problem({ message: 'an include item must name a compose file (`- path/compose.yaml` or `- path: path/compose.yaml`)', loc });
+        continue;
+      }
+      (facts.includes ??= []).push({ paths, loc });
+      // Port Parity interpolates each file with the .env beside it, which is Compose's default for an
+      // included file (its own folder is its project directory); another one is not followed.
+      const other = isMap(item) ? ['project_directory', 'env_file'].filter((k) => this.has(item, k)) : [];
+      if (other.length) (facts.unknowns ??= []).push({ message: `include: ${other.join(' and ')} not followed: ${paths.join(', ')} is interpolated with the .env beside it`, loc });
+    }
   }
 
   badEntry(item: Node): undefined {
@@ -584,7 +660,7 @@ class Reader {
 
   /** Fills container and host sides and checks that their ranges agree. */
   private sides(port: ComposePort, container: Part | undefined, host: Part | undefined, cName: string, hName: string, containerRange: boolean): ComposePort | undefined {
-    const c: PortRead = container ? readPortPart(container, cName, containerRange) : { kind: 'empty' };
+    const c: PortRead = container ? this.port(container, cName, containerRange) : { kind: 'empty' };
     if (c.kind === 'problem') {
       this.problem(c.problem);
       return undefined;
@@ -598,7 +674,7 @@ class Reader {
     port.container = c.value;
     port.count = c.size;
     if (!host) return port;
-    const h = readPortPart(host, hName, true);
+    const h = this.port(host, hName, true);
     if (h.kind === 'problem') {
       this.problem(h.problem);
       return undefined;
@@ -674,7 +750,7 @@ class Reader {
       protocol = proto;
       end = slash;
     }
-    const r = readPortPart(part(this.ix, t, 0, end), 'exposed port', true);
+    const r = this.port(part(this.ix, t, 0, end), 'exposed port', true);
     if (r.kind === 'problem') this.problem(r.problem);
     else if (r.kind === 'empty') this.problem({ message: 'exposed port is missing', loc: t.loc });
     else if (r.kind === 'port') svc.expose.push({ ...r.value, protocol });
@@ -687,6 +763,11 @@ class Reader {
       if (/^\d+$/.test(value.text) && validPort(Number(value.text))) {
         v.port = Number(value.text);
         v.literal = value.literal;
+        const at = this.located(value, v.port);
+        if (at) {
+          v.valueLoc = at.loc;
+          v.literal = at.literal;
+        }
       }
       svc.environment.push(v);
     };

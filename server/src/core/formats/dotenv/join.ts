@@ -22,8 +22,9 @@ export const dotenvJoin: FormatJoin = {
     for (const e of facts as DotenvFacts[]) {
       const dir = dirOf(e.file);
       const env = j.marked(e.file);
-      j.fileEnv.set(e.file, env);
+      // Beside a compose project, the compose join says whose it is (the environment of the runs that interpolate with it).
       if (j.projectDirs.has(dir)) continue;
+      j.fileEnv.set(e.file, env);
       const key = j.dirOwner.get(dir) ?? j.keyIn(j.appOf(e.file), ...dir.split('/').reverse());
       if (!key) continue;
       out.push({ env, policy: 'follows', key, mark: `dotenv:${key}`, counts: true, stage: 5, place: (x, at) => void ensureUnits(at.views.view(key, x), VIEW, () => []).push(e) });
