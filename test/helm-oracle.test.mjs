@@ -113,30 +113,7 @@ function cases() {
  * Examples whose render is still not helm's, each with the reason; the test of each is a `todo` (it runs
  * and says what differs, without failing the suite) until the evaluator renders it as helm does.
  */
-const KNOWN_DIFFERENT = {
-  'opentelemetry-collector/alternate-config': 'no container ports and no Service: deepCopy is unknown to the evaluator, and the failure is left out without a note',
-  'opentelemetry-collector/custom-metrics-hpa': 'no container ports and no Service: deepCopy is unknown to the evaluator, and the failure is left out without a note',
-  'opentelemetry-collector/daemonset-and-deployment': 'no container ports and no Service: deepCopy is unknown to the evaluator, and the failure is left out without a note',
-  'opentelemetry-collector/daemonset-annotation-discovery': 'no container ports and no Service: deepCopy is unknown to the evaluator, and the failure is left out without a note',
-  'opentelemetry-collector/daemonset-cluster-metrics': 'no container ports and no Service: deepCopy is unknown to the evaluator, and the failure is left out without a note',
-  'opentelemetry-collector/daemonset-collector-logs': 'no container ports and no Service: deepCopy is unknown to the evaluator, and the failure is left out without a note',
-  'opentelemetry-collector/daemonset-hostmetrics': 'no container ports and no Service: deepCopy is unknown to the evaluator, and the failure is left out without a note',
-  'opentelemetry-collector/daemonset-kubernetes-objects': 'no container ports and no Service: deepCopy is unknown to the evaluator, and the failure is left out without a note',
-  'opentelemetry-collector/daemonset-lifecycle-hooks': 'no container ports and no Service: deepCopy is unknown to the evaluator, and the failure is left out without a note',
-  'opentelemetry-collector/daemonset-only': 'no container ports and no Service: deepCopy is unknown to the evaluator, and the failure is left out without a note',
-  'opentelemetry-collector/daemonset-resource-detection': 'no container ports and no Service: deepCopy is unknown to the evaluator, and the failure is left out without a note',
-  'opentelemetry-collector/deployment-cluster-metrics': 'no container ports and no Service: deepCopy is unknown to the evaluator, and the failure is left out without a note',
-  'opentelemetry-collector/deployment-only': 'no container ports and no Service: deepCopy is unknown to the evaluator, and the failure is left out without a note',
-  'opentelemetry-collector/deployment-otlp-traces': 'no container ports and no Service: deepCopy is unknown to the evaluator, and the failure is left out without a note',
-  'opentelemetry-collector/deployment-use-existing-configMap': 'no container ports and no Service: deepCopy is unknown to the evaluator, and the failure is left out without a note',
-  'opentelemetry-collector/internalTelemetryViaOTLP': 'no container ports and no Service: deepCopy is unknown to the evaluator, and the failure is left out without a note',
-  'opentelemetry-collector/kubernetesAttributes': 'no container ports and no Service: deepCopy is unknown to the evaluator, and the failure is left out without a note',
-  'opentelemetry-collector/statefulset-only': 'no container ports and no Service: deepCopy is unknown to the evaluator, and the failure is left out without a note',
-  'opentelemetry-collector/statefulset-with-pvc': 'no container ports and no Service: deepCopy is unknown to the evaluator, and the failure is left out without a note',
-  'opentelemetry-collector/using-GOMEMLIMIT': 'no container ports and no Service: deepCopy is unknown to the evaluator, and the failure is left out without a note',
-  'opentelemetry-collector/using-custom-config': 'no container ports and no Service: deepCopy is unknown to the evaluator, and the failure is left out without a note',
-  'opentelemetry-collector/using-shared-processes': 'no container ports and no Service: deepCopy is unknown to the evaluator, and the failure is left out without a note',
-};
+const KNOWN_DIFFERENT = {};
 
 const all = cases();
 test('helm oracle: the oracle folder holds examples', { skip: SKIP }, () => {
