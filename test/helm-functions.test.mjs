@@ -130,6 +130,7 @@ test('numbers, conversions, comparisons, semver and reflection compute as in Go 
     ['kindIs "map" .Values', 'true'],
     ['.Capabilities.APIVersions.Has "apps/v1"', 'true'],
     ['.Capabilities.APIVersions.Has "monitoring.coreos.com/v1"', 'false'],
+    ['(deepCopy .).Capabilities.APIVersions.Has "policy/v1"', 'true'],
   ]);
 });
 

@@ -1,5 +1,5 @@
 // Sprig's lists and dicts and Go's index/slice/len: dicts are shared and changed in place (`$_ := set $d "k" v`), as in Go.
-import { Cannot, charge, empty, kindName, mutations, need, num, text, truth } from './helm-print';
+import { Cannot, charge, empty, kindName, METHODS, mutations, need, num, text, truth } from './helm-print';
 import { NIL, str } from './helm-values';
 import type { Val } from './helm-values';
 import type { Fn } from './helm-funcs-text';
@@ -24,6 +24,8 @@ function dictOf(v: Val, fn: string): MapVal {
 /** A copy of maps and lists all the way down; scalars (never changed in place) are shared. */
 export function deepCopy(v: Val): Val {
   charge(1);
+  // Helm's objects (`.Files`, `.Capabilities.APIVersions`) keep their methods: they are shared, not copied.
+  if (METHODS.has(v)) return v;
   if (v.k === 'map') return { k: 'map', v: new Map([...v.v].map(([k, x]) => [k, deepCopy(x)])) };
   if (v.k === 'list') return L(v.v.map(deepCopy));
   return v;

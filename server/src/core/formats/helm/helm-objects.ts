@@ -1,14 +1,12 @@
 // The objects of a render that have methods: `.Files` (the chart's files Port Parity reads) and `.Capabilities` (helm template's defaults).
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
-import { text, unknowable } from './helm-print';
+import { METHODS, text, unknowable } from './helm-print';
 import { NIL, str } from './helm-values';
 import type { Val } from './helm-values';
 import { ENCODING_FUNCS } from './helm-funcs-encoding';
 import type { Fn } from './helm-funcs-text';
 
-/** Methods by the value that has them (a map or list made here). */
-const METHODS = new WeakMap<object, Record<string, Fn>>();
 
 /** The method `name` of `v`, if `v` is an object with methods. */
 export function methodOf(v: Val, name: string): Fn | undefined {

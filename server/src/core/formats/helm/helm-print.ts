@@ -243,3 +243,6 @@ export function plainVal(x: unknown): Val {
  * is good only while nothing has changed since, since the argument's maps may be the ones changed.
  */
 export const mutations = { n: 0 };
+
+/** Methods by the value that has them (`.Files`, `.Capabilities.APIVersions`): such values are Helm's objects, never copied. */
+export const METHODS = new WeakMap<object, Record<string, (a: Val[]) => Val>>();

@@ -132,7 +132,8 @@ function findCharts(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo, prune 
     const dir = chart.dir;
     const r = rel(dir, f.path);
     if (r === 'Chart.yaml') continue;
-    if (!r.startsWith('templates/')) chart.others.push(f);
+    // `.Files` is what helm's loader leaves there: not templates/, charts/, values.yaml and the chart's own metadata.
+    if (!/^(templates|charts)\/|^(values\.yaml|values\.schema\.json|requirements\.(yaml|lock)|Chart\.lock)$/.test(r)) chart.others.push(f);
     if (r.startsWith('templates/')) {
       if (!/\.(ya?ml|tpl)$/i.test(r)) continue;
       chart.files.push(f);
