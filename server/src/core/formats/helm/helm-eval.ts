@@ -15,7 +15,6 @@ export type { Rich } from './helm-print';
 class BreakSignal {}
 class ContinueSignal {}
 
-
 /** Where an action's output went in a render (`[from, to)`) and where the action is (`[start, end)` of `file`). */
 export interface ActionOut {
   from: number;
@@ -47,13 +46,11 @@ export interface ChartContext {
   loc(file: string, start: number, end: number): Loc;
 }
 
-
 /** Steps one chart environment's render may take (nodes, range iterations, includes, calls, printed values, 64 output characters). */
 const MAX_STEPS = 1_000_000;
 
 /** Includes nested deeper than this stop the render (helm stops at 1000, with an error). */
 const MAX_DEPTH = 100;
-
 
 /** A block left out of a render (no port in it) because of what cannot be known before install: said, not a hole. */
 export interface Aside {
@@ -118,7 +115,6 @@ export class EvalBudget {
     };
   }
 }
-
 
 const PORTISH = /\b(containerPort|targetPort|hostPort|servicePort|nodePort|port|ports|number)\s*:|\.[\w.]*[pP]orts?\b|Probe\s*:/;
 
