@@ -183,6 +183,7 @@ test('tpl, include of a template file, fromYaml/toYaml/toToml/fromJson round tri
     ['base "a/b.txt"', 'b.txt'],
     ['ext "a/b.txt"', '.txt'],
     ['.Template.Name', 'demo/templates/t.yaml'],
+    ['.Template.BasePath', 'demo/templates'],
     ['uuidv4 | len', '36'],
   ]);
 });
