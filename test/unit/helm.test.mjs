@@ -188,8 +188,8 @@ test('an expression the evaluator cannot follow in a port field is an unknown at
   const r = renders(files)[0];
   assert.deepEqual(container(r).ports.map((p) => p.containerPort.port), [8080]);
   assert.deepEqual(r.unknowns.map((u) => [u.message, at(files, u.loc)]), [
-    ['{{ .Values.ports.http | add 1 }} cannot be evaluated here (add is not supported): this port is not checked', '{{ .Values.ports.http | add 1 }}'],
-    ['{{ if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" }} cannot be evaluated here (.Capabilities depends on the cluster): the ports inside are not checked', '{{- if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" }}'],
+    ['{{ (lookup "v1" "ConfigMap" "default" "ports").data.admin }} cannot be evaluated here (lookup reads the live cluster, which helm template and Port Parity do not see): this port is not checked', '{{ (lookup "v1" "ConfigMap" "default" "ports").data.admin }}'],
+    ['{{ if lookup "monitoring.coreos.com/v1" "ServiceMonitor" "default" "worker" }} cannot be evaluated here (lookup reads the live cluster, which helm template and Port Parity do not see): the ports inside are not checked', '{{- if lookup "monitoring.coreos.com/v1" "ServiceMonitor" "default" "worker" }}'],
   ]);
   const findings = analyze(files).findings;
   assert.deepEqual(findings.map((f) => [f.rule, f.severity]), [['skipped-source', 'info'], ['skipped-source', 'info']]);
@@ -311,13 +311,13 @@ test('a template that does not parse is left unchecked: an unknown where it writ
 });
 
 test('a variable set from an expression the evaluator cannot follow carries the reason to the port that uses it', () => {
-  const tpl = deployment(`          {{- $port := .Values.http.port | add 1 }}
+  const tpl = deployment(`          {{- $port := randInt 8000 9000 }}
             - containerPort: {{ $port }}
             - containerPort: {{ .Values.http.port }}`);
   const files = inline('http:\n  port: 8080\n', tpl);
   const r = renders(files)[0];
   assert.deepEqual(container(r).ports.map((p) => p.containerPort.port), [8080]);
-  assert.deepEqual(r.unknowns.map((u) => [u.message, at(files, u.loc)]), [['{{ $port }} cannot be evaluated here (add is not supported): this port is not checked', '{{ $port }}']]);
+  assert.deepEqual(r.unknowns.map((u) => [u.message, at(files, u.loc)]), [['{{ $port }} cannot be evaluated here (randInt picks a number at install time): this port is not checked', '{{ $port }}']]);
   assert.deepEqual(r.problems, []);
 });
 

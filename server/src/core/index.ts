@@ -15,6 +15,7 @@ export type { FormatPlugin, FileSet, UnitKind } from './formats/types';
 export { expandCharts, helmTemplateJobs, isReleaseName } from './formats/helm/helm';
 export type { HelmTemplateJob } from './formats/helm/helm';
 export { helmTemplateKey } from './formats/helm/helm-compare';
+export { helmFunctionKind } from './formats/helm/helm-funcs';
 export type { HelmTemplateOutput, HelmTemplates } from './formats/helm/helm-compare';
 export { analyze, analyzeFacts } from './engine';
 export type { Analysis } from './engine';

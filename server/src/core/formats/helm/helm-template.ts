@@ -208,6 +208,15 @@ function lex(src: string, base: number): Tok[] {
       i += m[0].length;
       continue;
     }
+    const hexFloat = /^[+-]?0[xX]([0-9a-fA-F_]*)\.?([0-9a-fA-F_]*)[pP]([+-]?\d+)/.exec(src.slice(i));
+    if (hexFloat && (hexFloat[1] || hexFloat[2])) {
+      // Go's hexadecimal floats: `0x1p30` is 2^30.
+      const [raw, whole, frac, exp] = hexFloat;
+      const mant = parseInt((whole + frac).replace(/_/g, '') || '0', 16) / 16 ** frac.replace(/_/g, '').length;
+      push({ k: 'num', v: (raw.startsWith('-') ? -1 : 1) * mant * 2 ** Number(exp), raw, start: at, end: at + raw.length, sp });
+      i += raw.length;
+      continue;
+    }
     const num = /^[+-]?(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(\d[\d_]*)?\.?\d[\d_]*([eE][+-]?\d+)?)/.exec(src.slice(i));
     if (num && /[\d]/.test(num[0]) && (c !== '+' && c !== '-' ? true : /\d|\./.test(src[i + 1] ?? ''))) {
       const raw = num[0];

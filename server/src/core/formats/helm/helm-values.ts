@@ -23,12 +23,13 @@ export interface Part {
 export type Val =
   | { k: 'nil' }
   | { k: 'str'; v: string; parts?: Part[] }
-  | { k: 'num'; v: number; map?: Mapping }
+  /** `int`: a Go integer type a function made (`int`, `add`, `len`); else float64, as Helm reads numbers from values. */
+  | { k: 'num'; v: number; map?: Mapping; int?: 'int' | 'int64' }
   | { k: 'bool'; v: boolean; map?: Mapping }
   | { k: 'list'; v: Val[] }
   | { k: 'map'; v: Map<string, Val> }
   /** Something the evaluator does not know (`.Capabilities`, `.Files`): using it stops the evaluation. */
-  | { k: 'unknown'; why: string };
+  | { k: 'unknown'; why: string; unknowable?: boolean; at?: { file: string; span: { start: number; end: number; text: string } } };
 
 export const NIL: Val = { k: 'nil' };
 

@@ -8,7 +8,9 @@ import type { K8sFacts, Loc, Problem, SourceFile } from '../../types';
 import { get, items, parseYaml, str as yamlStr } from '../../yaml';
 import type { YamlDoc } from '../../yaml';
 import { EvalBudget, plainVal, renderTemplate, Runaway } from './helm-eval';
-import type { ActionOut, ChartContext, Hole, Rich } from './helm-eval';
+import { deepCopy } from './helm-funcs-data';
+import { capabilities, filesObject } from './helm-objects';
+import type { ActionOut, Aside, ChartContext, Hole, Rich } from './helm-eval';
 import { parseTemplate, TemplateSyntaxError } from './helm-template';
 import type { ParsedTemplate, TNode } from './helm-template';
 import { mergeValues, readValues, valueAt } from './helm-values';
@@ -44,6 +46,8 @@ interface Chart {
   dependencies: Dependency[];
   subcharts: Chart[];
   parent?: Chart;
+  /** The chart's other files Port Parity reads (not templates, not Chart.yaml): what `.Files` offers. */
+  others: SourceFile[];
 }
 
 const ENV_VALUES: RegExp[] = [
@@ -113,7 +117,7 @@ function findCharts(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo, prune 
     const m = hit && hit.text === f.text ? (hit.meta as ReturnType<typeof chartMeta>) : chartMeta(f.path, parseYaml(f.text).docs[0]?.contents as Node | null | undefined);
     memo?.chartYaml.set(f.path, { text: f.text, meta: m });
     const { meta, name, library, dependencies } = m;
-    byDir.set(dir, { dir, name: name || posix.basename(dir) || 'chart', meta, library, files: [f], manifests: [], templates: [], envValues: [], dependencies: [...dependencies], subcharts: [] });
+    byDir.set(dir, { dir, name: name || posix.basename(dir) || 'chart', meta, library, files: [f], manifests: [], templates: [], envValues: [], dependencies: [...dependencies], subcharts: [], others: [] });
   }
   if (memo && prune && memo.chartYaml.size > byDir.size) {
     const live = new Set(files.map((f) => f.path));
@@ -128,6 +132,8 @@ function findCharts(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo, prune 
     const dir = chart.dir;
     const r = rel(dir, f.path);
     if (r === 'Chart.yaml') continue;
+    // `.Files` is what helm's loader leaves there: not templates/, charts/, values.yaml and the chart's own metadata.
+    if (!/^(templates|charts)\/|^(values\.yaml|values\.schema\.json|requirements\.(yaml|lock)|Chart\.lock)$/.test(r)) chart.others.push(f);
     if (r.startsWith('templates/')) {
       if (!/\.(ya?ml|tpl)$/i.test(r)) continue;
       chart.files.push(f);
@@ -323,6 +329,10 @@ interface Rendering {
   /** What the environment's render may spend; once spent, the render stops with `stopped`. */
   budget: EvalBudget;
   stopped?: { note: Problem; skipped: number };
+  /** Notes said already (by place and message). */
+  noted: Set<string>;
+  /** Notes away from ports, by expression and reason, with how many more places had them. */
+  same: Map<string, { problem: Problem; message: string; more: number }>;
 }
 
 function unknown(message: string, loc: Loc): Problem {
@@ -345,9 +355,10 @@ function renderOne(ctx: ChartContext, tpl: ParsedTemplate, root: Val, r: Renderi
     r.stopped = { note, skipped: 0 };
     return;
   }
-  const { out, holes, actions } = result;
+  const { out, holes, actions, asides } = result;
+  for (const a of asides) note(r, asideProblem(ctx, a), `${a.origin.span.text}\u0000${a.why}`);
   if (out.text.trim() === '') {
-    for (const h of holes) if (h.kind === 'block') r.facts.unknowns?.push(holeProblem(ctx, h));
+    for (const h of holes) if (h.kind === 'block' || h.unknowable) note(r, holeProblem(ctx, h, false), h.kind === 'block' ? undefined : sameKey(h));
     return;
   }
   const { docs } = parseYaml(out.text);
@@ -359,12 +370,16 @@ function renderOne(ctx: ChartContext, tpl: ParsedTemplate, root: Val, r: Renderi
   const facts = extractKubernetes({ path: tpl.file, text: out.text }, withoutHooks(docs));
   const rendered = new LineIndex(tpl.file, out.text);
   const holeLines = new Set<number>();
+  const leftOut = new Set<number>();
   for (const h of holes) {
-    if (h.kind === 'block' || inPortField(docs, out.text, h.at)) {
-      r.facts.unknowns?.push(holeProblem(ctx, h));
-      if (h.kind === 'value') holeLines.add(rendered.position(h.at).line);
-    }
+    const port = h.kind === 'value' && (inPortField(docs, out.text, h.at) || includesPorts(ctx, h.span.text));
+    // What cannot be known before install is said wherever it is; anything else where a port goes.
+    if (h.kind === 'block' || port || h.unknowable) note(r, holeProblem(ctx, h, port), h.kind === 'block' || port ? undefined : sameKey(h));
+    if (port) holeLines.add(rendered.position(h.at).line);
+    if (h.kind === 'value' && h.unknowable) leftOut.add(rendered.position(h.at).line);
   }
+  // A value nothing can know is left out, not read as the empty string the render has in its place.
+  if (leftOut.size) dropLeftOut(facts, leftOut);
   // What a left-out port makes of its field (empty, missing) is not a problem of the chart: the unknown says it.
   facts.problems = facts.problems.filter((p) => !holeLines.has(p.loc.line));
   // A bad value reported in a values file names the template expression that uses it.
@@ -388,9 +403,78 @@ function renderOne(ctx: ChartContext, tpl: ParsedTemplate, root: Val, r: Renderi
   r.facts.unknowns?.push(...(facts.unknowns ?? []));
 }
 
-function holeProblem(ctx: ChartContext, h: Hole): Problem {
-  const tail = h.kind === 'block' ? 'the ports inside are not checked' : 'this port is not checked';
-  return unknown(`${h.span.text} cannot be evaluated here (${h.why}): ${tail}`, ctx.loc(h.file, h.span.start, h.span.end));
+/** ConfigMap entries and container variables whose value was left out (on the lines in `lines`) are not read at all. */
+function dropLeftOut(facts: K8sFacts, lines: Set<number>): void {
+  for (const cm of facts.configMaps) cm.data = cm.data.filter((d) => !lines.has(d.valueLoc.line));
+  for (const w of facts.workloads) for (const c of w.containers) c.env = c.env.filter((e) => !lines.has(e.valueLoc.line));
+}
+
+/** `port`: the value left out stands where a port goes (else it is said because nothing can know it). */
+function holeProblem(ctx: ChartContext, h: Hole, port: boolean): Problem {
+  const tail = h.kind === 'block' ? 'the ports inside are not checked' : port ? 'this port is not checked' : 'what it writes is left out of the render';
+  const o = h.origin;
+  const inner = o.file !== h.file || o.span.start !== h.span.start;
+  const via = inner ? ` (needed by ${h.span.text} at ${h.file}:${ctx.loc(h.file, h.span.start, h.span.start).line + 1})` : '';
+  return unknown(`${o.span.text} cannot be evaluated here (${h.why})${via}: ${tail}`, ctx.loc(o.file, o.span.start, o.span.end));
+}
+
+/** Whether an action includes a named template that writes ports (`{{ include "x.pod" . | nindent 6 }}` writing a pod spec). */
+function includesPorts(ctx: ChartContext, action: string): boolean {
+  for (const m of action.matchAll(/\b(?:include|template)\s+"([^"]+)"/g)) {
+    const def = ctx.defines.get(m[1]);
+    if (def && PORT_TEXT.test(bodyText(def.tpl, def.body))) return true;
+  }
+  return false;
+}
+
+/** The source text a named template's body spans. */
+function bodyText(tpl: ParsedTemplate, body: TNode[]): string {
+  if (body.length === 0) return '';
+  const startOf = (n: TNode): number => (n.t === 'text' ? n.start : n.span.start);
+  const endOf = (n: TNode): number => (n.t === 'text' ? n.end : 'bodyEnd' in n ? n.bodyEnd : n.span.end);
+  return tpl.text.slice(startOf(body[0]), endOf(body[body.length - 1]));
+}
+
+function asideProblem(ctx: ChartContext, a: Aside): Problem {
+  const via = a.via ? ` (needed by ${a.via.span.text} at ${a.via.file}:${ctx.loc(a.via.file, a.via.span.start, a.via.span.start).line + 1})` : '';
+  return unknown(`${a.origin.span.text} cannot be evaluated here (${a.why})${via}: what it writes is left out of the render`, ctx.loc(a.origin.file, a.origin.span.start, a.origin.span.end));
+}
+
+/** What makes notes away from ports the same: the same expression missing the same thing. */
+function sameKey(h: Hole): string {
+  return `${h.origin.span.text}\u0000${h.why}`;
+}
+
+/**
+ * A note of a render, once per place and message (a helper included by many templates fails the same way
+ * in each). `same`: a note away from ports is said once per environment for the same expression and
+ * reason (`{{ include "x.labels" . }}` in every template), counting the other places.
+ */
+function note(r: Rendering, p: Problem, same?: string): void {
+  const key = `${p.loc.file}\u0000${p.loc.start}\u0000${p.message}`;
+  if (r.noted.has(key)) return;
+  r.noted.add(key);
+  const first = same === undefined ? undefined : r.same.get(same);
+  if (first) {
+    first.more++;
+    first.problem.message = `${first.message} (and ${first.more} more place${first.more === 1 ? '' : 's'} like it in this environment)`;
+    return;
+  }
+  if (same !== undefined) r.same.set(same, { problem: p, message: p.message, more: 0 });
+  r.facts.unknowns?.push(p);
+}
+
+const WORKLOAD_KIND = /^\s*kind:\s*["']?(Deployment|StatefulSet|DaemonSet|ReplicaSet|Pod|Job|CronJob)["']?\s*$/m;
+
+/** A render without any workload port, from a chart whose templates write workloads with ports, says so. */
+function noWorkloadNote(chart: Chart, tree: Chart[], env: string | undefined, r: Rendering): void {
+  if (r.facts.workloads.some((w) => w.containers.some((c) => c.ports.length > 0 || (c.unreadPorts?.length ?? 0) > 0))) return;
+  const writers = tree.flatMap((c) => (c.library ? [] : c.manifests)).filter((f) => WORKLOAD_KIND.test(f.text));
+  const ported = tree.some((c) => c.templates.some((f) => /containerPort\s*:/.test(f.text)));
+  if (writers.length === 0 || !ported) return;
+  const at = chart.files[0];
+  const dir = chart.dir || '.';
+  note(r, unknown(`Helm chart ${dir} renders no workload with ports ${env ? `in ${env}` : 'with its default values'}, though ${writers.map((f) => f.path).join(', ')} can write workloads: nothing of it is checked there (are its workloads disabled by its values?)`, new LineIndex(at.path, at.text).loc(0, 0)));
 }
 
 /** Whether a subchart is on: its dependency's `condition` (the first path that is set decides), else on. */
@@ -431,9 +515,10 @@ function renderChart(chart: Chart, values: Val, release: Chart, parsed: Map<stri
       root.v.set('Values', values);
       root.v.set('Chart', chart.meta);
       root.v.set('Release', plainVal({ Name: releaseName(release.name), Namespace: 'default', Service: 'Helm', IsInstall: true, IsUpgrade: false, Revision: 1 }));
-      root.v.set('Template', plainVal({ Name: name, BasePath: posix.dirname(name) }));
-      root.v.set('Capabilities', { k: 'unknown', why: '.Capabilities depends on the cluster' });
-      root.v.set('Files', { k: 'unknown', why: '.Files is not read here' });
+      // BasePath is the chart's templates folder (`mychart/templates`, `parent/charts/sub/templates`), whichever file renders.
+      root.v.set('Template', plainVal({ Name: name, BasePath: posix.join(release.name, rel(release.dir, chart.dir), 'templates') }));
+      root.v.set('Capabilities', capabilities());
+      root.v.set('Files', chartFiles(chart));
       root.v.set('Subcharts', { k: 'unknown', why: '.Subcharts is not supported' });
       renderOne({ ...ctx, chartName: chart.name }, tpl, root, r);
     }
@@ -448,7 +533,8 @@ function renderChart(chart: Chart, values: Val, release: Chart, parsed: Map<stri
     if (!enabled(dep, values)) continue;
     const key = dep?.alias ?? sub.name;
     const own = values.k === 'map' ? values.v.get(key) : undefined;
-    let subValues = mergeValues(defaults(sub), own && own.k === 'map' ? own : plainVal({}));
+    // A copy: templates change dicts in place (`set`), and the defaults serve every environment.
+    let subValues = deepCopy(mergeValues(defaults(sub), own && own.k === 'map' ? own : plainVal({})));
     r.facts.unknowns?.push(...(valueProblems.get(sub) ?? []));
     // Globals flow down: the parent's `global` over the subchart's own.
     const global = values.k === 'map' ? values.v.get('global') : undefined;
@@ -456,8 +542,26 @@ function renderChart(chart: Chart, values: Val, release: Chart, parsed: Map<stri
       const g = subValues.v.get('global');
       subValues = { k: 'map', v: new Map(subValues.v).set('global', mergeValues(g && g.k === 'map' ? g : plainVal({}), global)) };
     }
-    renderChart(sub, subValues, release, parsed, ctx, r);
+    renderChart(sub, withGlobal(subValues), release, parsed, ctx, r);
   }
+}
+
+/** Helm's values always hold `global` (an empty map when no chart sets it): `(.Values.global).x` is then nil, not an error. */
+function withGlobal(v: Val): Val {
+  if (v.k === 'map' && !v.v.has('global')) v.v.set('global', plainVal({}));
+  return v;
+}
+
+const filesCache = new WeakMap<Chart, Val>();
+
+/** `.Files` of a chart: its files but templates/ and Chart.yaml, by path in the chart. */
+function chartFiles(c: Chart): Val {
+  let v = filesCache.get(c);
+  if (!v) {
+    v = filesObject(new Map(c.others.map((f) => [rel(c.dir, f.path), f.text])), c.dir);
+    filesCache.set(c, v);
+  }
+  return v;
 }
 
 const defaultsCache = new WeakMap<Chart, Val>();
@@ -559,7 +663,9 @@ function* chartRenders(chart: Chart, tree: Chart[], templates: HelmTemplates | u
   let inputs: unknown[] = [];
   if (memo) {
     const helm = templates ? [...templates].filter(([k]) => k.startsWith(`${chart.dir || '.'}#`)).flat() : [];
-    inputs = [...chart.envValues.flatMap((e) => [e.env, e.file.path]), '', ...treeFiles.flatMap((f) => [f.path, f.text]), '', ...helm];
+    // `.Files` reads the charts' other files: they are inputs too.
+    const others = tree.flatMap((c) => c.others.filter((f) => !c.files.includes(f)));
+    inputs = [...chart.envValues.flatMap((e) => [e.env, e.file.path]), '', ...treeFiles.flatMap((f) => [f.path, f.text]), '', ...others.flatMap((f) => [f.path, f.text]), '', ...helm];
     const hit = memo.charts.get(chart.dir);
     if (hit && sameInputs(hit.inputs, inputs)) return hit.facts;
   }
@@ -658,6 +764,8 @@ function* renderChartEnvs(chart: Chart, tree: Chart[], treeFiles: SourceFile[], 
         const tpl = parseTemplate(f.path, f.text);
         parsed.set(f.path, tpl);
         for (const [name, body] of tpl.defines) defines.set(name, { tpl, body });
+        // Helm names each file a template too (`include (print $.Template.BasePath "/configmap.yaml") .`).
+        defines.set(`${chart.name}/${rel(chart.dir, f.path)}`, { tpl, body: tpl.root });
       } catch (e) {
         if (!(e instanceof TemplateSyntaxError)) throw e;
         parsed.set(f.path, e);
@@ -672,6 +780,8 @@ function* renderChartEnvs(chart: Chart, tree: Chart[], treeFiles: SourceFile[], 
     const problems = [...(valueProblems.get(chart) ?? [])];
     let values = base;
     for (const f of layers) values = mergeValues(values, readValues(f, problems));
+    // A copy: templates change dicts in place (`set`), and the chart's defaults serve every environment.
+    values = withGlobal(deepCopy(values));
     const r: Rendering = {
       facts: { kind: 'kubernetes', file: `${dir}#${env ?? 'base'}`, env, renderedFrom: `Helm chart ${dir}`, unknowns: problems, vias: new Map(), workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [], suppressions: [] },
       map,
@@ -679,8 +789,11 @@ function* renderChartEnvs(chart: Chart, tree: Chart[], treeFiles: SourceFile[], 
       allowTemplateEdits: runs.length === 1,
       expandOnly,
       budget: new EvalBudget(),
+      noted: new Set(),
+      same: new Map(),
     };
     renderChart(chart, values, chart, parsed, ctx, r);
+    if (!expandOnly && !r.stopped) noWorkloadNote(chart, tree, env, r);
     // The budget is the environment's: the templates after the one that spent it are not rendered either.
     if (r.stopped?.skipped) r.stopped.note.message += `, nor those of the ${r.stopped.skipped} template${r.stopped.skipped === 1 ? '' : 's'} after it`;
     facts.push(r.facts);

@@ -1,0 +1,136 @@
+// Port Parity's chart evaluator against `helm template`: a real chart (opentelemetry-collector) with the
+// values of each of its examples and the manifests helm rendered for them, kept outside the repository
+// (`../shared/oracle/helm` from the repository root, `/work/shared/oracle/helm`, or the folder
+// PORT_PARITY_HELM_ORACLE names). Per workload (kind/name) the container ports (name, containerPort,
+// protocol) and probe ports, and per Service its ports (port, targetPort, name, protocol), must be helm's.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+import core from '../dist/core.js';
+
+const { extractAll } = core;
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const TRIED = [process.env.PORT_PARITY_HELM_ORACLE, join(ROOT, '..', 'shared', 'oracle', 'helm'), '/work/shared/oracle/helm'].filter(Boolean);
+const ORACLE = TRIED.find((p) => existsSync(p) && statSync(p).isDirectory());
+const SKIP = ORACLE ? false : `no Helm oracle: tried ${TRIED.join(', ')} (set PORT_PARITY_HELM_ORACLE to a folder of charts with examples/<name>/values.yaml and examples/<name>/rendered/)`;
+
+/** Helm renders the examples as release `example`; the evaluator's release is the chart's name. */
+const RELEASE = 'example';
+
+const WORKLOADS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'ReplicationController']);
+
+/** Every file under `dir` but `examples/`, as the core reads a workspace, under `prefix`. */
+function load(dir, prefix) {
+  const files = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d).sort()) {
+      const p = join(d, e);
+      if (d === dir && e === 'examples') continue;
+      if (statSync(p).isDirectory()) walk(p);
+      else files.push({ path: `${prefix}/${relative(dir, p).split(sep).join('/')}`, text: readFileSync(p, 'utf8') });
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+const byName = (list) => [...list].sort((a, b) => String(a.name).localeCompare(String(b.name)));
+const sorted = (list) => [...list].map((x) => JSON.stringify(x)).sort();
+const port = (v) => (v === undefined || v === null ? null : typeof v === 'number' ? v : /^\d+$/.test(String(v)) ? Number(v) : String(v));
+
+function podSpec(o) {
+  if (o.kind === 'Pod') return o.spec ?? {};
+  return (o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template?.spec : o.spec?.template?.spec) ?? {};
+}
+
+/** What helm rendered: `kind/name` → ports, for workloads and Services. */
+function helmPorts(renderedDir) {
+  const out = {};
+  for (const f of readdirSync(renderedDir).sort()) {
+    for (const doc of parseAllDocuments(readFileSync(join(renderedDir, f), 'utf8'))) {
+      const o = doc.toJSON();
+      if (!o || typeof o !== 'object' || !o.kind) continue;
+      const name = String(o.metadata?.name ?? '').replace(new RegExp(`^${RELEASE}-`), '');
+      if (WORKLOADS.has(o.kind)) {
+        const spec = podSpec(o);
+        const containers = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+        out[`${o.kind}/${name}`] = byName(containers).map((c) => ({
+          container: c.name,
+          ports: sorted((c.ports ?? []).map((p) => ({ name: p.name ?? null, containerPort: port(p.containerPort), protocol: p.protocol ?? 'TCP' }))),
+          probes: sorted(['liveness', 'readiness', 'startup'].flatMap((k) => {
+            const p = c[`${k}Probe`];
+            const how = p?.httpGet ?? p?.tcpSocket ?? p?.grpc;
+            return how ? [{ kind: k, port: port(how.port) }] : [];
+          })),
+        }));
+      } else if (o.kind === 'Service') {
+        out[`Service/${name}`] = sorted((o.spec?.ports ?? []).map((p) => ({ name: p.name ?? null, port: port(p.port), targetPort: port(p.targetPort ?? p.port), protocol: p.protocol ?? 'TCP' })));
+      }
+    }
+  }
+  return out;
+}
+
+const pv = (v) => (v ? (v.port ?? v.name ?? null) : null);
+
+/** What Port Parity rendered, in the same shape. */
+function ownPorts(render) {
+  const out = {};
+  for (const w of render.workloads) {
+    out[`${w.kind}/${w.name}`] = byName(w.containers).map((c) => ({
+      container: c.name,
+      ports: sorted(c.ports.map((p) => ({ name: p.name ?? null, containerPort: pv(p.containerPort), protocol: p.protocol }))),
+      probes: sorted(c.probes.filter((p) => p.kind !== 'healthcheck' && p.type !== 'command').map((p) => ({ kind: p.kind, port: pv(p.port) }))),
+    }));
+  }
+  for (const s of render.services) out[`Service/${s.name}`] = sorted(s.ports.map((p) => ({ name: p.name ?? null, port: pv(p.port), targetPort: pv(p.targetPort ?? p.port), protocol: p.protocol })));
+  return out;
+}
+
+/** The charts of the oracle and their examples. */
+function cases() {
+  if (!ORACLE) return [];
+  const out = [];
+  for (const chart of readdirSync(ORACLE).sort()) {
+    const dir = join(ORACLE, chart);
+    if (!existsSync(join(dir, 'Chart.yaml')) || !existsSync(join(dir, 'examples'))) continue;
+    for (const ex of readdirSync(join(dir, 'examples')).sort()) {
+      const here = join(dir, 'examples', ex);
+      // `values.yaml`, else every `*values.yaml` of the example, each a release of its own (the chart's CI renders each into rendered/).
+      const names = readdirSync(here).filter((f) => /values\.ya?ml$/.test(f)).sort();
+      const values = (names.includes('values.yaml') ? ['values.yaml'] : names).map((f) => join(here, f));
+      const rendered = join(here, 'rendered');
+      if (values.length && existsSync(rendered)) out.push({ chart, dir, ex, values, rendered });
+    }
+  }
+  return out;
+}
+
+/**
+ * Examples whose render is still not helm's, each with the reason; the test of each is a `todo` (it runs
+ * and says what differs, without failing the suite) until the evaluator renders it as helm does.
+ */
+const KNOWN_DIFFERENT = {};
+
+const all = cases();
+test('helm oracle: the oracle folder holds examples', { skip: SKIP }, () => {
+  assert.ok(all.length > 0, `no chart with examples/<name>/{values.yaml,rendered/} under ${ORACLE}`);
+});
+
+for (const c of all) {
+  const key = `${c.chart}/${c.ex}`;
+  test(`helm oracle › ${key}: the evaluator renders helm's container, probe and Service ports`, { skip: SKIP, todo: KNOWN_DIFFERENT[key] }, () => {
+    const files = load(c.dir, 'chart');
+    // Each values file of the example as an environment's values file over the chart's values.yaml (`helm template -f`).
+    const envs = ['production', 'staging', 'test'];
+    assert.ok(c.values.length <= envs.length, `at most ${envs.length} values files`);
+    c.values.forEach((v, i) => files.push({ path: `chart/values-${envs[i]}.yaml`, text: readFileSync(v, 'utf8') }));
+    const renders = extractAll(files).filter((f) => f.kind === 'kubernetes' && f.renderedFrom);
+    assert.deepEqual(renders.map((r) => r.env).sort(), envs.slice(0, c.values.length).sort(), 'a render per values file');
+    const notes = renders.flatMap((r) => r.unknowns ?? []).map((u) => `${u.loc.file}:${u.loc.line + 1} ${u.message}`);
+    assert.deepEqual(Object.assign({}, ...renders.map(ownPorts)), helmPorts(c.rendered), `notes:\n${notes.join('\n')}`);
+  });
+}
