@@ -3,7 +3,7 @@
 // unmarked, in every base environment where no marked one of the same name overrides it; Services with
 // the pods they select, ConfigMaps into the containers that load them, routes and NetworkPolicies.
 import { ensureUnits, imageBase, mergeByFile, push, unitKey, unitsOf } from '../../join';
-import type { FormatJoin, Placement, PlaceContext, RelationSink, UnitKey } from '../../join';
+import type { FormatJoin, Join, Placement, PlaceContext, RelationSink, UnitKey } from '../../join';
 import type { EnvView, Model } from '../../model-types';
 import { kubernetesHosts } from './hosts';
 import { near } from './rules/near';
@@ -108,6 +108,7 @@ export const kubernetesJoin: FormatJoin = {
   run(facts, { j }) {
     const workloads: { file: string; p: Placement }[] = [];
     const rest: Placement[] = [];
+    const seen = new Map<string, Set<string>>();
     for (const f of facts as K8sFacts[]) {
       const env = f.env ?? j.marked(f.file);
       j.fileEnv.set(f.file, env);
@@ -115,9 +116,7 @@ export const kubernetesJoin: FormatJoin = {
       for (const w of f.workloads) {
         const apps = w.containers.filter((c) => !c.init);
         const id = w.baseName ?? w.name;
-        const images = apps.map((c) => imageBase(c.image));
-        // Outside every application, a workload joins one only on evidence: an image its compose project builds.
-        const key = j.keyIn(app, id, ...apps.map((c) => c.name), ...images) ?? j.byEvidence(app, images) ?? j.newKey(app, id);
+        const key = workloadKey(j, app, w, `${env ?? ''}|${w.namespace}`, seen);
         j.claimIn(app, key, id, w.name);
         const main = mainContainer(w, [id, w.name, key, j.identity.get(key)?.name ?? key]);
         j.claimIn(app, key, imageBase(main?.image));
@@ -159,6 +158,27 @@ export const kubernetesJoin: FormatJoin = {
     });
   },
 };
+
+/**
+ * A workload's service: the one its name names; else the one a container name or image names, unless
+ * that service has another workload in the same environment and namespace (three StatefulSets of one
+ * chart, each with a container named `seaweedfs`, are three services; `api-prod` in production beside
+ * `api` in the base is api's); outside every application, the one whose compose project builds its
+ * image. `seen`: each service's workloads so far, by `env|namespace|identity`.
+ */
+function workloadKey(j: Join, app: string | undefined, w: K8sWorkload, where: string, seen: Map<string, Set<string>>): string {
+  const id = w.baseName ?? w.name;
+  const apps = w.containers.filter((c) => !c.init);
+  const images = apps.map((c) => imageBase(c.image));
+  const other = (k: string): boolean => [...(seen.get(k) ?? [])].some((x) => x.startsWith(`${where}|`) && x !== `${where}|${id}`);
+  let key = j.keyIn(app, id);
+  if (!key) {
+    const alias = j.keyIn(app, ...apps.map((c) => c.name), ...images) ?? j.byEvidence(app, images);
+    key = alias !== undefined && !other(alias) ? alias : j.newKey(app, id);
+  }
+  seen.set(key, (seen.get(key) ?? new Set()).add(`${where}|${id}`));
+  return key;
+}
 
 function signature(f: K8sFacts): string {
   return JSON.stringify([
