@@ -48,18 +48,18 @@ test('a sane repository stays quiet: workflows, linters\' settings and a Namespa
   // Text: one closing clause, no line per file.
   const text = run(['check', dir]);
   assert.equal(text.out.trimEnd().split('\n').length, 1, text.out);
-  assert.match(text.out, /; 4 files found give nothing to check \(3 not deployment configuration, 1 only Kubernetes kinds Port Parity does not read\): explain --files says why$/m);
+  assert.match(text.out, /; 4 files found give nothing to check \(not deployment configuration: 3, only Kubernetes kinds Port Parity does not read: 1\): explain --files says why$/m);
   // SARIF: nothing for what is only listed.
   assert.deepEqual(JSON.parse(run(['check', dir, '--format', 'sarif']).out).runs[0].results, []);
 });
 
 test('explain --files lists every file found with the services it makes up, or why it gives nothing', () => {
-  const dir = workspace({ ...SANE, 'docker-stack.yml': 'services:\n  web:\n    image: web\n    ports: ["80:80"]\n' });
+  const dir = workspace({ ...SANE, 'k8s/broken.yaml': 'apiVersion: v1\nkind: Service\n  bad: indent\nspec: {}\n' });
   const r = run(['explain', dir, '--files']);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^Files that make up services or are checked \(2\):\n {2}compose\.yaml: read: makes up api\n {2}Dockerfile: read: makes up api\n/m);
   assert.match(r.out, /^Files read with nothing to check \(1\):\n {2}k8s\/namespace\.yaml: no object of a kind Port Parity reads ports from \(Namespace\)$/m);
-  assert.match(r.out, /^Files not read, each with a skipped-source note \(1\):\n {2}docker-stack\.yml: docker-stack\.yml has Compose's shape/m);
+  assert.match(r.out, /^Files not read, each with a skipped-source note \(1\):\n {2}k8s\/broken\.yaml: k8s\/broken\.yaml reads like a Kubernetes manifest but is not valid YAML/m);
   assert.match(r.out, /^ {2}mkdocs\.yml: YAML that is neither Kubernetes nor Compose$/m);
   for (const bad of [['explain', dir, '--files', '--service', 'api'], ['check', dir, '--files']]) {
     const u = run(bad);

@@ -18,7 +18,7 @@ after(async () => {
 const FILES = {
   'compose.yaml': 'services:\n  api:\n    build: .\n    ports: ["8080:8080"]\n',
   Dockerfile: 'FROM node\nEXPOSE 8080\n',
-  'docker-stack.yml': 'services:\n  web:\n    image: web\n    ports: ["80:80"]\n',
+  'k8s/broken.yaml': 'apiVersion: v1\nkind: Service\n  bad: indent\nspec: {}\n',
   '.github/workflows/ci.yml': 'name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n',
   '.portparity.yaml': 'maxFileSize: 200\n',
   'k8s/big.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  x: "${'x'.repeat(300)}"\n`,
@@ -52,8 +52,8 @@ test('portParity/explain answers a service and the file list; what is not read i
   assert.equal(client.diagnostics.get(uriOf(root, 'linked.yaml')), undefined);
 
   // Diagnostics: published with the evaluation the matrix followed.
-  const stack = client.diagnostics.get(uriOf(root, 'docker-stack.yml')) ?? [];
-  assert.deepEqual(stack.map((d) => [d.code, d.range.start.line]), [['skipped-source', 0]]);
+  const broken = client.diagnostics.get(uriOf(root, 'k8s/broken.yaml')) ?? [];
+  assert.deepEqual(broken.map((d) => d.code), ['skipped-source']);
   const big = client.diagnostics.get(uriOf(root, 'k8s/big.yaml')) ?? [];
   assert.deepEqual(big.map((d) => [d.code, d.range.start.line, d.severity]), [['skipped-source', 0, 3]]);
   assert.deepEqual(client.diagnostics.get(uriOf(root, '.github/workflows/ci.yml')) ?? [], []);

@@ -163,11 +163,12 @@ test('include across applications: a sibling folder\'s project included by anoth
   assert.deepEqual(a.findings.filter((f) => f.rule === 'reference-port').map((f) => f.message), ['BILLING_URL=http://billing:9090 calls billing:9090 but billing/billing listens on 8080 (billing/compose.yaml:4)']);
 });
 
-test('extends of a file whose name does not say compose: not read, said at the file and at the extends key', () => {
+test('extends of a file of Compose\'s shape whose name does not say compose: read as Compose and followed, not a project of its own', () => {
   const a = run({
     'common-services.yml': 'services:\n  base:\n    image: base\n    ports: ["8080:8080"]\n',
     'compose.yaml': 'services:\n  api:\n    extends:\n      file: common-services.yml\n      service: base\n',
   });
-  const notes = a.findings.filter((f) => f.rule === 'skipped-source').map((f) => `${f.loc.file}:${f.loc.line + 1}`);
-  assert.deepEqual(notes, ['common-services.yml:1', 'compose.yaml:3']);
+  assert.deepEqual(a.findings.filter((f) => f.rule === 'skipped-source').map((f) => f.message), []);
+  assert.deepEqual([...a.model.services.keys()], ['api']);
+  assert.deepEqual([...a.model.services.get('api').views.values()].map((v) => v.declared.map((d) => d.port)), [[8080]]);
 });

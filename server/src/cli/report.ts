@@ -227,7 +227,8 @@ export function textReport(runs: Checked[], c: Colors): string {
 function unusedLine(runs: Checked[]): string {
   const { count, reasons } = quietUnused(runs.flatMap(accounts));
   if (!count) return '';
-  const shown = reasons.slice(0, 3).map(([why, n]) => `${n} ${why}`).join(', ');
+  // The reasons are plural phrases ("Dockerfiles no service builds"): their counts follow them.
+  const shown = reasons.slice(0, 3).map(([why, n]) => `${why}: ${n}`).join(', ');
   return `; ${count} file${count === 1 ? '' : 's'} found give${count === 1 ? 's' : ''} nothing to check (${shown}${reasons.length > 3 ? ', …' : ''}): explain --files says why`;
 }
 

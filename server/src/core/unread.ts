@@ -14,7 +14,7 @@ export function looksLikeKubernetes(text: string): boolean {
   return API_VERSION.test(text) && KIND.test(text);
 }
 
-/** The offset of a root `services` key whose entries run containers (an image, a build or ports): Compose's shape. */
+/** The offset of a root `services` key whose entries run containers (an image, a build or ports): Compose's shape, read as Compose whatever the file's name. */
 export function composeShape(parsed: ParsedYaml): number | undefined {
   const root = parsed.docs[0]?.contents;
   if (!isMap(root)) return undefined;
@@ -41,10 +41,6 @@ function whyNotRead(reason: string, file: SourceFile, kind: string | undefined, 
   if (reason === 'unparsable YAML' && looksLikeKubernetes(file.text)) {
     const e = parsed().errors[0];
     return { message: `${file.path} reads like a Kubernetes manifest but is not valid YAML (${firstLine(e?.message ?? 'a syntax error')}): its objects are not read, their ports are not checked`, at: e?.offset ?? 0 };
-  }
-  if (reason === 'YAML that is neither Kubernetes nor Compose') {
-    const at = composeShape(parsed());
-    if (at !== undefined) return { message: `${file.path} has Compose's shape (services that run images) but its name does not say compose (compose.yaml, docker-compose.*.yml): not read, its ports are not checked`, at };
   }
   // A chart's files never come here (its render reads them): a template outside any chart cannot be evaluated.
   if (reason === 'template' && kind === 'yaml' && looksLikeKubernetes(file.text)) {
