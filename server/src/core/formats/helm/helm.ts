@@ -332,7 +332,7 @@ interface Rendering {
   /** Notes said already (by place and message). */
   noted: Set<string>;
   /** Notes away from ports, by expression and reason, with how many more places had them. */
-  same: Map<string, { problem: Problem; message: string; more: number }>;
+  same: Map<string, { problem: Problem; message: string; more: number; names: string[] }>;
 }
 
 function unknown(message: string, loc: Loc): Problem {
@@ -356,7 +356,7 @@ function renderOne(ctx: ChartContext, tpl: ParsedTemplate, root: Val, r: Renderi
     return;
   }
   const { out, holes, actions, asides } = result;
-  for (const a of asides) note(r, asideProblem(ctx, a), `${a.origin.span.text}\u0000${a.why}`);
+  for (const a of asides) note(r, asideProblem(ctx, a), sameOf(a.origin.span.text, a.why));
   if (out.text.trim() === '') {
     for (const h of holes) if (h.kind === 'block' || h.unknowable) note(r, holeProblem(ctx, h, false), h.kind === 'block' ? undefined : sameKey(h));
     return;
@@ -442,7 +442,18 @@ function asideProblem(ctx: ChartContext, a: Aside): Problem {
 
 /** What makes notes away from ports the same: the same expression missing the same thing. */
 function sameKey(h: Hole): string {
-  return `${h.origin.span.text}\u0000${h.why}`;
+  return sameOf(h.origin.span.text, h.why);
+}
+
+const MISSING_TEMPLATE = /^no template named "(.+)" in the chart$/;
+
+/**
+ * The same expression missing the same thing; and every include of a template the chart does not define,
+ * whatever its name (a chart copied without its _helpers.tpl includes a dozen: one note, naming them).
+ */
+function sameOf(expr: string, why: string): string {
+  const missing = MISSING_TEMPLATE.exec(why)?.[1];
+  return missing === undefined ? `${expr}\u0000${why}` : `\u0000missing\u0000${missing}`;
 }
 
 /**
@@ -454,13 +465,17 @@ function note(r: Rendering, p: Problem, same?: string): void {
   const key = `${p.loc.file}\u0000${p.loc.start}\u0000${p.message}`;
   if (r.noted.has(key)) return;
   r.noted.add(key);
-  const first = same === undefined ? undefined : r.same.get(same);
+  const missing = same?.startsWith('\u0000missing\u0000') ? same.slice(9) : undefined;
+  const group = missing === undefined ? same : '\u0000missing';
+  const first = group === undefined ? undefined : r.same.get(group);
   if (first) {
     first.more++;
-    first.problem.message = `${first.message} (and ${first.more} more place${first.more === 1 ? '' : 's'} like it in this environment)`;
+    if (missing !== undefined && !first.names.includes(missing)) first.names.push(missing);
+    const others = first.names.length > 1 ? `; the chart does not define ${first.names.length} templates it includes: ${first.names.join(', ')}` : '';
+    first.problem.message = `${first.message} (and ${first.more} more place${first.more === 1 ? '' : 's'} like it in this environment${others})`;
     return;
   }
-  if (same !== undefined) r.same.set(same, { problem: p, message: p.message, more: 0 });
+  if (group !== undefined) r.same.set(group, { problem: p, message: p.message, more: 0, names: missing === undefined ? [] : [missing] });
   r.facts.unknowns?.push(p);
 }
 
