@@ -39,6 +39,10 @@ export class Join {
   claim(key: string, ...names: (string | undefined)[]): void {
     for (const n of names) if (n && !this.alias.has(n)) this.alias.set(n, key);
   }
+  /** The names (and image names) claimed so far that end with `suffix`, each with its service key; `build:` aliases are no names. */
+  namesEndingWith(suffix: string): [string, string][] {
+    return [...this.alias].filter(([n]) => n.endsWith(suffix) && !n.startsWith('build:'));
+  }
   /** The service keys claimed so far (the orchestrated services, once compose and Kubernetes are joined). */
   keys(): Set<string> {
     return new Set(this.alias.values());
