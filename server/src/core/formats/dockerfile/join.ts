@@ -54,7 +54,7 @@ export const dockerfileJoin: FormatJoin = {
       j.fileEnv.set(d.file, env);
       const base = posix.basename(d.file);
       const links = buildersOf(d.file, j);
-      const { key, why } = identify(d.file, j, loose.get(d.file), orchestrated, sole);
+      const { key, why } = identify(d, j, loose.get(d.file), orchestrated, sole);
       for (const link of links.length ? links : [undefined]) {
         const k = link?.key ?? key;
         j.claim(k, k);
@@ -82,7 +82,8 @@ export const dockerfileJoin: FormatJoin = {
     for (const [df, b] of j.builtBy) if (!j.dirOwner.has(dirOf(df)) && b[0]) j.dirOwner.set(dirOf(df), b[0].key);
     return [...out, ...later];
   },
-  signature: (f) => (f.kind === 'dockerfile' ? JSON.stringify(f.stages.map((s) => s.name ?? '')) : ''),
+  // The stage names (a build target) and the name its labels give decide whose image it is.
+  signature: (f) => (f.kind === 'dockerfile' ? JSON.stringify([f.stages.map((s) => s.name ?? ''), f.labelled ?? '']) : ''),
   relate,
   vars: (f) => (f.kind === 'dockerfile' ? f.env : []),
 };
@@ -92,17 +93,18 @@ export const dockerfileJoin: FormatJoin = {
  * service its file or folders name, else the workspace's only orchestrated service for one at the
  * root, else its own name (its nearest folder or file, else "Dockerfile").
  */
-function identify(file: string, j: Join, loose: Loose | undefined, orchestrated: Set<string>, sole: string | undefined): { key: string; why: string } {
-  const candidates = namesOf(file);
+function identify(d: DockerfileFacts, j: Join, loose: Loose | undefined, orchestrated: Set<string>, sole: string | undefined): { key: string; why: string } {
+  const candidates = namesOf(d);
   if (loose?.key) return { key: loose.key, why: loose.why };
   const note = loose?.why ?? '';
   const key = j.keyOf(...candidates);
   const named = candidates.find((c) => j.keyOf(c) === key);
-  if (key && orchestrated.has(key)) return { key, why: `a service named "${named}" as its folder or file is` };
+  if (key && orchestrated.has(key)) return { key, why: `a service named "${named}" as ${nameSource(d)} is` };
   // A name only another Dockerfile claimed is no orchestrated service's: say so, and why no loose join stood.
-  if (key) return { key, why: `no service claims it: named after its folder or file "${named}", as another Dockerfile is${note}` };
-  if (candidates.length === 0 && sole) return { key: sole, why: "the workspace's only orchestrated service: it stands at the root" };
-  if (candidates[0]) return { key: candidates[0], why: `no service claims it: named after its folder or file "${candidates[0]}"${note}` };
+  if (key) return { key, why: `no service claims it: named after ${nameSource(d)} "${named}", as another Dockerfile is${note}` };
+  // A label's name that names no service does not outweigh the only one (it may name the repository, not the service).
+  if (pathNames(d.file).length === 0 && sole) return { key: sole, why: "the workspace's only orchestrated service: it stands at the root" };
+  if (candidates[0]) return { key: candidates[0], why: `no service claims it: named after ${nameSource(d)} "${candidates[0]}"${note}` };
   return { key: 'Dockerfile', why: `no service claims it, and no folder names one${note}` };
 }
 
@@ -112,10 +114,24 @@ function buildersOf(file: string, j: Join): BuildLink[] {
   return j.builtBy.get(file) ?? (/^(dockerfile|containerfile)$/i.test(base) ? j.builtBy.get(joinRel(dirOf(file), 'Dockerfile')) : undefined) ?? [];
 }
 
-/** The names a Dockerfile's file (`api.dockerfile`) and folders give, nearest first, without generic folders and environments. */
-function namesOf(file: string): string[] {
+/**
+ * The names a Dockerfile's file (`api.dockerfile`) and folders give, nearest first, without generic
+ * folders and environments; where they give none (a Dockerfile at the root), the name its OCI labels
+ * give the image (its source repository's), else none.
+ */
+function namesOf(d: DockerfileFacts): string[] {
+  const names = pathNames(d.file);
+  return names.length === 0 && d.labelled ? [d.labelled] : names;
+}
+
+function pathNames(file: string): string[] {
   const fromName = /^(.+)\.dockerfile$/i.exec(posix.basename(file))?.[1];
   return [fromName, ...dirOf(file).split('/').reverse()].filter((x): x is string => !!x && !GENERIC_DIRS.has(x.toLowerCase()) && !isEnvAlias(x));
+}
+
+/** Where a Dockerfile's name comes from, in explain's words. */
+function nameSource(d: DockerfileFacts): string {
+  return d.labelled !== undefined && namesOf(d)[0] === d.labelled && !dirOf(d.file).split('/').includes(d.labelled) ? "its image's OCI label" : 'its folder or file';
 }
 
 /** A loose join's verdict on one Dockerfile: the service it joins (none when refused), why, and what it was weighed against. */
@@ -156,7 +172,7 @@ function looseJoins(facts: DockerfileFacts[], j: Join): Map<string, Loose> {
   const built = new Set([...j.builtBy.values()].flatMap((links) => links.map((l) => l.key)));
   const wanted = new Map<string, { file: string; name: string; as: string; how: string }[]>();
   for (const d of facts) {
-    const names = namesOf(d.file);
+    const names = namesOf(d);
     if (buildersOf(d.file, j).length > 0 || names.length === 0 || j.keyOf(...names)) continue;
     // `<app>-<folder>` exactly (distributed-calculator/node/ for distributed-calculator-node) before any name ending in `-<folder>`.
     const suffixed = j.namesEndingWith(`-${names[0]}`);
