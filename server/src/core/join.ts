@@ -129,6 +129,8 @@ export interface JoinContext {
   j: Join;
   /** Given when modelling part of a workspace (the language server's incremental path). */
   context?: ModelContext;
+  /** The workspace's own name (Config.name). */
+  name?: string;
 }
 
 /** What a plug-in's finish step gets: every view is placed. */

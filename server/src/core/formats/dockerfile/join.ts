@@ -43,18 +43,18 @@ export const dockerfileJoin: FormatJoin = {
   kind: 'dockerfile',
   order: 4,
   /** `sole`: the one orchestrated service of the workspace (of the whole, when modelling part of it). */
-  run(facts, { j, context }) {
+  run(facts, { j, context, name }) {
     const out: Placement[] = [];
     const orchestrated = j.keys();
     const sole = context ? context.soleService : orchestrated.size === 1 ? [...orchestrated][0] : undefined;
     const later: Placement[] = [];
-    const loose = looseJoins(facts as DockerfileFacts[], j);
+    const loose = looseJoins(facts as DockerfileFacts[], j, name);
     for (const d of facts as DockerfileFacts[]) {
       const env = j.marked(d.file);
       j.fileEnv.set(d.file, env);
       const base = posix.basename(d.file);
       const links = buildersOf(d.file, j);
-      const { key, why } = identify(d, j, loose.get(d.file), orchestrated, sole);
+      const { key, why } = identify(d, j, loose.get(d.file), orchestrated, sole, name);
       for (const link of links.length ? links : [undefined]) {
         const k = link?.key ?? key;
         j.claim(k, k);
@@ -93,8 +93,8 @@ export const dockerfileJoin: FormatJoin = {
  * service its file or folders name, else the workspace's only orchestrated service for one at the
  * root, else its own name (its nearest folder or file, else "Dockerfile").
  */
-function identify(d: DockerfileFacts, j: Join, loose: Loose | undefined, orchestrated: Set<string>, sole: string | undefined): { key: string; why: string } {
-  const candidates = namesOf(d);
+function identify(d: DockerfileFacts, j: Join, loose: Loose | undefined, orchestrated: Set<string>, sole: string | undefined, workspace?: string): { key: string; why: string } {
+  const candidates = namesOf(d, workspace);
   if (loose?.key) return { key: loose.key, why: loose.why };
   const note = loose?.why ?? '';
   const key = j.keyOf(...candidates);
@@ -119,9 +119,10 @@ function buildersOf(file: string, j: Join): BuildLink[] {
  * folders and environments; where they give none (a Dockerfile at the root), the name its OCI labels
  * give the image (its source repository's), else none.
  */
-function namesOf(d: DockerfileFacts): string[] {
+function namesOf(d: DockerfileFacts, workspace?: string): string[] {
   const names = pathNames(d.file);
-  return names.length === 0 && d.labelled ? [d.labelled] : names;
+  if (names.length > 0) return names;
+  return d.labelled ? [d.labelled] : workspace ? [workspace] : [];
 }
 
 function pathNames(file: string): string[] {
@@ -131,7 +132,8 @@ function pathNames(file: string): string[] {
 
 /** Where a Dockerfile's name comes from, in explain's words. */
 function nameSource(d: DockerfileFacts): string {
-  return d.labelled !== undefined && namesOf(d)[0] === d.labelled && !dirOf(d.file).split('/').includes(d.labelled) ? "its image's OCI label" : 'its folder or file';
+  if (pathNames(d.file).length > 0) return 'its folder or file';
+  return d.labelled ? "its image's OCI label" : "the workspace's (package.json or folder)";
 }
 
 /** A loose join's verdict on one Dockerfile: the service it joins (none when refused), why, and what it was weighed against. */
@@ -167,12 +169,12 @@ function relate(model: Model, sink: RelationSink, wanted: (s: string | undefined
  * such Dockerfile points at it, and nothing builds an image of its own for it. Asked before any
  * Dockerfile claims a name; `why` says how it joined, or (with no key) why it did not.
  */
-function looseJoins(facts: DockerfileFacts[], j: Join): Map<string, Loose> {
+function looseJoins(facts: DockerfileFacts[], j: Join, workspace?: string): Map<string, Loose> {
   const out = new Map<string, Loose>();
   const built = new Set([...j.builtBy.values()].flatMap((links) => links.map((l) => l.key)));
   const wanted = new Map<string, { file: string; name: string; as: string; how: string }[]>();
   for (const d of facts) {
-    const names = namesOf(d);
+    const names = namesOf(d, workspace);
     if (buildersOf(d.file, j).length > 0 || names.length === 0 || j.keyOf(...names)) continue;
     // `<app>-<folder>` exactly (distributed-calculator/node/ for distributed-calculator-node) before any name ending in `-<folder>`.
     const suffixed = j.namesEndingWith(`-${names[0]}`);
