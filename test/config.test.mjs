@@ -67,8 +67,8 @@ test('an empty config, and the repository\'s own configs, have no problems', () 
 
 test('each value that does not fit is one problem at its node, in the words the reader always used', () => {
   const cases = [
-    ['- a\n', ['1:1 .portparity.yaml must be a mapping with keys environments, reference, ignore, rules, services, maxFileSize']],
-    ['bogus: 1\n', ['1:1 unknown key "bogus" (expected environments, reference, ignore, rules, services, maxFileSize)']],
+    ['- a\n', ['1:1 .portparity.yaml must be a mapping with keys environments, applications, reference, ignore, rules, services, maxFileSize']],
+    ['bogus: 1\n', ['1:1 unknown key "bogus" (expected environments, applications, reference, ignore, rules, services, maxFileSize)']],
     ['environments: 5\n', ['1:15 environments must map an environment name to path globs']],
     ['environments:\n  staging: 5\n', ['2:12 environments.staging must be a glob or a list of globs']],
     ['environments:\n  prod: [a, 1]\n', ['2:13 environments.prod: each entry must be a string']],
@@ -99,7 +99,7 @@ test('several problems come in the order of the file, and the valid parts of a c
     '2:15 services.web: "70000" is not a port number (1-65535)',
     '3:3 services.api needs a port or a list of ports',
     '6:13 rules.contract must be error, warning, info or off',
-    '7:1 unknown key "bogus" (expected environments, reference, ignore, rules, services, maxFileSize)',
+    '7:1 unknown key "bogus" (expected environments, applications, reference, ignore, rules, services, maxFileSize)',
     '9:13 environments.prod: each entry must be a string',
   ]);
   const { config } = api.parseConfig(FILE, text);
@@ -116,7 +116,7 @@ test('a quoted port is a string, as the schema has always said: the message says
 
 test('a key named __proto__ is an unknown key like any other and changes no object', () => {
   assert.deepEqual(problems('__proto__: {reference: x}\nservices:\n  __proto__: 8080\n'), [
-    '1:1 unknown key "__proto__" (expected environments, reference, ignore, rules, services, maxFileSize)',
+    '1:1 unknown key "__proto__" (expected environments, applications, reference, ignore, rules, services, maxFileSize)',
   ]);
   const { config } = api.parseConfig(FILE, 'environments:\n  __proto__: [x/**]\nservices:\n  __proto__: 8080\n');
   assert.deepEqual(Object.keys(config.services), ['__proto__']);
@@ -137,4 +137,11 @@ test('a YAML syntax error is reported as before, and nothing is validated', () =
   const p = problems('rules: [\n');
   assert.equal(p.length, 1);
   assert.match(p[0], /^\d+:\d+ YAML syntax error: /);
+});
+
+test('applications: a name maps to globs; a value that is not a glob is one problem at its node, and the valid globs still apply', () => {
+  assert.deepEqual(problems('applications:\n  shop: shop/**\n  billing: [billing/**, 7]\n  x: {a: 1}\n'), ['3:25 applications.billing: each entry must be a string', '4:6 applications.x must be a glob or a list of globs']);
+  assert.deepEqual(problems('applications: [shop]\n'), ['1:15 applications must map an application name to path globs']);
+  const { config } = api.parseConfig(FILE, 'applications:\n  shop: shop/**\n  billing: [billing/**, deploy/billing/**]\n');
+  assert.deepEqual(config.applications, { shop: ['shop/**'], billing: ['billing/**', 'deploy/billing/**'] });
 });

@@ -21,12 +21,17 @@ const request = async <R>(h: CommandHost, method: string, params?: unknown): Pro
 /** The latest matrix, or the server's answer when none came yet. */
 const currentMatrix = async (h: CommandHost): Promise<MatrixDto> => h.feed.latest() ?? (await request<MatrixDto>(h, MATRIX_REQUEST));
 
-/** The service whose port token is under the cursor, when it drifts (or nothing is known yet). */
-async function serviceUnderCursor(h: CommandHost): Promise<{ service: string; folder: string } | undefined> {
+/** The service whose port token is under the cursor, whatever its state. */
+export async function serviceAt(h: CommandHost): Promise<ServiceAtResult | undefined> {
   const ed = vscode.window.activeTextEditor;
   if (!ed || ed.document.uri.scheme !== 'file') return undefined;
   const params: ServiceAtParams = { textDocument: { uri: ed.document.uri.toString() }, position: { line: ed.selection.active.line, character: ed.selection.active.character } };
-  const at = await request<ServiceAtResult | null>(h, SERVICE_AT_REQUEST, params);
+  return (await request<ServiceAtResult | null>(h, SERVICE_AT_REQUEST, params)) ?? undefined;
+}
+
+/** The service whose port token is under the cursor, when it drifts (or nothing is known yet). */
+async function serviceUnderCursor(h: CommandHost): Promise<{ service: string; folder: string } | undefined> {
+  const at = await serviceAt(h);
   return at && (h.feed.latest()?.rows.some((r) => r.service === at.service && r.folder === at.folder && r.drift) ?? true) ? at : undefined;
 }
 

@@ -8,6 +8,7 @@ import { MATRIX_CHANGED, MATRIX_REQUEST, TRUSTED_NOTIFICATION } from '../../serv
 import type { InitOptions, MatrixDto } from '../../server/src/protocol';
 import { align, createContract, exportReport, reindex } from './commands';
 import type { CommandHost } from './commands';
+import { EXPLAIN_SCHEME, ExplainDocuments, explainHoverLink, explainService } from './explain';
 import { summaryLine } from './format';
 import { MatrixFeed } from './matrixFeed';
 import { ParityPanel, VIEW_ID } from './panel';
@@ -25,6 +26,7 @@ export const COMMANDS = {
   align: 'portParity.alignService',
   contract: 'portParity.createContract',
   report: 'portParity.exportReport',
+  explain: 'portParity.explainService',
 } as const;
 
 /** What `activate` returns: for the end-to-end tests and for other extensions. */
@@ -55,6 +57,7 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     synchronize: { fileEvents: watcher },
     outputChannel: output,
     markdown: { isTrusted: false, supportHtml: false },
+    middleware: { provideHover: explainHoverLink(() => client, COMMANDS.explain) },
     // The server runs helm (portParity.helm.render) only in a trusted workspace.
     initializationOptions: { trusted: vscode.workspace.isTrusted } satisfies InitOptions,
   };
@@ -101,6 +104,13 @@ function registerCommands(context: vscode.ExtensionContext, h: CommandHost): voi
     vscode.commands.registerCommand(COMMANDS.align, guarded('Align Service', (service?: unknown, folder?: unknown) => align(h, typeof service === 'string' ? service : undefined, typeof folder === 'string' ? folder : undefined))),
     vscode.commands.registerCommand(COMMANDS.contract, guarded('Create Port Contract', () => createContract(h))),
     vscode.commands.registerCommand(COMMANDS.report, guarded('Export Parity Report', () => exportReport(h))),
+  );
+  // The explanations are read-only documents of their own scheme.
+  const docs = new ExplainDocuments();
+  context.subscriptions.push(
+    docs,
+    vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, docs),
+    vscode.commands.registerCommand(COMMANDS.explain, guarded('Explain Service', (service?: unknown, folder?: unknown) => explainService(h, docs, typeof service === 'string' ? service : undefined, typeof folder === 'string' ? folder : undefined))),
   );
 }
 

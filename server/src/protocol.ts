@@ -6,6 +6,8 @@ export const ALIGN_COMMAND = 'portParity.alignService';
 export const SERVICE_AT_REQUEST = 'portParity/serviceAt';
 /** Request: re-read every workspace folder from disk and re-check it (no params → `ReindexResult`). */
 export const REINDEX_REQUEST = 'portParity/reindex';
+/** Request: how a service was formed, or every file found (`ExplainParams` → `ExplainResult | null`), as `port-parity explain`. */
+export const EXPLAIN_REQUEST = 'portParity/explain';
 /** Notification from VS Code: the user trusted the workspace (`portParity.helm.render` may now run helm). */
 export const TRUSTED_NOTIFICATION = 'portParity/trusted';
 /** `initializationOptions` of the VS Code client. */
@@ -23,6 +25,19 @@ export interface ServiceAtResult {
   service: string;
   /** The root folder the service belongs to. */
   folder: string;
+}
+
+/** A service of a folder (`service`), or every file the folder's walk found (`files`). */
+export interface ExplainParams {
+  /** The root folder; absent: the first folder that has the service (or the first folder, for `files`). */
+  folder?: string;
+  service?: string;
+  files?: boolean;
+}
+
+export interface ExplainResult {
+  /** Markdown: the explanation, in the CLI's words. */
+  markdown: string;
 }
 
 export interface ReindexResult {

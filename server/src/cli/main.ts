@@ -1,14 +1,14 @@
 // `port-parity`: check, matrix and fix for CI and terminals; exit 0 clean, 1 findings, 2 usage or config.
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { analyze, buildMatrix, envMatcher, explainText, helmTemplateJobs, RULES, RULE_IDS } from '../core';
+import { analyze, buildMatrix, envMatcher, explainFiles, explainText, helmTemplateJobs, RULES, RULE_IDS } from '../core';
 import type { Severity } from '../core';
 import { ioReason, isIoError } from '../host/errors';
 import { escapeForTerminal, jsonForTerminal } from './escape';
 import { MAX_ROUNDS, runFix } from './fix';
 import { findHelm, runHelmTemplates } from '../host/helm';
 import { exitQuietlyOnClosedPipe } from './pipe';
-import { colors, githubReport, jsonReport, matrixText, sarifReport, textReport } from './report';
+import { accounts, colors, githubReport, jsonReport, matrixText, sarifReport, textReport } from './report';
 import type { Checked } from './report';
 import { readWorkspace, toPosix } from '../host/workspace';
 import type { Workspace } from '../host/workspace';
@@ -23,6 +23,7 @@ Usage:
   port-parity matrix [DIR] [--format text|json|markdown] [--config FILE] [--helm-template [--helm PATH]]
   port-parity fix [DIR] [--rule ID...] [--dry-run] [--config FILE]
   port-parity explain [DIR] [--service NAME...] [--config FILE]   how each service was formed: its files, environments, variants
+  port-parity explain [DIR] --files [--config FILE]   every file found: the services it makes up, or why it gives nothing
   port-parity rules            list the rules
   port-parity --help | --version
 
@@ -46,10 +47,11 @@ interface Args {
   helmTemplate: boolean;
   helm?: string;
   services: string[];
+  files: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { command: '', dirs: [], failOn: 'error', rules: [], dryRun: false, helmTemplate: false, services: [] };
+  const args: Args = { command: '', dirs: [], failOn: 'error', rules: [], dryRun: false, helmTemplate: false, services: [], files: false };
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
@@ -85,6 +87,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--helm-template') args.helmTemplate = true;
     else if (a === '--helm') args.helm = take();
     else if (a === '--service') args.services.push(...take().split(','));
+    else if (a === '--files') args.files = true;
     else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
     else if (!args.command) args.command = a;
     else args.dirs.push(a);
@@ -132,6 +135,8 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     }
     if (!['check', 'matrix', 'fix', 'explain'].includes(args.command)) throw new UsageError(`unknown command "${args.command}" (check, matrix, fix, explain, rules)`);
     if (args.services.length && args.command !== 'explain') throw new UsageError('--service names the services explain explains');
+    if (args.files && args.command !== 'explain') throw new UsageError('--files is an explain option: port-parity explain --files');
+    if (args.files && args.services.length) throw new UsageError('explain takes --files or --service, not both');
     const formats: Record<string, string[]> = { check: ['text', 'json', 'sarif', 'github'], matrix: ['text', 'json', 'markdown'], fix: ['text'], explain: ['text'] };
     const format = args.format ?? 'text';
     if (!formats[args.command].includes(format)) throw new UsageError(`--format for ${args.command} is one of ${formats[args.command].join(', ')}`);
@@ -156,13 +161,17 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     const runs: Checked[] = workspaces.map((ws, i) => {
       const helm = helms[i];
       const helmTemplates = helm ? runHelmTemplates(ws.root, helmTemplateJobs(ws.files, envMatcher(ws.config.environments).envOf), helm) : undefined;
-      return { analysis: analyze(ws.files, ws.config, { helmTemplates }), path: pathFor(ws.root, workspaces.length > 1) };
+      return { analysis: analyze(ws.files, ws.config, { helmTemplates, unread: ws.skipped }), path: pathFor(ws.root, workspaces.length > 1), unread: ws.skipped };
     });
 
     if (args.command === 'matrix') {
       const m = buildMatrix(runs[0].analysis.model);
       if (format === 'json') out(`${jsonForTerminal(JSON.stringify({ version: 1, ...m, rows: m.rows.map((r) => ({ ...r, cells: r.cells.map((c) => ({ ...c, locations: c.locations.map((l) => ({ file: l.file, line: l.line + 1, column: l.col + 1 })) })) })) }, null, 2))}\n`);
       else out(`${matrixText(m, format === 'markdown')}\n`);
+      return 0;
+    }
+    if (args.command === 'explain' && args.files) {
+      out(`${explainFiles(accounts(runs[0])).trimEnd().split('\n').map(escapeForTerminal).join('\n')}\n`);
       return 0;
     }
     if (args.command === 'explain') {

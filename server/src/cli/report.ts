@@ -1,6 +1,6 @@
 // The CLI's report formats: text, json, sarif and GitHub annotations, from one analysis.
-import type { Analysis, Finding, Loc, Matrix } from '../core';
-import { DOCS_URL, FORMATS, RULES, mapTemplate, placeholders, portSet } from '../core';
+import type { Analysis, FileAccount, Finding, Loc, Matrix, Unread } from '../core';
+import { DOCS_URL, FORMATS, RULES, accountFiles, mapTemplate, placeholders, portSet, quietUnused } from '../core';
 import type { RuleMeta } from '../core';
 import { escapeForTerminal as esc } from './escape';
 import type { ArtifactChange, Log, PhysicalLocation, Region, Replacement, ReportingDescriptor, Result } from 'sarif';
@@ -15,6 +15,18 @@ function pos(loc: Loc, file: PathOf): { file: string; line: number; column: numb
 export interface Checked {
   analysis: Analysis;
   path: PathOf;
+  /** What the walk passed over (files and folders). */
+  unread?: readonly Unread[];
+}
+
+/** Every file found in a run, with where it stands (`port-parity explain --files`). */
+export function accounts(run: Checked): FileAccount[] {
+  return accountFiles(run.analysis.model, run.analysis.facts, run.unread);
+}
+
+/** The files found that give the model nothing, with why; `reported`: a finding says it too. */
+function unusedFiles(runs: Checked[]): object[] {
+  return runs.flatMap((r) => accounts(r).filter((a) => a.status !== 'contributes').map((a) => ({ file: r.path(a.file), status: a.status, reason: a.why, reported: a.reported })));
 }
 
 export function jsonReport(runs: Checked[]): object {
@@ -35,7 +47,7 @@ export function jsonReport(runs: Checked[]): object {
     }
     for (const f of analysis.findings) findings.push(jsonFinding(f, path));
   }
-  return { version: 1, environments: [...envs], services, findings, summary: summary(runs) };
+  return { version: 1, environments: [...envs], services, findings, summary: summary(runs), unused: unusedFiles(runs) };
 }
 
 function jsonFinding(f: Finding, path: PathOf): object {
@@ -207,8 +219,16 @@ export function textReport(runs: Checked[], c: Colors): string {
   const line = `${total} problem${total === 1 ? '' : 's'} (${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ${s.infos} info) in ${s.files} files; ${s.suppressed} suppressed`;
   // Nothing read is not "no problems": say what was looked for (a folder of appsettings.json only, say).
   if (s.files === 0) out.push(`${c.bold('Nothing checked:')} no file here is one Port Parity reads (${FORMATS.map((f) => f.title).join(', ')}).`);
-  else out.push(total ? c.bold(line) : `${c.bold('No port problems.')} ${line}`);
+  else out.push(`${total ? c.bold(line) : `${c.bold('No port problems.')} ${line}`}${unusedLine(runs)}`);
   return out.join('\n');
+}
+
+/** The files found that give nothing and that no finding names, in one clause of the summary line. */
+function unusedLine(runs: Checked[]): string {
+  const { count, reasons } = quietUnused(runs.flatMap(accounts));
+  if (!count) return '';
+  const shown = reasons.slice(0, 3).map(([why, n]) => `${n} ${why}`).join(', ');
+  return `; ${count} file${count === 1 ? '' : 's'} found give${count === 1 ? 's' : ''} nothing to check (${shown}${reasons.length > 3 ? ', …' : ''}): explain --files says why`;
 }
 
 export function matrixText(m: Matrix, markdown: boolean): string {

@@ -4,6 +4,7 @@ import { kindOfPath, readersOf } from './formats/registry';
 import type { ExtractContext } from './formats/types';
 import { LineIndex } from './text';
 import type { FileFacts, SourceFile } from './types';
+import { sayPartlyRead, sayWhyNotRead } from './unread';
 import { parseYaml } from './yaml';
 import type { ParsedYaml } from './yaml';
 
@@ -17,13 +18,16 @@ export { kindOfPath };
 export function extractFile(file: SourceFile, interpolation: Record<string, string> | (() => Record<string, string>) = {}, parsed?: ParsedYaml): FileFacts {
   const kind = kindOfPath(file.path);
   try {
-    if (file.text.includes('\u0000')) return skipped(file, 'binary file');
-    if (!kind) return skipped(file, 'not a deployment file');
     let yaml = parsed;
+    const parse = (): ParsedYaml => (yaml ??= parseYaml(file.text));
+    if (file.text.includes('\u0000')) return sayWhyNotRead(skipped(file, 'binary file'), file, kind, parse);
+    if (!kind) return skipped(file, 'not a deployment file');
     let vars = typeof interpolation === 'function' ? undefined : interpolation;
     // A function, not a getter: an object with an accessor costs the whole run its memory (measured).
-    const ctx: ExtractContext = { kind, interpolation: () => (vars ??= (interpolation as () => Record<string, string>)()), yaml: () => (yaml ??= parseYaml(file.text)) };
-    const facts = readersOf(kind).reduce<FileFacts | undefined>((got, plugin) => got ?? plugin.extract?.(file, ctx), undefined) ?? unclaimed(file, kind, ctx);
+    const ctx: ExtractContext = { kind, interpolation: () => (vars ??= (interpolation as () => Record<string, string>)()), yaml: parse };
+    const claimed = readersOf(kind).reduce<FileFacts | undefined>((got, plugin) => got ?? plugin.extract?.(file, ctx), undefined) ?? unclaimed(file, kind, ctx);
+    // Found but not read: a file that looks like deployment configuration says why, at the place.
+    const facts = claimed.kind === 'skipped' ? sayWhyNotRead(claimed, file, kind, parse) : sayPartlyRead(claimed, file, yaml);
     // What the YAML parse left unread is said at the place, whatever the file turned out to be (Compose
     // reads its own parse and says it; a template is not YAML yet).
     if (yaml?.notes.length && facts.kind !== 'compose' && !(facts.kind === 'skipped' && facts.reason === 'template')) {

@@ -51,6 +51,12 @@ export function configSchema(rules: readonly RuleInfo[]): SchemaNode {
         additionalProperties: globs(GLOB_TEXT),
         examples: [{ preview: ['deploy/pr-*/**'], production: ['deploy/eu-*/**', 'deploy/us-*/**'] }],
       },
+      applications: {
+        type: 'object',
+        description: 'Path globs of each application\'s files, tried before inference (each compose project\'s folder is an application). Services of one name in different applications are different services.',
+        additionalProperties: globs(GLOB_TEXT),
+        examples: [{ shop: ['shop/**', 'deploy/shop/**'], billing: ['billing/**'] }],
+      },
       reference: {
         type: 'string',
         minLength: 1,
@@ -98,6 +104,9 @@ export const CONFIG_MESSAGES: Record<string, (subject: string, shown: string, va
   'environments': () => 'environments must map an environment name to path globs',
   'environments/*': (s) => `${s} must be a glob or a list of globs`,
   'environments/*/*': (s) => `${s}: each entry must be a string`,
+  'applications': () => 'applications must map an application name to path globs',
+  'applications/*': (s) => `${s} must be a glob or a list of globs`,
+  'applications/*/*': (s) => `${s}: each entry must be a string`,
   'reference': () => 'reference must be an environment name',
   'ignore': () => 'ignore must be a glob or a list of globs',
   'ignore/*': (s) => `${s}: each entry must be a string`,

@@ -21,6 +21,8 @@ export interface ContractEntry {
 export interface Config {
   /** environment → path globs that name it, tried before inference. */
   environments: Record<string, string[]>;
+  /** application → path globs of its files, tried before inference from compose projects' folders. */
+  applications: Record<string, string[]>;
   /** The reference environment (normalised); production by default. */
   reference: string;
   ignore: string[];
@@ -38,7 +40,7 @@ export const CONFIG_FILE = '.portparity.yaml';
 export { CONFIG_FILES } from './config-files';
 
 export function defaultConfig(): Config {
-  return { environments: {}, reference: 'production', ignore: [], rules: {}, services: {}, maxFileSize: 2 * 1024 * 1024 };
+  return { environments: {}, applications: {}, reference: 'production', ignore: [], rules: {}, services: {}, maxFileSize: 2 * 1024 * 1024 };
 }
 
 /** Where a value stands in the config: its path, its node and key node, and its name as the user writes it (`services.api`). */
@@ -133,6 +135,7 @@ function globsOf(v: unknown, ptr: string, bad: Set<string>): string[] {
 function configOf(d: Record<string, unknown>, bad: Set<string>, places: Map<string, Place>, ix: LineIndex, config: Config): void {
   const ok = (k: string): boolean => k in d && !bad.has(`/${k}`);
   if (ok('environments')) for (const [name, v] of Object.entries(d.environments as object)) setOwn(config.environments, normalizeEnv(name), globsOf(v, pointer(['environments', name]), bad));
+  if (ok('applications')) for (const [name, v] of Object.entries(d.applications as object)) setOwn(config.applications, name, globsOf(v, pointer(['applications', name]), bad));
   if (ok('reference')) config.reference = normalizeEnv(d.reference as string);
   if ('ignore' in d) config.ignore = globsOf(d.ignore, '/ignore', bad);
   if (ok('rules')) for (const [id, v] of Object.entries(d.rules as object)) if (!bad.has(pointer(['rules', id]))) config.rules[id] = v as RuleSetting;

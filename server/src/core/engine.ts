@@ -8,6 +8,8 @@ import { formatMessage, RULES } from './rules';
 import { extractAll } from './store/extract';
 import type { RunOptions } from './store/extract';
 import type { FileFacts, Finding, RawFinding, SourceFile } from './types';
+import { unreadFacts } from './unread';
+import type { Unread } from './unread';
 
 export interface Analysis {
   model: Model;
@@ -68,8 +70,9 @@ export function analyzeFacts(facts: FileFacts[], config: Config = defaultConfig(
   return { model, findings, suppressed, facts };
 }
 
-export function analyze(files: SourceFile[], config: Config = defaultConfig(), options: RunOptions = {}): Analysis {
-  return analyzeFacts(extractAll(files, config, options), config);
+/** `unread`: what the walk passed over (links, files too large): each file a skipped-source note. */
+export function analyze(files: SourceFile[], config: Config = defaultConfig(), options: RunOptions & { unread?: readonly Unread[] } = {}): Analysis {
+  return analyzeFacts([...extractAll(files, config, options), ...unreadFacts(options.unread ?? [])], config);
 }
 
 /** A message that quotes a huge token (`EXPOSE [[[[…`) keeps its first LIMITS.messageChars characters. */

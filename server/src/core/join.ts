@@ -3,6 +3,8 @@
 // format plug-in's `join` (formats/<id>/join.ts) reads its facts into placements with this; buildModel
 // (model.ts) runs the plug-ins in order and places what they give.
 import { posix } from 'node:path';
+import { qualified } from './applications';
+import type { Applications } from './applications';
 import { DEFAULT_ENV } from './environments';
 import type { EnvMatcher } from './environments';
 import { dirOf } from './paths';
@@ -28,20 +30,59 @@ export class Join {
   readonly dirOwner = new Map<string, string>();
   /** Project folders whose `.env` only interpolates the project's files (a compose project's). */
   readonly projectDirs = new Set<string>();
-  constructor(readonly matcher: EnvMatcher) {}
+  /** Each service key's application and plain name, where identities are scoped by application. */
+  readonly identity = new Map<string, { application: string; name: string }>();
+  /** Image names a compose project builds → the services that build them: evidence for files outside every application. */
+  private readonly built = new Map<string, Set<string>>();
+  constructor(
+    readonly matcher: EnvMatcher,
+    readonly apps: Applications,
+  ) {}
   marked(file: string): string | undefined {
     return this.matcher.envOf(file);
   }
+  /** The application a file belongs to (undefined: the workspace's own, or identities are not scoped). */
+  appOf(file: string): string | undefined {
+    return this.apps.multi ? this.apps.of(file) : undefined;
+  }
+  /** The key of the first of the names claimed in the workspace's own scope. */
   keyOf(...names: (string | undefined)[]): string | undefined {
-    for (const n of names) if (n && this.alias.has(n)) return this.alias.get(n);
-    return undefined;
+    return this.keyIn(undefined, ...names);
   }
   claim(key: string, ...names: (string | undefined)[]): void {
-    for (const n of names) if (n && !this.alias.has(n)) this.alias.set(n, key);
+    this.claimIn(undefined, key, ...names);
   }
-  /** The names (and image names) claimed so far that end with `suffix`, each with its service key; `build:` aliases are no names. */
-  namesEndingWith(suffix: string): [string, string][] {
-    return [...this.alias].filter(([n]) => n.endsWith(suffix) && !n.startsWith('build:'));
+  /** The key of the first of the names claimed in `app`'s scope (a built Dockerfile's alias is the workspace's: its path is its identity). */
+  keyIn(app: string | undefined, ...names: (string | undefined)[]): string | undefined {
+    for (const n of names) {
+      const k = n && this.alias.get(scoped(app, n));
+      if (k) return k;
+    }
+    return undefined;
+  }
+  claimIn(app: string | undefined, key: string, ...names: (string | undefined)[]): void {
+    for (const n of names) if (n && !this.alias.has(scoped(app, n))) this.alias.set(scoped(app, n), key);
+  }
+  /** A new service's key: the name, with its application where identities are scoped. */
+  newKey(app: string | undefined, name: string): string {
+    const key = qualified(this.apps, app, name);
+    if (key !== name && app !== undefined) this.identity.set(key, { application: app, name });
+    return key;
+  }
+  /** `key` builds the image `image` (a compose service's `build:`, by its `image:` or else the service's name). */
+  buildsImage(image: string | undefined, key: string): void {
+    if (image) this.built.set(image, (this.built.get(image) ?? new Set()).add(key));
+  }
+  /** Outside every application: the one service whose compose project builds one of these images, if only one does. */
+  byEvidence(app: string | undefined, images: (string | undefined)[]): string | undefined {
+    if (!this.apps.multi || app !== undefined) return undefined;
+    const keys = new Set(images.flatMap((i) => [...((i && this.built.get(i)) || [])]));
+    return keys.size === 1 ? [...keys][0] : undefined;
+  }
+  /** The names (and image names) claimed so far in `app`'s scope that end with `suffix`, each with its service key; `build:` aliases are no names. */
+  namesEndingWith(app: string | undefined, suffix: string): [string, string][] {
+    const prefix = scoped(app, '');
+    return [...this.alias].flatMap(([n, k]): [string, string][] => (n.startsWith(prefix) && n.endsWith(suffix) && !n.startsWith('build:') && (app !== undefined || !n.includes('\u0000')) ? [[n.slice(prefix.length), k]] : []));
   }
   /** The service keys claimed so far (the orchestrated services, once compose and Kubernetes are joined). */
   keys(): Set<string> {
@@ -55,6 +96,11 @@ export class Join {
     if (same) same.envs.add(env);
     else this.builtBy.set(df, [...links, { key, target, args, envs: new Set([env]) }]);
   }
+}
+
+/** An alias's key in the alias table: a name in its application's scope; a built Dockerfile's path in the workspace's. */
+function scoped(app: string | undefined, name: string): string {
+  return app === undefined || name.startsWith('build:') ? name : `${app}\u0000${name}`;
 }
 
 /** The key of a variant's view in its service's views (`local` is the main view's). */
@@ -88,6 +134,16 @@ export class Views {
     let v = s.views.get(id);
     if (!v) s.views.set(id, (v = { service: key, env, variant, ...(foreign ? { foreign } : {}), units: new Map(), processes: [], declared: [] }));
     return v;
+  }
+  /**
+   * The view of `key` in `env` that builds `dockerfile` (a second project's service of the name builds its
+   * own image), else the main view.
+   */
+  builder(key: string, env: string, dockerfile: string): EnvView {
+    const main = this.view(key, env);
+    if (main.builds?.has(dockerfile)) return main;
+    for (const v of (this.services.get(key) as ServiceModel).views.values()) if (v.env === env && v.builds?.has(dockerfile)) return v;
+    return main;
   }
   /** The environments a service runs in so far. */
   runEnvs(key: string): string[] {
@@ -300,8 +356,9 @@ export const processJoin: FormatJoin = {
         const env = j.marked(f.file) ?? p.defaultEnv ?? DEFAULT_ENV;
         j.fileEnv.set(f.file, env);
         const df = p.build ? joinRel(joinRel(dirOf(f.file), p.build.context), p.build.dockerfile ?? 'Dockerfile') : undefined;
-        const key = j.keyOf(p.service, df && buildAlias(df), imageBase(p.image)) ?? p.service;
-        j.claim(key, p.service, imageBase(p.image));
+        const app = j.appOf(f.file);
+        const key = j.keyIn(app, p.service, df && buildAlias(df), imageBase(p.image)) ?? j.byEvidence(app, [imageBase(p.image)]) ?? j.newKey(app, p.service);
+        j.claimIn(app, key, p.service, imageBase(p.image));
         if (df) j.builds(df, key, env, p.build?.target, p.build?.args);
         out.push(placeProcess(env, key, p));
       }

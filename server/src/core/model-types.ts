@@ -34,6 +34,8 @@ export interface EnvView {
    * its ports against its own declarations) but never compared with the service's reference.
    */
   foreign?: boolean;
+  /** The Dockerfiles this view's definition builds (a compose service's `build:`): its image goes to this view, not another project's. */
+  builds?: Set<string>;
   /** Each format's units of the service here, by format (read with that format's accessors: `composeOf(v)`). */
   units: Map<string, unknown>;
   /** Processes that format plug-ins declare on their own (a platform manifest's app), joined by identity. */
@@ -43,7 +45,10 @@ export interface EnvView {
 }
 
 export interface ServiceModel {
+  /** The service's key: its name, `application/name` where the workspace holds several applications. */
   name: string;
+  /** Where the workspace holds several applications: the service's, and its name within it. */
+  application?: { name: string; service: string };
   views: Map<string, EnvView>;
   contract?: ContractEntry;
   /** The environment that decides what "aligned" means (when there is no contract). */
@@ -76,6 +81,8 @@ export interface ModelContext {
   envSet: string[];
   baseEnvs: string[];
   soleService?: string;
+  /** The compose folders that root the workspace's applications (see applications.ts). */
+  appRoots: string[];
   /**
    * The environments each mark (`workload:api`, `image:api`) has marked units in: an unmarked unit goes
    * to the others only, whichever of the service's files a part reads.

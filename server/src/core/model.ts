@@ -1,14 +1,17 @@
 // The workspace model: which files make up each service, in which environment, and its internal ports.
 // buildModel knows no format: each format plug-in's join (formats/<id>/join.ts) claims identities and
 // gives placements; this file places them into environments and views, format-blind.
+import { applications } from './applications';
 import type { Config } from './config';
 import { compareEnvs, DEFAULT_ENV, envMatcher, normalizeEnv } from './environments';
+import type { EnvMatcher } from './environments';
 import { JOINS } from './formats/registry';
-import { Join, push, Views } from './join';
+import { Join, joinRel, push, Views } from './join';
 import type { PlaceContext, Placement } from './join';
 import { declaringParts } from './parts';
+import { dirOf } from './paths';
 import type { EnvView, Model, ModelContext, PortDecl, Role, ServiceModel } from './model-types';
-import type { FileFacts } from './types';
+import type { ComposeFacts, FileFacts } from './types';
 
 export { imageBase } from './join';
 
@@ -19,7 +22,9 @@ export { JOINS } from './formats/registry';
 
 /** `context`: given when modelling part of a workspace (the language server's incremental path). */
 export function buildModel(factsList: FileFacts[], config: Config, context?: ModelContext): Model {
-  const j = new Join(envMatcher(config.environments));
+  const matcher = envMatcher(config.environments);
+  const roots = context?.appRoots ?? factsList.flatMap((f) => (f.kind === 'compose' ? [appFolder(f, matcher)] : []));
+  const j = new Join(matcher, applications(roots, config.applications));
   const facts = new Map(factsList.map((f) => [f.file, f]));
   for (const f of factsList) if (!(f.kind === 'kubernetes' && f.env)) j.fileEnv.set(f.file, j.marked(f.file));
   const byKind = new Map<string, FileFacts[]>();
@@ -34,7 +39,7 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
   for (const x of JOINS) x.finish?.({ ...at, facts });
   const allEnvs = new Set(envs.envSet);
   for (const s of views.services.values()) for (const v of s.views.values()) allEnvs.add(v.env);
-  for (const s of views.services.values()) finishService(s, config);
+  for (const s of views.services.values()) finishService(s, config, j);
   const modelEnvs = context ? context.envs : [...allEnvs].sort(compareEnvs);
   const { fileEnv } = j;
   return {
@@ -48,6 +53,28 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
     indexes,
     envOfFile: (file) => (fileEnv.has(file) ? fileEnv.get(file) : j.marked(file)),
   };
+}
+
+/**
+ * The folder of a compose file's application: the folder holding it and everything it builds
+ * (`stack-03/` building `../services/api` is the monorepo's root), above the first folder that names an
+ * environment (`deploy/local/` and `deploy/production/` are one application's environments, `deploy`).
+ */
+function appFolder(f: ComposeFacts, matcher: EnvMatcher): string {
+  let dir = dirOf(f.file);
+  for (const s of f.services) if (s.build) dir = commonFolder(dir, joinRel(dirOf(f.file), s.build.context));
+  const segs = dir ? dir.split('/') : [];
+  for (let i = 0; i < segs.length; i++) if (matcher.envOf(segs.slice(0, i + 1).join('/'))) return segs.slice(0, i).join('/');
+  return dir;
+}
+
+function commonFolder(a: string, b: string): string {
+  if (b.startsWith('..')) return '';
+  const x = a ? a.split('/') : [];
+  const y = b ? b.split('/') : [];
+  let n = 0;
+  while (n < x.length && n < y.length && x[n] === y[n]) n++;
+  return x.slice(0, n).join('/');
 }
 
 interface Envs {
@@ -74,7 +101,7 @@ function environments(placements: Placement[], j: Join, context?: ModelContext):
   const marked = new Map<string, Set<string>>();
   for (const p of placements) if (p.env && p.mark) marked.set(p.mark, (marked.get(p.mark) ?? new Set()).add(p.env));
   const orchestrated = j.keys();
-  const computed = { envSet: [...envSet], baseEnvs: [...baseEnvs], soleService: orchestrated.size === 1 ? [...orchestrated][0] : undefined, marked };
+  const computed = { envSet: [...envSet], baseEnvs: [...baseEnvs], soleService: orchestrated.size === 1 ? [...orchestrated][0] : undefined, marked, appRoots: j.apps.roots };
   if (context) {
     envSet.clear();
     for (const e of context.envSet) envSet.add(e);
@@ -123,13 +150,17 @@ function shareWithVariants(views: Views): void {
 }
 
 /** The declared internal ports of every view; views in table order; the contract and the reference. */
-function finishService(s: ServiceModel, config: Config): void {
+function finishService(s: ServiceModel, config: Config, j: Join): void {
+  const id = j.identity.get(s.name);
+  if (id) s.application = { name: id.application, service: id.name };
   for (const v of s.views.values()) v.declared = declaredPorts(v);
   // Views in table order (a variant after its environment's main view), whatever order the files came
   // in (a partial model must equal the whole's).
   s.views = new Map([...s.views].sort((a, b) => compareEnvs(a[1].env, b[1].env) || (a[1].variant ?? '').localeCompare(b[1].variant ?? '')));
   // Own keys only: a service named like an Object property (constructor, toString) has no contract.
-  s.contract = Object.hasOwn(config.services, s.name) ? config.services[s.name] : undefined;
+  // A contract names a service by its key (`shop/api`) or, for any application's, by its name (`api`).
+  const named = [s.name, id?.name].find((n) => n !== undefined && Object.hasOwn(config.services, n));
+  s.contract = named === undefined ? undefined : config.services[named];
   // The configured reference, else the environment closest to production that declares the service.
   const have = [...s.views.values()].filter((v) => v.variant === undefined && v.declared.length > 0).map((v) => v.env);
   const preference = [normalizeEnv(config.reference), 'production', 'staging', 'test', 'local', DEFAULT_ENV, ...have.sort(compareEnvs)];

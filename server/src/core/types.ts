@@ -297,6 +297,8 @@ export interface K8sFacts {
   renderedFrom?: string;
   /** What a render could not follow (a remote resource, a template value): reported as info, never guessed. */
   unknowns?: Problem[];
+  /** The kinds of the objects read over (a Namespace, an Istio VirtualService): `explain --files` names them. */
+  otherKinds?: string[];
   /** Chart renders, when `helm template` was run too: where its render and the evaluator's disagree. */
   helmMismatches?: Problem[];
   /** Renders: for a token set in a values file (`file|start`), the template expression that uses it. */

@@ -1,12 +1,12 @@
 // Reads a workspace from disk (the CLI's folders and the language server's workspace folders): the files the core reads, skipping node_modules, .git and what .gitignore ignores.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
 import { CONFIG_FILES, defaultConfig, isIgnored, kindOfPath, parseConfig } from '../core';
-import type { Config, Problem, SourceFile } from '../core';
+import type { Config, Problem, SourceFile, Unread } from '../core';
 import { ioReason } from './errors';
-import { readRegularFile, realRoot } from './read';
+import { inside, readRegularFile, realRoot } from './read';
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn', '.terraform', '.venv', '__pycache__']);
 
@@ -15,11 +15,17 @@ export interface Workspace {
   files: SourceFile[];
   config: Config;
   configProblems: Problem[];
-  /** Files passed over, with why (too large, unreadable, a symbolic link, a name that is not UTF-8). */
-  skipped: { path: string; reason: string }[];
+  /**
+   * Files (and folders: `folder`) passed over, with why (too large, unreadable, a symbolic link, a name
+   * that is not UTF-8). `readThere`: a link to a file of the folder that is read at its own path.
+   */
+  skipped: Skip[];
   /** Why the folder itself cannot be listed (`permission denied`): nothing in it was checked. */
   unreadable?: string;
 }
+
+/** A path the walk passed over, and why (the core's `Unread`). */
+export type Skip = Unread;
 
 /** Is this path one the core reads (or the kustomizations that name patches)? */
 export function isWanted(rel: string): boolean {
@@ -118,6 +124,26 @@ export function workspaceName(root: string): string | undefined {
   return base && /^[\w.+-]+$/.test(base) ? base.toLowerCase() : undefined;
 }
 
+/** The workspace path of the file a link resolves to, if it lies in the folder (only the link is resolved, nothing read). */
+function linkedFile(link: string, rootReal: string): string | undefined {
+  try {
+    const real = realpathSync.native(link);
+    return inside(real, rootReal) && statSync(real).isFile() ? toPosix(relative(rootReal, real)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A link to a file the walk read at its own path is said as such; any other keeps no `readThere`. */
+function linksReadThere(skipped: Skip[], files: SourceFile[]): Skip[] {
+  const read = new Set(files.map((f) => f.path));
+  return skipped.map((s) => {
+    if (s.readThere === undefined) return s;
+    const { readThere, ...rest } = s;
+    return read.has(readThere) ? { ...rest, readThere, reason: `a symbolic link to ${readThere}, read there: not followed` } : rest;
+  });
+}
+
 /** Walks `root`; `.gitignore` files apply to their folder and below, as git applies them. */
 export function readWorkspace(root: string, configPath?: string): Workspace {
   const loaded = loadConfig(root, configPath);
@@ -125,7 +151,7 @@ export function readWorkspace(root: string, configPath?: string): Workspace {
   const config: Config = { ...loaded.config, name: workspaceName(root) };
   const ignoredByConfig = isIgnored(config);
   const files: SourceFile[] = [];
-  const skipped: { path: string; reason: string }[] = [];
+  const skipped: Skip[] = [];
   let unreadable: string | undefined;
   const walk = (dir: string, rules: { base: string; ig: Ignore }[]): void => {
     let entries: Entry[];
@@ -134,7 +160,7 @@ export function readWorkspace(root: string, configPath?: string): Workspace {
     } catch (e) {
       // The root itself: nothing can be checked, which the CLI makes an error, not "0 files".
       if (dir === root) unreadable = ioReason(e);
-      skipped.push({ path: toPosix(relative(root, dir)) || '.', reason: `cannot read: ${ioReason(e)}` });
+      skipped.push({ path: toPosix(relative(root, dir)) || '.', reason: `cannot read: ${ioReason(e)}`, folder: true });
       return;
     }
     const relDir = toPosix(relative(root, dir));
@@ -162,19 +188,22 @@ export function readWorkspace(root: string, configPath?: string): Workspace {
         // Never followed, never read; said when it is something the walk would have read.
         const folder = e.isSymbolicLink() ? isFolder(join(dir, e.name)) : e.isDirectory();
         const wanted = folder ? !ALWAYS_SKIPPED.has(e.name) && !gitIgnored(rel, true) && !ignoredByConfig(`${rel}/`) : isWanted(rel) && !gitIgnored(rel, false) && !ignoredByConfig(rel);
-        if (wanted && e.badName) skipped.push({ path: rel, reason: `the ${folder ? 'folder' : 'file'} name is not valid UTF-8: not read` });
-        else if (wanted && e.isSymbolicLink()) skipped.push({ path: rel, reason: `a symbolic link${folder ? ' to a folder' : ''}: not followed` });
+        if (wanted && e.badName) skipped.push({ path: rel, reason: `the ${folder ? 'folder' : 'file'} name is not valid UTF-8: not read`, folder });
+        else if (wanted && e.isSymbolicLink()) {
+          const there = folder ? undefined : linkedFile(join(dir, e.name), rootReal);
+          skipped.push({ path: rel, reason: `a symbolic link${folder ? ' to a folder' : ''}: not followed`, folder, ...(there ? { readThere: there } : {}) });
+        }
         continue;
       }
       if (!isWanted(rel) || gitIgnored(rel, false) || ignoredByConfig(rel)) continue;
       const read = readRegularFile(join(dir, e.name), rootReal, config.maxFileSize);
       if ('text' in read) files.push({ path: rel, text: read.text });
-      else skipped.push({ path: rel, reason: read.skipped });
+      else skipped.push({ path: rel, reason: read.skipped, regular: true });
     }
   };
   // The folder the user named may itself be a link (it is their choice); nothing below it is followed.
   if (!statSync(root).isDirectory()) throw new Error(`${root} is not a directory`);
   const rootReal = realRoot(root);
   walk(root, []);
-  return { root, files, config, configProblems: problems, skipped, unreadable };
+  return { root, files, config, configProblems: problems, skipped: linksReadThere(skipped, files), unreadable };
 }

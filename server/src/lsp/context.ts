@@ -153,6 +153,9 @@ export function createContext(connection: Connection): ServerContext {
         try {
           files += f.index();
           read?.(files);
+          // One line per folder, not one per path: files too large or unreadable have their diagnostic.
+          const unread = f.unreadCount();
+          if (unread) log(`${f.root}: ${unread} path${unread === 1 ? '' : 's'} not read (links, files too large or unreadable): "Port Parity: Explain Service" → "Every file found" says which and why`);
         } catch (e) {
           error(`Error while indexing ${f.root}: ${(e as Error).message}`);
         }

@@ -1,7 +1,7 @@
 // One workspace folder's state: disk and editor texts, the store of what was extracted, the latest analysis.
 import { join } from 'node:path';
-import { buildMatrix, callers, defaultConfig, envMatcher, extract, extractSteps, findReferences, fullState, helmTemplateJobs, kindOfPath, owningDir, parseConfig, portTokens, Store, updateState } from '../core';
-import type { Analysis, Config, Edit, HelmTemplateOutput, HelmTemplates, IncrementalState, Matrix, PortToken, Problem, Reference, SourceFile } from '../core';
+import { accountFiles, buildMatrix, callers, defaultConfig, envMatcher, extract, extractSteps, findReferences, fullState, helmTemplateJobs, kindOfPath, owningDir, parseConfig, portTokens, Store, unreadFacts, updateState } from '../core';
+import type { Analysis, Config, Edit, FileAccount, FileFacts, HelmTemplateOutput, HelmTemplates, IncrementalState, Matrix, PortToken, Problem, Reference, SourceFile, Unread } from '../core';
 import { runHelmTemplate } from '../host/helm';
 import { readRegularFile, realRoot } from '../host/read';
 import type { ReadResult } from '../host/read';
@@ -64,8 +64,14 @@ export class Folder {
   /** Called when a background helm render is done (the server schedules an evaluation). */
   onHelmDone?: () => void;
 
-  /** Told of each file left unread, with why (a link, a FIFO, too large): the server logs it. */
+  /** Told of each file left unread after an edit, with why (a link, a FIFO, too large): the server logs it. */
   onSkip?: (rel: string, reason: string) => void;
+  /** The regular files the walk (or a re-read) passed over, by path: each a skipped-source note, as in the CLI. */
+  private unread = new Map<string, Unread>();
+  /** Their facts, made once per change of `unread` (the same objects otherwise: nothing looks changed). */
+  private unreadFacts?: FileFacts[];
+  /** Everything the last walk passed over (links and folders too), for `explain --files`. */
+  private skipped: readonly Unread[] = [];
 
   constructor(readonly root: string, private settings: Settings) {}
 
@@ -78,7 +84,10 @@ export class Folder {
   /** Reads every file from disk (host/workspace.ts, the walk the CLI uses too: .gitignore, node_modules, size limit). */
   index(): number {
     const ws = readWorkspace(this.root);
-    for (const k of ws.skipped) this.onSkip?.(k.path, k.reason);
+    // Links and special files are only logged (a diagnostic would invite opening them through the link).
+    this.skipped = ws.skipped;
+    this.unread = new Map(ws.skipped.filter((k) => k.regular).map((k) => [k.path, k]));
+    this.unreadFacts = undefined;
     this.fileConfig = ws.configProblems.length === 0 && ws.config.file ? ws.config : undefined;
     this.configProblems = ws.configProblems;
     this.configPath = ws.config.file ?? ws.configProblems[0]?.loc.file;
@@ -132,6 +141,22 @@ export class Folder {
     return true;
   }
 
+  /** What the walk passed over at the last index, for the count the server logs. */
+  unreadCount(): number {
+    return this.skipped.length;
+  }
+
+  /** A path read again: passed over now (with why), or not (read, or gone). */
+  private markUnread(rel: string, skip: Unread | undefined): void {
+    const was = this.unread.get(rel);
+    if (was?.reason === skip?.reason) return;
+    if (skip) this.unread.set(rel, skip);
+    else this.unread.delete(rel);
+    this.unreadFacts = undefined;
+    // A note appears or goes for a file outside the extraction: the next evaluation starts whole.
+    this.state = undefined;
+  }
+
   /** One file's text from disk through the safe reader; undefined (and a note to `onSkip`) when it is not read. */
   private readDisk(rel: string, maxSize: number): string | undefined {
     let read: ReadResult;
@@ -140,8 +165,14 @@ export class Folder {
     } catch (e) {
       read = { skipped: (e as Error).message };
     }
-    if ('text' in read) return read.text;
-    if (!('missing' in read && read.missing)) this.onSkip?.(rel, read.skipped);
+    if ('text' in read) {
+      this.markUnread(rel, undefined);
+      return read.text;
+    }
+    const missing = 'missing' in read && read.missing;
+    // Grown past the size limit: a note at the file, as the walk gives; a link or a FIFO is only logged.
+    this.markUnread(rel, read.skipped.startsWith('larger than') ? { path: rel, reason: read.skipped, regular: true } : undefined);
+    if (!missing) this.onSkip?.(rel, read.skipped);
     return undefined;
   }
 
@@ -178,8 +209,11 @@ export class Folder {
     const files = this.files();
     const edits = this.edits();
     this.dirty.clear();
-    const { facts, changed } = extract(files, this.config, this.store, { helmTemplates: this.helmTemplates(files), edits });
-    this.state = this.state ? updateState(this.state, facts, this.config, { changed }) : fullState(facts, this.config);
+    const extracted = extract(files, this.config, this.store, { helmTemplates: this.helmTemplates(files), edits });
+    // A path the editor holds open is read from there, whatever the disk said.
+    const unread = (this.unreadFacts ??= unreadFacts([...this.unread.values()])).filter((f) => !this.open.has(f.file));
+    const facts = [...extracted.facts, ...unread];
+    this.state = this.state ? updateState(this.state, facts, this.config, { changed: extracted.changed }) : fullState(facts, this.config);
     this.analysis = this.state.analysis;
     const scope = this.state.last.scope;
     const model = this.analysis.model;
@@ -274,6 +308,11 @@ export class Folder {
   /** The services × environments table, with callers from the kept references. */
   matrix(): Matrix | undefined {
     return this.analysis ? buildMatrix(this.analysis.model, callers([...this.refs.values()].flat())) : undefined;
+  }
+
+  /** Every file found, with where it stands (`explain --files`); empty before the first evaluation. */
+  accounts(): FileAccount[] {
+    return this.analysis ? accountFiles(this.analysis.model, this.analysis.facts, [...this.skipped, ...this.unread.values()]) : [];
   }
 
   /** How the last evaluation went, for the log. */

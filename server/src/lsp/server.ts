@@ -10,6 +10,7 @@ import { registerConfiguration } from './features/configuration';
 import { registerDefinition } from './features/definition';
 import { registerDiagnostics } from './features/diagnostics';
 import { registerDocuments } from './features/documents';
+import { registerExplain } from './features/explain';
 import { registerHover } from './features/hover';
 import { registerLifecycle } from './features/lifecycle';
 import { registerMatrix } from './features/matrix';
@@ -31,6 +32,7 @@ export function startServer(connection: Connection): void {
   registerDefinition(ctx);
   registerCodeLens(ctx);
   registerCommands(ctx);
+  registerExplain(ctx);
   ctx.documents.listen(connection);
   connection.listen();
 }

@@ -92,6 +92,16 @@ function checks(vscode) {
       assert.match(text, /9000/);
       return text.split('\n')[0];
     }],
+    ['the hover on a port ends with a link that explains its service', async () => {
+      const uri = file(STAGING_ORDERS);
+      const pos = ctx.diagnostic.range.start.translate(0, 1);
+      const text = await waitFor(async () => {
+        const t = hoverText(await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, pos));
+        return t.includes('command:portParity.explainService') && t;
+      }, 'the explain link in the hover');
+      assert.match(text, /Explain how orders was formed\]\(command:portParity\.explainService\?/);
+      return 'linked';
+    }],
     ['code lenses show the service\'s ports per environment', async () => {
       const uri = file(STAGING_ORDERS);
       const lenses = await waitFor(async () => {
@@ -153,6 +163,12 @@ function checks(vscode) {
       const active = vscode.window.activeTextEditor;
       assert.equal(active && path.basename(active.document.uri.fsPath), '.portparity.yaml');
       return text.split('\n').filter((l) => /^ {2}\S/.test(l)).length + ' services in the contract';
+    }],
+    ['"Explain Service" with a service opens its explanation, read-only, beside', async () => {
+      await vscode.commands.executeCommand('portParity.explainService', 'orders');
+      const doc = await waitFor(() => vscode.window.visibleTextEditors.map((e) => e.document).find((d) => d.uri.scheme === 'port-parity-explain' && /^# `orders`/.test(d.getText())), 'the explanation of orders');
+      assert.match(doc.getText(), /^## production \(reference\): ports 9000$/m);
+      return `${doc.getText().split('\n').length} lines`;
     }],
     ['"Re-index Workspace" answers', async () => {
       await vscode.commands.executeCommand('portParity.reindex');

@@ -1,11 +1,12 @@
-// skipped-source: a part of a chart or kustomization that Port Parity cannot follow, so its ports go unchecked.
+// skipped-source: a part of a chart or kustomization that Port Parity cannot follow, or a file that looks like
+// deployment configuration but is not read (unread.ts decides which), so its ports go unchecked.
 import type { RawFinding } from '../types';
 import { defineRule } from './types';
 
 export const rule = defineRule({
   meta: {
     id: 'skipped-source',
-    description: 'A remote Kustomize resource or a Helm template value that Port Parity cannot follow: its ports are not checked (never guessed).',
+    description: 'A remote Kustomize resource, a Helm template value, or a file that looks like deployment configuration, that Port Parity cannot follow or read: its ports are not checked (never guessed).',
     defaultSeverity: 'info',
     fixable: false,
     movesPorts: false,
@@ -16,7 +17,7 @@ export const rule = defineRule({
     },
   },
   check(model) {
-    // Renders and manifests; and any file where a bound or an alias left a part unread.
+    // Renders and manifests; any file where a bound or an alias left a part unread; files found and not read.
     const findings: RawFinding[] = [];
     for (const f of model.facts.values()) {
       const env = f.kind === 'kubernetes' ? f.env : undefined;

@@ -11,6 +11,7 @@ import { chartsHolding, helmRenders, helmRenderSteps, helmRerender } from '../fo
 import type { HelmTemplates } from '../formats/helm/helm-compare';
 import { kustomizePlan, kustomizeRenders, kustomizeRerender } from '../formats/kustomize/kustomize';
 import { dirOf, owningDir, under } from '../paths';
+import { unreadFacts } from '../unread';
 import type { FileFacts, SourceFile } from '../types';
 import type { ParsedYaml } from '../yaml';
 import { sameTemplates, Store } from './store';
@@ -188,7 +189,7 @@ function readUnit(store: Store, config: Config, f: SourceFile, role: Role, env: 
     return vars;
   };
   const facts: FileFacts =
-    f.text.length > config.maxFileSize ? { kind: 'skipped', file: f.path, reason: `larger than ${config.maxFileSize} bytes`, problems: [], suppressions: [] }
+    f.text.length > config.maxFileSize ? unreadFacts([{ path: f.path, reason: `larger than ${config.maxFileSize} bytes` }])[0]
     : role === 'patch' ? { kind: 'skipped', file: f.path, reason: 'kustomize patch', problems: [], suppressions: extractFile(f, {}, parsed).suppressions }
     : role === 'chart' ? { kind: 'skipped', file: f.path, reason: 'part of a Helm chart', problems: [], suppressions: commentSuppressions(f.text) }
     : extractFile(f, interpolation, parsed);

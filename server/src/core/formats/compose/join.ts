@@ -58,13 +58,14 @@ export const composeJoin: FormatJoin = {
     for (const p of projects) {
       const own = p.variant && p.variant.completes ? new Set(namesOf(p.variant.file)) : undefined;
       // A variant that completes the base speaks for the services it names; the base's others are the main project's.
+      const app = j.appOf(p.dir);
       for (const unit of mergedServices(p.dir, p.env, p.files, j, own)) {
         const variant = p.variant && defined.has(`${p.dir}|${p.env}|${unit.service.name}`) ? p.variant.file.file : undefined;
         // What runs together: the folder's project; a variant, an environment's file (`-f base -f it`) or a
         // file that stands alone is a run of its own (a folder's local-a-compose.yml and local-b-compose.yml are two).
         const last = p.files[p.files.length - 1].file;
         const project = p.variant ? `${p.dir}|${p.variant.file.file}` : p.standalone || p.files.length === 1 || p.env !== p.home ? `${p.dir}|${last}` : p.dir;
-        out.push({ env: p.env, policy: 'own', counts: true, stage: 0, place: (e, at) => placeUnit(e, { ...unit, variant, project }, at, j) });
+        out.push({ env: p.env, policy: 'own', counts: true, stage: 0, place: (e, at) => placeUnit(e, { ...unit, variant, project }, at, j.keyIn(app, unit.service.name) ?? unit.service.name) });
       }
     }
     return out;
@@ -74,7 +75,8 @@ export const composeJoin: FormatJoin = {
   project: (f) => dirOf(f.file),
   hosts: composeHosts,
   // A compose file not read whole keeps only the named services (read for them, not for its own findings).
-  narrow: (f, keep) => (f.kind === 'compose' ? { ...f, services: f.services.filter((s) => keep.has(s.name)), names: namesOf(f), problems: [], unknowns: undefined } : f),
+  // (A key names the service's application where the workspace holds several: `shop/api` keeps `api`.)
+  narrow: (f, keep) => (f.kind === 'compose' ? { ...f, services: f.services.filter((s) => keep.has(s.name) || [...keep].some((k) => k.endsWith(`/${s.name}`))), names: namesOf(f), problems: [], unknowns: undefined } : f),
   relate(model, sink, wanted) {
     for (const s of model.services.values()) {
       if (!wanted(s.name)) continue;
@@ -100,14 +102,15 @@ export const composeJoin: FormatJoin = {
   },
 };
 
-function placeUnit(env: string, unit: ComposeUnit, at: PlaceContext, j: Join): void {
-  const key = j.keyOf(unit.service.name) ?? unit.service.name;
+function placeUnit(env: string, unit: ComposeUnit, at: PlaceContext, key: string): void {
   let v = unit.variant === undefined ? at.views.view(key, env) : at.views.variant(key, env, unit.variant);
   // Another project already defines the service here (a second folder's stack): another application's
   // service of that name, kept apart, never a silent replacement, never compared with this one's reference.
   const there = unitsOf(v, VIEW)?.unit;
   if (there && there.project !== unit.project) v = at.views.variant(key, env, unit.files[unit.files.length - 1], true);
   ensureUnits(v, VIEW, () => ({ envFileVars: [] })).unit = unit;
+  const b = unit.service.build;
+  if (b) (v.builds ??= new Set()).add(joinRel(joinRel(unit.dir, b.context), b.dockerfile ?? 'Dockerfile'));
   push(at.index(INDEX, () => new Map<string, ComposeUnit[]>()), env, unit);
 }
 
@@ -118,11 +121,14 @@ function mergedServices(dir: string, env: string, parts: ComposeFacts[], j: Join
   const merged = new Map<string, ComposeService>();
   for (const part of parts) for (const s of part.services) if (!only || only.has(s.name)) merged.set(s.name, merged.has(s.name) ? mergeCompose(merged.get(s.name) as ComposeService, s) : s);
   const out: ComposeUnit[] = [];
+  const app = j.appOf(dir);
   for (const s of merged.values()) {
-    const key = j.keyOf(s.name) ?? s.name;
-    j.claim(key, s.name);
+    const key = j.keyIn(app, s.name) ?? j.newKey(app, s.name);
+    j.claimIn(app, key, s.name);
     if (s.build) {
-      j.claim(key, imageBase(s.image));
+      j.claimIn(app, key, imageBase(s.image));
+      // The image it builds is known by its name, else by the service's own (what a registry push would call it).
+      j.buildsImage(imageBase(s.image) ?? s.name, key);
       j.builds(joinRel(joinRel(dir, s.build.context), s.build.dockerfile ?? 'Dockerfile'), key, env, s.build.target, s.build.args);
     }
     out.push({ service: s, dir, project: dir, files: parts.filter((_, i) => named[i].has(s.name)).map((p) => p.file) });

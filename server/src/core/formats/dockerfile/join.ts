@@ -52,16 +52,19 @@ export const dockerfileJoin: FormatJoin = {
     for (const d of facts as DockerfileFacts[]) {
       const env = j.marked(d.file);
       j.fileEnv.set(d.file, env);
+      const app = j.appOf(d.file);
       const base = posix.basename(d.file);
       const links = buildersOf(d.file, j);
-      const { key, why } = identify(d, j, loose.get(d.file), orchestrated, sole, name);
+      const { key, why } = identify(d, j, app, loose.get(d.file), orchestrated, sole, name);
       for (const link of links.length ? links : [undefined]) {
         const k = link?.key ?? key;
-        j.claim(k, k);
+        j.claimIn(app, k, j.identity.get(k)?.name ?? k);
         // The last image of a folder owns it (the .env files there are its service's).
         j.dirOwner.set(dirOf(d.file), k);
         const stage = link?.target ? d.stages.find((s) => s.name === link.target) ?? d : d;
         const image: DockerImage = { file: d.file, exposes: withBuildArgs(stage.exposes, stage.env, link?.args ?? {}), env: stage.env, command: stage.command, healthchecks: stage.healthchecks, buildArgs: link?.args ?? {}, ...(stage.place ? { place: stage.place } : {}), why: link ? `service ${link.key} builds it` : why, ...(link?.target ? { target: link.target } : {}) };
+        // Into the view that builds it: another project's service of the name builds its own image.
+        const built = links.length && !j.builtBy.has(d.file) ? joinRel(dirOf(d.file), 'Dockerfile') : d.file;
         const verdict = loose.get(d.file);
         const put = (e: string, v: EnvView, at: PlaceContext): void => {
           ensureUnits(v, VIEW, () => ({ image })).image = image;
@@ -73,9 +76,9 @@ export const dockerfileJoin: FormatJoin = {
           read.set(k, mine);
         };
         const primary = !!link || base === 'Dockerfile' || base === 'Containerfile' || !!env;
-        if (primary) out.push({ env, policy: 'follows', key: k, mark: `image:${k}`, counts: true, orphanDefault: true, stage: 3, place: (e, at) => put(e, at.views.view(k, e), at) });
+        if (primary) out.push({ env, policy: 'follows', key: k, mark: `image:${k}`, counts: true, orphanDefault: true, stage: 3, place: (e, at) => put(e, at.views.builder(k, e, built), at) });
         // What a compose project builds is the image it runs, whatever other Dockerfiles' names suggest.
-        for (const e of link?.envs ?? []) later.push({ env: e, policy: 'own', counts: false, stage: 4, place: (x, at) => put(x, at.views.view(k, x), at) });
+        for (const e of link?.envs ?? []) later.push({ env: e, policy: 'own', counts: false, stage: 4, place: (x, at) => put(x, at.views.builder(k, x, built), at) });
       }
     }
     // A folder whose Dockerfile is built but not in the workspace is its builder's.
@@ -93,19 +96,19 @@ export const dockerfileJoin: FormatJoin = {
  * service its file or folders name, else the workspace's only orchestrated service for one at the
  * root, else its own name (its nearest folder or file, else "Dockerfile").
  */
-function identify(d: DockerfileFacts, j: Join, loose: Loose | undefined, orchestrated: Set<string>, sole: string | undefined, workspace?: string): { key: string; why: string } {
+function identify(d: DockerfileFacts, j: Join, app: string | undefined, loose: Loose | undefined, orchestrated: Set<string>, sole: string | undefined, workspace?: string): { key: string; why: string } {
   const candidates = namesOf(d, workspace);
   if (loose?.key) return { key: loose.key, why: loose.why };
   const note = loose?.why ?? '';
-  const key = j.keyOf(...candidates);
-  const named = candidates.find((c) => j.keyOf(c) === key);
+  const key = j.keyIn(app, ...candidates);
+  const named = candidates.find((c) => j.keyIn(app, c) === key);
   if (key && orchestrated.has(key)) return { key, why: `a service named "${named}" as ${nameSource(d)} is` };
   // A name only another Dockerfile claimed is no orchestrated service's: say so, and why no loose join stood.
   if (key) return { key, why: `no service claims it: named after ${nameSource(d)} "${named}", as another Dockerfile is${note}` };
   // A label's name that names no service does not outweigh the only one (it may name the repository, not the service).
   if (pathNames(d.file).length === 0 && sole) return { key: sole, why: "the workspace's only orchestrated service: it stands at the root" };
-  if (candidates[0]) return { key: candidates[0], why: `no service claims it: named after ${nameSource(d)} "${candidates[0]}"${note}` };
-  return { key: 'Dockerfile', why: `no service claims it, and no folder names one${note}` };
+  if (candidates[0]) return { key: j.newKey(app, candidates[0]), why: `no service claims it: named after ${nameSource(d)} "${candidates[0]}"${note}` };
+  return { key: j.newKey(app, 'Dockerfile'), why: `no service claims it, and no folder names one${note}` };
 }
 
 /** Whoever builds a Dockerfile. Only the default name stands in for the compose default: a `Dockerfile.dev` beside it is not what compose builds. */
@@ -175,9 +178,10 @@ function looseJoins(facts: DockerfileFacts[], j: Join, workspace?: string): Map<
   const wanted = new Map<string, { file: string; name: string; as: string; how: string }[]>();
   for (const d of facts) {
     const names = namesOf(d, workspace);
-    if (buildersOf(d.file, j).length > 0 || names.length === 0 || j.keyOf(...names)) continue;
+    const app = j.appOf(d.file);
+    if (buildersOf(d.file, j).length > 0 || names.length === 0 || j.keyIn(app, ...names)) continue;
     // `<app>-<folder>` exactly (distributed-calculator/node/ for distributed-calculator-node) before any name ending in `-<folder>`.
-    const suffixed = j.namesEndingWith(`-${names[0]}`);
+    const suffixed = j.namesEndingWith(app, `-${names[0]}`);
     const exact = names[1] ? suffixed.filter(([n]) => n === `${names[1]}-${names[0]}`) : [];
     const byApp = new Set(exact.map(([, k]) => k)).size === 1;
     const hits = byApp ? exact : suffixed;

@@ -24,7 +24,7 @@ export const dotenvJoin: FormatJoin = {
       const env = j.marked(e.file);
       j.fileEnv.set(e.file, env);
       if (j.projectDirs.has(dir)) continue;
-      const key = j.dirOwner.get(dir) ?? j.keyOf(...dir.split('/').reverse());
+      const key = j.dirOwner.get(dir) ?? j.keyIn(j.appOf(e.file), ...dir.split('/').reverse());
       if (!key) continue;
       out.push({ env, policy: 'follows', key, mark: `dotenv:${key}`, counts: true, stage: 5, place: (x, at) => void ensureUnits(at.views.view(key, x), VIEW, () => []).push(e) });
     }

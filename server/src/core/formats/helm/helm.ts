@@ -385,6 +385,7 @@ function renderOne(ctx: ChartContext, tpl: ParsedTemplate, root: Val, r: Renderi
   r.facts.backends.push(...facts.backends);
   r.facts.networkPolicies.push(...facts.networkPolicies);
   r.facts.problems.push(...facts.problems);
+  r.facts.unknowns?.push(...(facts.unknowns ?? []));
 }
 
 function holeProblem(ctx: ChartContext, h: Hole): Problem {
@@ -406,8 +407,9 @@ function enabled(dep: Dependency | undefined, values: Val): boolean {
 const READ_KINDS = /^(Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Job|CronJob|Service|ConfigMap|Ingress|NetworkPolicy|HTTPRoute|GRPCRoute|TCPRoute|TLSRoute|UDPRoute|List|[A-Za-z]*List)$/;
 function carriesNoPorts(text: string): boolean {
   const kinds = [...text.matchAll(/^\s*kind:\s*(.*?)\s*$/gm)].map((m) => m[1].replace(/^["']|["']$/g, ''));
-  // No kind at all (a partial, a NOTES file) or one computed by the template: render it.
-  return kinds.length > 0 && kinds.every((k) => !k.includes('{{') && !READ_KINDS.test(k));
+  // No kind at all (a partial, a NOTES file) or one computed by the template: render it. Another kind
+  // with a pod template (an Argo Rollout) is rendered too, for the reader to say its ports are not read.
+  return kinds.length > 0 && kinds.every((k) => !k.includes('{{') && !READ_KINDS.test(k)) && !/^\s*containers:/m.test(text);
 }
 
 /** Renders a chart and its enabled subcharts with `values` into `r`. */

@@ -17,6 +17,12 @@ export interface WorkloadUnit {
   service: string;
   /** The main container's variables from ConfigMaps (`envFrom`, then `configMapKeyRef`), resolved per environment. */
   configEnv: Map<string, EnvVar[]>;
+  /**
+   * Per environment, the variant it is (its file) where another file defines the same workload there
+   * too: a chart beside plain manifests, a `k8s-grpc/` tree beside `k8s/`, `bookinfo-psa.yaml` beside
+   * `bookinfo.yaml`. Only one of them is applied; each is compared on its own.
+   */
+  variantIn: Map<string, string>;
 }
 
 export interface ServiceUnit {
@@ -100,27 +106,38 @@ export const kubernetesJoin: FormatJoin = {
   kind: 'kubernetes',
   order: 3,
   run(facts, { j }) {
-    const workloads: Placement[] = [];
+    const workloads: { file: string; p: Placement }[] = [];
     const rest: Placement[] = [];
     for (const f of facts as K8sFacts[]) {
       const env = f.env ?? j.marked(f.file);
       j.fileEnv.set(f.file, env);
+      const app = j.appOf(f.file);
       for (const w of f.workloads) {
         const apps = w.containers.filter((c) => !c.init);
         const id = w.baseName ?? w.name;
-        const key = j.keyOf(id, ...apps.map((c) => c.name), ...apps.map((c) => imageBase(c.image))) ?? id;
-        j.claim(key, id, w.name);
-        const main = mainContainer(w, [id, w.name, key]);
-        j.claim(key, imageBase(main?.image));
-        const unit: WorkloadUnit = { workload: w, file: f.file, main, service: key, configEnv: new Map() };
-        workloads.push({ env, policy: 'base', mark: `workload:${key}`, counts: true, stage: 1, place: (e, at) => placeWorkload(e, unit, at) });
+        const images = apps.map((c) => imageBase(c.image));
+        // Outside every application, a workload joins one only on evidence: an image its compose project builds.
+        const key = j.keyIn(app, id, ...apps.map((c) => c.name), ...images) ?? j.byEvidence(app, images) ?? j.newKey(app, id);
+        j.claimIn(app, key, id, w.name);
+        const main = mainContainer(w, [id, w.name, key, j.identity.get(key)?.name ?? key]);
+        j.claimIn(app, key, imageBase(main?.image));
+        const unit: WorkloadUnit = { workload: w, file: f.file, main, service: key, configEnv: new Map(), variantIn: new Map() };
+        // A marked workload overrides the unmarked ones of its service (deploy/production/api.yaml over
+        // deploy/base/api.yaml); one joined only by the image it runs is another workload, overriding none
+        // (argocd's helm-guestbook chart in production runs guestbook/'s image: guestbook-ui stays).
+        const plain = j.identity.get(key)?.name ?? key;
+        const byName = [id, w.name, ...apps.map((c) => c.name)].includes(plain);
+        workloads.push({ file: f.file, p: { env, policy: 'base', mark: byName ? `workload:${key}` : `workload:${key}|${id}`, counts: true, stage: 1, place: (e, at) => placeWorkload(e, unit, at) } });
       }
-      for (const s of f.services) rest.push({ env, policy: 'base', mark: `service:${s.name}`, counts: true, stage: 2, place: (e, at) => placeService(e, s, f.file, at, j.keyOf(s.name)) });
+      for (const s of f.services) rest.push({ env, policy: 'base', mark: `service:${s.name}`, counts: true, stage: 2, place: (e, at) => placeService(e, s, f.file, at, j.keyIn(app, s.name)) });
       for (const c of f.configMaps) rest.push({ env, policy: 'base', mark: `configmap:${c.namespace}/${c.name}`, counts: false, stage: 2, place: (e, at) => void indexOf(at).configMaps.set(`${e}|${c.namespace}/${c.name}`, c) });
       for (const b of f.backends) rest.push({ env, policy: 'base', mark: `route:${b.namespace}|${b.from}`, counts: false, stage: 2, place: (e, at) => push(indexOf(at).backendsByEnv, e, { backend: b, file: f.file }) });
       for (const n of f.networkPolicies) rest.push({ env, policy: 'base', mark: `policy:${n.namespace}/${n.name}`, counts: false, stage: 2, place: (e, at) => push(indexOf(at).policiesByEnv, e, { policy: n, file: f.file }) });
     }
-    return [...workloads, ...rest];
+    // Where files define one workload twice, the first placed is the main definition: folder by folder
+    // (`k8s/` before `k8s-grpc/`, `bookinfo.yaml` before `bookinfo-psa.yaml`), whatever order they came in.
+    workloads.sort((a, b) => comparePaths(a.file, b.file));
+    return [...workloads.map((w) => w.p), ...rest];
   },
   finish(at) {
     resolveConfigEnv(indexOf(at));
@@ -169,7 +186,7 @@ function relate(model: Model, sink: RelationSink, wanted: (s: string | undefined
   for (const [env, list] of idx.backendsByEnv) {
     const services = serviceIndex(idx.servicesByEnv.get(env) ?? []);
     for (const { backend, file } of list) {
-      const unit = services.get(`${backend.namespace}/${backend.service}`);
+      const unit = services.get(backend.namespace, backend.service, file);
       const owner = unit?.selected[0]?.service;
       if (wanted(owner)) sink.file(owner, file);
       // A route to a Service the workspace does not define reports for the owner of a name a typo away (dangling-ingress).
@@ -194,8 +211,47 @@ function relate(model: Model, sink: RelationSink, wanted: (s: string | undefined
 }
 
 function placeWorkload(env: string, unit: WorkloadUnit, at: PlaceContext): void {
-  view(at, unit.service, env).workloads.push(unit);
+  const main = view(at, unit.service, env);
+  const id = identityOf(unit);
+  // The same workload from another file, where this file has none of the service's yet: a variant.
+  const other = main.workloads.some((w) => w.file !== unit.file && identityOf(w) === id) && !main.workloads.some((w) => w.file === unit.file);
+  if (other) {
+    unit.variantIn.set(env, unit.file);
+    ensureUnits(at.views.variant(unit.service, env, unit.file), VIEW, () => ({ workloads: [], services: [] })).workloads.push(unit);
+  } else main.workloads.push(unit);
   push(indexOf(at).workloadsByEnv, env, unit);
+}
+
+/** A workload's identity within its service: its namespace and name (a render's `staging-api` is `api`). */
+function identityOf(w: WorkloadUnit): string {
+  return `${w.workload.namespace}/${w.workload.baseName ?? w.workload.name}`;
+}
+
+/** Of several units, the one nearest `from`: the same file, else the most folders in common, else the first. */
+export function nearest<T extends { file: string }>(units: T[], from: string): T | undefined {
+  let best: T | undefined;
+  let score = -1;
+  for (const u of units) {
+    const s = u.file === from ? Infinity : sharedFolders(u.file, from);
+    if (s > score) [best, score] = [u, s];
+  }
+  return best;
+}
+
+/** Paths folder by folder, and a file's name before its extension (`k8s/x` before `k8s-grpc/x`, `a.yaml` before `a-psa.yaml`). */
+function comparePaths(a: string, b: string): number {
+  const key = (p: string): string[] => p.split('/').map((s) => s.replace(/\.[^.]*$/, ''));
+  const [x, y] = [key(a), key(b)];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  return x.length - y.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function sharedFolders(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  let n = 0;
+  while (n < x.length - 1 && n < y.length - 1 && x[n] === y[n]) n++;
+  return n;
 }
 
 function placeService(env: string, svc: K8sService, file: string, at: PlaceContext, named?: string): void {
@@ -203,7 +259,11 @@ function placeService(env: string, svc: K8sService, file: string, at: PlaceConte
   const selected = svc.selector ? selectFrom(idx.podIndex(), env, svc.namespace, svc.selector) : [];
   const unit: ServiceUnit = { svc, file, selected };
   const owner = selected[0]?.service ?? named;
-  if (owner) view(at, owner, env).services.push(unit);
+  // A Service goes with the pods of its own file or tree (a variant's own Service), else with the owner's.
+  const pod = nearest(selected.filter((w) => w.service === owner), file);
+  const variant = pod?.variantIn.get(env);
+  if (owner && variant !== undefined) ensureUnits(at.views.variant(owner, env, variant), VIEW, () => ({ workloads: [], services: [] })).services.push(unit);
+  else if (owner) view(at, owner, env).services.push(unit);
   push(idx.servicesByEnv, env, unit);
 }
 
@@ -255,12 +315,12 @@ export function policyPods(model: Pick<Model, 'indexes'>, env: string, policy: K
   return selectFrom(idx.podIndex(), env, policy.namespace, policy.podSelector);
 }
 
-/** Services by `namespace/name`; the first of a name wins, as a lookup in file order would. */
-export function serviceIndex(units: ServiceUnit[]): Map<string, ServiceUnit> {
-  const out = new Map<string, ServiceUnit>();
-  for (const u of units) {
-    const k = `${u.svc.namespace}/${u.svc.name}`;
-    if (!out.has(k)) out.set(k, u);
-  }
-  return out;
+/**
+ * Services by namespace and name, as a route in `from` reaches them: where several files define the
+ * Service (variants), the one of the route's own file or tree, else the first in file order.
+ */
+export function serviceIndex(units: ServiceUnit[]): { get(namespace: string, name: string, from: string): ServiceUnit | undefined } {
+  const byName = new Map<string, ServiceUnit[]>();
+  for (const u of units) push(byName, `${u.svc.namespace}/${u.svc.name}`, u);
+  return { get: (namespace, name, from) => nearest(byName.get(`${namespace}/${name}`) ?? [], from) };
 }

@@ -41,8 +41,9 @@ function readObject(ix: LineIndex, obj: Node | null | undefined, facts: K8sFacts
   }
   if (!kind) return;
   const meta = get(obj, 'metadata');
-  const nameNode = get(meta, 'name');
-  const name = str(nameNode) ?? '';
+  // An object named by `generateName` (a hook Job's `before-`) is known by that prefix; the API adds a suffix.
+  const nameNode = get(meta, 'name') ?? get(meta, 'generateName');
+  const name = str(get(meta, 'name')) ?? str(get(meta, 'generateName'))?.replace(/-+$/, '') ?? '';
   const nameLoc = nameNode && isScalar(nameNode) ? scalarText(ix, nameNode).loc : nodeLoc(ix, obj);
   const namespace = str(get(meta, 'namespace')) ?? 'default';
   const ignore = str(path(meta, 'annotations', IGNORE_ANNOTATION));
@@ -107,13 +108,31 @@ function readObject(ix: LineIndex, obj: Node | null | undefined, facts: K8sFacts
     facts.networkPolicies.push(np);
     return;
   }
-  if (!WORKLOADS.has(kind)) return;
+  if (!WORKLOADS.has(kind)) {
+    (facts.otherKinds ??= []).push(kind);
+    unreadPods(ix, obj, kind, name, facts);
+    return;
+  }
   const podSpec = kind === 'Pod' ? get(obj, 'spec') : kind === 'CronJob' ? path(obj, 'spec', 'jobTemplate', 'spec', 'template', 'spec') : path(obj, 'spec', 'template', 'spec');
   const labels = kind === 'Pod' ? stringMap(get(meta, 'labels')) : kind === 'CronJob' ? stringMap(path(obj, 'spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels')) : stringMap(path(obj, 'spec', 'template', 'metadata', 'labels'));
   const w: K8sWorkload = { kind, name, nameLoc, namespace, labels, containers: [], hostNetwork: str(get(podSpec, 'hostNetwork')) === 'true' };
   for (const c of items(get(podSpec, 'containers'))) w.containers.push(readContainer(ix, c, false, facts.problems));
   for (const c of items(get(podSpec, 'initContainers'))) w.containers.push(readContainer(ix, c, true, facts.problems));
   facts.workloads.push(w);
+}
+
+/**
+ * An object of a kind Port Parity does not read (an Argo Rollout, a Knative Service, an OpenShift
+ * DeploymentConfig) whose pod template declares ports or probes: said once, at its `kind`, never read
+ * as a workload (its semantics are its controller's). Kinds with no containers carry no ports: nothing.
+ */
+function unreadPods(ix: LineIndex, obj: Node, kind: string, name: string, facts: K8sFacts): void {
+  const spec = get(obj, 'spec');
+  const podSpec = [path(spec, 'template', 'spec'), path(spec, 'jobTemplate', 'spec', 'template', 'spec')].find((p) => items(get(p, 'containers')).length > 0);
+  const ported = items(get(podSpec, 'containers')).filter((c) => items(get(c, 'ports')).length > 0 || ['livenessProbe', 'readinessProbe', 'startupProbe'].some((k) => get(c, k) !== undefined));
+  if (!ported.length) return;
+  const at = getKey(obj, 'kind') ?? obj;
+  facts.unknowns = [...(facts.unknowns ?? []), { message: `${kind} ${name || '(no name)'}: a kind Port Parity does not read; the ports and probes of its pod template (${ported.map((c) => str(get(c, 'name')) ?? '?').join(', ')}) are not checked`, loc: nodeLoc(ix, at) }];
 }
 
 function readIngress(ix: LineIndex, obj: Node, name: string, namespace: string, facts: K8sFacts): void {

@@ -207,9 +207,9 @@ export function metaMap(r: KRes, key: 'labels' | 'annotations'): Record<string, 
  * in the file that wrote it. `keep`: which problems are the render's own (a resource file reports
  * its own problems when it is read for itself).
  */
-export function readOutput(origins: Origins<Src>, file: string, objs: KRes[], keep: (p: Problem) => boolean): Pick<K8sFacts, 'workloads' | 'services' | 'configMaps' | 'backends' | 'networkPolicies' | 'problems'> {
+export function readOutput(origins: Origins<Src>, file: string, objs: KRes[], keep: (p: Problem) => boolean): Pick<K8sFacts, 'workloads' | 'services' | 'configMaps' | 'backends' | 'networkPolicies' | 'problems'> & { unknowns: Problem[] } {
   const ix = new TreeIndex(file, origins);
-  const out: ReturnType<typeof readOutput> = { workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [] };
+  const out: ReturnType<typeof readOutput> = { workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [], unknowns: [] };
   for (const o of objs) {
     ix.obj = o;
     const f = extractKubernetes({ path: file, text: '' }, [{ contents: o.node } as unknown as YamlDoc], ix);
@@ -220,6 +220,8 @@ export function readOutput(origins: Origins<Src>, file: string, objs: KRes[], ke
     out.backends.push(...f.backends);
     out.networkPolicies.push(...f.networkPolicies);
     out.problems.push(...f.problems.filter(keep));
+    // An object of a kind the reader does not read, with ports in its pod template.
+    out.unknowns.push(...(f.unknowns ?? []));
   }
   return out;
 }

@@ -578,7 +578,8 @@ export function renderOne(ctx: Ctx, k: Kust, env: string | undefined): { f: K8sF
   r.applyVars(objs);
   fixReferences(r.origins, objs);
   const file = `${k.path}#${env ?? 'base'}`;
-  const out = readOutput(r.origins, file, objs, (p) => r.keeps(p));
+  const { unknowns, ...out } = readOutput(r.origins, file, objs, (p) => r.keeps(p));
+  r.unknowns.push(...unknowns);
   const f: K8sFacts = { kind: 'kubernetes', file, env, renderedFrom: `kustomization ${k.dir || '.'}`, unknowns: r.unknowns, ...out, suppressions: [] };
   return { f, r };
 }

@@ -23,8 +23,8 @@ export const rule = defineRule({
     const k8s = k8sIndex(model);
     for (const [env, backends] of k8s.backendsByEnv) {
       const services = serviceIndex(k8s.servicesByEnv.get(env) ?? []);
-      for (const { backend } of backends) {
-        const unit = services.get(`${backend.namespace}/${backend.service}`);
+      for (const { backend, file } of backends) {
+        const unit = services.get(backend.namespace, backend.service, file);
         const p = backend.port;
         // A Service the workspace does not define (another repo, an operator) is not ours to judge.
         if (!unit || !p) continue;
