@@ -63,7 +63,9 @@ test('EXPOSE 80 80 80 … (1 MB): port 80 is listed once; a bad word repeated is
   const words = ' 80'.repeat(330000);
   const { report, bytes } = check(workspace({ Dockerfile: `FROM x\nEXPOSE${words}\nEXPOSE x x x\n` }));
   assert.ok(bytes < 100000, `${bytes} bytes of JSON`);
-  const svc = report.services.find((s) => s.name === 'Dockerfile');
+  // The root Dockerfile's service goes by the workspace's name (its temporary folder's): the only service.
+  assert.equal(report.services.length, 1);
+  const [svc] = report.services;
   assert.deepEqual(svc.ports.map((p) => [p.port, p.locations.length]), [[80, 1]]);
   const bad = report.findings.filter((f) => f.rule === 'invalid-port');
   assert.equal(bad.length, 1);
@@ -97,7 +99,8 @@ test('a Dockerfile past 2,097,152 characters is read in whole lines up to there;
   }));
   const [df] = notes(report, /only the first 2097152 characters of this Dockerfile are read: from line 3 on, nothing is checked/);
   assert.equal(df?.line, 3);
-  const ports = report.services.find((s) => s.name === 'Dockerfile')?.ports.map((p) => p.port);
+  assert.equal(report.services.length, 1);
+  const ports = report.services[0].ports.map((p) => p.port);
   assert.deepEqual(ports, [8080]);
   const [env] = notes(report, /only the first 10000 variables of this file are read/);
   assert.equal(env?.file, '.env');

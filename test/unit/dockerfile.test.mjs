@@ -493,3 +493,16 @@ test('shellWords joins the lines a backslash continues, outside single quotes: t
   assert.deepEqual(info.ports.map((p) => [p.port, p.primary, text.slice(p.loc.start, p.loc.end)]), [[9333, true, '9333'], [9327, false, '9327']]);
   assert.deepEqual(words("echo 'a\\\nb'").words.map((x) => x.text), ['echo', 'a\\\nb']);
 });
+
+test("the final stage's OCI labels name the image: the source repository, else a title that is a name", () => {
+  const name = (text) => read(text).labelled;
+  assert.equal(name('FROM node\nLABEL org.opencontainers.image.source="https://github.com/outline/outline"\n'), 'outline');
+  assert.equal(name('FROM node\nLABEL org.opencontainers.image.source=git@github.com:acme/Shop-API.git\n'), 'shop-api');
+  assert.equal(name('FROM node\nLABEL org.opencontainers.image.title=wiki org.opencontainers.image.source=https://gitlab.com/group/sub/repo/\n'), 'repo');
+  assert.equal(name('FROM node\nLABEL org.opencontainers.image.title="wiki"\n'), 'wiki');
+  assert.equal(name('FROM node\nLABEL org.opencontainers.image.title="Outline Wiki"\n'), undefined);
+  assert.equal(name('FROM node\nLABEL maintainer="a@b.c"\n'), undefined);
+  // A label of a build stage is not the final image's; a stage built on a labelled one keeps it.
+  assert.equal(name('FROM node AS build\nLABEL org.opencontainers.image.title=builder\nFROM nginx\n'), undefined);
+  assert.equal(name('FROM node AS base\nLABEL org.opencontainers.image.title=app\nFROM nginx AS other\nFROM base\n'), 'app');
+});

@@ -32,6 +32,8 @@ export interface Config {
   maxFileSize: number;
   /** The config file's path, when one was read. */
   file?: string;
+  /** The workspace's own name (its package.json `name`, else its folder's), set by the host: a root Dockerfile nothing else names goes by it. */
+  name?: string;
 }
 
 export const CONFIG_FILE = '.portparity.yaml';

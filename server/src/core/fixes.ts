@@ -6,7 +6,7 @@ import type { EnvView, Model } from './model-types';
 import { apartStacks } from './parts';
 import { alignEdits, list, referencePorts } from './query';
 import { RULE_META } from './rules';
-import { movedPorts } from './rules/port-parity';
+import { driftOf, movedPorts } from './rules/port-parity';
 import { LineIndex } from './text';
 import type { Finding, Fix, Loc, SourceFile, TextEdit } from './types';
 
@@ -23,7 +23,9 @@ export function alignServiceFix(model: Model, service: string): Fix | undefined 
     if ((!s.contract && v.env === ref.env && v.variant === undefined) || v.foreign) continue;
     const refView = ref.env !== undefined ? s.views.get(ref.env) : undefined;
     if (!s.contract && refView && apartStacks(model, v, refView)) continue;
-    for (const [from, to] of movedPorts(v.declared, ref.ports, refDecls)) {
+    // Without a contract, the ports port-parity reports as moved (a moved health check has no token to align).
+    const moved = s.contract ? movedPorts(v.declared, ref.ports, refDecls) : driftOf(model, s, v).flatMap((d) => (d.kind === 'port' ? [[d.from, d.to] as const] : []));
+    for (const [from, to] of moved) {
       targets.add(to);
       edits.push(...alignEdits(model, v, from, to));
     }

@@ -79,6 +79,11 @@ export class Join {
     const keys = new Set(images.flatMap((i) => [...((i && this.built.get(i)) || [])]));
     return keys.size === 1 ? [...keys][0] : undefined;
   }
+  /** The names (and image names) claimed so far in `app`'s scope that end with `suffix`, each with its service key; `build:` aliases are no names. */
+  namesEndingWith(app: string | undefined, suffix: string): [string, string][] {
+    const prefix = scoped(app, '');
+    return [...this.alias].flatMap(([n, k]): [string, string][] => (n.startsWith(prefix) && n.endsWith(suffix) && !n.startsWith('build:') && (app !== undefined || !n.includes('\u0000')) ? [[n.slice(prefix.length), k]] : []));
+  }
   /** The service keys claimed so far (the orchestrated services, once compose and Kubernetes are joined). */
   keys(): Set<string> {
     return new Set(this.alias.values());
@@ -180,6 +185,8 @@ export interface JoinContext {
   j: Join;
   /** Given when modelling part of a workspace (the language server's incremental path). */
   context?: ModelContext;
+  /** The workspace's own name (Config.name). */
+  name?: string;
 }
 
 /** What a plug-in's finish step gets: every view is placed. */

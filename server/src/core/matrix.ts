@@ -5,6 +5,7 @@ import type { Model, ServiceModel } from './model-types';
 import { apartStacks } from './parts';
 import { referencePorts } from './query';
 import { callers, findReferences } from './references';
+import { driftOf, movedPorts } from './rules/port-parity';
 import type { Loc } from './types';
 
 export type CellStatus = 'reference' | 'agree' | 'differs' | 'missing';
@@ -61,10 +62,9 @@ export function buildMatrixRow(model: Model, s: ServiceModel, variant?: string):
     else if (!s.contract && ref?.env === env && variant === undefined) status = 'reference';
     // Another application's service of the name, or another stack's, is shown, never judged against this one's reference.
     else if (!ref || v?.foreign || (v && refView && apartStacks(model, v, refView))) status = 'agree';
-    else {
-      const moved = ports.some((p) => !ref.ports.includes(p)) && ref.ports.some((p) => !ports.includes(p));
-      status = moved ? 'differs' : 'agree';
-    }
+    // port-parity's own question (a moved port or health check), so the cells and the count say what the rule reports.
+    else if (!s.contract) status = v && driftOf(model, s, v).length > 0 ? 'differs' : 'agree';
+    else status = movedPorts(v?.declared ?? [], ref.ports, []).length > 0 ? 'differs' : 'agree';
     return { environment: env, ports, status, locations: v ? v.declared.map((d) => d.loc) : [] };
   });
   if (cells.every((c) => c.status === 'missing')) return undefined;

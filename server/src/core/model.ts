@@ -29,7 +29,7 @@ export function buildModel(factsList: FileFacts[], config: Config, context?: Mod
   for (const f of factsList) if (!(f.kind === 'kubernetes' && f.env)) j.fileEnv.set(f.file, j.marked(f.file));
   const byKind = new Map<string, FileFacts[]>();
   for (const f of factsList) push(byKind, f.kind, f);
-  const placements = JOINS.flatMap((x) => x.run(byKind.get(x.kind) ?? [], { j, context }));
+  const placements = JOINS.flatMap((x) => x.run(byKind.get(x.kind) ?? [], { j, context, name: config.name }));
   const envs = environments(placements, j, context);
   const views = new Views();
   const indexes = new Map<string, unknown>();

@@ -134,6 +134,8 @@ export interface DockerfileFacts {
   stages: { name?: string; exposes: DockerExpose[]; env: EnvVar[]; command: CommandInfo; healthchecks: ProbeFact[]; place?: ExposePlace }[];
   /** The final stage's FROM and where an EXPOSE line would go in it. */
   place?: ExposePlace;
+  /** The image's name by its OCI labels (the repository of `org.opencontainers.image.source`, or a `title` that is a name). */
+  labelled?: string;
   /** What was left unread, and why (a bound hit, an alias not followed): reported as info by skipped-source. */
   unknowns?: Problem[];
   problems: Problem[];

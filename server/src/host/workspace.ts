@@ -111,6 +111,19 @@ function isFolder(path: string): boolean {
   }
 }
 
+/** The workspace's own name: its package.json `name` (without an `@scope/`), else its folder's. */
+export function workspaceName(root: string): string | undefined {
+  try {
+    const read = readRegularFile(join(root, 'package.json'), realRoot(root), 1024 * 1024);
+    const name = 'text' in read && typeof read.text === 'string' ? (JSON.parse(read.text) as { name?: unknown }).name : undefined;
+    if (typeof name === 'string' && /^(@[\w.-]+\/)?[a-z0-9][\w.-]*$/i.test(name)) return name.replace(/^@[^/]+\//, '').toLowerCase();
+  } catch {
+    // No package.json, or not JSON: the folder's name.
+  }
+  const base = posix.basename(toPosix(root));
+  return base && /^[\w.+-]+$/.test(base) ? base.toLowerCase() : undefined;
+}
+
 /** The workspace path of the file a link resolves to, if it lies in the folder (only the link is resolved, nothing read). */
 function linkedFile(link: string, rootReal: string): string | undefined {
   try {
@@ -133,7 +146,9 @@ function linksReadThere(skipped: Skip[], files: SourceFile[]): Skip[] {
 
 /** Walks `root`; `.gitignore` files apply to their folder and below, as git applies them. */
 export function readWorkspace(root: string, configPath?: string): Workspace {
-  const { config, problems } = loadConfig(root, configPath);
+  const loaded = loadConfig(root, configPath);
+  const { problems } = loaded;
+  const config: Config = { ...loaded.config, name: workspaceName(root) };
   const ignoredByConfig = isIgnored(config);
   const files: SourceFile[] = [];
   const skipped: Skip[] = [];

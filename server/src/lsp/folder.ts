@@ -5,7 +5,7 @@ import type { Analysis, Config, Edit, FileAccount, FileFacts, HelmTemplateOutput
 import { runHelmTemplate } from '../host/helm';
 import { readRegularFile, realRoot } from '../host/read';
 import type { ReadResult } from '../host/read';
-import { readWorkspace } from '../host/workspace';
+import { readWorkspace, workspaceName } from '../host/workspace';
 
 export interface Settings {
   rules: Record<string, 'error' | 'warning' | 'info' | 'off'>;
@@ -91,7 +91,7 @@ export class Folder {
     this.fileConfig = ws.configProblems.length === 0 && ws.config.file ? ws.config : undefined;
     this.configProblems = ws.configProblems;
     this.configPath = ws.config.file ?? ws.configProblems[0]?.loc.file;
-    this.config = mergeConfig(ws.config.file ? ws.config : undefined, this.settings);
+    this.config = { ...mergeConfig(ws.config.file ? ws.config : undefined, this.settings), name: ws.config.name };
     this.disk = new Map(ws.files.map((f) => [f.path, f.text]));
     this.listed = undefined;
     this.store = new Store();
@@ -102,7 +102,7 @@ export class Folder {
 
   setSettings(settings: Settings): void {
     this.settings = settings;
-    this.config = mergeConfig(this.fileConfig, settings);
+    this.config = { ...mergeConfig(this.fileConfig, settings), name: workspaceName(this.root) };
   }
 
   /** The config file changed: re-read it; its problems become diagnostics in that file. */
@@ -116,7 +116,7 @@ export class Folder {
       this.fileConfig = problems.length ? this.fileConfig : config;
     }
     this.configPath = rel;
-    this.config = mergeConfig(this.fileConfig, this.settings);
+    this.config = { ...mergeConfig(this.fileConfig, this.settings), name: workspaceName(this.root) };
   }
 
   textOf(rel: string): string | undefined {

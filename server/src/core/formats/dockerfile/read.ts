@@ -49,6 +49,8 @@ interface Stage {
   afterExpose?: number;
   beforeStart?: number;
   end?: number;
+  /** The name its OCI labels give the image (see labelledName). */
+  labelled?: string;
 }
 
 const PROTOCOLS: Record<string, Protocol> = { tcp: 'TCP', udp: 'UDP', sctp: 'SCTP' };
@@ -154,6 +156,9 @@ function read(file: SourceFile, ix: LineIndex, suppressions: Suppression[]): Doc
         st.entry = cmd;
         if (!st.cmdHere) st.cmd = undefined;
       }
+    } else if (kw === 'LABEL' && ins instanceof PropertyInstruction) {
+      const st = current();
+      st.labelled = labelledName(ins) ?? st.labelled;
     } else if (kw === 'HEALTHCHECK' && ins instanceof Healthcheck) {
       const st = current();
       const sub = ins.getSubcommand();
@@ -174,7 +179,21 @@ function read(file: SourceFile, ix: LineIndex, suppressions: Suppression[]): Doc
     facts.healthchecks = last.healthchecks;
     if (last.place) facts.place = last.place;
   }
+  const labelled = done[done.length - 1]?.labelled;
+  if (labelled) facts.labelled = labelled;
   return facts;
+}
+
+/**
+ * The name an OCI label gives the image: the repository of `org.opencontainers.image.source`
+ * (`https://github.com/outline/outline` → `outline`), else `org.opencontainers.image.title` where it is
+ * a name (`outline`, not `Outline Wiki`). Literal values only.
+ */
+function labelledName(ins: PropertyInstruction): string | undefined {
+  const props = new Map(ins.getProperties().map((p) => [p.getName(), p.getValue() ?? '']));
+  const source = /^(?:https?:\/\/|git@)[^/\s]+[/:](?:[^/\s]+\/)*([A-Za-z0-9][\w.-]*?)(?:\.git)?\/?$/.exec(props.get('org.opencontainers.image.source') ?? '')?.[1];
+  const title = /^[a-z0-9][a-z0-9._-]*$/.exec(props.get('org.opencontainers.image.title') ?? '')?.[0];
+  return (source ?? title)?.toLowerCase();
 }
 
 /** `ARG NAME[=default]...`: before the first FROM a global (seen in a stage that repeats it), else a build parameter of the stage. */
@@ -211,6 +230,7 @@ function inherit(p: Stage): Stage {
     entry: p.entry,
     cmdHere: false,
     health: p.health,
+    labelled: p.labelled,
   };
 }
 

@@ -38,9 +38,13 @@ export const rule = defineRule({
     const findings: RawFinding[] = [];
     // The build args each Dockerfile is built with (compose build.args, a platform's build args).
     const buildArgs = new Map<string, Set<string>>();
+    // The service whose image a Dockerfile is: the finding is that service's, so that the language server
+    // judges it again when the service's build args change in another file (compose.yaml), not only the Dockerfile.
+    const owner = new Map<string, string>();
     for (const s of model.services.values()) {
       for (const v of s.views.values()) {
         const image = imageOf(v);
+        if (image && !owner.has(image.file)) owner.set(image.file, s.name);
         if (image) for (const k of Object.keys(image.buildArgs)) buildArgs.set(image.file, (buildArgs.get(image.file) ?? new Set()).add(k));
       }
     }
@@ -58,6 +62,7 @@ export const rule = defineRule({
           messageId: 'unsetVariable',
           data: { raw: first.raw, why: why(name, first.argScope, !!buildArgs.get(f.file)?.has(name)), more },
           loc: first.loc,
+          ...(owner.has(f.file) ? { service: owner.get(f.file) } : {}),
           related: rest.map((e) => ({ loc: e.loc, message: `EXPOSE ${e.raw}: ${name} is not set here either` })),
         });
       }
