@@ -236,8 +236,23 @@ function addProjectFiles(next: Map<string, FileFacts>, files: Set<string>): void
     for (const p of projectOf(next.get(f)) ?? []) wanted.add(p);
   }
   if (wanted.size === 0) return;
+  closeProjects(next, wanted);
   for (const f of next.values()) {
     if (projectOf(f)?.some((p) => wanted.has(p))) files.add(f.file);
+  }
+}
+
+/**
+ * The projects that read these, transitively: a file's keys are its own project and those it includes or
+ * extends from, so a change in c/ reaches b/ (which includes c/) and a/ (which includes b/).
+ */
+function closeProjects(next: Map<string, FileFacts>, keys: Set<string>): void {
+  for (let size = -1; size !== keys.size; ) {
+    size = keys.size;
+    for (const f of next.values()) {
+      const ps = projectOf(f);
+      if (ps && ps.length > 1 && ps.some((p) => keys.has(p))) for (const p of ps) keys.add(p);
+    }
   }
 }
 
@@ -267,6 +282,7 @@ function freshFiles({ next, changed, was }: Change, files: Set<string>): Set<str
   const projects = new Set(changed.flatMap((f) => [...(projectOf(next.get(f)) ?? []), ...(projectOf(was.get(f)) ?? [])]));
   const fresh = new Set<string>(changed);
   if (projects.size === 0) return fresh;
+  closeProjects(next, projects);
   // Every file of those projects, also one no judged service names (an included file's clash with the includer).
   for (const f of next.values()) {
     if (!projectOf(f)?.some((p) => projects.has(p))) continue;
