@@ -669,8 +669,11 @@ class Reader {
       this.problem({ message: `${cName} is missing`, loc: port.loc });
       return undefined;
     }
-    // An unset container port leaves nothing to compare; the shell may still provide it.
-    if (c.kind === 'unset') return undefined;
+    // An unset container port leaves nothing to compare; the shell may still provide it. Said, never silent.
+    if (c.kind === 'unset') {
+      if (this.facts && container) (this.facts.unknowns ??= []).push({ message: `${cName} ${container.raw} has no value here (no default, and the project's .env does not set it; Compose takes the shell's value, else an empty string): this port is not checked`, loc: container.loc });
+      return undefined;
+    }
     port.container = c.value;
     port.count = c.size;
     if (!host) return port;
