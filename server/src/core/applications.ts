@@ -12,6 +12,7 @@
 // not scoped: every file joins by name, as in a workspace of one application.
 import picomatch from 'picomatch';
 import { posix } from 'node:path';
+import { under } from './paths';
 
 export interface Applications {
   /** More than one application: identities are scoped by application, and keys name it. */
@@ -32,10 +33,10 @@ export function applications(dirs: Iterable<string>, custom: Record<string, stri
   const memo = new Map<string, string | undefined>();
   const of = (path: string): string | undefined => {
     if (memo.has(path)) return memo.get(path);
-    const custom = globs.find((g) => g.match(path) || g.match(`${path}/`))?.name;
-    // The deepest root containing the path (roots never contain each other, so at most one).
-    const root = custom === undefined ? roots.find((r) => contains(r, path)) : undefined;
-    const app = custom ?? (root === undefined ? undefined : names.get(root));
+    const configured = globs.find((g) => g.match(path) || g.match(`${path}/`))?.name;
+    // The root containing the path (roots never contain each other, so at most one).
+    const root = configured === undefined ? roots.find((r) => contains(r, path)) : undefined;
+    const app = configured ?? (root === undefined ? undefined : names.get(root));
     if (memo.size > 100000) memo.clear();
     memo.set(path, app);
     return app;
@@ -44,7 +45,7 @@ export function applications(dirs: Iterable<string>, custom: Record<string, stri
 }
 
 function contains(dir: string, path: string): boolean {
-  return dir === '' || path === dir || path.startsWith(`${dir}/`);
+  return path === dir || under(dir, path);
 }
 
 /** A root's name: its folder's name, or its path where two roots share a folder name; the workspace root is `root`. */

@@ -5,7 +5,7 @@ import { posix } from 'node:path';
 import { envMatcher } from './environments';
 import { FORMATS } from './formats/registry';
 import type { EnvView, Model, ServiceModel } from './model-types';
-import { portSet } from './model-types';
+import { portSet, servicesNamed } from './model-types';
 import { CONFIG_FILES } from './config-files';
 import { dirOf, owningDir } from './paths';
 import type { FileFacts } from './types';
@@ -86,10 +86,8 @@ function code(s: string): string {
 
 /** The explanation as text, for the named services (all when none is named). */
 export function explainText(model: Model, names: string[] = []): { text: string; unknown: string[] } {
-  // A name is a service's key (`shop/api`), or the name of every application's service so named (`api`).
-  const named = (n: string): ServiceModel[] => (model.services.has(n) ? [model.services.get(n) as ServiceModel] : [...model.services.values()].filter((s) => s.application?.service === n));
-  const unknown = names.filter((n) => named(n).length === 0);
-  const chosen: ServiceModel[] = names.length ? [...new Set(names.flatMap(named))] : [...model.services.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const unknown = names.filter((n) => servicesNamed(model, n).length === 0);
+  const chosen: ServiceModel[] = names.length ? [...new Set(names.flatMap((n) => servicesNamed(model, n)))] : [...model.services.values()].sort((a, b) => a.name.localeCompare(b.name));
   const out: string[] = [];
   for (const s of chosen) {
     out.push(`${s.name}${s.application ? ` (${s.application.service} of application ${s.application.name})` : ''}${s.contract ? ` (contract: ${s.contract.ports.join(', ')})` : ''}`);

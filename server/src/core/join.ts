@@ -108,6 +108,11 @@ export function variantKey(env: string, variant: string): string {
   return `${env}\u0000${variant}`;
 }
 
+/** The Dockerfile a build (`build: {context, dockerfile}` of a file in `dir`) builds. */
+export function buildFile(dir: string, build: { context: string; dockerfile?: string }): string {
+  return joinRel(joinRel(dir, build.context), build.dockerfile ?? 'Dockerfile');
+}
+
 /** The alias under which whoever builds a Dockerfile is known, so that others building it join them. */
 export function buildAlias(dockerfile: string): string {
   return `build:${dockerfile}`;
@@ -356,7 +361,7 @@ export const processJoin: FormatJoin = {
       for (const p of f.processes) {
         const env = j.marked(f.file) ?? p.defaultEnv ?? DEFAULT_ENV;
         j.fileEnv.set(f.file, env);
-        const df = p.build ? joinRel(joinRel(dirOf(f.file), p.build.context), p.build.dockerfile ?? 'Dockerfile') : undefined;
+        const df = p.build ? buildFile(dirOf(f.file), p.build) : undefined;
         const app = j.appOf(f.file);
         const key = j.keyIn(app, p.service, df && buildAlias(df), imageBase(p.image)) ?? j.byEvidence(app, [imageBase(p.image)]) ?? j.newKey(app, p.service);
         j.claimIn(app, key, p.service, imageBase(p.image));

@@ -90,6 +90,15 @@ export interface ModelContext {
   marked: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
+/**
+ * The services a name written by a user names (a contract entry, `--service`): the service of that key
+ * (`shop/api`), else every application's service of that name (`api`).
+ */
+export function servicesNamed(model: Pick<Model, 'services'>, name: string): ServiceModel[] {
+  const s = model.services.get(name);
+  return s ? [s] : [...model.services.values()].filter((x) => x.application?.service === name);
+}
+
 /** The distinct internal ports of a view, in order of first declaration. */
 export function portSet(decls: PortDecl[]): number[] {
   return [...new Set(decls.map((d) => d.port))];

@@ -9,7 +9,7 @@ import { JOINS } from './formats/registry';
 import { Join, joinRel, push, Views } from './join';
 import type { PlaceContext, Placement } from './join';
 import { declaringParts } from './parts';
-import { dirOf } from './paths';
+import { commonFolder, dirOf } from './paths';
 import type { EnvView, Model, ModelContext, PortDecl, Role, ServiceModel } from './model-types';
 import type { ComposeFacts, FileFacts } from './types';
 
@@ -66,15 +66,6 @@ function appFolder(f: ComposeFacts, matcher: EnvMatcher): string {
   const segs = dir ? dir.split('/') : [];
   for (let i = 0; i < segs.length; i++) if (matcher.envOf(segs.slice(0, i + 1).join('/'))) return segs.slice(0, i).join('/');
   return dir;
-}
-
-function commonFolder(a: string, b: string): string {
-  if (b.startsWith('..')) return '';
-  const x = a ? a.split('/') : [];
-  const y = b ? b.split('/') : [];
-  let n = 0;
-  while (n < x.length && n < y.length && x[n] === y[n]) n++;
-  return x.slice(0, n).join('/');
 }
 
 interface Envs {

@@ -12,6 +12,15 @@ export function under(dir: string, path: string): boolean {
   return dir === '' || path.startsWith(`${dir}/`);
 }
 
+/** The deepest folder holding both folders ('' when only the root does; a path outside the workspace shares none). */
+export function commonFolder(a: string, b: string): string {
+  const x = a ? a.split('/') : [];
+  const y = b ? b.split('/') : [];
+  let n = 0;
+  while (n < x.length && n < y.length && x[n] === y[n]) n++;
+  return x.slice(0, n).join('/');
+}
+
 /** The deepest of `dirs` holding `path`: the first folder up from it that `dirs` has (a chart's, say). */
 export function owningDir(path: string, dirs: { has(dir: string): boolean }): string | undefined {
   for (let d = dirOf(path); ; d = dirOf(d)) {

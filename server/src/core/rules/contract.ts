@@ -1,6 +1,7 @@
 // contract: a declared internal port differs from the committed `.portparity.yaml` contract.
 import { alignEdits, inEnvs, list, PerToken, where } from '../query';
 import type { EnvView } from '../model-types';
+import { servicesNamed } from '../model-types';
 import type { Fix, RawFinding } from '../types';
 import { movedPorts } from './port-parity';
 import { defineRule } from './types';
@@ -32,10 +33,8 @@ export const rule = defineRule({
     }
     const findings: RawFinding[] = [];
     // A contract entry for a service the workspace does not define is most likely a typo.
-    // (A name is a service's key, or the name of some application's service: `api` for `shop/api`.)
-    const named = new Set([...model.services.values()].flatMap((s) => [s.name, s.application?.service ?? s.name]));
     for (const [name, entry] of Object.entries(model.config.services)) {
-      if (model.partial || named.has(name)) continue;
+      if (model.partial || servicesNamed(model, name).length > 0) continue;
       findings.push({ rule: 'contract', messageId: 'unknownService', data: { name, services: list([...model.services.keys()].sort()) || 'none' }, loc: entry.loc, related: [] });
     }
     for (const { loc, envs, data } of out.entries()) {

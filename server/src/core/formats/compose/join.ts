@@ -1,6 +1,6 @@
 // Compose projects into the model: base + overrides per environment, merged as Compose merges them,
 // one unit per service and environment; the services' names claim identity first.
-import { ensureUnits, imageBase, joinRel, mergeByFile, push, unitKey, unitsOf } from '../../join';
+import { buildFile, ensureUnits, imageBase, joinRel, mergeByFile, push, unitKey, unitsOf } from '../../join';
 import type { FormatJoin, Join, PlaceContext, Placement, UnitKey } from '../../join';
 import type { EnvView, Model } from '../../model-types';
 import { dirOf } from '../../paths';
@@ -118,7 +118,11 @@ export const composeJoin: FormatJoin = {
   hosts: composeHosts,
   // A compose file not read whole keeps only the named services (read for them, not for its own findings).
   // (A key names the service's application where the workspace holds several: `shop/api` keeps `api`.)
-  narrow: (f, keep) => (f.kind === 'compose' ? { ...f, services: f.services.filter((s) => keep.has(s.name) || [...keep].some((k) => k.endsWith(`/${s.name}`))), names: namesOf(f), problems: [], unknowns: undefined } : f),
+  narrow(f, keep) {
+    if (f.kind !== 'compose') return f;
+    const names = new Set([...keep].map((k) => k.slice(k.lastIndexOf('/') + 1)));
+    return { ...f, services: f.services.filter((s) => names.has(s.name)), names: namesOf(f), problems: [], unknowns: undefined };
+  },
   relate(model, sink, wanted) {
     for (const s of model.services.values()) {
       if (!wanted(s.name)) continue;
@@ -164,7 +168,7 @@ function placeUnit(env: string, unit: ComposeUnit, at: PlaceContext, key: string
   if (there && there.project !== unit.project) v = at.views.variant(key, env, unit.files[unit.files.length - 1], true);
   ensureUnits(v, VIEW, () => ({ envFileVars: [] })).unit = unit;
   const b = unit.service.build;
-  if (b) (v.builds ??= new Set()).add(joinRel(joinRel(unit.dir, b.context), b.dockerfile ?? 'Dockerfile'));
+  if (b) (v.builds ??= new Set()).add(buildFile(unit.dir, b));
 }
 
 /**
@@ -228,7 +232,7 @@ function mergedServices(dir: string, env: string, parts: ComposeFacts[], j: Join
       j.claimIn(app, key, imageBase(s.image));
       // The image it builds is known by its name, else by the service's own (what a registry push would call it).
       j.buildsImage(imageBase(s.image) ?? s.name, key);
-      j.builds(joinRel(joinRel(dir, s.build.context), s.build.dockerfile ?? 'Dockerfile'), key, env, s.build.target, s.build.args);
+      j.builds(buildFile(dir, s.build), key, env, s.build.target, s.build.args);
     }
     const files = parts.filter((_, i) => named[i].has(s.name)).map((p) => p.file);
     // The files its `extends` read are its files too (an edit there changes it).

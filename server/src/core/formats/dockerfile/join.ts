@@ -64,7 +64,7 @@ export const dockerfileJoin: FormatJoin = {
         const stage = link?.target ? d.stages.find((s) => s.name === link.target) ?? d : d;
         const image: DockerImage = { file: d.file, exposes: withBuildArgs(stage.exposes, stage.env, link?.args ?? {}), env: stage.env, command: stage.command, healthchecks: stage.healthchecks, buildArgs: link?.args ?? {}, ...(stage.place ? { place: stage.place } : {}), why: link ? `service ${link.key} builds it` : why, ...(link?.target ? { target: link.target } : {}) };
         // Into the view that builds it: another project's service of the name builds its own image.
-        const built = links.length && !j.builtBy.has(d.file) ? joinRel(dirOf(d.file), 'Dockerfile') : d.file;
+        const built = builtAs(d.file, j);
         const verdict = loose.get(d.file);
         const put = (e: string, v: EnvView, at: PlaceContext): void => {
           ensureUnits(v, VIEW, () => ({ image })).image = image;
@@ -113,8 +113,16 @@ function identify(d: DockerfileFacts, j: Join, app: string | undefined, loose: L
 
 /** Whoever builds a Dockerfile. Only the default name stands in for the compose default: a `Dockerfile.dev` beside it is not what compose builds. */
 function buildersOf(file: string, j: Join): BuildLink[] {
-  const base = posix.basename(file);
-  return j.builtBy.get(file) ?? (/^(dockerfile|containerfile)$/i.test(base) ? j.builtBy.get(joinRel(dirOf(file), 'Dockerfile')) : undefined) ?? [];
+  return j.builtBy.get(builtAs(file, j)) ?? [];
+}
+
+/**
+ * The path builds know a Dockerfile by: its own, or the default `Dockerfile` of its folder for one
+ * named like it in another case (`dockerfile`, `Containerfile`) that no build names itself.
+ */
+function builtAs(file: string, j: Join): string {
+  if (j.builtBy.has(file) || !/^(dockerfile|containerfile)$/i.test(posix.basename(file))) return file;
+  return joinRel(dirOf(file), 'Dockerfile');
 }
 
 /**

@@ -441,8 +441,14 @@ function asideProblem(ctx: ChartContext, a: Aside): Problem {
 }
 
 /** What makes notes away from ports the same: the same expression missing the same thing. */
-function sameKey(h: Hole): string {
+function sameKey(h: Hole): Same {
   return sameOf(h.origin.span.text, h.why);
+}
+
+/** A note's group (`key`), and the template it misses where the chart does not define one. */
+interface Same {
+  key: string;
+  missing?: string;
 }
 
 const MISSING_TEMPLATE = /^no template named "(.+)" in the chart$/;
@@ -451,9 +457,9 @@ const MISSING_TEMPLATE = /^no template named "(.+)" in the chart$/;
  * The same expression missing the same thing; and every include of a template the chart does not define,
  * whatever its name (a chart copied without its _helpers.tpl includes a dozen: one note, naming them).
  */
-function sameOf(expr: string, why: string): string {
+function sameOf(expr: string, why: string): Same {
   const missing = MISSING_TEMPLATE.exec(why)?.[1];
-  return missing === undefined ? `${expr}\u0000${why}` : `\u0000missing\u0000${missing}`;
+  return missing === undefined ? { key: `${expr}\u0000${why}` } : { key: '\u0000missing', missing };
 }
 
 /**
@@ -461,13 +467,12 @@ function sameOf(expr: string, why: string): string {
  * in each). `same`: a note away from ports is said once per environment for the same expression and
  * reason (`{{ include "x.labels" . }}` in every template), counting the other places.
  */
-function note(r: Rendering, p: Problem, same?: string): void {
+function note(r: Rendering, p: Problem, same?: Same): void {
   const key = `${p.loc.file}\u0000${p.loc.start}\u0000${p.message}`;
   if (r.noted.has(key)) return;
   r.noted.add(key);
-  const missing = same?.startsWith('\u0000missing\u0000') ? same.slice(9) : undefined;
-  const group = missing === undefined ? same : '\u0000missing';
-  const first = group === undefined ? undefined : r.same.get(group);
+  const missing = same?.missing;
+  const first = same === undefined ? undefined : r.same.get(same.key);
   if (first) {
     first.more++;
     if (missing !== undefined && !first.names.includes(missing)) first.names.push(missing);
@@ -475,7 +480,7 @@ function note(r: Rendering, p: Problem, same?: string): void {
     first.problem.message = `${first.message} (and ${first.more} more place${first.more === 1 ? '' : 's'} like it in this environment${others})`;
     return;
   }
-  if (group !== undefined) r.same.set(group, { problem: p, message: p.message, more: 0, names: missing === undefined ? [] : [missing] });
+  if (same !== undefined) r.same.set(same.key, { problem: p, message: p.message, more: 0, names: missing === undefined ? [] : [missing] });
   r.facts.unknowns?.push(p);
 }
 

@@ -5,6 +5,7 @@
 import { ensureUnits, imageBase, mergeByFile, push, unitKey, unitsOf } from '../../join';
 import type { FormatJoin, Join, Placement, PlaceContext, RelationSink, UnitKey } from '../../join';
 import type { EnvView, Model } from '../../model-types';
+import { commonFolder, dirOf } from '../../paths';
 import { kubernetesHosts } from './hosts';
 import { near } from './rules/near';
 import type { EnvVar, K8sBackend, K8sConfigMap, K8sContainer, K8sFacts, K8sNetworkPolicy, K8sService, K8sWorkload } from '../../types';
@@ -252,7 +253,7 @@ export function nearest<T extends { file: string }>(units: T[], from: string): T
   let best: T | undefined;
   let score = -1;
   for (const u of units) {
-    const s = u.file === from ? Infinity : sharedFolders(u.file, from);
+    const s = u.file === from ? Infinity : folderDepth(commonFolder(dirOf(u.file), dirOf(from)));
     if (s > score) [best, score] = [u, s];
   }
   return best;
@@ -266,12 +267,8 @@ function comparePaths(a: string, b: string): number {
   return x.length - y.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-function sharedFolders(a: string, b: string): number {
-  const x = a.split('/');
-  const y = b.split('/');
-  let n = 0;
-  while (n < x.length - 1 && n < y.length - 1 && x[n] === y[n]) n++;
-  return n;
+function folderDepth(dir: string): number {
+  return dir === '' ? 0 : dir.split('/').length;
 }
 
 function placeService(env: string, svc: K8sService, file: string, at: PlaceContext, named?: string): void {
