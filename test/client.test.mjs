@@ -45,13 +45,28 @@ test('the summary line counts services, environments and drifting services', () 
   assert.equal(summaryLine({ environments: ['local'], rows: [{ ...row(matrix, 'api'), drift: false }], findings: matrix.findings }), '1 service, 1 environment, 0 drifting');
 });
 
-test('the status bar says how many services drift, or shows a check mark', () => {
+test('the status bar says drift and problems with the worst severity\'s icon, and a check mark only when all is well', () => {
   const n = driftingRows(matrix).length;
-  assert.equal(statusText(matrix).text, `$(warning) Ports: ${n} drift${n === 1 ? '' : 's'}`);
-  assert.match(statusText(matrix).tooltip, /services, 3 environments/);
+  const { errors, warnings, infos } = matrix.findings;
+  assert.ok(errors > 0 && warnings > 0, JSON.stringify(matrix.findings));
+  const s = statusText(matrix);
+  assert.equal(s.text, `$(error) Ports: ${n} drift${n === 1 ? '' : 's'}, ${errors + warnings} problems`);
+  assert.match(s.tooltip, /services, 3 environments/);
+  assert.ok(s.tooltip.includes(`${errors} errors, ${warnings} warnings, ${infos} info`), s.tooltip);
+  assert.equal(s.visible, true);
+  // Aligned but still wrong: never "✓" beside errors (the status item said "✓ Ports" beside 20 errors).
   const aligned = { ...matrix, rows: matrix.rows.map((r) => ({ ...r, drift: false })) };
-  assert.equal(statusText(aligned).text, '$(check) Ports');
+  assert.equal(statusText(aligned).text, `$(error) Ports: ${errors + warnings} problems`);
+  assert.equal(statusText({ ...aligned, findings: { errors: 0, warnings: 2, infos: 0 } }).text, '$(warning) Ports: 2 problems');
+  assert.equal(statusText({ ...matrix, findings: { errors: 0, warnings: 0, infos: 0 } }).text, `$(warning) Ports: ${n} drift${n === 1 ? '' : 's'}`);
+  // Infos alone are notes, not problems: a check mark, with the notes counted in the tooltip.
+  const clean = statusText({ ...aligned, findings: { errors: 0, warnings: 0, infos: 3 } });
+  assert.equal(clean.text, '$(check) Ports');
+  assert.match(clean.tooltip, /3 infos/);
   assert.equal(statusText(undefined).text, '$(sync~spin) Ports');
+  // A workspace with nothing Port Parity reads (only a GitHub workflow): no item at all.
+  assert.equal(statusText({ environments: [], rows: [], findings: { errors: 0, warnings: 0, infos: 0 } }).visible, false);
+  assert.equal(statusText({ environments: [], rows: [], findings: { errors: 0, warnings: 0, infos: 1 } }).visible, true);
 });
 
 test('the Markdown report has the matrix, the callers and every finding', () => {
