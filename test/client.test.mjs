@@ -164,3 +164,19 @@ test('portParity/reindex reads the folder from disk again and re-checks it', asy
   const m = await client.request('portParity/matrix', {});
   assert.equal(row(m, 'orders').drift, false);
 });
+
+test('the matrix names the unmarked environment in words, and the report uses them: "unmarked (base)", not "default"', async () => {
+  assert.equal(matrix.environmentLabels, undefined, 'examples/shop marks every file');
+  const dir = copyWorkspace(new URL('./fixtures/port-parity/invalid-chart-beside-manifests', import.meta.url).pathname);
+  const other = new LspClient();
+  await other.start(dir);
+  const m = await other.request('portParity/matrix', {});
+  await other.stop();
+  assert.deepEqual(m.environments, ['default']);
+  assert.equal(m.environmentLabels.default.label, 'unmarked (base)');
+  assert.match(m.environmentLabels.default.note, /^unmarked \(base\): the files no folder or file name marks with an environment/);
+  const md = markdownReport(m, []);
+  assert.match(md, /^\| Service \| unmarked \(base\) \| Drift \|$/m);
+  assert.match(md, /^unmarked \(base\): the files no folder/m);
+  assert.doesNotMatch(md, /\bdefault\b/);
+});

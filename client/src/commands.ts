@@ -5,7 +5,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import type { WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { ALIGN_COMMAND, MATRIX_REQUEST, REINDEX_REQUEST, SERVICE_AT_REQUEST } from '../../server/src/protocol';
 import type { MatrixDto, ReindexResult, ServiceAtParams, ServiceAtResult } from '../../server/src/protocol';
-import { alignTarget, contractYaml, driftingRows, markdownReport } from './format';
+import { alignTarget, contractYaml, driftingRows, envName, markdownReport } from './format';
 import type { ReportFinding } from './format';
 import type { MatrixFeed } from './matrixFeed';
 
@@ -37,7 +37,8 @@ async function serviceUnderCursor(h: CommandHost): Promise<{ service: string; fo
 
 /** A drifting service picked from a list; undefined when none drifts (said) or the pick is cancelled. */
 async function pickDrifting(h: CommandHost): Promise<{ service: string; folder: string } | undefined> {
-  const rows = driftingRows(await currentMatrix(h));
+  const m = await currentMatrix(h);
+  const rows = driftingRows(m);
   if (rows.length === 0) {
     void vscode.window.showInformationMessage('Port Parity: every service serves the same ports in all environments.');
     return undefined;
@@ -46,7 +47,7 @@ async function pickDrifting(h: CommandHost): Promise<{ service: string; folder: 
   const pick = await vscode.window.showQuickPick(
     rows.map((r) => ({
       label: r.variant !== undefined ? `${r.service} (${r.variant})` : r.service,
-      description: r.cells.filter((c) => c.ports.length).map((c) => `${c.environment} ${c.ports.join(', ')}${c.status === 'differs' ? ' ≠' : ''}`).join(' · '),
+      description: r.cells.filter((c) => c.ports.length).map((c) => `${envName(m, c.environment)} ${c.ports.join(', ')}${c.status === 'differs' ? ' ≠' : ''}`).join(' · '),
       detail: folders.size > 1 ? r.folder : undefined,
       row: r,
     })),

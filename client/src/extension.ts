@@ -59,7 +59,7 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     markdown: { isTrusted: false, supportHtml: false },
     middleware: { provideHover: explainHoverLink(() => client, COMMANDS.explain) },
     // The server runs helm (portParity.helm.render) only in a trusted workspace.
-    initializationOptions: { trusted: vscode.workspace.isTrusted } satisfies InitOptions,
+    initializationOptions: { trusted: vscode.workspace.isTrusted, hoverTables: true } satisfies InitOptions,
   };
   const lc = new LanguageClient('portParity', 'Port Parity', serverOptions, clientOptions);
   context.subscriptions.push(lc);

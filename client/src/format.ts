@@ -10,6 +10,11 @@ export function driftingRows(m: MatrixDto): MatrixRowDto[] {
   return m.rows.filter((r) => r.drift);
 }
 
+/** An environment as users read it: the matrix's label for it (`unmarked (base)` for `default`), else its name. */
+export function envName(m: MatrixDto, env: string): string {
+  return m.environmentLabels?.[env]?.label ?? env;
+}
+
 /** "12 services, 3 environments, 2 drifting". */
 export function summaryLine(m: MatrixDto): string {
   return `${plural(m.rows.length, 'service')}, ${plural(m.environments.length, 'environment')}, ${driftingRows(m).length} drifting`;
@@ -81,19 +86,20 @@ export function markdownReport(m: MatrixDto, findings: ReportFinding[], title = 
   out.push('## Ports per environment', '');
   if (m.rows.length === 0) out.push('No service declares a port.', '');
   else {
-    out.push(`| Service | ${m.environments.map(md).join(' | ')} | Drift |`);
+    out.push(`| Service | ${m.environments.map((e) => md(envName(m, e))).join(' | ')} | Drift |`);
     out.push(`|---|${m.environments.map(() => '---').join('|')}|---|`);
     for (const r of m.rows) {
       const name = r.variant !== undefined ? `↳ ${md(r.service)} as ${md(r.variant)} defines it` : r.reference?.contract ? `${md(r.service)} (contract ${r.reference.ports.join(', ')})` : md(r.service);
       out.push(`| ${name} | ${m.environments.map((e) => cellText(r, e)).join(' | ')} | ${r.drift ? `yes: align to ${alignTarget(r).join(', ')}` : 'no'} |`);
     }
     out.push('', '**bold**: the reference environment; ≠: differs from the reference; —: no port declared.', '');
+    for (const e of m.environments) if (m.environmentLabels?.[e]) out.push(md(m.environmentLabels[e].note), '');
   }
   const withCallers = m.rows.filter((r) => r.callers?.length);
   if (withCallers.length) {
     out.push('## Callers', '');
     for (const r of withCallers) {
-      const calls = (r.callers ?? []).map((c) => `${md(c.from)} on ${c.port} (${c.envs.map(md).join(', ')})`).join('; ');
+      const calls = (r.callers ?? []).map((c) => `${md(c.from)} on ${c.port} (${c.envs.map((e) => md(envName(m, e))).join(', ')})`).join('; ');
       out.push(`- **${md(r.service)}** ← ${calls}`);
     }
     out.push('');

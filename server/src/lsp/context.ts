@@ -25,6 +25,10 @@ export interface ClientCapabilities {
   resolveEdit: boolean;
   /** The client sends workspace/didChangeWorkspaceFolders (a folder added to or removed from a multi-root workspace). */
   followFolders: boolean;
+  /** The hover format the client renders first (`textDocument.hover.contentFormat`): plain text where Markdown is not listed first. */
+  hoverFormat: 'markdown' | 'plaintext';
+  /** The client renders Markdown tables (the VS Code client says so in its initializationOptions): else a list. */
+  hoverTables: boolean;
 }
 
 /** The shared state and helpers of the language server; the features register their handlers with it. */
@@ -106,7 +110,7 @@ export function createContext(connection: Connection): ServerContext {
   const runs = new Runs(folders, { log, error, publish: () => listeners.forEach((l) => l()) });
   const ctx: ServerContext = {
     connection, documents, folders, log, error,
-    client: { configure: false, watch: false, resolveEdit: false, followFolders: false },
+    client: { configure: false, watch: false, resolveEdit: false, followFolders: false, hoverFormat: 'markdown', hoverTables: false },
     settings: DEFAULT_SETTINGS,
     trusted: true,
     markReady: () => markReady(),
