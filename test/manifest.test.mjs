@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import picomatch from 'picomatch';
 import { parse } from 'yaml';
 import api from '../dist/api.js';
 
@@ -22,6 +23,23 @@ test('activation: Dockerfiles, compose files, .portparity.yaml, YAML manifests a
   for (const needle of ['Dockerfile', 'compose', '.portparity.', '*.yaml', 'Chart']) assert.ok(ev.some((e) => e.startsWith('workspaceContains:') && e.includes(needle)), `workspaceContains for ${needle}`);
   assert.ok(ev.includes('onLanguage:dockerfile'));
   assert.equal(pkg.main, './dist/extension.js');
+});
+
+/** Whether a workspace holding `paths` activates the extension through a workspaceContains event. */
+function activatedBy(paths) {
+  const globs = pkg.activationEvents.filter((e) => e.startsWith('workspaceContains:')).map((e) => e.slice('workspaceContains:'.length));
+  const match = picomatch(globs, { dot: true });
+  return paths.filter((p) => match(p));
+}
+
+test('activation follows the format registry and plain YAML activates only where manifests are kept', () => {
+  assert.deepEqual(pkg.activationEvents, api.activationEvents(), 'package.json is out of date: node scripts/contributions.mjs');
+  // A GitHub workflow, an OpenAPI spec, a linter's config: YAML that says nothing of ports.
+  assert.deepEqual(activatedBy(['.github/workflows/ci.yml', '.github/dependabot.yml', 'openapi.yaml', 'docs/mkdocs.yml', '.golangci.yml']), []);
+  const shop = ['deploy/staging/api.yaml', 'k8s/app.yml', 'kubernetes/base/svc.yaml', 'manifests/web.yaml', 'Dockerfile', 'services/api/Dockerfile', 'docker-compose.yml', 'charts/api/Chart.yaml', 'overlays/prod/kustomization.yaml', 'services/api/.env', 'fly.toml', '.portparity.yaml'];
+  assert.deepEqual(activatedBy(shop), shop);
+  // Every event is one VS Code can read: no nested braces (VS Code's globs refuse them).
+  for (const e of pkg.activationEvents) assert.doesNotMatch(e, /\{[^}]*\{/, e);
 });
 
 test('untrusted workspaces are supported but for the helm template render (it runs helm); virtual workspaces are not', () => {

@@ -41,6 +41,8 @@ export interface ServerContext {
   /** Whether the editor trusts the workspace: a folder added later starts with what the first ones have. */
   trusted: boolean;
   log(msg: string): void;
+  /** A routine line (an evaluation, a render run): LSP's Debug level, which VS Code's log output hides until asked. */
+  debug(msg: string): void;
   error(msg: string): void;
   /** Runs a handler once the first index is read; an exception is logged and the handler answers `fallback`, never an error. */
   runSafe<T>(what: string, fallback: T, token: CancellationToken | undefined, fn: () => T | Promise<T>): Promise<T>;
@@ -107,9 +109,10 @@ export function createContext(connection: Connection): ServerContext {
   const ready = new Promise<void>((r) => (markReady = r));
   const log = (msg: string): void => connection.console.log(msg);
   const error = (msg: string): void => connection.console.error(msg);
-  const runs = new Runs(folders, { log, error, publish: () => listeners.forEach((l) => l()) });
+  const debug = (msg: string): void => connection.console.debug(msg);
+  const runs = new Runs(folders, { log, debug, error, publish: () => listeners.forEach((l) => l()) });
   const ctx: ServerContext = {
-    connection, documents, folders, log, error,
+    connection, documents, folders, log, debug, error,
     client: { configure: false, watch: false, resolveEdit: false, followFolders: false, hoverFormat: 'markdown', hoverTables: false },
     settings: DEFAULT_SETTINGS,
     trusted: true,

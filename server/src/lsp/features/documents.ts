@@ -19,7 +19,12 @@ export function registerDocuments(ctx: ServerContext): void {
     }
     onText(e.document.uri, e.document.getText());
   }));
-  ctx.documents.onDidChangeContent((e) => void ctx.runSafe('applying a change', undefined, undefined, () => onText(e.document.uri, e.document.getText())));
+  // TextDocuments reports an opened document as a change too: a text the folder holds already changes nothing.
+  ctx.documents.onDidChangeContent((e) => void ctx.runSafe('applying a change', undefined, undefined, () => {
+    const at = ctx.locate(e.document.uri);
+    if (at && at.folder.textOf(at.rel) === e.document.getText()) return;
+    onText(e.document.uri, e.document.getText());
+  }));
   ctx.documents.onDidClose((e) => void ctx.runSafe('closing a document', undefined, undefined, () => {
     const at = ctx.locate(e.document.uri);
     if (!at) return;
