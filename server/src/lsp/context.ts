@@ -52,7 +52,7 @@ export interface ServerContext {
   locate(uri: string): At | undefined;
   /** A folder's file as a URI (remembered: pathToFileURL is slow next to everything else a large matrix needs). */
   uriOf(f: Folder, rel: string): string;
-  /** The port token under a position of a document (the editor's text where it is open, else the disk's). */
+  /** The port token under a position of a document (in the text the folder analysed: the editor's, or the disk's). */
   tokenAt(uri: string, position: Position): { at: At; token: PortToken } | undefined;
   /** Adds a workspace folder by URI; undefined when it is not a file URI (said) or already there. */
   addFolder(uri: string): Folder | undefined;
@@ -138,7 +138,9 @@ export function createContext(connection: Connection): ServerContext {
       const at = folderOf(folders, uri);
       if (!at || !at.folder.analysis) return undefined;
       const doc = documents.get(uri);
-      const offset = doc ? doc.offsetAt(position) : offsetIn(at.folder.textOf(at.rel) ?? '', position.line, position.character);
+      const text = at.folder.textOf(at.rel);
+      // The folder's text is the one analysed: the editor's may be ahead of it (unsaved, with portParity.run onSave).
+      const offset = doc && doc.getText() === text ? doc.offsetAt(position) : offsetIn(text ?? '', position.line, position.character);
       const token = tokenAt(at.folder.tokens, at.rel, offset);
       return token ? { at, token } : undefined;
     },

@@ -22,7 +22,8 @@ function initialize(ctx: ServerContext, params: InitializeParams): InitializeRes
   ctx.client.hoverFormat = caps.textDocument?.hover?.contentFormat?.[0] === MarkupKind.Markdown ? 'markdown' : 'plaintext';
   return {
     capabilities: {
-      textDocumentSync: TextDocumentSyncKind.Incremental,
+      // `save`: portParity.run onSave checks a document when it is saved.
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: true },
       referencesProvider: true,
