@@ -33,7 +33,10 @@ const files = [
     path: join(ROOT, 'package.json'),
     update(text) {
       const pkg = JSON.parse(text);
-      pkg.contributes.configuration.properties['portParity.rules'].properties = ruleProperties();
+      const rules = pkg.contributes.configuration.properties['portParity.rules'];
+      rules.properties = ruleProperties();
+      // Every rule with its default, so the Settings editor lists them all, each with its severity.
+      rules.default = Object.fromEntries(RULES.map(({ meta: m }) => [m.id, m.defaultSeverity]));
       // Activation follows the format registry (server/src/core/formats/registry.ts).
       pkg.activationEvents = activationEvents();
       return JSON.stringify(pkg, null, 2) + '\n';

@@ -45,13 +45,28 @@ test('the summary line counts services, environments and drifting services', () 
   assert.equal(summaryLine({ environments: ['local'], rows: [{ ...row(matrix, 'api'), drift: false }], findings: matrix.findings }), '1 service, 1 environment, 0 drifting');
 });
 
-test('the status bar says how many services drift, or shows a check mark', () => {
+test('the status bar says drift and problems with the worst severity\'s icon, and a check mark only when all is well', () => {
   const n = driftingRows(matrix).length;
-  assert.equal(statusText(matrix).text, `$(warning) Ports: ${n} drift${n === 1 ? '' : 's'}`);
-  assert.match(statusText(matrix).tooltip, /services, 3 environments/);
+  const { errors, warnings, infos } = matrix.findings;
+  assert.ok(errors > 0 && warnings > 0, JSON.stringify(matrix.findings));
+  const s = statusText(matrix);
+  assert.equal(s.text, `$(error) Ports: ${n} drift${n === 1 ? '' : 's'}, ${errors + warnings} problems`);
+  assert.match(s.tooltip, /services, 3 environments/);
+  assert.ok(s.tooltip.includes(`${errors} errors, ${warnings} warnings, ${infos} info`), s.tooltip);
+  assert.equal(s.visible, true);
+  // Aligned but still wrong: never "✓" beside errors (the status item said "✓ Ports" beside 20 errors).
   const aligned = { ...matrix, rows: matrix.rows.map((r) => ({ ...r, drift: false })) };
-  assert.equal(statusText(aligned).text, '$(check) Ports');
+  assert.equal(statusText(aligned).text, `$(error) Ports: ${errors + warnings} problems`);
+  assert.equal(statusText({ ...aligned, findings: { errors: 0, warnings: 2, infos: 0 } }).text, '$(warning) Ports: 2 problems');
+  assert.equal(statusText({ ...matrix, findings: { errors: 0, warnings: 0, infos: 0 } }).text, `$(warning) Ports: ${n} drift${n === 1 ? '' : 's'}`);
+  // Infos alone are notes, not problems: a check mark, with the notes counted in the tooltip.
+  const clean = statusText({ ...aligned, findings: { errors: 0, warnings: 0, infos: 3 } });
+  assert.equal(clean.text, '$(check) Ports');
+  assert.match(clean.tooltip, /3 infos/);
   assert.equal(statusText(undefined).text, '$(sync~spin) Ports');
+  // A workspace with nothing Port Parity reads (only a GitHub workflow): no item at all.
+  assert.equal(statusText({ environments: [], rows: [], findings: { errors: 0, warnings: 0, infos: 0 } }).visible, false);
+  assert.equal(statusText({ environments: [], rows: [], findings: { errors: 0, warnings: 0, infos: 1 } }).visible, true);
 });
 
 test('the Markdown report has the matrix, the callers and every finding', () => {
@@ -148,4 +163,21 @@ test('portParity/reindex reads the folder from disk again and re-checks it', asy
   await next;
   const m = await client.request('portParity/matrix', {});
   assert.equal(row(m, 'orders').drift, false);
+});
+
+test('the matrix names the unmarked environment in words, and the report uses them: "unmarked (base)", not "default"', async () => {
+  assert.equal(matrix.environmentLabels, undefined, 'examples/shop marks every file');
+  const dir = copyWorkspace(new URL('./fixtures/port-parity/invalid-chart-beside-manifests', import.meta.url).pathname);
+  const other = new LspClient();
+  await other.start(dir);
+  // The first check's matrix (a request may come before the check ends and find none yet).
+  const m = await other.until(() => other.lastMatrix, 'the first matrix');
+  await other.stop();
+  assert.deepEqual(m.environments, ['default']);
+  assert.equal(m.environmentLabels.default.label, 'unmarked (base)');
+  assert.match(m.environmentLabels.default.note, /^unmarked \(base\): the files no folder or file name marks with an environment/);
+  const md = markdownReport(m, []);
+  assert.match(md, /^\| Service \| unmarked \(base\) \| Drift \|$/m);
+  assert.match(md, /^unmarked \(base\): the files no folder/m);
+  assert.doesNotMatch(md, /\bdefault\b/);
 });

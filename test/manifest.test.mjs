@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import picomatch from 'picomatch';
 import { parse } from 'yaml';
 import api from '../dist/api.js';
 
@@ -24,10 +25,27 @@ test('activation: Dockerfiles, compose files, .portparity.yaml, YAML manifests a
   assert.equal(pkg.main, './dist/extension.js');
 });
 
+/** Whether a workspace holding `paths` activates the extension through a workspaceContains event. */
+function activatedBy(paths) {
+  const globs = pkg.activationEvents.filter((e) => e.startsWith('workspaceContains:')).map((e) => e.slice('workspaceContains:'.length));
+  const match = picomatch(globs, { dot: true });
+  return paths.filter((p) => match(p));
+}
+
+test('activation follows the format registry and plain YAML activates only where manifests are kept', () => {
+  assert.deepEqual(pkg.activationEvents, api.activationEvents(), 'package.json is out of date: node scripts/contributions.mjs');
+  // A GitHub workflow, an OpenAPI spec, a linter's config: YAML that says nothing of ports.
+  assert.deepEqual(activatedBy(['.github/workflows/ci.yml', '.github/dependabot.yml', 'openapi.yaml', 'docs/mkdocs.yml', '.golangci.yml']), []);
+  const shop = ['deploy/staging/api.yaml', 'k8s/app.yml', 'kubernetes/base/svc.yaml', 'manifests/web.yaml', 'Dockerfile', 'services/api/Dockerfile', 'docker-compose.yml', 'charts/api/Chart.yaml', 'overlays/prod/kustomization.yaml', 'services/api/.env', 'fly.toml', '.portparity.yaml'];
+  assert.deepEqual(activatedBy(shop), shop);
+  // Every event is one VS Code can read: no nested braces (VS Code's globs refuse them).
+  for (const e of pkg.activationEvents) assert.doesNotMatch(e, /\{[^}]*\{/, e);
+});
+
 test('untrusted workspaces are supported but for the helm template render (it runs helm); virtual workspaces are not', () => {
   assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
   assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations, ['portParity.helm.render', 'portParity.helm.path']);
-  assert.match(read('client/src/extension.ts'), /initializationOptions: \{ trusted: vscode\.workspace\.isTrusted \}/);
+  assert.match(read('client/src/extension.ts'), /initializationOptions: \{ trusted: vscode\.workspace\.isTrusted[ ,]/);
   assert.match(read('client/src/extension.ts'), /onDidGrantWorkspaceTrust/);
   assert.equal(pkg.capabilities.virtualWorkspaces.supported, false);
 });
@@ -55,7 +73,7 @@ test('every setting the server reads is declared with a type, a default and a de
   const folder = read('server/src/lsp/folder.ts');
   const body = folder.slice(folder.indexOf('export interface Settings {'), folder.indexOf('}', folder.indexOf('export interface Settings {')));
   const keys = [...body.matchAll(/^\s+(\w+)\??:/gm)].map((m) => m[1]);
-  assert.deepEqual(keys.sort(), ['environments', 'exclude', 'helm', 'maxFileSize', 'reference', 'rules']);
+  assert.deepEqual(keys.sort(), ['environments', 'exclude', 'helm', 'maxFileSize', 'reference', 'rules', 'run']);
   const props = c.configuration.properties;
   // `helm` is read as an object: VS Code spells its fields as settings of their own.
   for (const k of [...keys.filter((x) => x !== 'helm'), 'helm.render', 'helm.path']) {
@@ -107,4 +125,89 @@ test('@types/vscode is not newer than engines.vscode (vsce refuses to package ot
   const engine = pkg.engines.vscode.replace(/^\^/, '').split('.').map(Number);
   const types = JSON.parse(read('node_modules/@types/vscode/package.json')).version.split('.').map(Number);
   assert.ok(types[0] < engine[0] || (types[0] === engine[0] && types[1] <= engine[1]), `@types/vscode ${types.join('.')} vs engines ${pkg.engines.vscode}`);
+});
+
+/** The `portParity.*` context keys a when-clause reads. */
+const contextKeys = (when) => [...(when ?? '').replace(/\bview == [\w.]+/g, '').matchAll(/(?<![.\w])(portParity\.\w+)/g)].map((m) => m[1]);
+/** The context keys the client sets (client/src/control.ts CONTEXT). */
+const SET_KEYS = [...read('client/src/control.ts').matchAll(/^\s+\w+: '(portParity\.\w+)',$/gm)].map((m) => m[1]);
+
+test('every command has a codicon, and Restart Server and Show Output are there', () => {
+  for (const cmd of c.commands) assert.match(cmd.icon ?? '', /^\$\([a-z-]+\)$/, `${cmd.command} has a codicon`);
+  const titles = Object.fromEntries(c.commands.map((x) => [x.command, x.title]));
+  assert.equal(titles['portParity.restartServer'], 'Restart Server');
+  assert.equal(titles['portParity.showOutput'], 'Show Output');
+});
+
+test('the Command Palette offers a command only where it can run; the when-clauses read keys the client sets', () => {
+  assert.deepEqual(SET_KEYS.sort(), ['portParity.activeFile', 'portParity.running']);
+  const palette = Object.fromEntries(c.menus.commandPalette.map((m) => [m.command, m.when]));
+  for (const cmd of c.commands) {
+    if (cmd.command === 'portParity.showOutput') assert.equal(palette[cmd.command], undefined, 'the output is there whatever the server does');
+    else assert.ok(palette[cmd.command], `${cmd.command} has a when-clause in the Command Palette`);
+  }
+  for (const [cmd, when] of Object.entries(palette)) if (cmd !== 'portParity.restartServer') assert.match(when, /\bportParity\.running\b/, cmd);
+  assert.match(palette['portParity.createContract'], /workspaceFolderCount > 0/);
+  assert.equal(palette['portParity.restartServer'], 'config.portParity.enable');
+  for (const item of Object.values(c.menus).flat()) {
+    for (const k of contextKeys(item.when)) assert.ok(SET_KEYS.includes(k), `${item.command}: ${k} is a context key the client sets`);
+    for (const [, key] of (item.when ?? '').matchAll(/config\.(portParity\.[\w.]+)/g)) assert.ok(c.configuration.properties[key], key);
+  }
+});
+
+test('the editor\'s context menu and title bar align and explain the service under the cursor, in files the server reads', () => {
+  for (const menu of ['editor/context', 'editor/title']) {
+    const items = c.menus[menu];
+    for (const cmd of ['portParity.alignService', 'portParity.explainService']) {
+      const item = items.find((m) => m.command === cmd);
+      assert.ok(item, `${menu} has ${cmd}`);
+      assert.match(item.when, /portParity\.running && portParity\.activeFile && resourceScheme == file/);
+    }
+  }
+  // The command takes the service under the cursor when called without a service name (a menu passes a Uri).
+  assert.match(read('client/src/extension.ts'), /COMMANDS\.align, guarded\('Align Service', \(service\?: unknown, folder\?: unknown\) => align\(h, typeof service === 'string' \? service : undefined/);
+  assert.match(read('client/src/control.ts'), /vscode\.languages\.match\(selector/);
+});
+
+test('settings: portParity.enable and portParity.run (onType/onSave, as eslint.run), each order once, every rule listed with its default', () => {
+  const props = c.configuration.properties;
+  assert.equal(props['portParity.enable'].type, 'boolean');
+  assert.equal(props['portParity.enable'].default, true);
+  assert.deepEqual(props['portParity.run'].enum, ['onType', 'onSave']);
+  assert.equal(props['portParity.run'].default, 'onType');
+  assert.match(read('server/src/lsp/folder.ts'), /run\?: 'onType' \| 'onSave';/);
+  const orders = Object.values(props).map((p) => p.order);
+  assert.deepEqual([...orders].sort((a, b) => a - b), orders.map((_, i) => i + 1), 'orders are 1..n, each once');
+  assert.deepEqual(props['portParity.rules'].default, Object.fromEntries(api.RULES.map((r) => [r.id, r.defaultSeverity])));
+});
+
+test('the walkthrough and the empty workspace\'s welcome say what Port Parity reads and how to start, with links that work', () => {
+  const commands = new Set(c.commands.map((x) => x.command));
+  const [walk] = c.walkthroughs;
+  assert.equal(walk.id, 'portParity.start');
+  assert.ok(walk.steps.length >= 4);
+  const links = [];
+  for (const step of walk.steps) {
+    const media = join(ROOT, step.media.markdown);
+    assert.ok(existsSync(media), `${step.id}: ${step.media.markdown}`);
+    assert.match(readFileSync(media, 'utf8'), /^# /, `${step.media.markdown} has a title`);
+    links.push(...step.description.matchAll(/\(command:([\w.]+)/g));
+    for (const ev of step.completionEvents) {
+      const [kind, arg] = ev.split(/:(.*)/s);
+      if (kind === 'onCommand') assert.ok(commands.has(arg), ev);
+      else if (kind === 'onSettingChanged') assert.ok(c.configuration.properties[arg], ev);
+      else if (kind === 'onContext') assert.ok(SET_KEYS.includes(arg), ev);
+      else assert.fail(`unexpected completion event ${ev}`);
+    }
+    for (const k of contextKeys(step.when)) assert.ok(SET_KEYS.includes(k), `${step.id}: ${k}`);
+  }
+  const welcome = c.viewsWelcome.find((w) => w.view === 'explorer' && w.when === 'workbenchState == empty');
+  assert.ok(welcome, 'the empty window says what Port Parity is');
+  for (const kind of ['Dockerfiles', 'Compose', 'Kubernetes', 'Helm', 'Kustomize', '.env']) assert.ok(welcome.contents.includes(kind), kind);
+  links.push(...welcome.contents.matchAll(/\(command:([\w.]+)(?:\?([^)]*))?/g));
+  for (const [, id] of links) assert.ok(commands.has(id) || /^workbench\.action\.(files\.openFolder|openSettings|openWalkthrough)$/.test(id), `the link's command ${id} exists`);
+  // The welcome's link opens this walkthrough: <publisher>.<name>#<walkthrough id>.
+  assert.ok(welcome.contents.includes(encodeURIComponent(JSON.stringify([`${pkg.publisher}.${pkg.name}#${walk.id}`]))), welcome.contents);
+  // The walkthrough's files are packaged (.vscodeignore).
+  assert.match(read('.vscodeignore'), /^!media\/walkthrough\/\*\.md$/m);
 });

@@ -76,6 +76,11 @@ test('the .vsix holds exactly the runtime files', () => {
     'extension/media/panel.css',
     'extension/media/panel.js',
     'extension/media/parity.svg',
+    'extension/media/walkthrough/contract.md',
+    'extension/media/walkthrough/fix.md',
+    'extension/media/walkthrough/panel.md',
+    'extension/media/walkthrough/reads.md',
+    'extension/media/walkthrough/settings.md',
     'extension/package.json',
     'extension/readme.md',
     'extension/schemas/portparity.schema.json',
@@ -87,7 +92,7 @@ test('the .vsix holds exactly the runtime files', () => {
 test('every file the packaged manifest names is in the .vsix', () => {
   const m = JSON.parse(entries.get('extension/package.json').data().toString('utf8'));
   const c = m.contributes;
-  const named = [m.main, m.icon, ...c.grammars.map((g) => g.path), ...c.languages.map((l) => l.configuration), ...c.yamlValidation.map((v) => v.url), ...c.viewsContainers.activitybar.map((v) => v.icon)];
+  const named = [m.main, m.icon, ...c.grammars.map((g) => g.path), ...c.languages.map((l) => l.configuration), ...c.yamlValidation.map((v) => v.url), ...c.viewsContainers.activitybar.map((v) => v.icon), ...c.walkthroughs.flatMap((w) => w.steps.map((s) => s.media.markdown))];
   for (const p of named) assert.ok(entries.has(`extension/${p.replace(/^\.\//, '')}`), `${p} is packaged`);
   assert.equal(m.icon, 'media/icon.png');
   const png = entries.get('extension/media/icon.png').data();

@@ -1,11 +1,11 @@
-// The commands' bodies: align a service, re-index, write the port contract, export the parity report.
+// The commands' bodies: align a service, re-index, propose the port contract, export the parity report.
 import { relative } from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { ALIGN_COMMAND, MATRIX_REQUEST, REINDEX_REQUEST, SERVICE_AT_REQUEST } from '../../server/src/protocol';
 import type { MatrixDto, ReindexResult, ServiceAtParams, ServiceAtResult } from '../../server/src/protocol';
-import { alignTarget, contractYaml, driftingRows, markdownReport } from './format';
+import { alignTarget, contractYaml, driftingRows, envName, markdownReport } from './format';
 import type { ReportFinding } from './format';
 import type { MatrixFeed } from './matrixFeed';
 
@@ -37,7 +37,8 @@ async function serviceUnderCursor(h: CommandHost): Promise<{ service: string; fo
 
 /** A drifting service picked from a list; undefined when none drifts (said) or the pick is cancelled. */
 async function pickDrifting(h: CommandHost): Promise<{ service: string; folder: string } | undefined> {
-  const rows = driftingRows(await currentMatrix(h));
+  const m = await currentMatrix(h);
+  const rows = driftingRows(m);
   if (rows.length === 0) {
     void vscode.window.showInformationMessage('Port Parity: every service serves the same ports in all environments.');
     return undefined;
@@ -46,7 +47,7 @@ async function pickDrifting(h: CommandHost): Promise<{ service: string; folder: 
   const pick = await vscode.window.showQuickPick(
     rows.map((r) => ({
       label: r.variant !== undefined ? `${r.service} (${r.variant})` : r.service,
-      description: r.cells.filter((c) => c.ports.length).map((c) => `${c.environment} ${c.ports.join(', ')}${c.status === 'differs' ? ' ≠' : ''}`).join(' · '),
+      description: r.cells.filter((c) => c.ports.length).map((c) => `${envName(m, c.environment)} ${c.ports.join(', ')}${c.status === 'differs' ? ' ≠' : ''}`).join(' · '),
       detail: folders.size > 1 ? r.folder : undefined,
       row: r,
     })),
@@ -100,26 +101,37 @@ async function contractFile(wf: vscode.WorkspaceFolder): Promise<{ target: vscod
   return { target: vscode.Uri.joinPath(wf.uri, '.portparity.yaml') };
 }
 
-export async function createContract(h: CommandHost): Promise<void> {
+/**
+ * "Create Port Contract": the contract goes into the editor as an unsaved change to review, never
+ * straight to disk. An existing `.portparity.yaml` opens beside a diff with its saved text; a new one
+ * is an unsaved document that saves to its place. The user saves it (or the message's "Save") or
+ * reverts it. The server checks the editor's text meanwhile (portParity.run onType): the diagnostics
+ * show what the contract would change before it is kept.
+ */
+export async function createContract(h: CommandHost): Promise<vscode.TextDocument | undefined> {
   const wf = await pickFolder();
   if (!wf) {
     void vscode.window.showWarningMessage('Port Parity: open a folder to write its port contract.');
-    return;
+    return undefined;
   }
   const m = await currentMatrix(h);
   const { target, existing } = await contractFile(wf);
   const { text, services } = contractYaml(m, wf.uri.fsPath, existing);
-  if (existing === undefined) {
-    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
-  } else {
-    const doc = await vscode.workspace.openTextDocument(target);
-    const edit = new vscode.WorkspaceEdit();
-    edit.replace(target, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
-    await vscode.workspace.applyEdit(edit);
-    await doc.save();
+  const uri = existing === undefined ? target.with({ scheme: 'untitled' }) : target;
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+  if (!(await vscode.workspace.applyEdit(edit))) {
+    void vscode.window.showErrorMessage(`Port Parity: could not put the port contract into ${relative(wf.uri.fsPath, target.fsPath)}.`);
+    return undefined;
   }
-  await vscode.window.showTextDocument(target, { preview: false });
-  void vscode.window.setStatusBarMessage(`Port Parity: wrote the port contract for ${services} service${services === 1 ? '' : 's'} to ${relative(wf.uri.fsPath, target.fsPath)}`, 5000);
+  await vscode.window.showTextDocument(doc, { preview: false });
+  // The change against the saved file, in VS Code's own diff (a new file has only its unsaved text to show).
+  if (existing !== undefined && existing !== text) await vscode.commands.executeCommand('workbench.files.action.compareWithSaved', uri).then(undefined, () => undefined);
+  const name = relative(wf.uri.fsPath, target.fsPath);
+  const what = existing === text ? `${name} already holds this port contract` : `the port contract for ${services} service${services === 1 ? '' : 's'} is in ${name}, unsaved: review it, then save it to keep it`;
+  void vscode.window.showInformationMessage(`Port Parity: ${what}.`, ...(doc.isDirty ? ['Save'] : [])).then((pick) => (pick === 'Save' ? doc.save() : undefined));
+  return doc;
 }
 
 /** The editor's Port Parity diagnostics, as the report lists them. */

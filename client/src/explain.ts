@@ -5,6 +5,7 @@ import type { LanguageClient, Middleware } from 'vscode-languageclient/node';
 import { EXPLAIN_REQUEST, MATRIX_REQUEST, SERVICE_AT_REQUEST } from '../../server/src/protocol';
 import type { ExplainParams, ExplainResult, MatrixDto, ServiceAtParams, ServiceAtResult } from '../../server/src/protocol';
 import { serviceAt } from './commands';
+import { envName } from './format';
 import type { CommandHost } from './commands';
 
 /** The scheme of the explanation documents: read-only, their text from the provider below. */
@@ -43,7 +44,7 @@ async function pick(h: CommandHost): Promise<Target | undefined> {
   const folders = new Set(m.rows.map((r) => r.folder));
   const services = m.rows.filter((r) => r.variant === undefined).map((r) => ({
     label: r.service || '(no name)',
-    description: r.cells.filter((c) => c.ports.length).map((c) => `${c.environment} ${c.ports.join(', ')}`).join(' · '),
+    description: r.cells.filter((c) => c.ports.length).map((c) => `${envName(m, c.environment)} ${c.ports.join(', ')}`).join(' · '),
     detail: folders.size > 1 ? r.folder : undefined,
     target: { service: r.service, folder: r.folder } as Target,
   }));

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
-import { MATRIX_CHANGED, MATRIX_REQUEST, TRUSTED_NOTIFICATION } from '../../server/src/protocol';
+import { MATRIX_CHANGED, TRUSTED_NOTIFICATION } from '../../server/src/protocol';
 import type { InitOptions, MatrixDto } from '../../server/src/protocol';
 import { align, createContract, exportReport, reindex } from './commands';
 import type { CommandHost } from './commands';
+import { ServerControl } from './control';
 import { EXPLAIN_SCHEME, ExplainDocuments, explainHoverLink, explainService } from './explain';
-import { summaryLine } from './format';
 import { MatrixFeed } from './matrixFeed';
 import { ParityPanel, VIEW_ID } from './panel';
 import { createStatusItem } from './status';
@@ -27,6 +27,8 @@ export const COMMANDS = {
   contract: 'portParity.createContract',
   report: 'portParity.exportReport',
   explain: 'portParity.explainService',
+  restart: 'portParity.restartServer',
+  output: 'portParity.showOutput',
 } as const;
 
 /** What `activate` returns: for the end-to-end tests and for other extensions. */
@@ -59,7 +61,7 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     markdown: { isTrusted: false, supportHtml: false },
     middleware: { provideHover: explainHoverLink(() => client, COMMANDS.explain) },
     // The server runs helm (portParity.helm.render) only in a trusted workspace.
-    initializationOptions: { trusted: vscode.workspace.isTrusted } satisfies InitOptions,
+    initializationOptions: { trusted: vscode.workspace.isTrusted, hoverTables: true } satisfies InitOptions,
   };
   const lc = new LanguageClient('portParity', 'Port Parity', serverOptions, clientOptions);
   context.subscriptions.push(lc);
@@ -114,20 +116,6 @@ function registerCommands(context: vscode.ExtensionContext, h: CommandHost): voi
   );
 }
 
-/** Starts the server; the first matrix is asked for unless a notification brought one already. */
-function start(lc: LanguageClient, feed: MatrixFeed, output: vscode.LogOutputChannel): void {
-  lc.start()
-    .then(() => lc.sendRequest<MatrixDto>(MATRIX_REQUEST))
-    .then((m) => {
-      if (!feed.notified) feed.update(m);
-      output.appendLine(`matrix: ${summaryLine(m)}`);
-    })
-    .catch((e: unknown) => {
-      output.appendLine(`Port Parity could not start its language server: ${(e as Error).stack ?? e}`);
-      void vscode.window.showErrorMessage('Port Parity could not start its language server; see the "Port Parity" output.');
-    });
-}
-
 export function activate(context: vscode.ExtensionContext): PortParityApi {
   const started = performance.now();
   const output = vscode.window.createOutputChannel('Port Parity', { log: true });
@@ -150,7 +138,14 @@ export function activate(context: vscode.ExtensionContext): PortParityApi {
     feed.update(m);
   }));
   registerCommands(context, h);
-  start(lc, feed, output);
+  // portParity.enable starts and stops the server; "Restart Server" and "Show Output" work whatever its state.
+  const control = new ServerControl(lc, feed, output, status, DOCUMENT_SELECTOR);
+  context.subscriptions.push(
+    control,
+    vscode.commands.registerCommand(COMMANDS.restart, () => control.restart()),
+    vscode.commands.registerCommand(COMMANDS.output, () => output.show(true)),
+  );
+  void control.sync();
 
   return {
     matrix: () => feed.latest(),

@@ -10,19 +10,42 @@ export function driftingRows(m: MatrixDto): MatrixRowDto[] {
   return m.rows.filter((r) => r.drift);
 }
 
+/** An environment as users read it: the matrix's label for it (`unmarked (base)` for `default`), else its name. */
+export function envName(m: MatrixDto, env: string): string {
+  return m.environmentLabels?.[env]?.label ?? env;
+}
+
 /** "12 services, 3 environments, 2 drifting". */
 export function summaryLine(m: MatrixDto): string {
   return `${plural(m.rows.length, 'service')}, ${plural(m.environments.length, 'environment')}, ${driftingRows(m).length} drifting`;
 }
 
-/** The status bar: "$(warning) Ports: 2 drifts", or "$(check) Ports" when every service agrees. */
-export function statusText(m: MatrixDto | undefined): { text: string; tooltip: string } {
-  if (!m) return { text: '$(sync~spin) Ports', tooltip: 'Port Parity: indexing the workspace' };
+/** What the status bar item says: its text, its tooltip, and whether there is anything to show at all. */
+export interface StatusText {
+  text: string;
+  tooltip: string;
+  /** False where the workspace holds nothing Port Parity reads: the item hides rather than claim "✓". */
+  visible: boolean;
+}
+
+/**
+ * The status bar, as ESLint's item: the worst severity's icon, the drifting services and the problems
+ * (errors and warnings) by count, "$(check) Ports" only when nothing drifts and nothing is wrong; the
+ * tooltip has every count. Infos (notes such as a file left unread) are counted in the tooltip only.
+ */
+export function statusText(m: MatrixDto | undefined): StatusText {
+  if (!m) return { text: '$(sync~spin) Ports', tooltip: 'Port Parity: indexing the workspace', visible: true };
   const drifts = driftingRows(m).length;
-  const findings = m.findings.errors + m.findings.warnings + m.findings.infos;
-  const tooltip = `Port Parity: ${summaryLine(m)}; ${plural(findings, 'finding')}. Click to show the parity panel.`;
-  if (drifts === 0) return { text: '$(check) Ports', tooltip };
-  return { text: `$(warning) Ports: ${plural(drifts, 'drift')}`, tooltip };
+  const { errors, warnings, infos } = m.findings;
+  const problems = errors + warnings;
+  const icon = errors ? '$(error)' : warnings || drifts ? '$(warning)' : '$(check)';
+  const said = [...(drifts ? [plural(drifts, 'drift')] : []), ...(problems ? [plural(problems, 'problem')] : [])];
+  const tooltip = [
+    `Port Parity: ${summaryLine(m)}`,
+    `${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(infos, 'info', 'infos')}`,
+    'Click to show the parity panel.',
+  ].join('\n');
+  return { text: said.length ? `${icon} Ports: ${said.join(', ')}` : '$(check) Ports', tooltip, visible: m.rows.length + errors + warnings + infos > 0 };
 }
 
 /** The ports a drifting row would be aligned to (the contract's or the reference environment's). */
@@ -63,19 +86,20 @@ export function markdownReport(m: MatrixDto, findings: ReportFinding[], title = 
   out.push('## Ports per environment', '');
   if (m.rows.length === 0) out.push('No service declares a port.', '');
   else {
-    out.push(`| Service | ${m.environments.map(md).join(' | ')} | Drift |`);
+    out.push(`| Service | ${m.environments.map((e) => md(envName(m, e))).join(' | ')} | Drift |`);
     out.push(`|---|${m.environments.map(() => '---').join('|')}|---|`);
     for (const r of m.rows) {
       const name = r.variant !== undefined ? `↳ ${md(r.service)} as ${md(r.variant)} defines it` : r.reference?.contract ? `${md(r.service)} (contract ${r.reference.ports.join(', ')})` : md(r.service);
       out.push(`| ${name} | ${m.environments.map((e) => cellText(r, e)).join(' | ')} | ${r.drift ? `yes: align to ${alignTarget(r).join(', ')}` : 'no'} |`);
     }
     out.push('', '**bold**: the reference environment; ≠: differs from the reference; —: no port declared.', '');
+    for (const e of m.environments) if (m.environmentLabels?.[e]) out.push(md(m.environmentLabels[e].note), '');
   }
   const withCallers = m.rows.filter((r) => r.callers?.length);
   if (withCallers.length) {
     out.push('## Callers', '');
     for (const r of withCallers) {
-      const calls = (r.callers ?? []).map((c) => `${md(c.from)} on ${c.port} (${c.envs.map(md).join(', ')})`).join('; ');
+      const calls = (r.callers ?? []).map((c) => `${md(c.from)} on ${c.port} (${c.envs.map((e) => md(envName(m, e))).join(', ')})`).join('; ');
       out.push(`- **${md(r.service)}** ← ${calls}`);
     }
     out.push('');

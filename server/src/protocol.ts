@@ -14,6 +14,8 @@ export const TRUSTED_NOTIFICATION = 'portParity/trusted';
 export interface InitOptions {
   /** VS Code's workspace trust; absent (other editors): trusted, their user's settings decide. */
   trusted?: boolean;
+  /** The client renders Markdown tables and links in hovers (VS Code): the hover's ports are a table; absent: a list. */
+  hoverTables?: boolean;
 }
 
 export interface ServiceAtParams {
@@ -73,6 +75,11 @@ export interface MatrixRowDto {
 
 export interface MatrixDto {
   environments: string[];
+  /**
+   * Environments users read by other words than their key, with what they mean: `default` (the files
+   * no path or name marks) is `unmarked (base)`. Show `label` where the key would show; keys stay keys.
+   */
+  environmentLabels?: Record<string, { label: string; note: string }>;
   rows: MatrixRowDto[];
   findings: { errors: number; warnings: number; infos: number };
 }

@@ -46,8 +46,11 @@ export class LspClient {
       this.lastMatrix = m;
       this.fire();
     });
+    this.levels = [];
     this.conn.onNotification('window/logMessage', (m) => {
       this.logs.push(m.message);
+      // LSP MessageType: 1 error, 2 warning, 3 info, 4 log, 5 debug.
+      this.levels.push(m.type);
       this.fire();
     });
     this.conn.onRequest('window/workDoneProgress/create', () => null);

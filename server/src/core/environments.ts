@@ -13,6 +13,20 @@ export const ENV_ORDER = ['local', 'test', 'staging', 'production'];
 /** The environment of unmarked manifests when no environment is named anywhere. */
 export const DEFAULT_ENV = 'default';
 
+/** What users read for DEFAULT_ENV: the key stays `default` (JSON, messages), the words say what it is. */
+export const DEFAULT_ENV_LABEL = 'unmarked (base)';
+
+/** What the unmarked environment is, in a sentence (hovers, the panel's header, explain), in Markdown. */
+export const DEFAULT_ENV_NOTE = '*unmarked (base)*: the files no folder or file name marks with an environment (such as `staging/` or `values-prod.yaml`), taken together as one environment. Name environments by folder or file name, or map paths to them in `.portparity.yaml` (`environments:`).';
+
+/** DEFAULT_ENV_NOTE as plain text. */
+export const DEFAULT_ENV_NOTE_TEXT = DEFAULT_ENV_NOTE.replace(/[*`]/g, '');
+
+/** An environment as users read it: the unmarked one in words, the others by name. */
+export function envLabel(env: string): string {
+  return env === DEFAULT_ENV ? DEFAULT_ENV_LABEL : env;
+}
+
 /** A name the inference knows as an environment (`prod`, `staging`, `dev`...). */
 export function isEnvAlias(name: string): boolean {
   return Object.hasOwn(ALIASES, name.toLowerCase());

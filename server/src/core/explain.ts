@@ -2,7 +2,7 @@
 // make it up, what each contributes and why it joined, which environment each file is in and why, and
 // the ports the view declares. What the model decided, in words, so that a wrong join can be seen.
 import { posix } from 'node:path';
-import { envMatcher } from './environments';
+import { DEFAULT_ENV, DEFAULT_ENV_NOTE, DEFAULT_ENV_NOTE_TEXT, envLabel, envMatcher } from './environments';
 import { FORMATS } from './formats/registry';
 import type { EnvView, Model, ServiceModel } from './model-types';
 import { portSet, servicesNamed } from './model-types';
@@ -51,17 +51,19 @@ function sourcesOf(model: Model, v: EnvView, byPath: (file: string) => string | 
 }
 
 /** Why a file is in an environment: its own path or name marks it, or it is a base the environment shares. */
-function envReason(model: Model, file: string, env: string, byPath: (file: string) => string | undefined): string {
+function envReason(model: Model, file: string, key: string, byPath: (file: string) => string | undefined): string {
   const own = model.envOfFile(file);
-  if (own === env && byPath(file) !== env) return `${env}: what it is (an unmarked compose project runs locally, a platform manifest deploys)`;
-  if (own === env) return `${env}: its path or name`;
+  const env = envLabel(key);
+  if (own === key && byPath(file) !== key) return `${env}: what it is (an unmarked compose project runs locally, a platform manifest deploys)`;
+  if (own === key) return `${env}: its path or name`;
   if (own === undefined) return `${env}: an unmarked base, in every environment that does not override it`;
-  return `${env}: shared from ${own}`;
+  return `${env}: shared from ${envLabel(own)}`;
 }
 
 /** One view's heading: its environment (and variant), whether it is the reference, its ports. */
 function viewHead(v: ExplainedView): string {
-  return `${v.variant !== undefined ? `${v.env}, variant ${v.variant}` : v.env}${v.reference ? ' (reference)' : ''}: ${v.ports.length ? `ports ${v.ports.join(', ')}` : 'no port declared'}`;
+  const env = envLabel(v.env);
+  return `${v.variant !== undefined ? `${env}, variant ${v.variant}` : env}${v.reference ? ' (reference)' : ''}: ${v.ports.length ? `ports ${v.ports.join(', ')}` : 'no port declared'}`;
 }
 
 /** `name` (Markdown); undefined for a service the model does not have. Workspace text goes in code spans. */
@@ -75,6 +77,7 @@ export function explainMarkdown(model: Model, name: string): string | undefined 
     for (const src of v.sources) out.push(`- ${code(src.file)}: ${src.what} (${src.env})`);
     out.push('');
   }
+  if (views.some((v) => v.env === DEFAULT_ENV)) out.push(DEFAULT_ENV_NOTE, '');
   return out.join('\n');
 }
 
@@ -97,6 +100,7 @@ export function explainText(model: Model, names: string[] = []): { text: string;
     }
     out.push('');
   }
+  if (chosen.some((s) => [...s.views.values()].some((v) => v.env === DEFAULT_ENV))) out.push(DEFAULT_ENV_NOTE_TEXT, '');
   return { text: out.join('\n'), unknown };
 }
 

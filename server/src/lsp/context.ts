@@ -25,6 +25,10 @@ export interface ClientCapabilities {
   resolveEdit: boolean;
   /** The client sends workspace/didChangeWorkspaceFolders (a folder added to or removed from a multi-root workspace). */
   followFolders: boolean;
+  /** The hover format the client renders first (`textDocument.hover.contentFormat`): plain text where Markdown is not listed first. */
+  hoverFormat: 'markdown' | 'plaintext';
+  /** The client renders Markdown tables (the VS Code client says so in its initializationOptions): else a list. */
+  hoverTables: boolean;
 }
 
 /** The shared state and helpers of the language server; the features register their handlers with it. */
@@ -37,6 +41,8 @@ export interface ServerContext {
   /** Whether the editor trusts the workspace: a folder added later starts with what the first ones have. */
   trusted: boolean;
   log(msg: string): void;
+  /** A routine line (an evaluation, a render run): LSP's Debug level, which VS Code's log output hides until asked. */
+  debug(msg: string): void;
   error(msg: string): void;
   /** Runs a handler once the first index is read; an exception is logged and the handler answers `fallback`, never an error. */
   runSafe<T>(what: string, fallback: T, token: CancellationToken | undefined, fn: () => T | Promise<T>): Promise<T>;
@@ -46,7 +52,7 @@ export interface ServerContext {
   locate(uri: string): At | undefined;
   /** A folder's file as a URI (remembered: pathToFileURL is slow next to everything else a large matrix needs). */
   uriOf(f: Folder, rel: string): string;
-  /** The port token under a position of a document (the editor's text where it is open, else the disk's). */
+  /** The port token under a position of a document (in the text the folder analysed: the editor's, or the disk's). */
   tokenAt(uri: string, position: Position): { at: At; token: PortToken } | undefined;
   /** Adds a workspace folder by URI; undefined when it is not a file URI (said) or already there. */
   addFolder(uri: string): Folder | undefined;
@@ -103,10 +109,11 @@ export function createContext(connection: Connection): ServerContext {
   const ready = new Promise<void>((r) => (markReady = r));
   const log = (msg: string): void => connection.console.log(msg);
   const error = (msg: string): void => connection.console.error(msg);
-  const runs = new Runs(folders, { log, error, publish: () => listeners.forEach((l) => l()) });
+  const debug = (msg: string): void => connection.console.debug(msg);
+  const runs = new Runs(folders, { log, debug, error, publish: () => listeners.forEach((l) => l()) });
   const ctx: ServerContext = {
-    connection, documents, folders, log, error,
-    client: { configure: false, watch: false, resolveEdit: false, followFolders: false },
+    connection, documents, folders, log, debug, error,
+    client: { configure: false, watch: false, resolveEdit: false, followFolders: false, hoverFormat: 'markdown', hoverTables: false },
     settings: DEFAULT_SETTINGS,
     trusted: true,
     markReady: () => markReady(),
@@ -131,7 +138,9 @@ export function createContext(connection: Connection): ServerContext {
       const at = folderOf(folders, uri);
       if (!at || !at.folder.analysis) return undefined;
       const doc = documents.get(uri);
-      const offset = doc ? doc.offsetAt(position) : offsetIn(at.folder.textOf(at.rel) ?? '', position.line, position.character);
+      const text = at.folder.textOf(at.rel);
+      // The folder's text is the one analysed: the editor's may be ahead of it (unsaved, with portParity.run onSave).
+      const offset = doc && doc.getText() === text ? doc.offsetAt(position) : offsetIn(text ?? '', position.line, position.character);
       const token = tokenAt(at.folder.tokens, at.rel, offset);
       return token ? { at, token } : undefined;
     },

@@ -13,6 +13,8 @@ export interface Settings {
   environments: Record<string, string[]>;
   exclude: string[];
   maxFileSize?: number;
+  /** When open documents are checked: as they are typed (the default) or once saved. */
+  run?: 'onType' | 'onSave';
   /** The optional `helm template` render: off by default, and only ever in a trusted workspace. */
   helm?: { render?: boolean; path?: string };
 }

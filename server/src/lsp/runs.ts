@@ -8,6 +8,8 @@ const SLICE_MS = 20;
 /** What the runs tell the server: its log, its error log, and "publish what the folders hold now". */
 export interface RunHost {
   log(msg: string): void;
+  /** Routine lines (each evaluation, each render run): the client's debug level, hidden by default. */
+  debug(msg: string): void;
   error(msg: string): void;
   publish(): void;
 }
@@ -55,7 +57,7 @@ export class Runs {
         let slice = t0;
         const steps = f.steps();
         while (!steps.next().done) {
-          if (++n === 1) this.host.log(`rendering the charts of ${f.root} in steps`);
+          if (++n === 1) this.host.debug(`rendering the charts of ${f.root} in steps`);
           // Steps run back to back for a short slice (an ordinary chart renders in a few ms): no pause then.
           if (Date.now() - slice < SLICE_MS) continue;
           // A request that came during the step takes three hops through setImmediate in vscode-jsonrpc
@@ -63,14 +65,14 @@ export class Runs {
           for (let turn = 0; turn < 4; turn++) await new Promise(setImmediate);
           slice = Date.now();
           if (mine !== this.generation) {
-            this.host.log(`evaluation of ${f.root} superseded after ${n} render step(s) in ${Date.now() - t0} ms`);
+            this.host.debug(`evaluation of ${f.root} superseded after ${n} render step(s) in ${Date.now() - t0} ms`);
             this.requeue(queue);
             return;
           }
         }
         const t1 = Date.now();
         f.evaluate();
-        this.host.log(`evaluated ${f.root} in ${Date.now() - t0} ms (${n ? `${n} render steps in ${t1 - t0} ms, then ` : ''}${f.lastMode()}): ${f.analysis?.findings.length ?? 0} findings`);
+        this.host.debug(`evaluated ${f.root} in ${Date.now() - t0} ms (${n ? `${n} render steps in ${t1 - t0} ms, then ` : ''}${f.lastMode()}): ${f.analysis?.findings.length ?? 0} findings`);
       } catch (e) {
         this.host.error(`Error while evaluating ${f.root}: ${(e as Error).stack ?? e}`);
       }

@@ -2,7 +2,7 @@
 // host on a scratch copy of examples/shop. Shared by the @vscode/test-electron suite (index.cjs, with
 // mocha) and by the code-server end-to-end test's self-test extension (test/e2e/selftest), which has no
 // extensionTestsPath. The checks run in order and change the workspace: a quick fix, an alignment and
-// a contract.
+// a contract (proposed unsaved, then saved as a user would).
 const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
@@ -151,17 +151,22 @@ function checks(vscode) {
       assert.match(text, /## Findings/);
       return `${text.split('\n').length} lines`;
     }],
-    ['"Create Port Contract" writes the reference ports into .portparity.yaml', async () => {
-      await vscode.commands.executeCommand('portParity.createContract');
+    ['"Create Port Contract" puts the reference ports into .portparity.yaml unsaved, to review; saving keeps them', async () => {
       const uri = file('.portparity.yaml');
-      const text = await waitFor(() => {
-        const t = fs.readFileSync(uri.fsPath, 'utf8');
-        return /\n {2}orders: 9000\b/.test(t) && t;
-      }, 'the contract in .portparity.yaml');
+      const before = fs.readFileSync(uri.fsPath, 'utf8');
+      await vscode.commands.executeCommand('portParity.createContract');
+      const doc = await waitFor(() => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === uri.fsPath && /\n {2}orders: 9000\b/.test(d.getText())), 'the contract in the .portparity.yaml editor');
+      const text = doc.getText();
       assert.match(text, /\n {2}payments: 8090\b/);
       assert.match(text, /reference: production/);
-      const active = vscode.window.activeTextEditor;
-      assert.equal(active && path.basename(active.document.uri.fsPath), '.portparity.yaml');
+      // Nothing written before the user says so: the disk holds what it held, the editor the proposal.
+      assert.ok(doc.isDirty, 'the contract is an unsaved change');
+      assert.equal(fs.readFileSync(uri.fsPath, 'utf8'), before);
+      const visible = vscode.window.visibleTextEditors.map((e) => path.basename(e.document.uri.fsPath));
+      assert.ok(visible.includes('.portparity.yaml'), visible.join(', '));
+      // The user saves it, as the message's "Save" does.
+      assert.ok(await doc.save(), 'saved');
+      assert.match(fs.readFileSync(uri.fsPath, 'utf8'), /\n {2}orders: 9000\b/);
       return text.split('\n').filter((l) => /^ {2}\S/.test(l)).length + ' services in the contract';
     }],
     ['"Explain Service" with a service opens its explanation, read-only, beside', async () => {

@@ -79,11 +79,14 @@ export function watchGlob(): string {
   return `**/{${fileGlobs().join(',')}}`;
 }
 
-/** The extension's activation events: a workspace holding a file of a format that activates, or the languages. */
+/**
+ * The extension's activation events: a workspace holding a file of a format that activates (below one
+ * of its folders, where its name alone says nothing), or a document of the formats' languages.
+ */
 export function activationEvents(): string[] {
-  const sets = [...FORMATS.flatMap((f) => f.reads.filter((s) => s.activates).map((s) => s.files)), CONFIG_FILES];
-  const glob = (files: string[]): string => (files.length === 1 ? files[0] : `{${files.join(',')}}`);
-  return [...sets.map((files) => `workspaceContains:**/${glob(files)}`), ...languages().map((l) => `onLanguage:${l}`)];
+  const glob = (names: string[]): string => (names.length === 1 ? names[0] : `{${names.join(',')}}`);
+  const sets = [...FORMATS.flatMap((f) => f.reads.filter((s) => s.activates).map((s) => ({ files: s.files, under: typeof s.activates === 'object' ? s.activates.under : undefined }))), { files: CONFIG_FILES, under: undefined }];
+  return [...sets.map(({ files, under }) => `workspaceContains:**/${under ? `${glob(under)}/**/` : ''}${glob(files)}`), ...languages().map((l) => `onLanguage:${l}`)];
 }
 
 function languages(): string[] {

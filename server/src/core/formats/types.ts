@@ -34,8 +34,11 @@ export interface FileSet {
   exclude?: string[];
   /** A condition on the path beyond its name (a chart's `templates/` folder). */
   within?: (path: string) => boolean;
-  /** Whether a workspace holding such a file activates the extension. */
-  activates: boolean;
+  /**
+   * Whether a workspace holding such a file activates the extension; `under`: only such a file below a
+   * folder of one of these names (a plain `*.yaml` says nothing by its name: a GitHub workflow is one).
+   */
+  activates: boolean | { under: string[] };
 }
 
 export interface FormatPlugin {

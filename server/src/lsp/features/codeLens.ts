@@ -1,6 +1,6 @@
 // Code lenses: above each compose service and workload, its ports per environment (or "in N environments").
 import type { CodeLens } from 'vscode-languageserver/node';
-import { partsOf } from '../../core';
+import { envLabel, partsOf } from '../../core';
 import type { Loc } from '../../core';
 import type { ServerContext } from '../context';
 import { range } from '../convert';
@@ -19,7 +19,7 @@ export function registerCodeLens(ctx: ServerContext): void {
       for (const v of s.views.values()) for (const l of partsOf(v).anchors ?? []) if (l.file === at.rel) anchors.set(`${l.start}`, l);
       const withPorts = row.cells.filter((c) => c.ports.length);
       const title = row.drift
-        ? `${s.name}: ${withPorts.map((c) => `${c.environment} ${c.ports.join(', ')}`).join(' ≠ ')}`
+        ? `${s.name}: ${withPorts.map((c) => `${envLabel(c.environment)} ${c.ports.join(', ')}`).join(' ≠ ')}`
         : `${s.name}: ${withPorts[0]?.ports.join(', ')} in ${withPorts.length} environment${withPorts.length === 1 ? '' : 's'}`;
       for (const l of anchors.values()) lenses.push({ range: range(l), command: { title, command: '' } });
     }

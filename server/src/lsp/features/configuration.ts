@@ -4,6 +4,7 @@ import { TRUSTED_NOTIFICATION } from '../../protocol';
 import type { ServerContext } from '../context';
 import { DEFAULT_SETTINGS } from '../folder';
 import type { Settings } from '../folder';
+import { resyncDocuments } from './documents';
 
 /** Reads the `portParity` settings (when the client serves them) and hands them to every folder. */
 export async function readSettings(ctx: ServerContext): Promise<void> {
@@ -32,7 +33,9 @@ export function registerConfiguration(ctx: ServerContext): void {
     }
   }));
   ctx.connection.onDidChangeConfiguration(() => void ctx.runSafe('reading settings', undefined, undefined, async () => {
+    const run = ctx.settings.run;
     await readSettings(ctx);
+    if (ctx.settings.run !== run) resyncDocuments(ctx);
     for (const f of ctx.folders) ctx.schedule(f, 0);
   }));
 }

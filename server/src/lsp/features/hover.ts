@@ -1,5 +1,7 @@
-// Hover: what a port token is, and the same service's ports in every environment.
-import { hoverMarkdown } from '../../core';
+// Hover: what a port token is, and the same service's ports in every environment, in the format the
+// client renders: a Markdown table where it renders tables (VS Code), a Markdown list for other Markdown
+// clients (Neovim shows tables raw), aligned plain text where Markdown is not the client's first choice.
+import { hoverText } from '../../core';
 import type { ServerContext } from '../context';
 import { range } from '../convert';
 
@@ -9,7 +11,9 @@ export function registerHover(ctx: ServerContext): void {
     const analysis = hit?.at.folder.analysis;
     if (!hit || !analysis) return null;
     const { at, token: t } = hit;
-    const value = hoverMarkdown(analysis.model, t, (l) => `${ctx.uriOf(at.folder, l.file)}#L${l.line + 1}`);
-    return { contents: { kind: 'markdown', value }, range: range(t.loc) };
+    const kind = ctx.client.hoverFormat;
+    const layout = kind === 'plaintext' ? 'plain' : ctx.client.hoverTables ? 'table' : 'list';
+    const value = hoverText(analysis.model, t, (l) => `${ctx.uriOf(at.folder, l.file)}#L${l.line + 1}`, layout);
+    return { contents: { kind, value }, range: range(t.loc) };
   }));
 }

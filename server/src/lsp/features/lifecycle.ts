@@ -1,5 +1,5 @@
 // initialize and initialized: the capabilities, the workspace folders, then the first index and check with progress.
-import { CodeActionKind, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { CodeActionKind, MarkupKind, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import type { InitializeParams, InitializeResult } from 'vscode-languageserver/node';
 import type { InitOptions } from '../../protocol';
 import type { ServerContext } from '../context';
@@ -7,7 +7,9 @@ import { readSettings, startConfiguration } from './configuration';
 import { startWatching } from './watching';
 
 function initialize(ctx: ServerContext, params: InitializeParams): InitializeResult {
-  ctx.trusted = (params.initializationOptions as InitOptions | undefined)?.trusted !== false;
+  const options = params.initializationOptions as InitOptions | undefined;
+  ctx.trusted = options?.trusted !== false;
+  ctx.client.hoverTables = options?.hoverTables === true;
   const roots = (params.workspaceFolders ?? []).map((w) => w.uri);
   if (roots.length === 0 && params.rootUri) roots.push(params.rootUri);
   for (const uri of roots) ctx.addFolder(uri);
@@ -16,9 +18,12 @@ function initialize(ctx: ServerContext, params: InitializeParams): InitializeRes
   ctx.client.configure = !!caps.workspace?.configuration;
   ctx.client.watch = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   ctx.client.resolveEdit = !!caps.textDocument?.codeAction?.resolveSupport?.properties.includes('edit');
+  // LSP: the client's formats "in order of preference"; a client that says nothing gets plain text, as the spec's default.
+  ctx.client.hoverFormat = caps.textDocument?.hover?.contentFormat?.[0] === MarkupKind.Markdown ? 'markdown' : 'plaintext';
   return {
     capabilities: {
-      textDocumentSync: TextDocumentSyncKind.Incremental,
+      // `save`: portParity.run onSave checks a document when it is saved.
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: true },
       referencesProvider: true,

@@ -1,4 +1,5 @@
 // The parity panel's matrix: on request, and pushed once edits pause after an evaluation.
+import { DEFAULT_ENV, DEFAULT_ENV_NOTE_TEXT, envLabel } from '../../core';
 import { MATRIX_CHANGED, MATRIX_REQUEST } from '../../protocol';
 import type { MatrixDto } from '../../protocol';
 import type { ServerContext } from '../context';
@@ -20,6 +21,7 @@ export function matrix(ctx: ServerContext): MatrixDto {
     for (const x of f.analysis.findings) dto.findings[x.severity === 'error' ? 'errors' : x.severity === 'warning' ? 'warnings' : 'infos']++;
   }
   dto.environments = [...envs];
+  if (envs.has(DEFAULT_ENV)) dto.environmentLabels = { [DEFAULT_ENV]: { label: envLabel(DEFAULT_ENV), note: DEFAULT_ENV_NOTE_TEXT } };
   return dto;
 }
 

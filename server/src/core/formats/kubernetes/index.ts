@@ -14,7 +14,10 @@ import { lowerKubernetes, kubernetesPorts, explainKubernetes, kubernetesDeclares
 export const format: FormatPlugin = {
   id: 'kubernetes',
   title: 'Kubernetes manifest',
-  reads: [{ kind: 'yaml', files: ['*.yaml', '*.yml'], activates: true }],
+  // A YAML file's name does not say it is a manifest (a GitHub workflow, an OpenAPI spec are YAML too):
+  // a workspace activates the extension by its YAML only under the folders manifests are kept in; a
+  // YAML file opened anywhere activates it too (onLanguage:yaml), and the server reads it by content.
+  reads: [{ kind: 'yaml', files: ['*.yaml', '*.yml'], activates: { under: ['k8s', 'kube', 'kubernetes', 'manifests', 'deploy', 'deployment', 'deployments', 'openshift'] } }],
   languages: ['yaml'],
   lower: lowerKubernetes,
   ports: kubernetesPorts,
