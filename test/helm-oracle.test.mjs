@@ -1,8 +1,10 @@
-// Port Parity's chart evaluator against `helm template`: a real chart (opentelemetry-collector) with the
-// values of each of its examples and the manifests helm rendered for them, kept outside the repository
+// Port Parity's chart evaluator against `helm template`: real charts with the values of each of their
+// examples and the manifests helm rendered for them. The charts vendored in test/oracle/helm/ (each with a
+// NOTICE naming its source) always run; the opentelemetry-collector chart is kept outside the repository
 // (`../shared/oracle/helm` from the repository root, `/work/shared/oracle/helm`, or the folder
-// PORT_PARITY_HELM_ORACLE names). Per workload (kind/name) the container ports (name, containerPort,
-// protocol) and probe ports, and per Service its ports (port, targetPort, name, protocol), must be helm's.
+// PORT_PARITY_HELM_ORACLE names) and is skipped, saying where it looked, when absent. Per workload
+// (kind/name) the container ports (name, containerPort, protocol) and probe ports, and per Service its
+// ports (port, targetPort, name, protocol), must be helm's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -15,6 +17,7 @@ const { extractAll } = core;
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TRIED = [process.env.PORT_PARITY_HELM_ORACLE, join(ROOT, '..', 'shared', 'oracle', 'helm'), '/work/shared/oracle/helm'].filter(Boolean);
 const ORACLE = TRIED.find((p) => existsSync(p) && statSync(p).isDirectory());
+const VENDORED = join(ROOT, 'test', 'oracle', 'helm');
 const SKIP = ORACLE ? false : `no Helm oracle: tried ${TRIED.join(', ')} (set PORT_PARITY_HELM_ORACLE to a folder of charts with examples/<name>/values.yaml and examples/<name>/rendered/)`;
 
 /** Helm renders the examples as release `example`; the evaluator's release is the chart's name. */
@@ -46,13 +49,20 @@ function podSpec(o) {
   return (o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template?.spec : o.spec?.template?.spec) ?? {};
 }
 
+/** The files under `dir`, its subfolders' too (helm writes `templates/<sub>/x.yaml` as `rendered/<sub>/x.yaml`). */
+function filesUnder(dir) {
+  return readdirSync(dir).sort().flatMap((f) => (statSync(join(dir, f)).isDirectory() ? filesUnder(join(dir, f)) : [join(dir, f)]));
+}
+
 /** What helm rendered: `kind/name` → ports, for workloads and Services. */
 function helmPorts(renderedDir) {
   const out = {};
-  for (const f of readdirSync(renderedDir).sort()) {
-    for (const doc of parseAllDocuments(readFileSync(join(renderedDir, f), 'utf8'))) {
+  for (const f of filesUnder(renderedDir)) {
+    for (const doc of parseAllDocuments(readFileSync(f, 'utf8'))) {
       const o = doc.toJSON();
       if (!o || typeof o !== 'object' || !o.kind) continue;
+      // Chart hooks (`helm test` pods, migration jobs) run and exit around an install; the evaluator leaves them out by design.
+      if (o.metadata?.annotations?.['helm.sh/hook'] !== undefined) continue;
       const name = String(o.metadata?.name ?? '').replace(new RegExp(`^${RELEASE}-`), '');
       if (WORKLOADS.has(o.kind)) {
         const spec = podSpec(o);
@@ -90,12 +100,12 @@ function ownPorts(render) {
   return out;
 }
 
-/** The charts of the oracle and their examples. */
-function cases() {
-  if (!ORACLE) return [];
+/** The charts of an oracle folder and their examples. */
+function cases(oracle, skip) {
+  if (!oracle || !existsSync(oracle)) return [];
   const out = [];
-  for (const chart of readdirSync(ORACLE).sort()) {
-    const dir = join(ORACLE, chart);
+  for (const chart of readdirSync(oracle).sort()) {
+    const dir = join(oracle, chart);
     if (!existsSync(join(dir, 'Chart.yaml')) || !existsSync(join(dir, 'examples'))) continue;
     for (const ex of readdirSync(join(dir, 'examples')).sort()) {
       const here = join(dir, 'examples', ex);
@@ -103,7 +113,7 @@ function cases() {
       const names = readdirSync(here).filter((f) => /values\.ya?ml$/.test(f)).sort();
       const values = (names.includes('values.yaml') ? ['values.yaml'] : names).map((f) => join(here, f));
       const rendered = join(here, 'rendered');
-      if (values.length && existsSync(rendered)) out.push({ chart, dir, ex, values, rendered });
+      if (values.length && existsSync(rendered)) out.push({ chart, dir, ex, values, rendered, skip });
     }
   }
   return out;
@@ -115,14 +125,18 @@ function cases() {
  */
 const KNOWN_DIFFERENT = {};
 
-const all = cases();
-test('helm oracle: the oracle folder holds examples', { skip: SKIP }, () => {
-  assert.ok(all.length > 0, `no chart with examples/<name>/{values.yaml,rendered/} under ${ORACLE}`);
+const shared = cases(ORACLE, SKIP);
+const vendored = cases(VENDORED, false);
+test('helm oracle: the shared oracle folder holds examples', { skip: SKIP }, () => {
+  assert.ok(shared.length > 0, `no chart with examples/<name>/{values.yaml,rendered/} under ${ORACLE}`);
+});
+test('helm oracle: the vendored oracle charts hold examples', () => {
+  assert.ok(vendored.length > 0, `no chart with examples/<name>/{values.yaml,rendered/} under ${VENDORED}`);
 });
 
-for (const c of all) {
+for (const c of [...shared, ...vendored]) {
   const key = `${c.chart}/${c.ex}`;
-  test(`helm oracle › ${key}: the evaluator renders helm's container, probe and Service ports`, { skip: SKIP, todo: KNOWN_DIFFERENT[key] }, () => {
+  test(`helm oracle › ${key}: the evaluator renders helm's container, probe and Service ports`, { skip: c.skip, todo: KNOWN_DIFFERENT[key] }, () => {
     const files = load(c.dir, 'chart');
     // Each values file of the example as an environment's values file over the chart's values.yaml (`helm template -f`).
     const envs = ['production', 'staging', 'test'];
