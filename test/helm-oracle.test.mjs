@@ -20,8 +20,15 @@ const ORACLE = TRIED.find((p) => existsSync(p) && statSync(p).isDirectory());
 const VENDORED = join(ROOT, 'test', 'oracle', 'helm');
 const SKIP = ORACLE ? false : `no Helm oracle: tried ${TRIED.join(', ')} (set PORT_PARITY_HELM_ORACLE to a folder of charts with examples/<name>/values.yaml and examples/<name>/rendered/)`;
 
-/** Helm renders the examples as release `example`; the evaluator's release is the chart's name. */
-const RELEASE = 'example';
+/**
+ * The release helm rendered the examples as: `example` (opentelemetry-helm-charts' `make generate-examples`), or
+ * what the chart's `oracle.json` says (`{"release": "chartsnap"}`). The evaluator's release is the chart's name, so
+ * helm's `<release>-` prefix is taken off the names it wrote, unless the release is the chart's name.
+ */
+function releaseOf(dir) {
+  const f = join(dir, 'oracle.json');
+  return existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')).release : 'example';
+}
 
 const WORKLOADS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'ReplicationController']);
 
@@ -31,7 +38,7 @@ function load(dir, prefix) {
   const walk = (d) => {
     for (const e of readdirSync(d).sort()) {
       const p = join(d, e);
-      if (d === dir && e === 'examples') continue;
+      if (d === dir && (e === 'examples' || e === 'oracle.json')) continue;
       if (statSync(p).isDirectory()) walk(p);
       else files.push({ path: `${prefix}/${relative(dir, p).split(sep).join('/')}`, text: readFileSync(p, 'utf8') });
     }
@@ -55,7 +62,7 @@ function filesUnder(dir) {
 }
 
 /** What helm rendered: `kind/name` → ports, for workloads and Services. */
-function helmPorts(renderedDir) {
+function helmPorts(renderedDir, release) {
   const out = {};
   for (const f of filesUnder(renderedDir)) {
     for (const doc of parseAllDocuments(readFileSync(f, 'utf8'))) {
@@ -63,7 +70,8 @@ function helmPorts(renderedDir) {
       if (!o || typeof o !== 'object' || !o.kind) continue;
       // Chart hooks (`helm test` pods, migration jobs) run and exit around an install; the evaluator leaves them out by design.
       if (o.metadata?.annotations?.['helm.sh/hook'] !== undefined) continue;
-      const name = String(o.metadata?.name ?? '').replace(new RegExp(`^${RELEASE}-`), '');
+      const written = String(o.metadata?.name ?? '');
+      const name = release && written.startsWith(`${release}-`) ? written.slice(release.length + 1) : written;
       if (WORKLOADS.has(o.kind)) {
         const spec = podSpec(o);
         const containers = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
@@ -145,6 +153,8 @@ for (const c of [...shared, ...vendored]) {
     const renders = extractAll(files).filter((f) => f.kind === 'kubernetes' && f.renderedFrom);
     assert.deepEqual(renders.map((r) => r.env).sort(), envs.slice(0, c.values.length).sort(), 'a render per values file');
     const notes = renders.flatMap((r) => r.unknowns ?? []).map((u) => `${u.loc.file}:${u.loc.line + 1} ${u.message}`);
-    assert.deepEqual(Object.assign({}, ...renders.map(ownPorts)), helmPorts(c.rendered), `notes:\n${notes.join('\n')}`);
+    const release = releaseOf(c.dir);
+    const chartName = /^name:\s*["']?([^"'\s]+)/m.exec(readFileSync(join(c.dir, 'Chart.yaml'), 'utf8'))?.[1];
+    assert.deepEqual(Object.assign({}, ...renders.map(ownPorts)), helmPorts(c.rendered, release === chartName ? '' : release), `notes:\n${notes.join('\n')}`);
   });
 }
