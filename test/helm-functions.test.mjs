@@ -188,6 +188,17 @@ test('tpl, include of a template file, fromYaml/toYaml/toToml/fromJson round tri
   ]);
 });
 
+test('toYaml writes each string as go-yaml does: plain, single-quoted, double-quoted where it reads as another type, literal blocks; tpl reads it back', () => {
+  check("labels:\n  name: '{{ .Values.host }}'\n  url: http://h:8080/x\nhost: api\n", [
+    ['toYaml (dict "a" "{{ .x }}" "b" "it\'s" "c" "- x" "d" "a: b" "e" "a #b")', "a: '{{ .x }}'\nb: it's\nc: '- x'\nd: 'a: b'\ne: 'a #b'"],
+    ['toYaml (dict "u" "http://h:8080" "w" "a,b[c]" "t" "x:y")', 't: x:y\nu: http://h:8080\nw: a,b[c]'],
+    ['toYaml (dict "p" "8080" "b" "yes" "e" "" "n" "null" "y" "yEs" "f" "1.5")', 'b: "yes"\ne: ""\nf: "1.5"\n"n": "null"\np: "8080"\n"y": yEs'],
+    ['toYaml (dict "c" "a\\nb\\n" "d" "a\\nb" "k" "a\\n\\n")', 'c: |\n  a\n  b\nd: |-\n  a\n  b\nk: |+\n  a\n'],
+    ['toYaml (list (dict "c" " a\\nb") "x \\ny" "tab\\tx")', '- c: |2-\n     a\n    b\n- "x \\ny"\n- "tab\\tx"'],
+    ['tpl (toYaml .Values.labels) . | fromYaml | toJson', '{"name":"api","url":"http://h:8080/x"}'],
+  ]);
+});
+
 test('.Files reads the chart files Port Parity reads; a file it does not read is a note naming it, never an empty string', () => {
   const body = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t\ndata:\n  a: {{ (.Files.Get "conf/app.yaml" | fromYaml).port | toString | quote }}\n  b: {{ .Files.Get "conf/nginx.conf" | quote }}\n  c: {{ (.Files.Glob "conf/*.yaml").AsConfig | fromYaml | keys | join "," | quote }}\n';
   const r = render('{}\n', body, [{ path: 'c/conf/app.yaml', text: 'port: 7000\n' }]);

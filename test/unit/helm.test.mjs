@@ -330,6 +330,20 @@ test('a missing value in a port field is the chart problem it is; a missing map 
   assert.deepEqual(r.unknowns.map((u) => u.message), ['{{ .Values.missing.port }} cannot be evaluated here (.Values.missing is not set): this port is not checked']);
 });
 
+test('a field of a parenthesised nil or of a variable holding nil is nil, as in Go: ((.Values.a).b).port guards a missing map', () => {
+  const tpl = deployment(`            {{- if (or .Values.port ((.Values.metrics).prometheus).port) }}
+            - containerPort: {{ .Values.port | default 9090 }}
+            {{- end }}
+            {{- $m := .Values.missing }}
+            {{- if not $m.port }}
+            - containerPort: 9091
+            {{- end }}`);
+  const files = inline('port: 8080\n', tpl);
+  const r = renders(files)[0];
+  assert.deepEqual(container(r).ports.map((p) => p.containerPort.port), [8080, 9091]);
+  assert.deepEqual(r.unknowns, []);
+});
+
 test('subcharts render with the parent values under their name and the globals; a false condition leaves one out', () => {
   const files = [
     { path: 'app/Chart.yaml', text: 'apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n  - name: cache\n    version: 1.0.0\n    condition: cache.enabled\n  - name: db\n    version: 1.0.0\n    condition: db.enabled\n  - name: search\n    version: 1.0.0\n    repository: https://charts.example.com\n' },

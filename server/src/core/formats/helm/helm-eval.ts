@@ -415,6 +415,9 @@ class Renderer {
           cur = this.pipe(tpl, o.recv.pipe, { dot: scope.dot, vars: scope.vars });
           label = '(…)';
         }
+        // Go keeps no type for a nil that a pipeline or `$x := …` gave, and a field of it is nil again
+        // (`((.Values.a).b).c` is nil when `a` is not set); a nil found at a key in the chain stops helm.
+        if (cur.k === 'nil' && o.recv.t !== 'dot') return NIL;
         for (const f of o.fields) {
           if (cur.k === 'unknown') throw cannotOf(cur);
           const m = methodOf(cur, f);

@@ -6,21 +6,64 @@ import { parseAllDocuments } from 'yaml';
 import { append, bounded, Cannot, cannotOf, charge, need, num, plainVal, printVal, shifted, text } from './helm-print';
 import type { Rich } from './helm-print';
 import { NIL, str } from './helm-values';
-import type { Val } from './helm-values';
+import type { Part, Val } from './helm-values';
 import type { Fn } from './helm-funcs-text';
 
-const YAML_WORDS = /^(true|false|yes|no|on|off|y|n|null|~)$/i;
+/** The words go-yaml (v2, which Helm's toYaml uses) reads as a bool, a null or a merge: in these spellings only. */
+const YAML_WORDS = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL|<<)$/;
 /** What YAML 1.1 would read as a number or a date: go-yaml quotes such strings. */
 const YAML_NUMBER = /^([-+]?(\d[\d_]*(\.[\d_]*)?|\.\d+)([eE][-+]?\d+)?|0[xX][\da-fA-F_]+|0[bB][01_]+|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)|\d+(:[0-5]?\d)+|\d{4}-\d\d?-\d\d?.*)$/;
 
-/** Scalars as Helm's toYaml (go-yaml) writes them: plain where that reads back the same, else double-quoted. */
-function yamlScalar(v: Val): Rich {
+/** go-yaml writes these characters only in double quotes (its `is_printable`, `unicode` on). */
+const UNPRINTABLE = /[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd]/;
+
+/** Whether go-yaml may write `s` plain in block context (its `yaml_emitter_analyze_scalar`, block_plain_allowed). */
+function blockPlain(s: string): boolean {
+  if (/^[\s]|[\s]$/.test(s) || /^[#,[\]{}&*!|>'"%@`]/.test(s) || /^[-?:](\s|$)/.test(s) || /^(---|\.\.\.)/.test(s)) return false;
+  return !/:(\s|$)|\s#/.test(s);
+}
+
+/**
+ * A string with a line break as go-yaml writes it after `key: ` or `- ` at `indent`: a literal block (`|-` without a
+ * final line break, `|` with one, `|+` with more; `|2` when it starts with a space), unless a line ends in a space.
+ */
+function literal(s: string, parts: Part[], indent: string): Rich | undefined {
+  if (/ (\n|$)/.test(s)) return undefined;
+  const chomp = !s.endsWith('\n') ? '-' : s === '\n' || s.endsWith('\n\n') ? '+' : '';
+  const head = `|${/^[ \n]/.test(s) ? '2' : ''}${chomp}`;
+  // Each line on a line of its own at the indentation; an empty line stays empty, as go-yaml writes it.
+  const out: Rich = { text: head, parts: [] };
+  const pad = `${indent}  `;
+  let from = 0;
+  for (const line of s.replace(/\n$/, '').split('\n')) {
+    append(out, line ? `\n${pad}` : '\n', []);
+    append(out, line, shifted(parts, -from, line.length));
+    from += line.length + 1;
+  }
+  return out;
+}
+
+/**
+ * Scalars as Helm's toYaml (go-yaml) writes them: a string that would read back as another type (`"8080"`,
+ * `"true"`, `""`) double-quoted; one with line breaks a literal block where it is a value (`indent` given); else plain
+ * where go-yaml allows it, else single-quoted (`'{{ include "x" . }}'`, which `tpl` then reads as helm does), else
+ * (a control character, a line ending in a space) double-quoted.
+ */
+function yamlScalar(v: Val, indent?: string): Rich {
   if (v.k === 'nil') return { text: 'null', parts: [] };
   if (v.k === 'num' || v.k === 'bool') return printVal(v);
   const s = text(v);
   const parts = v.k === 'str' ? (v.parts ?? []) : [];
-  const plain = s !== '' && /^[\w./][\w./-]*( [\w./-]+)*$/.test(s) && !YAML_WORDS.test(s) && !YAML_NUMBER.test(s);
-  if (plain) return { text: s, parts };
+  const unprintable = UNPRINTABLE.test(s);
+  if (s.includes('\n') && indent !== undefined && !unprintable) {
+    const block = literal(s, parts, indent);
+    if (block) return block;
+  }
+  if (!s.includes('\n') && !unprintable && s !== '' && !YAML_WORDS.test(s) && !YAML_NUMBER.test(s)) {
+    if (blockPlain(s)) return { text: s, parts };
+    const q = `'${s.replace(/'/g, "''")}'`;
+    return { text: q, parts: q.length === s.length + 2 ? shifted(parts, 1, q.length - 1) : [] };
+  }
   const q = JSON.stringify(s);
   return { text: q, parts: q === `"${s}"` ? shifted(parts, 1, q.length - 1) : [] };
 }
@@ -67,7 +110,7 @@ function toYaml(v: Val): Val {
     if (x.k === 'map') return append(out, '{}', []);
     if (x.k === 'list') return append(out, '[]', []);
     if (x.k === 'unknown') throw cannotOf(x);
-    const s = yamlScalar(x);
+    const s = yamlScalar(x, indent);
     append(out, s.text, s.parts);
   };
   emit(v, '', true);
