@@ -15,6 +15,7 @@ import { parseTemplate, TemplateSyntaxError } from './helm-template';
 import type { ParsedTemplate, TNode } from './helm-template';
 import { mergeValues, readValues } from './helm-values';
 import type { Part, Val } from './helm-values';
+import { validateValues } from './helm-schema';
 import { assemble, dependenciesOf, isEnabled, subchartsOf } from './helm-deps';
 import type { Dependency, SubRun } from './helm-deps';
 import { compareWithHelm, helmProblems, helmTemplateKey, withoutHooks } from './helm-compare';
@@ -34,6 +35,8 @@ interface Chart {
   /** Every template file (manifests and partials), for the named templates. */
   templates: SourceFile[];
   values?: SourceFile;
+  /** values.schema.json: helm refuses values it rejects. */
+  schema?: SourceFile;
   /** Environment values files of a chart that is not a subchart, in path order. */
   envValues: { env: string; file: SourceFile }[];
   dependencies: Dependency[];
@@ -127,6 +130,11 @@ function findCharts(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo, prune 
     }
     if (/^values\.ya?ml$/.test(r)) {
       chart.values = f;
+      chart.files.push(f);
+      continue;
+    }
+    if (r === 'values.schema.json') {
+      chart.schema = f;
       chart.files.push(f);
       continue;
     }
@@ -507,6 +515,7 @@ function carriesNoPorts(text: string): boolean {
 function renderChart(chart: Chart, values: Val, release: Chart, parsed: Map<string, ParsedTemplate | TemplateSyntaxError>, ctx: ChartContext, r: Rendering, as = chart.name): void {
   const assembled = assemble(chart, values, r.top, defaults, (p) => note(r, p), ctx.loc);
   values = assembled.values;
+  if (chart.schema) schemaNotes(chart, chart.schema, as, values, assembled.runs, r, ctx);
   if (!chart.library) {
     // `.Subcharts` is built only for a chart whose templates name it.
     const subcharts = chart.templates.some((f) => f.text.includes('Subcharts')) ? subchartsVal(assembled.runs, release, r, ctx, 0) : plainVal({});
@@ -537,6 +546,56 @@ function renderChart(chart: Chart, values: Val, release: Chart, parsed: Map<stri
     r.facts.unknowns?.push(...(valueProblems.get(s.chart) ?? []));
     renderChart(s.chart, withGlobal(s.values), release, parsed, ctx, r, s.key);
   }
+}
+
+/**
+ * What helm does with values.schema.json: the chart's values (coalesced, before any template runs) are
+ * validated, and helm template/install refuse on a violation. Each violation is a note at the value that
+ * breaks it (else at the chart's values.yaml); defaults in the schema are never applied, as in helm.
+ */
+function schemaNotes(chart: Chart, schema: SourceFile, as: string, values: Val, runs: SubRun<Chart>[], r: Rendering, ctx: ChartContext): void {
+  if (values.k !== 'map') return;
+  // Helm's coalesced values hold each enabled subchart's values under its key; an empty `global` (which
+  // the evaluator adds where no values file sets one) is left out, so that it is never what fails.
+  const checked = new Map(values.v);
+  for (const s of runs) checked.set(s.key, s.values);
+  const g = checked.get('global');
+  if (g?.k === 'map' && g.v.size === 0) checked.delete('global');
+  const got = validateValues(schema.text, { k: 'map', v: checked });
+  if ('unusable' in got) {
+    note(r, unknown(`${schema.path} cannot be used here (${got.unusable}): whether helm accepts ${as}'s values is not checked`, ctx.loc(schema.path, 0, 0)));
+    return;
+  }
+  for (const e of got.errors) {
+    const at = locate(valuePath(values, e.path), ctx.loc) ?? ctx.loc(chart.values?.path ?? schema.path, 0, 0);
+    const where = e.path.length ? `.Values.${e.path.join('.')}` : '.Values';
+    note(r, unknown(`helm template would fail here: ${schema.path} rejects ${where} of ${as} (${e.message}); helm refuses these values, so this environment cannot be deployed as written`, at));
+  }
+}
+
+/** The deepest value along `path` that exists. */
+function valuePath(v: Val, path: string[]): Val {
+  let cur = v;
+  for (const k of path) {
+    const next = cur.k === 'map' ? cur.v.get(k) : cur.k === 'list' ? cur.v[Number(k)] : undefined;
+    if (!next) break;
+    cur = next;
+  }
+  return cur;
+}
+
+/** Where a value was written: a scalar's own place, else that of the first scalar inside it. */
+function locate(v: Val, loc: ChartContext['loc'], depth = 0): Loc | undefined {
+  if (depth > 32) return undefined;
+  const m = v.k === 'num' || v.k === 'bool' ? v.map : v.k === 'str' ? v.parts?.[0]?.map : undefined;
+  if (m) return m.kind === 'whole' ? m.loc : loc(m.file, m.at, m.at + (v.k === 'str' ? v.v.length : v.k === 'num' || v.k === 'bool' ? String(v.v).length : 0));
+  if (v.k === 'map' || v.k === 'list') {
+    for (const x of v.k === 'map' ? v.v.values() : v.v) {
+      const l = locate(x, loc, depth + 1);
+      if (l) return l;
+    }
+  }
+  return undefined;
 }
 
 /** The template scope of a chart (`.Values`, `.Chart`, `.Release`, `.Capabilities`, `.Files`, `.Subcharts`); `.Chart.Name` is its alias, as helm renames it. */
