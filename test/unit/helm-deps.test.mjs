@@ -83,3 +83,16 @@ test('.Subcharts gives each enabled subchart\'s scope: its .Values (with the par
   assert.equal(x.containers[0].ports[0].containerPort.port, 6543);
   assert.equal(x.containers[0].ports[0].containerPort.loc.file, 'app/values.yaml');
 });
+
+test('a dependency whose version the chart in charts/ does not meet is left out, as helm does, and said; none or a matching range takes it', () => {
+  const files = [
+    chartYaml('  - name: a\n    version: ~2.0.0\n  - name: b\n    version: ^1.0.0\n  - name: c\n'),
+    { path: 'app/values.yaml', text: '{}\n' },
+    ...sub('a', '{}\n', deployment('a', 1001)),
+    ...sub('b', '{}\n', deployment('b', 1002)),
+    ...sub('c', '{}\n', deployment('c', 1003)),
+  ];
+  const r = render(files);
+  assert.deepEqual(r.workloads.map((w) => w.name), ['b', 'c']);
+  assert.deepEqual(r.unknowns.map((u) => u.message), ['dependency a ~2.0.0 is not rendered: app/charts/ holds a 1.0.0, which the version does not match, and helm leaves it out (helm dependency update fetches a matching one)']);
+});

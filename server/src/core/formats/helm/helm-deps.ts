@@ -9,6 +9,7 @@ import { deepCopy } from './helm-funcs-data';
 import { mergeValues, valueAt } from './helm-values';
 import type { Val } from './helm-values';
 import { plainVal } from './helm-eval';
+import { semverMatches } from './helm-funcs-numbers';
 
 /** One `import-values` entry: `child` (a path in the subchart's values) goes to `parent` (`.` the root). */
 export interface Import {
@@ -21,6 +22,8 @@ export interface Import {
 
 export interface Dependency {
   name: string;
+  /** The version constraint (`~17.3.0`); none: any release version, as helm reads an empty constraint. */
+  version?: string;
   alias?: string;
   condition?: string;
   tags: string[];
@@ -47,7 +50,7 @@ export function dependenciesOf(file: string, root: Node | null | undefined): Dep
         if (child !== undefined && parent !== undefined) imports.push({ child, parent, range });
       }
     }
-    out.push({ name, alias: yamlStr(get(d, 'alias')), condition: yamlStr(get(d, 'condition')), tags, imports, file, range: [n.range[0], n.range[1]] });
+    out.push({ name, version: yamlStr(get(d, 'version')), alias: yamlStr(get(d, 'alias')), condition: yamlStr(get(d, 'condition')), tags, imports, file, range: [n.range[0], n.range[1]] });
   }
   return out;
 }
@@ -56,6 +59,8 @@ export function dependenciesOf(file: string, root: Node | null | undefined): Dep
 export interface DepChart<C> {
   name: string;
   dir: string;
+  /** Chart.yaml as `.Chart` holds it (its `Version`). */
+  meta: Val;
   dependencies: Dependency[];
   subcharts: C[];
 }
@@ -73,16 +78,32 @@ export interface SubRun<C> {
  * `charts/` (once per alias: two entries on one chart render it twice); a chart no entry names renders
  * under its own name. `missing`: entries no chart of charts/ answers.
  */
-export function subchartsOf<C extends DepChart<C>>(chart: C): { runs: { chart: C; key: string; dep?: Dependency }[]; missing: Dependency[] } {
+export function subchartsOf<C extends DepChart<C>>(chart: C): { runs: { chart: C; key: string; dep?: Dependency }[]; missing: { dep: Dependency; unfit: string[] }[] } {
   const runs: { chart: C; key: string; dep?: Dependency }[] = [];
-  const missing: Dependency[] = [];
+  const missing: { dep: Dependency; unfit: string[] }[] = [];
   for (const dep of chart.dependencies) {
-    const sub = chart.subcharts.find((c) => c.name === dep.name);
+    const named = chart.subcharts.filter((c) => c.name === dep.name);
+    // Helm's getAliasDependency takes the first chart of the name whose version meets the constraint.
+    const sub = named.find((c) => fits(dep.version, versionOf(c)));
     if (sub) runs.push({ chart: sub, key: dep.alias ?? dep.name, dep });
-    else missing.push(dep);
+    else missing.push({ dep, unfit: named.map((c) => versionOf(c) || '(no version)') });
   }
   for (const sub of chart.subcharts) if (!chart.dependencies.some((d) => d.name === sub.name)) runs.push({ chart: sub, key: sub.name });
   return { runs, missing };
+}
+
+function versionOf(c: { meta: Val }): string {
+  const v = c.meta.k === 'map' ? c.meta.v.get('Version') : undefined;
+  return v && (v.k === 'str' || v.k === 'num') ? String(v.v) : '';
+}
+
+/** Helm's IsCompatibleRange: an empty constraint is any release version; one that does not parse fits none. */
+function fits(constraint: string | undefined, version: string): boolean {
+  try {
+    return semverMatches(constraint?.trim() || '*', version);
+  } catch {
+    return false;
+  }
 }
 
 /**

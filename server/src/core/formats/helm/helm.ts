@@ -538,9 +538,13 @@ function renderChart(chart: Chart, values: Val, release: Chart, parsed: Map<stri
     }
   }
   // A dependency that is not unpacked under charts/ (fetched by `helm dependency build`) is not here to read.
-  for (const dep of subchartsOf(chart).missing) {
+  for (const { dep, unfit } of subchartsOf(chart).missing) {
     if (!isEnabled(dep, values, r.top)) continue;
-    r.facts.unknowns?.push(unknown(`dependency ${dep.name} is not in ${chart.dir ? `${chart.dir}/` : ''}charts/ (helm dependency build fetches it): what it renders is not checked`, ctx.loc(dep.file, dep.range[0], dep.range[1])));
+    const charts = `${chart.dir ? `${chart.dir}/` : ''}charts/`;
+    const message = unfit.length
+      ? `dependency ${dep.name} ${dep.version ?? ''} is not rendered: ${charts} holds ${dep.name} ${unfit.join(', ')}, which the version does not match, and helm leaves it out (helm dependency update fetches a matching one)`
+      : `dependency ${dep.name} is not in ${charts} (helm dependency build fetches it): what it renders is not checked`;
+    r.facts.unknowns?.push(unknown(message.replace(/ {2}/g, ' '), ctx.loc(dep.file, dep.range[0], dep.range[1])));
   }
   for (const s of assembled.runs) {
     r.facts.unknowns?.push(...(valueProblems.get(s.chart) ?? []));
