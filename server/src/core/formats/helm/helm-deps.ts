@@ -134,6 +134,7 @@ export function isEnabled(dep: Dependency | undefined, cvals: Val, top: Val): bo
  * does); an import whose child is not a map is a note, as helm warns of it.
  */
 export function assemble<C extends DepChart<C>>(chart: C, values: Val, top: Val, defaults: (c: C) => Val, note: (p: Problem) => void, loc: (file: string, s: number, e: number) => Loc): { runs: SubRun<C>[]; values: Val } {
+  if (chart.subcharts.length === 0) return { runs: [], values };
   const { runs: all } = subchartsOf(chart);
   const withDefaults = all.map((s) => {
     const own = values.k === 'map' ? values.v.get(s.key) : undefined;

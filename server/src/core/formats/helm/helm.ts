@@ -518,7 +518,7 @@ function renderChart(chart: Chart, values: Val, release: Chart, parsed: Map<stri
   if (chart.schema) schemaNotes(chart, chart.schema, as, values, assembled.runs, r, ctx);
   if (!chart.library) {
     // `.Subcharts` is built only for a chart whose templates name it.
-    const subcharts = chart.templates.some((f) => f.text.includes('Subcharts')) ? subchartsVal(assembled.runs, release, r, ctx, 0) : plainVal({});
+    const subcharts = namesSubcharts(chart) ? subchartsVal(assembled.runs, release, r, ctx, 0) : plainVal({});
     for (const f of chart.manifests) {
       const tpl = parsed.get(f.path);
       if (!tpl || carriesNoPorts(f.text)) continue;
@@ -600,6 +600,13 @@ function locate(v: Val, loc: ChartContext['loc'], depth = 0): Loc | undefined {
     }
   }
   return undefined;
+}
+
+const subchartsNamed = new WeakMap<Chart, boolean>();
+function namesSubcharts(c: Chart): boolean {
+  let yes = subchartsNamed.get(c);
+  if (yes === undefined) subchartsNamed.set(c, (yes = c.subcharts.length > 0 && c.templates.some((f) => f.text.includes('Subcharts'))));
+  return yes;
 }
 
 /** The template scope of a chart (`.Values`, `.Chart`, `.Release`, `.Capabilities`, `.Files`, `.Subcharts`); `.Chart.Name` is its alias, as helm renames it. */
