@@ -3,12 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import api from '../dist/api.js';
-import { tar, tgz } from './helm-tar.mjs';
+import { tar, tgz, writeTree } from './helm-tar.mjs';
 
 const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
 
@@ -24,11 +24,7 @@ const REDIS = {
 function workspace(t, files) {
   const root = mkdtempSync(join(tmpdir(), 'pp-tgz-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
-  for (const [p, body] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), body);
-  }
-  return root;
+  return writeTree(root, files);
 }
 
 const APP = {

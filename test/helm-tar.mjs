@@ -1,4 +1,6 @@
 // A tiny tar writer for tests: ustar headers, a pax `path` record for long names, gzip by node:zlib.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 function header(name, size, type = '0') {
@@ -39,3 +41,12 @@ export function tar(entries) {
 }
 
 export const tgz = (entries) => gzipSync(tar(entries));
+
+/** Writes `{ path: text or bytes }` under `root`. */
+export function writeTree(root, files) {
+  for (const [p, body] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, p)), { recursive: true });
+    writeFileSync(join(root, p), body);
+  }
+  return root;
+}

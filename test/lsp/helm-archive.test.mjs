@@ -2,11 +2,11 @@
 // .tgz (naming the file and line there), and reads an archive again when the watcher says it changed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { LspClient, uriOf } from './harness.mjs';
-import { tgz } from '../helm-tar.mjs';
+import { tgz, writeTree } from '../helm-tar.mjs';
 
 const deployment = (port) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-redis\nspec:\n  selector:\n    matchLabels: {app: r}\n  template:\n    metadata:\n      labels: {app: r}\n    spec:\n      containers:\n        - name: r\n          ports:\n            - containerPort: ${port}\n`;
 const service = (target) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-redis\nspec:\n  selector: {app: r}\n  ports:\n    - port: 6379\n      targetPort: ${target}\n`;
@@ -15,10 +15,7 @@ const redis = (target) => tgz({ 'redis/Chart.yaml': 'apiVersion: v2\nname: redis
 test('a finding inside a chart archive shows on the .tgz, and the server reads the archive again when it changes', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'pp-lsp-tgz-'));
   const files = { 'app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 1.0.0\n', 'app/values.yaml': '{}\n', 'app/charts/redis-1.0.0.tgz': redis(6380) };
-  for (const [p, body] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), body);
-  }
+  writeTree(root, files);
   const client = new LspClient();
   t.after(async () => {
     await client.stop();

@@ -20,16 +20,16 @@ const sub = (name, values, tpl) => [
   { path: `app/charts/${name}/templates/d.yaml`, text: tpl },
 ];
 
+/** Subcharts with no values, each a Deployment of its name on port 1001, 1002, … */
+const plain = (...names) => names.flatMap((n, i) => sub(n, '{}\n', deployment(n, 1001 + i)));
+
 const chartYaml = (deps) => ({ path: 'app/Chart.yaml', text: `apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n${deps}` });
 
 test('tags: a dependency is off only when none of its tags is true and one is false; its condition decides over its tags', () => {
   const files = [
     chartYaml('  - name: a\n    tags: [front, back]\n  - name: b\n    tags: [back]\n  - name: c\n    tags: [back]\n    condition: c.enabled\n  - name: d\n    tags: [other]\n'),
     { path: 'app/values.yaml', text: 'tags:\n  front: true\n  back: false\nc:\n  enabled: true\n' },
-    ...sub('a', '{}\n', deployment('a', 1001)),
-    ...sub('b', '{}\n', deployment('b', 1002)),
-    ...sub('c', '{}\n', deployment('c', 1003)),
-    ...sub('d', '{}\n', deployment('d', 1004)),
+    ...plain('a', 'b', 'c', 'd'),
   ];
   assert.deepEqual(render(files).workloads.map((w) => w.name), ['a', 'c', 'd']);
 });
@@ -88,9 +88,7 @@ test('a dependency whose version the chart in charts/ does not meet is left out,
   const files = [
     chartYaml('  - name: a\n    version: ~2.0.0\n  - name: b\n    version: ^1.0.0\n  - name: c\n'),
     { path: 'app/values.yaml', text: '{}\n' },
-    ...sub('a', '{}\n', deployment('a', 1001)),
-    ...sub('b', '{}\n', deployment('b', 1002)),
-    ...sub('c', '{}\n', deployment('c', 1003)),
+    ...plain('a', 'b', 'c'),
   ];
   const r = render(files);
   assert.deepEqual(r.workloads.map((w) => w.name), ['b', 'c']);
