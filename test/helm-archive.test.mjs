@@ -39,8 +39,8 @@ function check(root, extra = []) {
   return JSON.parse(r.stdout);
 }
 
-test('the walk reads a chart archive under charts/ as its chart files, at <archive>/<entry>; one elsewhere is not read', (t) => {
-  const root = workspace(t, { ...APP, 'app/charts/redis-17.3.2.tgz': tgz(REDIS), 'backup/redis-17.3.2.tgz': tgz(REDIS) });
+test('the walk reads a chart archive under charts/ as its chart files, at <archive>/<entry>; one elsewhere (a chart repository\'s charts/ with no Chart.yaml above) is not read', (t) => {
+  const root = workspace(t, { ...APP, 'app/charts/redis-17.3.2.tgz': tgz(REDIS), 'backup/redis-17.3.2.tgz': tgz(REDIS), 'repo/charts/redis-17.3.2.tgz': tgz(REDIS) });
   const ws = api.readWorkspace(root);
   const paths = ws.files.map((f) => f.path).filter((p) => p.includes('.tgz'));
   assert.deepEqual(paths.sort(), ['app/charts/redis-17.3.2.tgz/redis/Chart.yaml', 'app/charts/redis-17.3.2.tgz/redis/templates/deployment.yaml', 'app/charts/redis-17.3.2.tgz/redis/templates/service.yaml', 'app/charts/redis-17.3.2.tgz/redis/values.yaml']);

@@ -1,6 +1,6 @@
 // Reads a workspace from disk (the CLI's folders and the language server's workspace folders): the files the core reads, skipping node_modules, .git and what .gitignore ignores.
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { join, posix, relative, sep } from 'node:path';
+import { dirname, join, posix, relative, sep } from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
 import { CONFIG_FILES, defaultConfig, isIgnored, kindOfPath, parseConfig } from '../core';
@@ -150,6 +150,8 @@ function linksReadThere(skipped: Skip[], files: SourceFile[]): Skip[] {
  * a broken or oversized archive (or a member past the size limit) is a skip with why, at its path.
  */
 export function readArchive(full: string, rel: string, rootReal: string, maxFileSize: number): { files: SourceFile[]; skipped: Skip[] } {
+  // Only a chart's charts/ holds subcharts (a folder of packaged charts elsewhere is a chart repository's).
+  if (!('text' in readRegularFile(join(dirname(dirname(full)), 'Chart.yaml'), rootReal, 1024 * 1024))) return { files: [], skipped: [] };
   const read = readRegularFile(full, rootReal, ARCHIVE_LIMITS.compressed);
   if (!('bytes' in read)) return { files: [], skipped: 'missing' in read && read.missing ? [] : [{ path: rel, reason: read.skipped.startsWith('larger than') ? `a chart archive ${read.skipped}` : read.skipped, regular: true }] };
   const got = readChartArchive(rel, read.bytes, isWanted, maxFileSize);
