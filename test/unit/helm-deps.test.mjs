@@ -94,3 +94,18 @@ test('a dependency whose version the chart in charts/ does not meet is left out,
   assert.deepEqual(r.workloads.map((w) => w.name), ['b', 'c']);
   assert.deepEqual(r.unknowns.map((u) => u.message), ['dependency a ~2.0.0 is not rendered: app/charts/ holds a 1.0.0, which the version does not match, and helm leaves it out (helm dependency update fetches a matching one)']);
 });
+
+test('import-values chain bottom-up: what a grandchild exports to its chart reaches the parent that imports from that chart', () => {
+  const files = [
+    chartYaml('  - name: mid\n    import-values:\n      - child: ports\n        parent: ports\n'),
+    { path: 'app/values.yaml', text: '{}\n' },
+    { path: 'app/templates/x.yaml', text: deployment('x', '{{ .Values.ports.leaf }}') },
+    { path: 'app/charts/mid/Chart.yaml', text: 'apiVersion: v2\nname: mid\nversion: 1.0.0\ndependencies:\n  - name: leaf\n    import-values:\n      - child: port\n        parent: ports\n' },
+    { path: 'app/charts/mid/values.yaml', text: 'ports: {}\n' },
+    { path: 'app/charts/mid/charts/leaf/Chart.yaml', text: 'apiVersion: v2\nname: leaf\nversion: 1.0.0\n' },
+    { path: 'app/charts/mid/charts/leaf/values.yaml', text: 'port:\n  leaf: 7777\n' },
+  ];
+  const x = render(files).workloads.find((w) => w.name === 'x');
+  assert.equal(x.containers[0].ports[0].containerPort.port, 7777);
+  assert.equal(x.containers[0].ports[0].containerPort.loc.file, 'app/charts/mid/charts/leaf/values.yaml');
+});

@@ -143,6 +143,8 @@ export function assemble<C extends DepChart<C>>(chart: C, values: Val, top: Val,
   });
   const cvals: Val = values.k === 'map' ? { k: 'map', v: new Map([...values.v, ...withDefaults.map((s) => [s.key, s.values] as [string, Val])]) } : values;
   const runs = withDefaults.filter((s) => isEnabled(s.dep, cvals, top));
+  // Helm imports bottom-up: a subchart's values hold what its own subcharts export to it.
+  for (const s of runs) if (s.chart.subcharts.some((c) => s.chart.dependencies.some((d) => d.name === c.name && d.imports.length))) s.values = assemble(s.chart, s.values, top, defaults, note, loc).values;
   let imported: Val = plainVal({});
   for (const s of runs) {
     for (const iv of s.dep?.imports ?? []) {
