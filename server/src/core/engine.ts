@@ -3,6 +3,7 @@ import type { Config } from './config';
 import { defaultConfig } from './config';
 import { LIMITS } from './limits';
 import { buildModel } from './model';
+import { archiveOf } from './paths';
 import type { Model, ModelContext } from './model';
 import { formatMessage, RULES } from './rules';
 import { extractAll } from './store/extract';
@@ -53,6 +54,8 @@ export function analyzeFacts(facts: FileFacts[], config: Config = defaultConfig(
       }
       seen.add(key);
       const f: Finding = { ...r, message: clip(message), severity: setting };
+      // A chart archive's files are what helm packed: a fix never writes there.
+      if (f.fix?.edits.some((e) => archiveOf(e.loc.file) !== undefined)) delete f.fix;
       (isSuppressed(model, f) ? suppressed : findings).push(f);
     }
   }

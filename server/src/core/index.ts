@@ -1,7 +1,7 @@
 // The core's public surface, shared by the CLI, the language server, the tests and the benchmark.
 export * from './types';
 export { LineIndex } from './text';
-export { dirOf, owningDir, under } from './paths';
+export { archiveOf, dirOf, owningDir, under } from './paths';
 export { extractDockerfile } from './formats/dockerfile/read';
 export { extractCompose } from './formats/compose/read';
 export { extractKubernetes } from './formats/kubernetes/read';

@@ -28,3 +28,13 @@ export function owningDir(path: string, dirs: { has(dir: string): boolean }): st
     if (d === '') return undefined;
   }
 }
+
+/**
+ * The chart archive a path lies inside (`chart/charts/redis-1.2.3.tgz` of
+ * `chart/charts/redis-1.2.3.tgz/redis/values.yaml`: the host reads an archive as the files it holds), or
+ * undefined. Nothing inside an archive is ever edited.
+ */
+export function archiveOf(path: string): string | undefined {
+  const m = /^(.*?\.tgz)\//i.exec(path);
+  return m ? m[1] : undefined;
+}

@@ -2,6 +2,7 @@
 import { compareEnvs, DEFAULT_ENV } from './environments';
 import type { EnvView, Model, ServiceModel } from './model-types';
 import { listening, portParts } from './parts';
+import { archiveOf } from './paths';
 import type { Loc, Related, TextEdit } from './types';
 
 export { effectiveCommands, effectiveVars, isSelfHost, listening } from './parts';
@@ -68,7 +69,7 @@ export function referencePorts(s: ServiceModel): { ports: number[]; env?: string
  */
 export function alignEdits(model: Model, v: EnvView, from: number, to: number): TextEdit[] {
   const own = (loc: Loc): boolean => model.envOfFile(loc.file) === v.env;
-  const locs = portParts(v).filter((p) => p.aligns && p.literal && p.port === from && own(p.loc)).map((p) => p.loc);
+  const locs = portParts(v).filter((p) => p.aligns && p.literal && p.port === from && own(p.loc) && archiveOf(p.loc.file) === undefined).map((p) => p.loc);
   const seen = new Set<string>();
   const edits: TextEdit[] = [];
   for (const loc of locs) {

@@ -1,12 +1,13 @@
 // Reads a workspace from disk (the CLI's folders and the language server's workspace folders): the files the core reads, skipping node_modules, .git and what .gitignore ignores.
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { join, posix, relative, sep } from 'node:path';
+import { dirname, join, posix, relative, sep } from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
 import { CONFIG_FILES, defaultConfig, isIgnored, kindOfPath, parseConfig } from '../core';
 import type { Config, Problem, SourceFile, Unread } from '../core';
 import { ioReason } from './errors';
 import { inside, readRegularFile, realRoot } from './read';
+import { ARCHIVE_LIMITS, isChartArchive, readChartArchive } from './archive';
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn', '.terraform', '.venv', '__pycache__']);
 
@@ -144,6 +145,20 @@ function linksReadThere(skipped: Skip[], files: SourceFile[]): Skip[] {
   });
 }
 
+/**
+ * A chart archive's files (`chart/charts/redis-1.2.3.tgz/redis/templates/x.yaml`), those the core reads;
+ * a broken or oversized archive (or a member past the size limit) is a skip with why, at its path.
+ */
+export function readArchive(full: string, rel: string, rootReal: string, maxFileSize: number): { files: SourceFile[]; skipped: Skip[] } {
+  // Only a chart's charts/ holds subcharts (a folder of packaged charts elsewhere is a chart repository's).
+  if (!('text' in readRegularFile(join(dirname(dirname(full)), 'Chart.yaml'), rootReal, 1024 * 1024))) return { files: [], skipped: [] };
+  const read = readRegularFile(full, rootReal, ARCHIVE_LIMITS.compressed);
+  if (!('bytes' in read)) return { files: [], skipped: 'missing' in read && read.missing ? [] : [{ path: rel, reason: read.skipped.startsWith('larger than') ? `a chart archive ${read.skipped}` : read.skipped, regular: true }] };
+  const got = readChartArchive(rel, read.bytes, isWanted, maxFileSize);
+  if ('skipped' in got) return { files: [], skipped: [{ path: rel, reason: got.skipped, regular: true }] };
+  return { files: got.files, skipped: got.tooLarge.map((p) => ({ path: p, reason: `larger than ${maxFileSize} bytes`, regular: true })) };
+}
+
 /** Walks `root`; `.gitignore` files apply to their folder and below, as git applies them. */
 export function readWorkspace(root: string, configPath?: string): Workspace {
   const loaded = loadConfig(root, configPath);
@@ -196,6 +211,15 @@ export function readWorkspace(root: string, configPath?: string): Workspace {
         continue;
       }
       if (!isWanted(rel) || gitIgnored(rel, false) || ignoredByConfig(rel)) continue;
+      if (kindOfPath(rel) === 'helm-archive') {
+        // A chart archive is read as the files it holds, only where helm loads one (a chart's charts/).
+        if (isChartArchive(rel)) {
+          const got = readArchive(join(dir, e.name), rel, rootReal, config.maxFileSize);
+          files.push(...got.files);
+          skipped.push(...got.skipped);
+        }
+        continue;
+      }
       const read = readRegularFile(join(dir, e.name), rootReal, config.maxFileSize);
       if ('text' in read) files.push({ path: rel, text: read.text });
       else skipped.push({ path: rel, reason: read.skipped, regular: true });

@@ -4,6 +4,7 @@ import { accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, ls
 import type { Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { archiveOf } from '../core';
 import { ioReason } from './errors';
 import { inside, readRegularFile, realRoot } from './read';
 
@@ -40,6 +41,9 @@ export type Opened = { bytes: Buffer } | { error: string };
  * this process may write (and whose folder it may write, for the temporary file) unless `write` is false.
  */
 export function openForRewrite(realRootPath: string, rel: string, write = true): Opened {
+  // A file the host read out of a chart archive is not on the disk: it is never written.
+  const archive = archiveOf(rel);
+  if (archive !== undefined) return { error: `it is inside the chart archive ${archive} (what helm packed is never edited)` };
   const full = join(realRootPath, ...rel.split('/'));
   try {
     const st = lstatSync(full);

@@ -5,7 +5,8 @@ import type { Analysis, Config, Edit, FileAccount, FileFacts, HelmTemplateOutput
 import { runHelmTemplate } from '../host/helm';
 import { readRegularFile, realRoot } from '../host/read';
 import type { ReadResult } from '../host/read';
-import { readWorkspace, workspaceName } from '../host/workspace';
+import { readArchive, readWorkspace, workspaceName } from '../host/workspace';
+import { isChartArchive } from '../host/archive';
 
 export interface Settings {
   rules: Record<string, 'error' | 'warning' | 'info' | 'off'>;
@@ -134,12 +135,34 @@ export class Folder {
 
   /** Re-reads one file from disk after a watcher event; false when it is not a file the core reads. */
   refreshFromDisk(rel: string): boolean {
+    if (kindOfPath(rel) === 'helm-archive') return isChartArchive(rel) && this.refreshArchive(rel);
     if (kindOfPath(rel) === undefined) return false;
     this.dirty.add(rel);
     this.relist.add(rel);
     const text = this.readDisk(rel, this.config.maxFileSize);
     if (text === undefined) this.disk.delete(rel);
     else this.disk.set(rel, text);
+    return true;
+  }
+
+  /** A chart archive changed, came or went: its files are read again in place of those it held (host/archive.ts). */
+  private refreshArchive(rel: string): boolean {
+    const prefix = `${rel}/`;
+    const was = [...this.disk.keys()].filter((p) => p.startsWith(prefix));
+    for (const p of was) this.disk.delete(p);
+    for (const p of [...this.unread.keys()]) if (p === rel || p.startsWith(prefix)) this.markUnread(p, undefined);
+    let got: ReturnType<typeof readArchive>;
+    try {
+      got = readArchive(join(this.root, rel), rel, realRoot(this.root), this.config.maxFileSize);
+    } catch (e) {
+      got = { files: [], skipped: [{ path: rel, reason: (e as Error).message, regular: true }] };
+    }
+    for (const f of got.files) this.disk.set(f.path, f.text);
+    for (const s of got.skipped) this.markUnread(s.path, s);
+    for (const p of [...was, ...got.files.map((f) => f.path)]) {
+      this.dirty.add(p);
+      this.relist.add(p);
+    }
     return true;
   }
 

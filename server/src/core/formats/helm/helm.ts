@@ -2,10 +2,10 @@
 import { posix } from 'node:path';
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Node } from 'yaml';
-import { dirOf, owningDir, under } from '../../paths';
+import { archiveOf, dirOf, owningDir, under } from '../../paths';
 import { LineIndex } from '../../text';
 import type { K8sFacts, Loc, Problem, SourceFile } from '../../types';
-import { get, items, parseYaml, str as yamlStr } from '../../yaml';
+import { get, parseYaml, str as yamlStr } from '../../yaml';
 import type { YamlDoc } from '../../yaml';
 import { EvalBudget, plainVal, renderTemplate, Runaway } from './helm-eval';
 import { deepCopy } from './helm-funcs-data';
@@ -13,22 +13,16 @@ import { capabilities, filesObject } from './helm-objects';
 import type { ActionOut, Aside, ChartContext, Hole, Rich } from './helm-eval';
 import { parseTemplate, TemplateSyntaxError } from './helm-template';
 import type { ParsedTemplate, TNode } from './helm-template';
-import { mergeValues, readValues, valueAt } from './helm-values';
+import { mergeValues, readValues } from './helm-values';
 import type { Part, Val } from './helm-values';
+import { validateValues } from './helm-schema';
+import { assemble, dependenciesOf, isEnabled, subchartsOf } from './helm-deps';
+import type { Dependency, SubRun } from './helm-deps';
 import { compareWithHelm, helmProblems, helmTemplateKey, withoutHooks } from './helm-compare';
 import type { HelmMismatch, HelmTemplates } from './helm-compare';
 import { extractKubernetes } from '../kubernetes/read';
 import { sameInputs } from '../../extract/render';
 import type { EnvOf, RenderMemo, Renders } from '../../extract/render';
-
-interface Dependency {
-  name: string;
-  alias?: string;
-  condition?: string;
-  /** The dependency's entry in Chart.yaml (or requirements.yaml). */
-  file: string;
-  range: [number, number];
-}
 
 interface Chart {
   dir: string;
@@ -41,6 +35,8 @@ interface Chart {
   /** Every template file (manifests and partials), for the named templates. */
   templates: SourceFile[];
   values?: SourceFile;
+  /** values.schema.json: helm refuses values it rejects. */
+  schema?: SourceFile;
   /** Environment values files of a chart that is not a subchart, in path order. */
   envValues: { env: string; file: SourceFile }[];
   dependencies: Dependency[];
@@ -96,16 +92,6 @@ function chartMeta(file: string, root: Node | null | undefined): { meta: Val; na
   return { meta: plainVal(fields), name: typeof fields.Name === 'string' ? fields.Name : '', library: fields.Type === 'library', dependencies: dependenciesOf(file, root) };
 }
 
-function dependenciesOf(file: string, root: Node | null | undefined): Dependency[] {
-  const out: Dependency[] = [];
-  for (const d of items(get(root, 'dependencies'))) {
-    const n = get(d, 'name');
-    const name = yamlStr(n);
-    if (name && n?.range) out.push({ name, alias: yamlStr(get(d, 'alias')), condition: yamlStr(get(d, 'condition')), file, range: [n.range[0], n.range[1]] });
-  }
-  return out;
-}
-
 /** The charts of the workspace (a folder with Chart.yaml), subcharts hung under their parents. */
 function findCharts(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo, prune = true): Chart[] {
   const byDir = new Map<string, Chart>();
@@ -147,6 +133,11 @@ function findCharts(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo, prune 
       chart.files.push(f);
       continue;
     }
+    if (r === 'values.schema.json') {
+      chart.schema = f;
+      chart.files.push(f);
+      continue;
+    }
     if (/^requirements\.ya?ml$/.test(r)) {
       chart.files.push(f);
       for (const d of dependenciesOf(f.path, parseYaml(f.text).docs[0]?.contents as Node | null | undefined)) if (!chart.dependencies.some((x) => x.name === d.name)) chart.dependencies.push(d);
@@ -166,7 +157,7 @@ function findCharts(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo, prune 
   }
   const roots: Chart[] = [];
   for (const c of [...byDir.values()].sort((a, b) => a.dir.localeCompare(b.dir))) {
-    const parentDir = posix.basename(dirOf(c.dir)) === 'charts' ? dirOf(dirOf(c.dir)) : undefined;
+    const parentDir = parentChartDir(c.dir);
     const parent = parentDir !== undefined ? byDir.get(parentDir) : undefined;
     if (parent && parent !== c) {
       c.parent = parent;
@@ -175,6 +166,17 @@ function findCharts(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo, prune 
   }
   for (const c of byDir.values()) c.envValues.sort((a, b) => a.file.path.localeCompare(b.file.path));
   return roots;
+}
+
+/**
+ * The folder of the chart whose subchart lies at `dir`: `p` of `p/charts/sub`, and of
+ * `p/charts/sub-1.2.3.tgz/sub` (an archive the host read as the files it holds).
+ */
+function parentChartDir(dir: string): string | undefined {
+  const up = dirOf(dir);
+  if (posix.basename(up) === 'charts') return dirOf(up);
+  if (/\.tgz$/i.test(posix.basename(up)) && posix.basename(dirOf(up)) === 'charts') return dirOf(dirOf(up));
+  return undefined;
 }
 
 function allCharts(c: Chart): Chart[] {
@@ -322,6 +324,8 @@ function inPortField(docs: YamlDoc[], text: string, at: number): boolean {
 
 interface Rendering {
   facts: K8sFacts;
+  /** The release's values (helm reads `tags:` there, whichever chart's dependency names them). */
+  top: Val;
   map: SourceMap;
   allowTemplateEdits: boolean;
   /** Expand and parse only (the benchmark's floor): no facts are read from the render. */
@@ -392,7 +396,8 @@ function renderOne(ctx: ChartContext, tpl: ParsedTemplate, root: Val, r: Renderi
     // A value from a values file: remember the template expression that uses it, for related information.
     const a = m.tpl ? undefined : actions.find((x) => x.from <= l.start && l.start < x.to);
     if (a) r.facts.vias?.set(`${m.loc.file}|${m.loc.start}`, { loc: r.map.loc(a.file, a.start, a.end), text: r.map.snippet(a.file, a.start, a.end) });
-    return { loc: m.loc, editable: m.exact && (!m.tpl || r.allowTemplateEdits) };
+    // What a chart archive holds is never edited (helm packed it; the host read it in memory).
+    return { loc: m.loc, editable: m.exact && (!m.tpl || r.allowTemplateEdits) && archiveOf(m.loc.file) === undefined };
   });
   r.facts.workloads.push(...facts.workloads);
   r.facts.services.push(...facts.services);
@@ -497,16 +502,6 @@ function noWorkloadNote(chart: Chart, tree: Chart[], env: string | undefined, r:
   note(r, unknown(`Helm chart ${dir} renders no workload with ports ${env ? `in ${env}` : 'with its default values'}, though ${writers.map((f) => f.path).join(', ')} can write workloads: nothing of it is checked there (are its workloads disabled by its values?)`, new LineIndex(at.path, at.text).loc(0, 0)));
 }
 
-/** Whether a subchart is on: its dependency's `condition` (the first path that is set decides), else on. */
-function enabled(dep: Dependency | undefined, values: Val): boolean {
-  if (!dep?.condition) return true;
-  for (const path of dep.condition.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const v = valueAt(values, path);
-    if (v && v.k === 'bool') return v.v;
-  }
-  return true;
-}
-
 /** Kinds the core reads; a template whose every `kind:` is a literal other kind is not rendered at all. */
 const READ_KINDS = /^(Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Job|CronJob|Service|ConfigMap|Ingress|NetworkPolicy|HTTPRoute|GRPCRoute|TCPRoute|TLSRoute|UDPRoute|List|[A-Za-z]*List)$/;
 function carriesNoPorts(text: string): boolean {
@@ -516,9 +511,14 @@ function carriesNoPorts(text: string): boolean {
   return kinds.length > 0 && kinds.every((k) => !k.includes('{{') && !READ_KINDS.test(k)) && !/^\s*containers:/m.test(text);
 }
 
-/** Renders a chart and its enabled subcharts with `values` into `r`. */
-function renderChart(chart: Chart, values: Val, release: Chart, parsed: Map<string, ParsedTemplate | TemplateSyntaxError>, ctx: ChartContext, r: Rendering): void {
+/** Renders a chart and its enabled subcharts with `values` into `r` (`as`: the name it renders under, its alias). */
+function renderChart(chart: Chart, values: Val, release: Chart, parsed: Map<string, ParsedTemplate | TemplateSyntaxError>, ctx: ChartContext, r: Rendering, as = chart.name): void {
+  const assembled = assemble(chart, values, r.top, defaults, (p) => note(r, p), ctx.loc);
+  values = assembled.values;
+  if (chart.schema) schemaNotes(chart, chart.schema, as, values, assembled.runs, r, ctx);
   if (!chart.library) {
+    // `.Subcharts` is built only for a chart whose templates name it.
+    const subcharts = namesSubcharts(chart) ? subchartsVal(assembled.runs, release, r, ctx, 0) : plainVal({});
     for (const f of chart.manifests) {
       const tpl = parsed.get(f.path);
       if (!tpl || carriesNoPorts(f.text)) continue;
@@ -531,39 +531,108 @@ function renderChart(chart: Chart, values: Val, release: Chart, parsed: Map<stri
         continue;
       }
       const name = `${release.name}/${rel(release.dir, f.path)}`;
-      const root = plainVal({}) as Extract<Val, { k: 'map' }>;
-      root.v.set('Values', values);
-      root.v.set('Chart', chart.meta);
-      root.v.set('Release', plainVal({ Name: releaseName(release.name), Namespace: 'default', Service: 'Helm', IsInstall: true, IsUpgrade: false, Revision: 1 }));
+      const root = scope(chart, as, values, release, subcharts);
       // BasePath is the chart's templates folder (`mychart/templates`, `parent/charts/sub/templates`), whichever file renders.
       root.v.set('Template', plainVal({ Name: name, BasePath: posix.join(release.name, rel(release.dir, chart.dir), 'templates') }));
-      root.v.set('Capabilities', capabilities());
-      root.v.set('Files', chartFiles(chart));
-      root.v.set('Subcharts', { k: 'unknown', why: '.Subcharts is not supported' });
       renderOne({ ...ctx, chartName: chart.name }, tpl, root, r);
     }
   }
   // A dependency that is not unpacked under charts/ (fetched by `helm dependency build`) is not here to read.
-  for (const dep of chart.dependencies) {
-    if (chart.subcharts.some((c) => c.name === dep.name) || !enabled(dep, values)) continue;
-    r.facts.unknowns?.push(unknown(`dependency ${dep.name} is not in ${chart.dir ? `${chart.dir}/` : ''}charts/ (helm dependency build fetches it): what it renders is not checked`, ctx.loc(dep.file, dep.range[0], dep.range[1])));
+  for (const { dep, unfit } of subchartsOf(chart).missing) {
+    if (!isEnabled(dep, values, r.top)) continue;
+    const charts = `${chart.dir ? `${chart.dir}/` : ''}charts/`;
+    const message = unfit.length
+      ? `dependency ${dep.name} ${dep.version ?? ''} is not rendered: ${charts} holds ${dep.name} ${unfit.join(', ')}, which the version does not match, and helm leaves it out (helm dependency update fetches a matching one)`
+      : `dependency ${dep.name} is not in ${charts} (helm dependency build fetches it): what it renders is not checked`;
+    r.facts.unknowns?.push(unknown(message.replace(/ {2}/g, ' '), ctx.loc(dep.file, dep.range[0], dep.range[1])));
   }
-  for (const sub of chart.subcharts) {
-    const dep = chart.dependencies.find((d) => d.name === sub.name);
-    if (!enabled(dep, values)) continue;
-    const key = dep?.alias ?? sub.name;
-    const own = values.k === 'map' ? values.v.get(key) : undefined;
-    // A copy: templates change dicts in place (`set`), and the defaults serve every environment.
-    let subValues = deepCopy(mergeValues(defaults(sub), own && own.k === 'map' ? own : plainVal({})));
-    r.facts.unknowns?.push(...(valueProblems.get(sub) ?? []));
-    // Globals flow down: the parent's `global` over the subchart's own.
-    const global = values.k === 'map' ? values.v.get('global') : undefined;
-    if (global && global.k === 'map' && subValues.k === 'map') {
-      const g = subValues.v.get('global');
-      subValues = { k: 'map', v: new Map(subValues.v).set('global', mergeValues(g && g.k === 'map' ? g : plainVal({}), global)) };
+  for (const s of assembled.runs) {
+    r.facts.unknowns?.push(...(valueProblems.get(s.chart) ?? []));
+    renderChart(s.chart, withGlobal(s.values), release, parsed, ctx, r, s.key);
+  }
+}
+
+/**
+ * What helm does with values.schema.json: the chart's values (coalesced, before any template runs) are
+ * validated, and helm template/install refuse on a violation. Each violation is a note at the value that
+ * breaks it (else at the chart's values.yaml); defaults in the schema are never applied, as in helm.
+ */
+function schemaNotes(chart: Chart, schema: SourceFile, as: string, values: Val, runs: SubRun<Chart>[], r: Rendering, ctx: ChartContext): void {
+  if (values.k !== 'map') return;
+  // Helm's coalesced values hold each enabled subchart's values under its key; an empty `global` (which
+  // the evaluator adds where no values file sets one) is left out, so that it is never what fails.
+  const checked = new Map(values.v);
+  for (const s of runs) checked.set(s.key, s.values);
+  const g = checked.get('global');
+  if (g?.k === 'map' && g.v.size === 0) checked.delete('global');
+  const got = validateValues(schema.text, { k: 'map', v: checked });
+  if ('unusable' in got) {
+    note(r, unknown(`${schema.path} cannot be used here (${got.unusable}): whether helm accepts ${as}'s values is not checked`, ctx.loc(schema.path, 0, 0)));
+    return;
+  }
+  for (const e of got.errors) {
+    const at = locate(valuePath(values, e.path), ctx.loc) ?? ctx.loc(chart.values?.path ?? schema.path, 0, 0);
+    const where = e.path.length ? `.Values.${e.path.join('.')}` : '.Values';
+    note(r, unknown(`helm template would fail here: ${schema.path} rejects ${where} of ${as} (${e.message}); helm refuses these values, so this environment cannot be deployed as written`, at));
+  }
+}
+
+/** The deepest value along `path` that exists. */
+function valuePath(v: Val, path: string[]): Val {
+  let cur = v;
+  for (const k of path) {
+    const next = cur.k === 'map' ? cur.v.get(k) : cur.k === 'list' ? cur.v[Number(k)] : undefined;
+    if (!next) break;
+    cur = next;
+  }
+  return cur;
+}
+
+/** Where a value was written: a scalar's own place, else that of the first scalar inside it. */
+function locate(v: Val, loc: ChartContext['loc'], depth = 0): Loc | undefined {
+  if (depth > 32) return undefined;
+  const m = v.k === 'num' || v.k === 'bool' ? v.map : v.k === 'str' ? v.parts?.[0]?.map : undefined;
+  if (m) return m.kind === 'whole' ? m.loc : loc(m.file, m.at, m.at + (v.k === 'str' ? v.v.length : v.k === 'num' || v.k === 'bool' ? String(v.v).length : 0));
+  if (v.k === 'map' || v.k === 'list') {
+    for (const x of v.k === 'map' ? v.v.values() : v.v) {
+      const l = locate(x, loc, depth + 1);
+      if (l) return l;
     }
-    renderChart(sub, withGlobal(subValues), release, parsed, ctx, r);
   }
+  return undefined;
+}
+
+const subchartsNamed = new WeakMap<Chart, boolean>();
+function namesSubcharts(c: Chart): boolean {
+  let yes = subchartsNamed.get(c);
+  if (yes === undefined) subchartsNamed.set(c, (yes = c.subcharts.length > 0 && c.templates.some((f) => f.text.includes('Subcharts'))));
+  return yes;
+}
+
+/** The template scope of a chart (`.Values`, `.Chart`, `.Release`, `.Capabilities`, `.Files`, `.Subcharts`); `.Chart.Name` is its alias, as helm renames it. */
+function scope(chart: Chart, as: string, values: Val, release: Chart, subcharts: Val): Extract<Val, { k: 'map' }> {
+  const root = plainVal({}) as Extract<Val, { k: 'map' }>;
+  root.v.set('Values', values);
+  root.v.set('Chart', as === chart.name || chart.meta.k !== 'map' ? chart.meta : { k: 'map', v: new Map(chart.meta.v).set('Name', plainVal(as)) });
+  root.v.set('Release', plainVal({ Name: releaseName(release.name), Namespace: 'default', Service: 'Helm', IsInstall: true, IsUpgrade: false, Revision: 1 }));
+  root.v.set('Capabilities', capabilities());
+  root.v.set('Files', chartFiles(chart));
+  root.v.set('Subcharts', subcharts);
+  return root;
+}
+
+/**
+ * `.Subcharts` as helm's engine gives it (recAllTpls): each enabled subchart by its name (alias) with
+ * its own scope, `.Values` those it renders with, and its own `.Subcharts`.
+ */
+function subchartsVal(runs: SubRun<Chart>[], release: Chart, r: Rendering, ctx: ChartContext, depth: number): Val {
+  const out = plainVal({}) as Extract<Val, { k: 'map' }>;
+  if (depth > 16) return out;
+  for (const s of runs) {
+    const inner = assemble(s.chart, withGlobal(s.values), r.top, defaults, (p) => note(r, p), ctx.loc);
+    out.v.set(s.key, scope(s.chart, s.key, inner.values, release, subchartsVal(inner.runs, release, r, ctx, depth + 1)));
+  }
+  return out;
 }
 
 /** Helm's values always hold `global` (an empty map when no chart sets it): `(.Values.global).x` is then nil, not an error. */
@@ -803,6 +872,7 @@ function* renderChartEnvs(chart: Chart, tree: Chart[], treeFiles: SourceFile[], 
     // A copy: templates change dicts in place (`set`), and the chart's defaults serve every environment.
     values = withGlobal(deepCopy(values));
     const r: Rendering = {
+      top: values,
       facts: { kind: 'kubernetes', file: `${dir}#${env ?? 'base'}`, env, renderedFrom: `Helm chart ${dir}`, unknowns: problems, vias: new Map(), workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [], suppressions: [] },
       map,
       // A template serves every environment of the chart: a fix may edit it only when the chart renders once.

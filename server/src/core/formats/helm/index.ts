@@ -13,12 +13,18 @@ export const format: FormatPlugin = {
   reads: [
     { kind: 'yaml', files: ['Chart.yaml', 'Chart.yml'], activates: true },
     { kind: 'helm-helpers', files: ['*.tpl'], within: inTemplates, activates: false },
+    // A chart's values schema (helm validates values against it) and its archived subcharts
+    // (`charts/*.tgz`: the host reads them as the files they hold, docs/formats/helm.md).
+    { kind: 'helm-schema', files: ['values.schema.json'], activates: false },
+    { kind: 'helm-archive', files: ['*.tgz'], activates: false },
   ],
   languages: ['helm'],
   units: 'chart × environment',
   rules: [helmTemplateMismatch],
   extract(file, ctx) {
     if (ctx.kind === 'helm-helpers') return skipped(file, 'template');
+    if (ctx.kind === 'helm-schema') return skipped(file, 'values schema');
+    if (ctx.kind === 'helm-archive') return skipped(file, 'chart archive');
     if (!file.text.includes('{{')) return undefined;
     // Under `templates/` a file is a template before it is parsed.
     if (inTemplates(file.path)) return skipped(file, 'template');
