@@ -60,9 +60,12 @@ test('hovers are answered while hostile charts render, in the first check and af
   const total = performance.now() - t0;
   const slowest = (xs) => Math.round(Math.max(...xs));
   t.diagnostic(`${CHARTS.length} charts × ${ENVS.length} environments: first check ${Math.round(indexed)} ms, ${first.length} hovers meanwhile, the slowest ${slowest(first)} ms; re-evaluation ${Math.round(total)} ms, ${again.length} hovers meanwhile, the slowest ${slowest(again)} ms`);
-  // A generous bound: a step is one environment (here about 0.5 s; the budget's worst case is about 1 s).
-  // Before the steps, each check blocked hovers for its whole length (about 6 to 8 s here).
-  for (const ms of [...first, ...again]) assert.ok(ms < 3000, `a hover waited ${Math.round(ms)} ms`);
+  // Counted, not timed (a loaded machine stretches every step): a hover waits for at most the step under
+  // way, so hovers are answered between the 20 render steps of each run. Before the steps, each check
+  // blocked hovers for its whole length: one hover, answered at the end.
+  const steps = CHARTS.length * ENVS.length;
+  assert.ok(first.length >= steps / 2, `${first.length} hovers answered during the first check's ${steps} render steps`);
+  assert.ok(again.length >= steps / 2, `${again.length} hovers answered during the re-evaluation's ${steps} render steps`);
   // The change made every chart environment render again.
   assert.match(client.logs.slice(logged).find((l) => l.startsWith('evaluated')), new RegExp(`\\(${CHARTS.length * ENVS.length} render steps`));
 });
