@@ -132,10 +132,11 @@ test('loopback (IPv4 and IPv6) is an error; :: and 0.0.0.0 are not', async () =>
 test('a second port the environment does not declare is a warning (exit 1 only at --fail-on warning)', async () => {
   const [port, extra] = [await freePort(), await freePort()];
   const dir = workspace(port);
-  const r = await verifyJson(dir, ['--timeout', '20s', '--', process.execPath, 'server.js', String(port), String(extra)]);
+  // The undeclared port first: it listens before the declared one does.
+  const r = await verifyJson(dir, ['--timeout', '20s', '--', process.execPath, 'server.js', String(extra), String(port)]);
   assert.equal(r.code, 0, r.err);
   assert.deepEqual(r.json.findings.map((f) => [f.rule, f.severity, f.evidence[0].port]), [['verify-extra-port', 'warning', extra]]);
-  const strict = await verify(dir, ['--fail-on', 'warning', '--timeout', '20s', '--', process.execPath, 'server.js', String(port), String(extra)]);
+  const strict = await verify(dir, ['--fail-on', 'warning', '--timeout', '20s', '--', process.execPath, 'server.js', String(extra), String(port)]);
   assert.equal(strict.code, 1);
   assert.match(strict.out, new RegExp(`also listens on ${extra}`));
 });

@@ -12,6 +12,7 @@ import { accounts, colors, githubReport, jsonReport, matrixText, sarifReport, te
 import type { Checked } from './report';
 import { readWorkspace, toPosix } from '../host/workspace';
 import { verifyMain } from './verify';
+import { localMain } from './local';
 import type { Workspace } from '../host/workspace';
 
 declare const PORT_PARITY_VERSION: string;
@@ -213,6 +214,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
 /** The CLI with its asynchronous commands: `verify` waits on the process it runs; the others are main's. */
 export async function cli(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
   if (argv[0] === 'verify') return verifyMain(argv.slice(1), out, err);
+  if (argv[0] === 'local') return localMain(argv.slice(1), out, err);
   return main(argv, out, err);
 }
 

@@ -14,6 +14,7 @@ import type { Backend, Socket } from '../host/listen';
 import { runAndObserve } from '../host/run';
 import { readWorkspace } from '../host/workspace';
 import { escapeForTerminal as esc, jsonForTerminal } from './escape';
+import { readFlags } from './flags';
 import { colors, githubReport, jsonReport, sarifReport } from './report';
 import type { Checked } from './report';
 
@@ -56,43 +57,40 @@ function parseTimeout(v: string): number {
   return n;
 }
 
+function failOn(v: string): VerifyArgs['failOn'] {
+  if (!['error', 'warning', 'info', 'never'].includes(v)) throw new VerifyUsage(`--fail-on must be error, warning, info or never, not "${v}"`);
+  return v as VerifyArgs['failOn'];
+}
+
+function pid(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new VerifyUsage(`--pid takes a process id, not "${v}"`);
+  return Number(v);
+}
+
+function backendName(v: string): Backend {
+  if (v !== 'proc' && v !== 'lsof') throw new VerifyUsage('--backend is proc or lsof');
+  return v;
+}
+
 function parseVerifyArgs(argv: string[]): VerifyArgs {
   const dash = argv.indexOf('--');
   const own = dash >= 0 ? argv.slice(0, dash) : argv;
   const a: VerifyArgs = { dir: '.', timeoutMs: 20000, timeout: '20s', format: 'text', failOn: 'error', command: dash >= 0 ? argv.slice(dash + 1) : [] };
   const dirs: string[] = [];
-  for (let i = 0; i < own.length; i++) {
-    let flag = own[i];
-    let inline: string | undefined;
-    if (flag.startsWith('--') && flag.includes('=')) [flag, inline] = [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)];
-    const take = (): string => {
-      if (inline !== undefined) return inline;
-      const v = own[++i];
-      if (v === undefined || v.startsWith('--')) throw new VerifyUsage(`${flag} needs a value`);
-      return v;
-    };
+  readFlags(own, (flag, take) => {
     if (flag === '--service') a.service = take();
     else if (flag === '--env') a.env = take();
     else if (flag === '--timeout') { a.timeout = take(); a.timeoutMs = parseTimeout(a.timeout); }
     else if (flag === '--format' || flag === '-f') a.format = take();
     else if (flag === '--config' || flag === '-c') a.config = take();
-    else if (flag === '--fail-on') {
-      const v = take();
-      if (!['error', 'warning', 'info', 'never'].includes(v)) throw new VerifyUsage(`--fail-on must be error, warning, info or never, not "${v}"`);
-      a.failOn = v as VerifyArgs['failOn'];
-    } else if (flag === '--pid') {
-      const v = take();
-      if (!/^\d+$/.test(v) || Number(v) < 1) throw new VerifyUsage(`--pid takes a process id, not "${v}"`);
-      a.pid = Number(v);
-    } else if (flag === '--compose') a.compose = take();
+    else if (flag === '--fail-on') a.failOn = failOn(take());
+    else if (flag === '--pid') a.pid = pid(take());
+    else if (flag === '--compose') a.compose = take();
     // For the tests: read sockets with lsof on Linux too (the way other systems go).
-    else if (flag === '--backend') {
-      const v = take();
-      if (v !== 'proc' && v !== 'lsof') throw new VerifyUsage('--backend is proc or lsof');
-      a.backend = v;
-    } else if (flag.startsWith('-')) throw new VerifyUsage(`unknown option ${flag} (port-parity verify --help)`);
-    else dirs.push(flag);
-  }
+    else if (flag === '--backend') a.backend = backendName(take());
+    else return false;
+    return true;
+  }, (d) => dirs.push(d), (m) => new VerifyUsage(`${m} (port-parity verify --help)`));
   if (dirs.length > 1) throw new VerifyUsage('verify takes one directory');
   if (dirs.length) a.dir = dirs[0];
   if (!a.service) throw new VerifyUsage('verify needs --service NAME');

@@ -102,10 +102,12 @@ export async function runAndObserve(o: RunOptions): Promise<RunResult> {
     if ('unsupported' in read) { unsupported = read.unsupported; break; }
     sockets = read.sockets;
     const ports = new Set(sockets.map((s) => s.port));
-    if (sockets.length && o.expected.length && o.expected.every((p) => ports.has(p))) { outcome = 'listening'; break; }
     const key = [...ports].sort().join(',');
     if (key !== lastKey) { lastKey = key; stableSince = Date.now(); }
-    if (sockets.length && Date.now() - stableSince >= (o.settleMs ?? 1500)) { outcome = 'listening'; break; }
+    // Started: every declared port listens and nothing new came for a moment (a second listener shows up
+    // then), or something listens and the set has stopped changing (it will not become the declared one).
+    const all = o.expected.length > 0 && o.expected.every((p) => ports.has(p));
+    if (sockets.length && Date.now() - stableSince >= (all ? 400 : (o.settleMs ?? 1500))) { outcome = 'listening'; break; }
     await (exited === undefined ? Promise.race([sleep(100), done]) : sleep(100));
   }
   // Whatever ended the wait, the last look at the tree before it is stopped.
