@@ -49,7 +49,7 @@ export const VERIFY_CHECKS: readonly Readonly<RuleMeta>[] = [
   check('verify-not-listening', 'error', 'The process listens on nothing before the timeout, or exits before it listens', {
     timeout: '{{service}} listened on nothing within {{timeout}}; {{env}} declares {{expected}}. Last output: {{output}}',
     exited: '{{service}}\'s command ended ({{status}}) before it listened; {{env}} declares {{expected}}. Last output: {{output}}',
-    inspected: '{{service}} (pid {{pid}}) listens on nothing; {{env}} declares {{expected}}',
+    inspected: '{{service}} ({{what}}) listens on nothing; {{env}} declares {{expected}}',
   }),
   check('verify-port-in-use', 'error', 'The port the environment declares is taken before the process starts', {
     inUse: '{{port}}, which {{env}} declares for {{service}}, is already in use ({{holder}}): the command was not started',
@@ -86,7 +86,8 @@ export function verifyTarget(model: Model, name: string, env?: string): VerifyTa
   if (chosen === undefined) return { error: `${service.name} runs in ${envs.join(', ')}: say which with --env` };
   const view = service.views.get(chosen);
   if (!view) return { error: `${service.name} is not in ${chosen} (it is in ${envs.join(', ') || 'no environment'})` };
-  let expected = portSet(view.declared);
+  // verify reads TCP sockets: a UDP or SCTP port is not one it can confirm.
+  let expected = portSet(view.declared.filter((d) => d.protocol === 'TCP'));
   if (!expected.length) expected = [...new Set(listening(view, { tcpOnly: true }).map((l) => l.port))];
   const vars: Record<string, string> = {};
   for (const [k, e] of effectiveVars(view)) vars[k] = e.value;
@@ -131,7 +132,7 @@ export function judge(model: Model, t: VerifyTarget, o: Observation): VerifyFind
   if (tcp.length === 0) {
     if (o.outcome === 'exited' && o.lastLines?.some((l) => /EADDRINUSE|address already in use/i.test(l))) add('verify-port-in-use', 'exitedInUse', { service: name, status: o.status ?? 'exited', env, expected, output }, []);
     else if (o.outcome === 'exited') add('verify-not-listening', 'exited', { service: name, status: o.status ?? 'exited', env, expected, output }, []);
-    else if (o.outcome === 'inspected') add('verify-not-listening', 'inspected', { service: name, pid: o.pid ?? 0, env, expected }, []);
+    else if (o.outcome === 'inspected') add('verify-not-listening', 'inspected', { service: name, what: o.pid ? `pid ${o.pid}` : 'its container', env, expected }, []);
     else add('verify-not-listening', 'timeout', { service: name, timeout: o.timeout ?? 'the timeout', env, expected, output }, []);
     return out;
   }
