@@ -9,6 +9,7 @@ import type { InitOptions, MatrixDto } from '../../server/src/protocol';
 import { align, createContract, exportReport, reindex } from './commands';
 import type { CommandHost } from './commands';
 import { ServerControl } from './control';
+import { runLocally } from './local';
 import { EXPLAIN_SCHEME, ExplainDocuments, explainHoverLink, explainService } from './explain';
 import { MatrixFeed } from './matrixFeed';
 import { ParityPanel, VIEW_ID } from './panel';
@@ -29,6 +30,7 @@ export const COMMANDS = {
   explain: 'portParity.explainService',
   restart: 'portParity.restartServer',
   output: 'portParity.showOutput',
+  local: 'portParity.runLocally',
 } as const;
 
 /** What `activate` returns: for the end-to-end tests and for other extensions. */
@@ -106,6 +108,7 @@ function registerCommands(context: vscode.ExtensionContext, h: CommandHost): voi
     vscode.commands.registerCommand(COMMANDS.align, guarded('Align Service', (service?: unknown, folder?: unknown) => align(h, typeof service === 'string' ? service : undefined, typeof folder === 'string' ? folder : undefined))),
     vscode.commands.registerCommand(COMMANDS.contract, guarded('Create Port Contract', () => createContract(h))),
     vscode.commands.registerCommand(COMMANDS.report, guarded('Export Parity Report', () => exportReport(h))),
+    vscode.commands.registerCommand(COMMANDS.local, guarded('Run Locally with Production Ports', () => runLocally(h))),
   );
   // The explanations are read-only documents of their own scheme.
   const docs = new ExplainDocuments();

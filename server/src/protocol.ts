@@ -83,3 +83,23 @@ export interface MatrixDto {
   rows: MatrixRowDto[];
   findings: { errors: number; warnings: number; infos: number };
 }
+
+/** Request: the Compose override that runs local containers on an environment's ports (`LocalParams` → `LocalResult`), as `port-parity local`. */
+export const LOCAL_REQUEST = 'portParity/localOverride';
+
+/** Plan the override of a folder against `env` (no `write`), or write the files shown (`write`: each path and the text shown). */
+export interface LocalParams {
+  /** The root folder; absent: the first folder. */
+  folder?: string;
+  env: string;
+  write?: { path: string; text: string }[];
+}
+
+export interface LocalResult {
+  /** The folder the paths are relative to. */
+  folder?: string;
+  files: { path: string; text: string; services: string[]; composeFiles: string[] }[];
+  unaligned: { service: string; why: string }[];
+  /** What could not be planned or written, in words. */
+  errors: string[];
+}

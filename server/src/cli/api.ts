@@ -5,3 +5,5 @@ export { main } from './main';
 export { unifiedDiff } from './diff';
 export { jsonReport, sarifReport, githubReport } from './report';
 export { runFix, MAX_ROUNDS } from './fix';
+export { parseLsof, parseProcNet, procAddress } from '../host/listen';
+export { isLoopback, VERIFY_CHECKS } from '../core/verify';

@@ -11,6 +11,8 @@ import { exitQuietlyOnClosedPipe } from './pipe';
 import { accounts, colors, githubReport, jsonReport, matrixText, sarifReport, textReport } from './report';
 import type { Checked } from './report';
 import { readWorkspace, toPosix } from '../host/workspace';
+import { verifyMain } from './verify';
+import { localMain } from './local';
 import type { Workspace } from '../host/workspace';
 
 declare const PORT_PARITY_VERSION: string;
@@ -209,7 +211,14 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
   }
 }
 
+/** The CLI with its asynchronous commands: `verify` waits on the process it runs; the others are main's. */
+export async function cli(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+  if (argv[0] === 'verify') return verifyMain(argv.slice(1), out, err);
+  if (argv[0] === 'local') return localMain(argv.slice(1), out, err);
+  return main(argv, out, err);
+}
+
 if (require.main === module) {
   exitQuietlyOnClosedPipe();
-  process.exitCode = main(process.argv.slice(2));
+  void cli(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }

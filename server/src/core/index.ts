@@ -49,3 +49,5 @@ export type { IncrementalState } from './incremental';
 export { referencePorts } from './query';
 export { callers, findReferences, maskSecret } from './references';
 export type { Reference } from './references';
+export { LOCAL_HEADER, localOverride } from './local';
+export type { LocalFile, LocalPlan } from './local';

@@ -104,3 +104,46 @@ export function rewriteFile(realRootPath: string, rel: string, expected: Buffer,
   }
 }
 
+
+/**
+ * Creates a new file inside the folder (never one that exists, never through a link: O_EXCL and
+ * O_NOFOLLOW, its folder's real path inside the folder). Returns undefined on success, else the reason.
+ */
+export function createFile(realRootPath: string, rel: string, bytes: Buffer): string | undefined {
+  const full = join(realRootPath, ...rel.split('/'));
+  try {
+    if (!inside(realpathSync(dirname(full)), realRootPath)) return 'it is outside the checked folder (through a linked directory)';
+    const fd = openSync(full, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o644);
+    try {
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    return undefined;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EEXIST' ? 'it exists already (created meanwhile)' : ioReason(e);
+  }
+}
+
+/**
+ * Writes a file this tool owns: creates it, or replaces it only when it starts with `header` (a file
+ * port-parity wrote), never through a link, never outside the folder. Undefined on success, else why not.
+ */
+export function writeOwnFile(realRootPath: string, rel: string, text: string, header: string): string | undefined {
+  const full = join(realRootPath, ...rel.split('/'));
+  let exists = true;
+  try {
+    lstatSync(full);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return ioReason(e);
+    exists = false;
+  }
+  if (!exists) return createFile(realRootPath, rel, Buffer.from(text));
+  const opened = openForRewrite(realRootPath, rel);
+  if ('error' in opened) return opened.error;
+  if (!opened.bytes.toString('utf8').startsWith(header)) return `it exists and port-parity did not write it (it does not start with "${header}"): not overwritten`;
+  if (opened.bytes.toString('utf8') === text) return undefined;
+  return rewriteFile(realRootPath, rel, opened.bytes, Buffer.from(text));
+}

@@ -13,6 +13,7 @@ import { registerDocuments } from './features/documents';
 import { registerExplain } from './features/explain';
 import { registerHover } from './features/hover';
 import { registerLifecycle } from './features/lifecycle';
+import { registerLocal } from './features/local';
 import { registerMatrix } from './features/matrix';
 import { registerReferences } from './features/references';
 import { registerWatching } from './features/watching';
@@ -33,6 +34,7 @@ export function startServer(connection: Connection): void {
   registerCodeLens(ctx);
   registerCommands(ctx);
   registerExplain(ctx);
+  registerLocal(ctx);
   ctx.documents.listen(connection);
   connection.listen();
 }
