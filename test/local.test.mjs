@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -89,6 +89,11 @@ test('the override aligns api and web: check then reports no port-parity drift f
   assert.match(text, /test: \["CMD","curl","-f","http:\/\/localhost:8000\/health"\]/);
   assert.match(text, /"API_URL": "http:\/\/api:8000\/v1"/);
   assert.match(text, /"PORT": "8000"/);
+  // Beside the project, unlisted, it is not applied: `docker compose up` does not read it, so the drift stays.
+  assert.deepEqual(portParity(dir).map((f) => f.service).sort(), ['api', 'web', 'worker']);
+  assert.match(run(dir, ['explain', '--files']).out, /compose\.override\.production\.yaml\b.*Compose runs it only with -f or COMPOSE_FILE/);
+  // Applied, as the header's `docker compose -f … -f` line runs it.
+  writeFileSync(join(dir, '.env'), `COMPOSE_FILE=compose.yaml:${OVERRIDE}\n`);
   assert.deepEqual(portParity(dir).map((f) => f.service), ['worker']);
   const m = matrix(dir);
   assert.equal(m.api[0], m.api[1]);
@@ -98,10 +103,11 @@ test('the override aligns api and web: check then reports no port-parity drift f
   assert.deepEqual(all.filter((f) => f.file === OVERRIDE), []);
 });
 
-test('with COMPOSE_FILE naming the override, check reads it as part of the project too', () => {
+test('an override local wrote is applied under the name Compose reads by itself, compose.override.yaml', () => {
   const dir = workspace();
   assert.equal(run(dir, ['local', '--env', 'production']).code, 0);
-  writeFileSync(join(dir, '.env'), `COMPOSE_FILE=compose.yaml:${OVERRIDE}\n`);
+  writeFileSync(join(dir, 'compose.override.yaml'), readFileSync(join(dir, OVERRIDE)));
+  rmSync(join(dir, OVERRIDE));
   assert.deepEqual(portParity(dir).map((f) => f.service), ['worker']);
 });
 
@@ -171,6 +177,8 @@ test('docker-compose reads the override over the project: the moved port, comman
   assert.match(c.stdout, /http:\/\/localhost:8000\/health/);
   assert.match(c.stdout, /interval: 5s/);
   assert.match(c.stdout, /expose:\n\s+- '8000'/);
+  // Port Parity reads the project as that command does.
+  writeFileSync(join(dir, '.env'), `COMPOSE_FILE=compose.yaml:${OVERRIDE}\n`);
   assert.deepEqual(portParity(dir).map((f) => f.service), []);
   const major = /version (\d+)\./.exec(COMPOSE_V1.stdout)?.[1];
   if (major === '1') t.diagnostic('docker-compose 1.x cannot read ports: !override (Compose 2.24.4+): the remapped-ports override is checked by Port Parity\'s own compose merge only');

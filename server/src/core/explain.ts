@@ -178,6 +178,7 @@ function standing(f: FileFacts, gives: string | undefined, charts: Set<string>, 
     return nothing('only Kubernetes kinds Port Parity does not read', `no object of a kind Port Parity reads ports from (${[...new Set(f.otherKinds ?? [])].sort().join(', ') || 'none'})`);
   }
   if (f.kind === 'compose') {
+    if (f.writtenByLocal) return nothing('overrides port-parity local wrote', 'an override port-parity local wrote: Compose runs it only with -f or COMPOSE_FILE, and Port Parity reads it only where COMPOSE_FILE lists it');
     if (!f.services.length) return nothing('compose files that join no service', 'a compose file that defines no service');
     const names = f.services.map((c) => c.name).join(', ');
     // A fragment layered on another file with `docker compose -f` (labels for a proxy, say).

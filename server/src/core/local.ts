@@ -6,6 +6,7 @@
 import { isMap, isPair, isScalar, parseDocument, visit } from 'yaml';
 import type { Node, Scalar } from 'yaml';
 import { composeOf } from './formats/compose/join';
+import { LOCAL_HEADER } from './formats/compose/read';
 import type { EnvView, Model } from './model-types';
 import { portSet } from './model-types';
 import { effectiveCommands, effectiveVars, isSelfHost, partsOf, portParts } from './parts';
@@ -14,8 +15,8 @@ import { where } from './query';
 import { findReferences } from './references';
 import type { ComposePort, Loc } from './types';
 
-/** The header every file `local` writes starts with: it overwrites only a file that starts with it. */
-export const LOCAL_HEADER = '# Written by port-parity local.';
+/** The header every file `local` writes starts with: it overwrites only a file that starts with it (compose's reader knows it too). */
+export { LOCAL_HEADER };
 
 /** What the override sets for one service. */
 interface Entry {

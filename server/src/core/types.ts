@@ -193,6 +193,8 @@ export interface ComposeFacts {
   services: ComposeService[];
   /** `COMPOSE_FILE` of the project folder's `.env`: the files Compose reads as the project, relative to the folder. */
   composeFile?: string[];
+  /** An override `port-parity local` wrote: part of a project only where COMPOSE_FILE lists it. */
+  writtenByLocal?: boolean;
   /** `COMPOSE_PROFILES` of the project folder's `.env`: the profiles enabled when the project runs. */
   profilesEnabled?: string[];
   /** Top-level `include:` (Compose 2.20+). */

@@ -111,7 +111,7 @@ export const composeJoin: FormatJoin = {
     }
     return out;
   },
-  signature: (f) => (f.kind === 'compose' ? JSON.stringify([f.composeFile, f.profilesEnabled, f.includes?.map((i) => i.paths), f.services.map((s) => [s.name, s.image, s.build?.context, s.build?.dockerfile, s.build?.target, s.containerName, s.aliases, s.envFiles, s.extends?.file, s.extends?.service, s.profiles])]) : ''),
+  signature: (f) => (f.kind === 'compose' ? JSON.stringify([f.composeFile, f.writtenByLocal, f.profilesEnabled, f.includes?.map((i) => i.paths), f.services.map((s) => [s.name, s.image, s.build?.context, s.build?.dockerfile, s.build?.target, s.containerName, s.aliases, s.envFiles, s.extends?.file, s.extends?.service, s.profiles])]) : ''),
   vars: (f) => (f.kind === 'compose' ? f.services.flatMap((s) => s.environment) : []),
   // Its folder, and the folders of the files it includes, extends from or lists (COMPOSE_FILE): an edit to one reads the other whole.
   project: (f) => (f.kind === 'compose' ? [...new Set([dirOf(f.file), ...[...extendedFiles(f), ...includedFiles(f), ...(f.composeFile ?? []).map((p) => joinRel(dirOf(f.file), p))].map(dirOf)])] : [dirOf(f.file)]),

@@ -103,14 +103,20 @@ function parentProject(dir: string, names: string[], mains: Map<string, Folder>)
   return undefined;
 }
 
+/** The override files Compose reads with the default file, unasked. */
+const AUTO_OVERRIDE = /^(docker-)?compose\.override\.ya?ml$/;
+
 /** A folder's files by role: the main project, the environments' files, the others. */
 function classify(dir: string, files: ComposeFacts[], j: Join, referenced: Set<string>, byPath: Map<string, ComposeFacts>): Folder {
   const env = j.marked(dir ? `${dir}/x` : 'x') ?? 'local';
   const base = (f: ComposeFacts): string => posix.basename(f.file).toLowerCase();
   const envOf = (f: ComposeFacts): string | undefined => j.matcher.envOfName(base(f));
   const isOverride = (f: ComposeFacts): boolean => /(^|[.-])override([.-]|$)/.test(base(f));
-  const sorted = [...files].sort((a, b) => a.file.localeCompare(b.file));
-  const listed = sorted.find((f) => f.composeFile)?.composeFile;
+  const listed = files.find((f) => f.composeFile)?.composeFile;
+  // An override `port-parity local` wrote runs where -f or COMPOSE_FILE names it, or under the one name Compose
+  // reads by itself beside the project's file; elsewhere (compose.override.production.yaml) it is in no project.
+  const applied = (f: ComposeFacts): boolean => !f.writtenByLocal || AUTO_OVERRIDE.test(base(f)) || !!listed?.some((p) => joinRel(dir, p) === f.file);
+  const sorted = files.filter(applied).sort((a, b) => a.file.localeCompare(b.file));
   let main: ComposeFacts[] = [];
   if (listed) main = listed.map((p) => byPath.get(joinRel(dir, p))).filter((f): f is ComposeFacts => !!f);
   if (main.length === 0) {

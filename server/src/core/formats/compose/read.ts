@@ -18,6 +18,9 @@ export function isComposeFileName(basename: string): boolean {
   return COMPOSE_NAME.test(basename);
 }
 
+/** The first line of every override `port-parity local` writes. */
+export const LOCAL_HEADER = '# Written by port-parity local.';
+
 /**
  * `interpolation`: variables from the `.env` file beside the compose file; `dotenv`: the same with their
  * places, so that a port set there is located there (and fixed there), the compose text that uses it a
@@ -28,6 +31,8 @@ export function extractCompose(file: SourceFile, interpolation: Record<string, s
   // The project's .env may name the files Compose reads as the project (COMPOSE_FILE, split as Compose splits it on Linux).
   const listed = interpolation.COMPOSE_FILE?.split(interpolation.COMPOSE_PATH_SEPARATOR || ':').map((x) => x.trim()).filter(Boolean);
   if (listed?.length) facts.composeFile = listed;
+  // Compose reads it only when asked (-f, COMPOSE_FILE), whatever its name: so does the project reader.
+  if (file.text.startsWith(LOCAL_HEADER)) facts.writtenByLocal = true;
   const profiles = interpolation.COMPOSE_PROFILES?.split(',').map((x) => x.trim()).filter(Boolean);
   if (profiles?.length) facts.profilesEnabled = profiles;
   const ix = new LineIndex(file.path, file.text);
