@@ -20,6 +20,9 @@ import type { HelmMismatch, HelmTemplates } from './helm-compare';
 import { extractKubernetes } from '../kubernetes/read';
 import { sameInputs } from '../../extract/render';
 import type { EnvOf, RenderMemo, Renders } from '../../extract/render';
+import { gitopsPlan, withDeclared } from '../gitops/plan';
+import type { DeclaredRelease, EnvRun } from '../gitops/plan';
+import { layerValues } from '../gitops/layers';
 
 interface Dependency {
   name: string;
@@ -48,6 +51,8 @@ interface Chart {
   parent?: Chart;
   /** The chart's other files Port Parity reads (not templates, not Chart.yaml): what `.Files` offers. */
   others: SourceFile[];
+  /** The releases GitOps files declare of the chart (formats/gitops). */
+  releases?: DeclaredRelease[];
 }
 
 const ENV_VALUES: RegExp[] = [
@@ -175,6 +180,14 @@ function findCharts(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo, prune 
   }
   for (const c of byDir.values()) c.envValues.sort((a, b) => a.file.path.localeCompare(b.file.path));
   return roots;
+}
+
+/** The charts, each with the releases GitOps files declare of it (formats/gitops/plan.ts). */
+function chartsOf(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo, prune = true): Chart[] {
+  const charts = findCharts(files, envOf, memo, prune);
+  const declared = charts.length ? gitopsPlan(files, envOf).charts : undefined;
+  for (const c of charts) c.releases = declared?.get(c.dir);
+  return charts;
 }
 
 function allCharts(c: Chart): Chart[] {
@@ -333,6 +346,8 @@ interface Rendering {
   noted: Set<string>;
   /** Notes away from ports, by expression and reason, with how many more places had them. */
   same: Map<string, { problem: Problem; message: string; more: number; names: string[] }>;
+  /** The release name a GitOps file declares (else the chart's name). */
+  releaseName?: string;
 }
 
 function unknown(message: string, loc: Loc): Problem {
@@ -534,7 +549,7 @@ function renderChart(chart: Chart, values: Val, release: Chart, parsed: Map<stri
       const root = plainVal({}) as Extract<Val, { k: 'map' }>;
       root.v.set('Values', values);
       root.v.set('Chart', chart.meta);
-      root.v.set('Release', plainVal({ Name: releaseName(release.name), Namespace: 'default', Service: 'Helm', IsInstall: true, IsUpgrade: false, Revision: 1 }));
+      root.v.set('Release', plainVal({ Name: releaseName(r.releaseName ?? release.name), Namespace: 'default', Service: 'Helm', IsInstall: true, IsUpgrade: false, Revision: 1 }));
       // BasePath is the chart's templates folder (`mychart/templates`, `parent/charts/sub/templates`), whichever file renders.
       root.v.set('Template', plainVal({ Name: name, BasePath: posix.join(release.name, rel(release.dir, chart.dir), 'templates') }));
       root.v.set('Capabilities', capabilities());
@@ -611,17 +626,18 @@ export interface HelmTemplateJob {
 /** The `helm template` runs that match the evaluator's renders: one per chart (not subchart) and environment. */
 export function helmTemplateJobs(files: SourceFile[], envOf: EnvOf): HelmTemplateJob[] {
   const jobs: HelmTemplateJob[] = [];
-  for (const chart of findCharts(files, envOf)) {
-    for (const [env, layers] of envRuns(chart)) jobs.push({ key: helmTemplateKey(chart.dir, env), chartDir: chart.dir, release: releaseName(chart.name), valuesFiles: layers.map((f) => f.path) });
+  for (const chart of chartsOf(files, envOf)) {
+    // A declared release's values are not all files helm could read: it is not compared with `helm template`.
+    for (const run of envRuns(chart)) if (!run.release) jobs.push({ key: helmTemplateKey(chart.dir, run.env), chartDir: chart.dir, release: releaseName(chart.name), valuesFiles: run.layers.map((f) => f.path) });
   }
   return jobs;
 }
 
-/** Each environment of a chart with its values files layered on values.yaml; none: the chart renders once, as its base. */
-function envRuns(chart: Chart): [string | undefined, SourceFile[]][] {
+/** Each environment of a chart with its values files layered on values.yaml (none: the chart renders once, as its base), and the releases GitOps files declare. */
+function envRuns(chart: Chart): EnvRun[] {
   const envs = new Map<string, SourceFile[]>();
   for (const e of chart.envValues) envs.set(e.env, [...(envs.get(e.env) ?? []), e.file]);
-  return envs.size ? [...envs] : [[undefined, []]];
+  return withDeclared(envs.size ? [...envs].map(([env, layers]) => ({ env, layers })) : [{ env: undefined, layers: [] }], chart.releases);
 }
 
 /**
@@ -632,7 +648,7 @@ export function helmRenders(files: SourceFile[], envOf: EnvOf, templates?: HelmT
   const facts: K8sFacts[] = [];
   const consumed = new Set<string>();
   const kept = new Set<string>();
-  for (const chart of findCharts(files, envOf, memo, prune)) {
+  for (const chart of chartsOf(files, envOf, memo, prune)) {
     const tree = allCharts(chart);
     for (const c of tree) for (const f of c.files) consumed.add(f.path);
     kept.add(chart.dir);
@@ -663,7 +679,7 @@ export function chartsHolding(changed: string[], memo: RenderMemo): string[] | u
  * `templates` is asked for only when there is a chart.
  */
 export function* helmRenderSteps(files: SourceFile[], envOf: EnvOf, templates: () => HelmTemplates | undefined, memo: RenderMemo): Generator<string, void> {
-  const charts = findCharts(files, envOf, memo, false);
+  const charts = chartsOf(files, envOf, memo, false);
   if (charts.length === 0) return;
   const helm = templates();
   for (const chart of charts) yield* chartRenders(chart, allCharts(chart), helm, memo);
@@ -685,7 +701,7 @@ function* chartRenders(chart: Chart, tree: Chart[], templates: HelmTemplates | u
     const helm = templates ? [...templates].filter(([k]) => k.startsWith(`${chart.dir || '.'}#`)).flat() : [];
     // `.Files` reads the charts' other files: they are inputs too.
     const others = tree.flatMap((c) => c.others.filter((f) => !c.files.includes(f)));
-    inputs = [...chart.envValues.flatMap((e) => [e.env, e.file.path]), '', ...treeFiles.flatMap((f) => [f.path, f.text]), '', ...others.flatMap((f) => [f.path, f.text]), '', ...helm];
+    inputs = [...chart.envValues.flatMap((e) => [e.env, e.file.path]), '', ...(chart.releases ?? []).flatMap((r) => [r.key, ...r.inputs]), '', ...treeFiles.flatMap((f) => [f.path, f.text]), '', ...others.flatMap((f) => [f.path, f.text]), '', ...helm];
     const hit = memo.charts.get(chart.dir);
     if (hit && sameInputs(hit.inputs, inputs)) return hit.facts;
   }
@@ -758,7 +774,7 @@ function compareEnvs(chart: Chart, own: K8sFacts[], templates: HelmTemplates): v
 export function expandCharts(files: SourceFile[], envOf: EnvOf): { charts: number; renders: number; docs: number } {
   const count = { renders: 0, docs: 0 };
   let charts = 0;
-  for (const chart of findCharts(files, envOf)) {
+  for (const chart of chartsOf(files, envOf)) {
     const tree = allCharts(chart);
     charts += tree.length;
     finish(renderChartEnvs(chart, tree, tree.flatMap((c) => c.files), count));
@@ -774,7 +790,8 @@ export function expandCharts(files: SourceFile[], envOf: EnvOf): { charts: numbe
 function* renderChartEnvs(chart: Chart, tree: Chart[], treeFiles: SourceFile[], expandOnly?: { renders: number; docs: number }, keep?: { memo: RenderMemo; inputs: unknown[] }): Generator<string, K8sFacts[]> {
   const started = keep?.memo.chartsUnderWay.get(chart.dir);
   const facts: K8sFacts[] = started && keep && sameInputs(started.inputs, keep.inputs) ? [...started.facts] : [];
-  const map = new SourceMap(treeFiles);
+  // Declared releases' values may be written outside the chart (an Application's inline values): mapped back there too.
+  const map = new SourceMap([...treeFiles, ...(chart.releases ?? []).flatMap((r) => r.files)]);
   // Templates parse once; named templates are shared by the chart and its subcharts (the parent's win).
   const parsed = new Map<string, ParsedTemplate | TemplateSyntaxError>();
   const defines = new Map<string, { tpl: ParsedTemplate; body: TNode[] }>();
@@ -796,14 +813,14 @@ function* renderChartEnvs(chart: Chart, tree: Chart[], treeFiles: SourceFile[], 
   const runs = envRuns(chart);
   const base = defaults(chart);
   const dir = chart.dir || '.';
-  for (const [env, layers] of runs.slice(facts.length)) {
+  for (const { env, layers, release } of runs.slice(facts.length)) {
     const problems = [...(valueProblems.get(chart) ?? [])];
     let values = base;
-    for (const f of layers) values = mergeValues(values, readValues(f, problems));
+    for (const f of layers) values = mergeValues(values, layerValues(f, problems));
     // A copy: templates change dicts in place (`set`), and the chart's defaults serve every environment.
     values = withGlobal(deepCopy(values));
     const r: Rendering = {
-      facts: { kind: 'kubernetes', file: `${dir}#${env ?? 'base'}`, env, renderedFrom: `Helm chart ${dir}`, unknowns: problems, vias: new Map(), workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [], suppressions: [] },
+      facts: { kind: 'kubernetes', file: `${dir}#${release?.key ?? env ?? 'base'}`, env, renderedFrom: release ? `Helm chart ${dir}, as ${release.label} deploys it` : `Helm chart ${dir}`, unknowns: problems, vias: new Map(), workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [], suppressions: [] },
       map,
       // A template serves every environment of the chart: a fix may edit it only when the chart renders once.
       allowTemplateEdits: runs.length === 1,
@@ -811,6 +828,7 @@ function* renderChartEnvs(chart: Chart, tree: Chart[], treeFiles: SourceFile[], 
       budget: new EvalBudget(),
       noted: new Set(),
       same: new Map(),
+      releaseName: release?.releaseName,
     };
     renderChart(chart, values, chart, parsed, ctx, r);
     if (!expandOnly && !r.stopped) noWorkloadNote(chart, tree, env, r);

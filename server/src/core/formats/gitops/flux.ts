@@ -1,0 +1,62 @@
+// Flux: a HelmRelease of a chart in this repository (its values, valuesFrom ConfigMaps and Secrets) and a Kustomization of a folder of it.
+import { isMap } from 'yaml';
+import type { Node } from 'yaml';
+import type { LineIndex } from '../../text';
+import type { Problem, SourceFile } from '../../types';
+import { get, items, path, str } from '../../yaml';
+import { noteAt, repoPath } from './decl';
+import type { Decl, LayerSpec } from './decl';
+
+/** The deployment a HelmRelease or a Flux Kustomization declares; what cannot be followed is a note in `notes`. */
+export function fluxDecls(file: SourceFile, ix: LineIndex, obj: Node, notes: Problem[]): Decl[] {
+  const kind = str(get(obj, 'kind'));
+  const meta = get(obj, 'metadata');
+  const name = str(get(meta, 'name')) ?? '';
+  const namespace = str(get(meta, 'namespace')) ?? 'default';
+  const at = get(meta, 'name') ?? obj;
+  const spec = get(obj, 'spec');
+  const target = str(get(spec, 'targetNamespace'));
+  const hints = [name, target].filter((h): h is string => !!h);
+  if (kind === 'Kustomization') {
+    const pathNode = get(spec, 'path');
+    const dir = repoPath('', str(pathNode) ?? '.');
+    const what = `Flux Kustomization ${name}`;
+    if (dir === undefined) {
+      notes.push(noteAt(ix, pathNode ?? at, `${what}: path ${str(pathNode) ?? ''} is not a folder of this repository: not checked`));
+      return [];
+    }
+    const sourceKind = str(path(spec, 'sourceRef', 'kind'));
+    if (sourceKind && sourceKind !== 'GitRepository') notes.push(noteAt(ix, path(spec, 'sourceRef', 'kind'), `${what} reads ${dir || '.'} from a ${sourceKind}: taken to be this repository's folder`));
+    const unapplied = ['patches', 'images', 'namePrefix', 'nameSuffix', 'components', 'postBuild'].flatMap((k) => (get(spec, k) ? [{ what: `spec.${k}`, at: get(spec, k) as Node }] : []));
+    return [{ what, file, ix, at, dir: { path: dir, at: pathNode ?? at }, hints, layers: [], unapplied, expects: 'kustomize' }];
+  }
+  const what = `Flux HelmRelease ${name}`;
+  const chartSpec = path(spec, 'chart', 'spec');
+  const chartNode = get(chartSpec, 'chart');
+  if (!chartNode) {
+    const ref = get(spec, 'chartRef');
+    notes.push(noteAt(ix, ref ?? at, `${what}: its chart comes from ${ref ? `a ${str(get(ref, 'kind')) ?? 'source'} ${str(get(ref, 'name')) ?? ''}` : 'no chart spec'}, which is not a chart folder of the workspace: its ports are not checked`));
+    return [];
+  }
+  const sourceKind = str(path(chartSpec, 'sourceRef', 'kind'));
+  if (sourceKind === 'HelmRepository' || !/^\.{0,2}\//.test(str(chartNode) ?? '')) {
+    notes.push(noteAt(ix, chartNode, `${what} deploys chart ${str(chartNode) ?? ''} of a ${sourceKind ?? 'Helm repository'}: the chart is not in the workspace, its ports are not checked`));
+    return [];
+  }
+  const dir = repoPath('', str(chartNode) ?? '');
+  if (dir === undefined) {
+    notes.push(noteAt(ix, chartNode, `${what}: chart ${str(chartNode) ?? ''} is not a folder of this repository: not checked`));
+    return [];
+  }
+  for (const k of ['valuesFiles', 'valuesFile']) if (get(chartSpec, k)) notes.push(noteAt(ix, get(chartSpec, k), `${what}: chart.spec.${k} is not read (the chart's own values.yaml is)`));
+  const layers: LayerSpec[] = [];
+  for (const v of items(get(spec, 'valuesFrom'))) {
+    const kindNode = str(get(v, 'kind')) ?? 'ConfigMap';
+    const refName = str(get(v, 'name'));
+    if (!refName) continue;
+    layers.push({ k: 'from', kind: kindNode, name: refName, namespace, key: str(get(v, 'valuesKey')) ?? 'values.yaml', targetPath: str(get(v, 'targetPath')), optional: str(get(v, 'optional')) === 'true', at: get(v, 'name') as Node });
+  }
+  const values = get(spec, 'values');
+  if (isMap(values) && values.range) layers.push({ k: 'inline', start: values.range[0], end: values.range[1] });
+  return [{ what, file, ix, at, dir: { path: dir, at: chartNode }, hints, releaseName: str(get(spec, 'releaseName')), layers, unapplied: [], expects: 'chart' }];
+}
