@@ -141,7 +141,7 @@ function place(plan: GitopsPlan, ws: Workspace, objects: Objects, d: Decl, envOf
   }
   if (ws.kusts.has(dir) && d.expects !== 'chart') {
     if (d.layers.length) notes.push(noteAt(d.ix, d.dir.at, `${d.what}: ${shown} is a kustomization, not a chart: its Helm values are not applied`));
-    for (const u of d.unapplied) notes.push(noteAt(d.ix, u.at, `${d.what}: ${u.what} is not applied to the render of ${shown}: the ports it would change are checked as the overlay writes them`));
+    for (const u of d.unapplied) notes.push(noteAt(d.ix, u.at, `${d.what}: ${u.what} is not applied to the render of ${shown}: what it changes is not checked`));
     const was = plan.overlays.get(dir);
     if (env && was && was !== env) notes.push(noteAt(d.ix, d.dir.at, `${d.what} deploys ${shown} in ${env}, which another declaration deploys in ${was}: it is rendered once, as ${was}`));
     else if (env) plan.overlays.set(dir, env);
