@@ -41,6 +41,8 @@ export interface GitopsPlan {
 
 /** Text that may declare deployments: an Argo CD or a Flux object. */
 const DECLARES = /argoproj\.io\/|helm\.toolkit\.fluxcd\.io\/|kustomize\.toolkit\.fluxcd\.io\//;
+/** A kind that declares deployments (an Argo Rollout, of the same API group, declares none). */
+const DECLARING_KIND = /^\s*kind:\s*["']?(Application|ApplicationSet|HelmRelease|Kustomization)["']?\s*$/m;
 
 const plans = new WeakMap<SourceFile[], { envOf: EnvOf; plan: GitopsPlan }>();
 const lastReads = new WeakMap<RenderMemo, Set<string>>();
@@ -73,9 +75,14 @@ export function gitopsTouched(edited: SourceFile[], memo: RenderMemo): boolean {
 function declsOf(ws: Workspace, f: SourceFile, envOf: EnvOf, notes: Problem[]): Decl[] {
   if (isHelmfile(f.path)) return helmfileDecls(ws, f, envOf, notes);
   if (!DECLARES.test(f.text) || !/\.ya?ml$/i.test(f.path)) return [];
-  // A chart's templates (an app-of-apps chart writing Applications) are templates, not declarations.
-  if (f.path.split('/').includes('templates') && [...ws.charts].some((c) => f.path.startsWith(c ? `${c}/templates/` : 'templates/'))) return [];
   const ix = new LineIndex(f.path, f.text);
+  // A chart's template that writes Applications (an app of apps) is a template, not a declaration: said, not followed.
+  if (f.path.split('/').includes('templates') && [...ws.charts].some((c) => f.path.startsWith(c ? `${c}/templates/` : 'templates/'))) {
+    if (!DECLARING_KIND.test(f.text)) return [];
+    const at = Math.max(0, f.text.search(DECLARES));
+    notes.push({ message: `${f.path} is a chart template that writes Argo CD or Flux objects (an app of apps): the deployments it renders are not followed, their folders are read as they stand`, loc: ix.loc(at, at) });
+    return [];
+  }
   const out: Decl[] = [];
   for (const doc of parseYaml(f.text).docs) {
     const obj = doc.contents as Node | null;
