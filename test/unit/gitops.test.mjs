@@ -122,3 +122,18 @@ test('an edit of a declaration (a release\'s inline port, a new release) gives w
   check();
   assert.deepEqual(releases(files).map((r) => r.workloads[0].ports[0].port).sort(), [8081, 9001]);
 });
+
+test('Flux objects whose chart or folder is not this repository\'s say so at the line: an artifact\'s path, an OCI chartRef, a patch naming no chart', () => {
+  const files = [
+    { path: 'apps/production/kustomization.yaml', text: 'resources: []\n' },
+    { path: 'clusters/production/apps.yaml', text: 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\nspec:\n  sourceRef:\n    kind: ExternalArtifact\n    name: apps\n  path: ./production\n' },
+    { path: 'infra/gateway.yaml', text: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: gateway\nspec:\n  chartRef:\n    kind: OCIRepository\n    name: gateway-helm\n' },
+    { path: 'apps/production/values-patch.yaml', text: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\nspec:\n  chart:\n    spec:\n      version: ">=1.0.0"\n  values:\n    replicaCount: 2\n' },
+  ];
+  const notes = api.extractAll(files, config).flatMap((f) => (f.unknowns ?? []).map((u) => `${u.loc.file}:${u.loc.line + 1} ${u.message}`));
+  assert.deepEqual(notes.sort(), [
+    'apps/production/values-patch.yaml:4 Flux HelmRelease podinfo: it names no chart (a Kustomize patch of a HelmRelease?): the values it writes are not followed into the release it patches',
+    "clusters/production/apps.yaml:7 Flux Kustomization apps reads ./production from an ExternalArtifact apps, whose folders are not this repository's as written: not checked",
+    'infra/gateway.yaml:7 Flux HelmRelease gateway: its chart comes from an OCIRepository gateway-helm, which is not a chart folder of the workspace: its ports are not checked',
+  ]);
+});

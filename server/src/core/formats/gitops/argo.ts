@@ -93,7 +93,8 @@ function gitFiles(at: At, git: Node): Record<string, string>[] {
     if (hits.length === 0) at.notes.push(noteAt(at.ix, get(f, 'path'), `ApplicationSet git files generator: no file of the workspace matches ${glob} (only YAML and .env files are read), so the environments it makes are not known`));
     for (const h of hits) {
       const doc = parseYaml(h.text).docs[0]?.contents as Node | undefined;
-      out.push({ ...flatten(doc), ...dirParams(posix.dirname(h.path)) });
+      const name = posix.basename(h.path);
+      out.push({ ...flatten(doc), ...dirParams(posix.dirname(h.path)), 'path.filename': name, 'path.filenameNormalized': name.replace(/[^a-zA-Z0-9-]/g, '-').toLowerCase() });
     }
   }
   return out;

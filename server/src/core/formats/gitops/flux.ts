@@ -26,7 +26,11 @@ export function fluxDecls(file: SourceFile, ix: LineIndex, obj: Node, notes: Pro
       return [];
     }
     const sourceKind = str(path(spec, 'sourceRef', 'kind'));
-    if (sourceKind && sourceKind !== 'GitRepository') notes.push(noteAt(ix, path(spec, 'sourceRef', 'kind'), `${what} reads ${dir || '.'} from a ${sourceKind}: taken to be this repository's folder`));
+    // An artifact's or an OCI image's paths are its own, not this repository's (an ArtifactGenerator copies folders into it).
+    if (sourceKind && sourceKind !== 'GitRepository' && sourceKind !== 'Bucket') {
+      notes.push(noteAt(ix, path(spec, 'sourceRef', 'kind'), `${what} reads ${str(pathNode) ?? '.'} from ${article(sourceKind)} ${str(path(spec, 'sourceRef', 'name')) ?? ''}, whose folders are not this repository's as written: not checked`));
+      return [];
+    }
     const unapplied = ['patches', 'images', 'namePrefix', 'nameSuffix', 'components', 'postBuild'].flatMap((k) => (get(spec, k) ? [{ what: `spec.${k}`, at: get(spec, k) as Node }] : []));
     return [{ what, file, ix, at, dir: { path: dir, at: pathNode ?? at }, hints, layers: [], unapplied, expects: 'kustomize' }];
   }
@@ -35,12 +39,13 @@ export function fluxDecls(file: SourceFile, ix: LineIndex, obj: Node, notes: Pro
   const chartNode = get(chartSpec, 'chart');
   if (!chartNode) {
     const ref = get(spec, 'chartRef');
-    notes.push(noteAt(ix, ref ?? at, `${what}: its chart comes from ${ref ? `a ${str(get(ref, 'kind')) ?? 'source'} ${str(get(ref, 'name')) ?? ''}` : 'no chart spec'}, which is not a chart folder of the workspace: its ports are not checked`));
+    const why = ref ? `its chart comes from ${article(str(get(ref, 'kind')) ?? 'source')} ${str(get(ref, 'name')) ?? ''}, which is not a chart folder of the workspace: its ports are not checked` : 'it names no chart (a Kustomize patch of a HelmRelease?): the values it writes are not followed into the release it patches';
+    notes.push(noteAt(ix, ref ?? at, `${what}: ${why}`));
     return [];
   }
   const sourceKind = str(path(chartSpec, 'sourceRef', 'kind'));
   if (sourceKind === 'HelmRepository' || !/^\.{0,2}\//.test(str(chartNode) ?? '')) {
-    notes.push(noteAt(ix, chartNode, `${what} deploys chart ${str(chartNode) ?? ''} of a ${sourceKind ?? 'Helm repository'}: the chart is not in the workspace, its ports are not checked`));
+    notes.push(noteAt(ix, chartNode, `${what} deploys chart ${str(chartNode) ?? ''} of ${sourceKind ? article(sourceKind) : 'a Helm repository'}: the chart is not in the workspace, its ports are not checked`));
     return [];
   }
   const dir = repoPath('', str(chartNode) ?? '');
@@ -59,4 +64,9 @@ export function fluxDecls(file: SourceFile, ix: LineIndex, obj: Node, notes: Pro
   const values = get(spec, 'values');
   if (isMap(values) && values.range) layers.push({ k: 'inline', start: values.range[0], end: values.range[1] });
   return [{ what, file, ix, at, dir: { path: dir, at: chartNode }, hints, releaseName: str(get(spec, 'releaseName')), layers, unapplied: [], expects: 'chart' }];
+}
+
+/** `a HelmRepository`, `an OCIRepository`. */
+function article(word: string): string {
+  return `${/^[AEIOU]/i.test(word) ? 'an' : 'a'} ${word}`;
 }

@@ -44,15 +44,16 @@ const DECLARES = /argoproj\.io\/|helm\.toolkit\.fluxcd\.io\/|kustomize\.toolkit\
 /** A kind that declares deployments (an Argo Rollout, of the same API group, declares none). */
 const DECLARING_KIND = /^\s*kind:\s*["']?(Application|ApplicationSet|HelmRelease|Kustomization)["']?\s*$/m;
 
-const plans = new WeakMap<SourceFile[], { envOf: EnvOf; plan: GitopsPlan }>();
+const plans = new WeakMap<SourceFile[], { envOf: EnvOf; files: SourceFile[]; plan: GitopsPlan }>();
 const lastReads = new WeakMap<RenderMemo, Set<string>>();
 
 /** The plan of a file list (made once per list and environment matcher). */
 export function gitopsPlan(files: SourceFile[], envOf: EnvOf): GitopsPlan {
   const hit = plans.get(files);
-  if (hit && hit.envOf === envOf) return hit.plan;
+  // The same list with the same files (a caller may change a list in place after an edit).
+  if (hit && hit.envOf === envOf && hit.files.length === files.length && hit.files.every((f, i) => f === files[i])) return hit.plan;
   const plan = makePlan(files, envOf);
-  plans.set(files, { envOf, plan });
+  plans.set(files, { envOf, files: [...files], plan });
   return plan;
 }
 
