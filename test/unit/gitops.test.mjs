@@ -137,3 +137,16 @@ test('Flux objects whose chart or folder is not this repository\'s say so at the
     'infra/gateway.yaml:7 Flux HelmRelease gateway: its chart comes from an OCIRepository gateway-helm, which is not a chart folder of the workspace: its ports are not checked',
   ]);
 });
+
+test('after a chart edit, the language server\'s steps render the declared releases, and the extraction that follows takes them from the store', () => {
+  const store = new api.Store();
+  let files = [...chart(), { path: 'apps/production/web.yaml', text: app('web', { helm: '      values: |\n        port: 9000\n' }) }];
+  api.extract(files, config, store);
+  files = files.map((f) => (f.path === 'charts/web/templates/deployment.yaml' ? { ...f, text: f.text.replace('image: example/web', 'image: example/web:2') } : f));
+  const steps = [...api.extractSteps(files, config, store, () => ({}))];
+  assert.ok(steps.length > 0, 'the edited chart renders in steps');
+  const kept = store.renders.charts.get('charts/web').facts;
+  const r = api.extract(files, config, store);
+  assert.deepEqual(r.facts, api.extractAll(files, config));
+  assert.ok(kept.every((f) => r.facts.includes(f)), 'the renders the steps made are the ones the extraction gives');
+});

@@ -10,7 +10,7 @@ import { extractDotenv } from '../formats/dotenv/read';
 import { chartsHolding, helmRenders, helmRenderSteps, helmRerender } from '../formats/helm/helm';
 import type { HelmTemplates } from '../formats/helm/helm-compare';
 import { kustomizePlan, kustomizeRenders, kustomizeRerender } from '../formats/kustomize/kustomize';
-import { gitopsRenders, gitopsTouched } from '../formats/gitops/plan';
+import { gitopsDeclares, gitopsRenders, gitopsTouched } from '../formats/gitops/plan';
 import { dirOf, owningDir, under } from '../paths';
 import { unreadFacts } from '../unread';
 import type { EnvVar, FileFacts, SourceFile } from '../types';
@@ -219,7 +219,8 @@ export function* extractSteps(files: SourceFile[], config: Config, store: Store,
   let opts: RunOptions | undefined;
   const helm = (): HelmTemplates | undefined => (opts ??= options()).helmTemplates;
   const edited = store.last && sameTemplates(store.last.helm, helm()) ? store.edits(files, opts?.edits) : undefined;
-  const dirs = edited ? chartsHolding(edited.map((f) => f.path), store.renders) : undefined;
+  // With GitOps declarations a chart's runs are read from files outside it: every chart is looked at (each kept while its inputs are the same).
+  const dirs = edited && !gitopsDeclares(store.renders) ? chartsHolding(edited.map((f) => f.path), store.renders) : undefined;
   if (dirs?.length === 0) return;
   const mine = dirs ? files.filter((f) => dirs.some((d) => under(d, f.path))) : files;
   yield* helmRenderSteps(wantedFiles(mine, config), envMatcher(config.environments).envOf, helm, store.renders);

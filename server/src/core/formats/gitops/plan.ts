@@ -2,6 +2,7 @@
 import { isMap } from 'yaml';
 import type { Node } from 'yaml';
 import { LineIndex } from '../../text';
+import { owningDir } from '../../paths';
 import type { K8sFacts, Problem, SourceFile } from '../../types';
 import { get, parseYaml, str } from '../../yaml';
 import type { EnvOf, RenderMemo, Renders } from '../../extract/render';
@@ -70,7 +71,13 @@ export function gitopsRenders(files: SourceFile[], envOf: EnvOf, memo?: RenderMe
  */
 export function gitopsTouched(edited: SourceFile[], memo: RenderMemo): boolean {
   const reads = lastReads.get(memo);
-  return edited.some((f) => reads?.has(f.path) || isHelmfile(f.path) || DECLARES.test(f.text));
+  // A chart's render is keyed by its releases too: with declarations, a chart's edit renders with the whole workspace's plan.
+  return edited.some((f) => reads?.has(f.path) || isHelmfile(f.path) || DECLARES.test(f.text) || (gitopsDeclares(memo) && owningDir(f.path, memo.charts) !== undefined));
+}
+
+/** Whether the last run's workspace declared anything (then a chart's runs depend on files outside it). */
+export function gitopsDeclares(memo: RenderMemo): boolean {
+  return (lastReads.get(memo)?.size ?? 0) > 0;
 }
 
 function declsOf(ws: Workspace, f: SourceFile, envOf: EnvOf, notes: Problem[]): Decl[] {
