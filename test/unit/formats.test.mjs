@@ -54,7 +54,7 @@ test('the editor side is generated from the registry: package.json activation, t
 });
 
 test('plug-ins of a kind are asked in registry order, sniffers last (Compose reads a YAML file only if no Kubernetes document is in it)', () => {
-  assert.deepEqual(readersOf('yaml').map((f) => f.id), ['kustomize', 'helm', 'kubernetes', 'compose']);
+  assert.deepEqual(readersOf('yaml').map((f) => f.id), ['kustomize', 'gitops', 'helm', 'kubernetes', 'compose']);
   assert.deepEqual(readersOf('dockerfile').map((f) => f.id), ['dockerfile']);
   for (const f of FORMATS) {
     assert.match(f.id, /^[a-z][a-z0-9-]*$/);

@@ -8,6 +8,7 @@ import { format as compose } from './compose';
 import { format as dockerfile } from './dockerfile';
 import { format as dotenv } from './dotenv';
 import { format as fly } from './fly';
+import { format as gitops } from './gitops';
 import { format as helm } from './helm';
 import { format as kubernetes } from './kubernetes';
 import { format as kustomize } from './kustomize';
@@ -16,7 +17,7 @@ import type { FormatJoin } from '../join';
 import type { FileSet, FormatPlugin } from './types';
 
 /** In order: a file is of the kind of the first file set that names it. */
-export const FORMATS: readonly FormatPlugin[] = [dockerfile, compose, dotenv, kustomize, helm, kubernetes, fly];
+export const FORMATS: readonly FormatPlugin[] = [dockerfile, compose, dotenv, kustomize, gitops, helm, kubernetes, fly];
 
 /** The joins in order of authority over identity: each format's, and the processes platform manifests declare. */
 export const JOINS: readonly FormatJoin[] = [...FORMATS.flatMap((f) => (f.join ? [f.join] : [])), processJoin].sort((a, b) => a.order - b.order);

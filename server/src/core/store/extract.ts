@@ -10,6 +10,7 @@ import { extractDotenv } from '../formats/dotenv/read';
 import { chartsHolding, helmRenders, helmRenderSteps, helmRerender } from '../formats/helm/helm';
 import type { HelmTemplates } from '../formats/helm/helm-compare';
 import { kustomizePlan, kustomizeRenders, kustomizeRerender } from '../formats/kustomize/kustomize';
+import { gitopsDeclares, gitopsRenders, gitopsTouched } from '../formats/gitops/plan';
 import { dirOf, owningDir, under } from '../paths';
 import { unreadFacts } from '../unread';
 import type { EnvVar, FileFacts, SourceFile } from '../types';
@@ -118,6 +119,8 @@ function afterEdits(edited: SourceFile[], config: Config, store: Store, options:
     const own = readUnit(store, config, f, store.files.get(f.path)?.role ?? 'own', envBeside(f.path));
     put(last.consumed.has(f.path) && own.kind !== 'skipped' ? asConsumed(store, own) : own);
   }
+  // What GitOps files declare decides which runs charts and overlays have: looked at whole.
+  if (gitopsTouched(mine, store.renders)) return undefined;
   const paths = mine.map((f) => f.path);
   const now = (): SourceFile[] => last.wanted;
   const kust = kustomizeRerender(now, paths, store.renders);
@@ -167,7 +170,8 @@ function everyUnit(files: SourceFile[], config: Config, store: Store, options: R
   };
   // Charts and overlays become one manifest set per environment; the files they consumed stop counting alone.
   const envOf = envMatcher(config.environments).envOf;
-  const renders = [helmRenders(wanted, envOf, options.helmTemplates, memo), kustomizeRenders(plan, envOf, memo)];
+  const gitops = gitopsRenders(wanted, envOf, memo);
+  const renders = [helmRenders(wanted, envOf, options.helmTemplates, memo), kustomizeRenders(plan, envOf, memo, gitops.overlays), gitops.renders];
   plan.sources.onFirstParse = undefined;
   for (const { i, f, role } of later.values()) out[i] = readUnit(store, config, f, role, envBeside(f));
   const consumed = new Set(renders.flatMap((r) => [...r.consumed]));
@@ -215,7 +219,8 @@ export function* extractSteps(files: SourceFile[], config: Config, store: Store,
   let opts: RunOptions | undefined;
   const helm = (): HelmTemplates | undefined => (opts ??= options()).helmTemplates;
   const edited = store.last && sameTemplates(store.last.helm, helm()) ? store.edits(files, opts?.edits) : undefined;
-  const dirs = edited ? chartsHolding(edited.map((f) => f.path), store.renders) : undefined;
+  // With GitOps declarations a chart's runs are read from files outside it: every chart is looked at (each kept while its inputs are the same).
+  const dirs = edited && !gitopsDeclares(store.renders) ? chartsHolding(edited.map((f) => f.path), store.renders) : undefined;
   if (dirs?.length === 0) return;
   const mine = dirs ? files.filter((f) => dirs.some((d) => under(d, f.path))) : files;
   yield* helmRenderSteps(wantedFiles(mine, config), envMatcher(config.environments).envOf, helm, store.renders);

@@ -23,6 +23,9 @@ import type { HelmMismatch, HelmTemplates } from './helm-compare';
 import { extractKubernetes } from '../kubernetes/read';
 import { sameInputs } from '../../extract/render';
 import type { EnvOf, RenderMemo, Renders } from '../../extract/render';
+import { gitopsPlan, withDeclared } from '../gitops/plan';
+import type { DeclaredRelease, EnvRun } from '../gitops/plan';
+import { layerValues } from '../gitops/layers';
 
 interface Chart {
   dir: string;
@@ -44,6 +47,8 @@ interface Chart {
   parent?: Chart;
   /** The chart's other files Port Parity reads (not templates, not Chart.yaml): what `.Files` offers. */
   others: SourceFile[];
+  /** The releases GitOps files declare of the chart (formats/gitops). */
+  releases?: DeclaredRelease[];
 }
 
 const ENV_VALUES: RegExp[] = [
@@ -177,6 +182,14 @@ function parentChartDir(dir: string): string | undefined {
   if (posix.basename(up) === 'charts') return dirOf(up);
   if (/\.tgz$/i.test(posix.basename(up)) && posix.basename(dirOf(up)) === 'charts') return dirOf(dirOf(up));
   return undefined;
+}
+
+/** The charts, each with the releases GitOps files declare of it (formats/gitops/plan.ts). */
+function chartsOf(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo, prune = true): Chart[] {
+  const charts = findCharts(files, envOf, memo, prune);
+  const declared = charts.length ? gitopsPlan(files, envOf).charts : undefined;
+  for (const c of charts) c.releases = declared?.get(c.dir);
+  return charts;
 }
 
 function allCharts(c: Chart): Chart[] {
@@ -337,6 +350,8 @@ interface Rendering {
   noted: Set<string>;
   /** Notes away from ports, by expression and reason, with how many more places had them. */
   same: Map<string, { problem: Problem; message: string; more: number; names: string[] }>;
+  /** The release name a GitOps file declares (else the chart's name). */
+  releaseName?: string;
 }
 
 function unknown(message: string, loc: Loc): Problem {
@@ -531,7 +546,7 @@ function renderChart(chart: Chart, values: Val, release: Chart, parsed: Map<stri
         continue;
       }
       const name = `${release.name}/${rel(release.dir, f.path)}`;
-      const root = scope(chart, as, values, release, subcharts);
+      const root = scope(chart, as, values, release, subcharts, r.releaseName);
       // BasePath is the chart's templates folder (`mychart/templates`, `parent/charts/sub/templates`), whichever file renders.
       root.v.set('Template', plainVal({ Name: name, BasePath: posix.join(release.name, rel(release.dir, chart.dir), 'templates') }));
       renderOne({ ...ctx, chartName: chart.name }, tpl, root, r);
@@ -610,11 +625,12 @@ function namesSubcharts(c: Chart): boolean {
 }
 
 /** The template scope of a chart (`.Values`, `.Chart`, `.Release`, `.Capabilities`, `.Files`, `.Subcharts`); `.Chart.Name` is its alias, as helm renames it. */
-function scope(chart: Chart, as: string, values: Val, release: Chart, subcharts: Val): Extract<Val, { k: 'map' }> {
+/** `named`: the release name a GitOps declaration gives, else the chart's. */
+function scope(chart: Chart, as: string, values: Val, release: Chart, subcharts: Val, named?: string): Extract<Val, { k: 'map' }> {
   const root = plainVal({}) as Extract<Val, { k: 'map' }>;
   root.v.set('Values', values);
   root.v.set('Chart', as === chart.name || chart.meta.k !== 'map' ? chart.meta : { k: 'map', v: new Map(chart.meta.v).set('Name', plainVal(as)) });
-  root.v.set('Release', plainVal({ Name: releaseName(release.name), Namespace: 'default', Service: 'Helm', IsInstall: true, IsUpgrade: false, Revision: 1 }));
+  root.v.set('Release', plainVal({ Name: releaseName(named ?? release.name), Namespace: 'default', Service: 'Helm', IsInstall: true, IsUpgrade: false, Revision: 1 }));
   root.v.set('Capabilities', capabilities());
   root.v.set('Files', chartFiles(chart));
   root.v.set('Subcharts', subcharts);
@@ -630,7 +646,7 @@ function subchartsVal(runs: SubRun<Chart>[], release: Chart, r: Rendering, ctx: 
   if (depth > 16) return out;
   for (const s of runs) {
     const inner = assemble(s.chart, withGlobal(s.values), r.top, defaults, (p) => note(r, p), ctx.loc);
-    out.v.set(s.key, scope(s.chart, s.key, inner.values, release, subchartsVal(inner.runs, release, r, ctx, depth + 1)));
+    out.v.set(s.key, scope(s.chart, s.key, inner.values, release, subchartsVal(inner.runs, release, r, ctx, depth + 1), r.releaseName));
   }
   return out;
 }
@@ -680,17 +696,18 @@ export interface HelmTemplateJob {
 /** The `helm template` runs that match the evaluator's renders: one per chart (not subchart) and environment. */
 export function helmTemplateJobs(files: SourceFile[], envOf: EnvOf): HelmTemplateJob[] {
   const jobs: HelmTemplateJob[] = [];
-  for (const chart of findCharts(files, envOf)) {
-    for (const [env, layers] of envRuns(chart)) jobs.push({ key: helmTemplateKey(chart.dir, env), chartDir: chart.dir, release: releaseName(chart.name), valuesFiles: layers.map((f) => f.path) });
+  for (const chart of chartsOf(files, envOf)) {
+    // A declared release's values are not all files helm could read: it is not compared with `helm template`.
+    for (const run of envRuns(chart)) if (!run.release) jobs.push({ key: helmTemplateKey(chart.dir, run.env), chartDir: chart.dir, release: releaseName(chart.name), valuesFiles: run.layers.map((f) => f.path) });
   }
   return jobs;
 }
 
-/** Each environment of a chart with its values files layered on values.yaml; none: the chart renders once, as its base. */
-function envRuns(chart: Chart): [string | undefined, SourceFile[]][] {
+/** Each environment of a chart with its values files layered on values.yaml (none: the chart renders once, as its base), and the releases GitOps files declare. */
+function envRuns(chart: Chart): EnvRun[] {
   const envs = new Map<string, SourceFile[]>();
   for (const e of chart.envValues) envs.set(e.env, [...(envs.get(e.env) ?? []), e.file]);
-  return envs.size ? [...envs] : [[undefined, []]];
+  return withDeclared(envs.size ? [...envs].map(([env, layers]) => ({ env, layers })) : [{ env: undefined, layers: [] }], chart.releases);
 }
 
 /**
@@ -701,7 +718,7 @@ export function helmRenders(files: SourceFile[], envOf: EnvOf, templates?: HelmT
   const facts: K8sFacts[] = [];
   const consumed = new Set<string>();
   const kept = new Set<string>();
-  for (const chart of findCharts(files, envOf, memo, prune)) {
+  for (const chart of chartsOf(files, envOf, memo, prune)) {
     const tree = allCharts(chart);
     for (const c of tree) for (const f of c.files) consumed.add(f.path);
     kept.add(chart.dir);
@@ -732,7 +749,7 @@ export function chartsHolding(changed: string[], memo: RenderMemo): string[] | u
  * `templates` is asked for only when there is a chart.
  */
 export function* helmRenderSteps(files: SourceFile[], envOf: EnvOf, templates: () => HelmTemplates | undefined, memo: RenderMemo): Generator<string, void> {
-  const charts = findCharts(files, envOf, memo, false);
+  const charts = chartsOf(files, envOf, memo, false);
   if (charts.length === 0) return;
   const helm = templates();
   for (const chart of charts) yield* chartRenders(chart, allCharts(chart), helm, memo);
@@ -754,7 +771,7 @@ function* chartRenders(chart: Chart, tree: Chart[], templates: HelmTemplates | u
     const helm = templates ? [...templates].filter(([k]) => k.startsWith(`${chart.dir || '.'}#`)).flat() : [];
     // `.Files` reads the charts' other files: they are inputs too.
     const others = tree.flatMap((c) => c.others.filter((f) => !c.files.includes(f)));
-    inputs = [...chart.envValues.flatMap((e) => [e.env, e.file.path]), '', ...treeFiles.flatMap((f) => [f.path, f.text]), '', ...others.flatMap((f) => [f.path, f.text]), '', ...helm];
+    inputs = [...chart.envValues.flatMap((e) => [e.env, e.file.path]), '', ...(chart.releases ?? []).flatMap((r) => [r.key, ...r.inputs]), '', ...treeFiles.flatMap((f) => [f.path, f.text]), '', ...others.flatMap((f) => [f.path, f.text]), '', ...helm];
     const hit = memo.charts.get(chart.dir);
     if (hit && sameInputs(hit.inputs, inputs)) return hit.facts;
   }
@@ -827,7 +844,7 @@ function compareEnvs(chart: Chart, own: K8sFacts[], templates: HelmTemplates): v
 export function expandCharts(files: SourceFile[], envOf: EnvOf): { charts: number; renders: number; docs: number } {
   const count = { renders: 0, docs: 0 };
   let charts = 0;
-  for (const chart of findCharts(files, envOf)) {
+  for (const chart of chartsOf(files, envOf)) {
     const tree = allCharts(chart);
     charts += tree.length;
     finish(renderChartEnvs(chart, tree, tree.flatMap((c) => c.files), count));
@@ -843,7 +860,8 @@ export function expandCharts(files: SourceFile[], envOf: EnvOf): { charts: numbe
 function* renderChartEnvs(chart: Chart, tree: Chart[], treeFiles: SourceFile[], expandOnly?: { renders: number; docs: number }, keep?: { memo: RenderMemo; inputs: unknown[] }): Generator<string, K8sFacts[]> {
   const started = keep?.memo.chartsUnderWay.get(chart.dir);
   const facts: K8sFacts[] = started && keep && sameInputs(started.inputs, keep.inputs) ? [...started.facts] : [];
-  const map = new SourceMap(treeFiles);
+  // Declared releases' values may be written outside the chart (an Application's inline values): mapped back there too.
+  const map = new SourceMap([...treeFiles, ...(chart.releases ?? []).flatMap((r) => r.files)]);
   // Templates parse once; named templates are shared by the chart and its subcharts (the parent's win).
   const parsed = new Map<string, ParsedTemplate | TemplateSyntaxError>();
   const defines = new Map<string, { tpl: ParsedTemplate; body: TNode[] }>();
@@ -865,15 +883,15 @@ function* renderChartEnvs(chart: Chart, tree: Chart[], treeFiles: SourceFile[], 
   const runs = envRuns(chart);
   const base = defaults(chart);
   const dir = chart.dir || '.';
-  for (const [env, layers] of runs.slice(facts.length)) {
+  for (const { env, layers, release } of runs.slice(facts.length)) {
     const problems = [...(valueProblems.get(chart) ?? [])];
     let values = base;
-    for (const f of layers) values = mergeValues(values, readValues(f, problems));
+    for (const f of layers) values = mergeValues(values, layerValues(f, problems));
     // A copy: templates change dicts in place (`set`), and the chart's defaults serve every environment.
     values = withGlobal(deepCopy(values));
     const r: Rendering = {
       top: values,
-      facts: { kind: 'kubernetes', file: `${dir}#${env ?? 'base'}`, env, renderedFrom: `Helm chart ${dir}`, unknowns: problems, vias: new Map(), workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [], suppressions: [] },
+      facts: { kind: 'kubernetes', file: `${dir}#${release?.key ?? env ?? 'base'}`, env, renderedFrom: release ? `Helm chart ${dir}, as ${release.label} deploys it` : `Helm chart ${dir}`, unknowns: problems, vias: new Map(), workloads: [], services: [], configMaps: [], backends: [], networkPolicies: [], problems: [], suppressions: [] },
       map,
       // A template serves every environment of the chart: a fix may edit it only when the chart renders once.
       allowTemplateEdits: runs.length === 1,
@@ -881,6 +899,7 @@ function* renderChartEnvs(chart: Chart, tree: Chart[], treeFiles: SourceFile[], 
       budget: new EvalBudget(),
       noted: new Set(),
       same: new Map(),
+      releaseName: release?.releaseName,
     };
     renderChart(chart, values, chart, parsed, ctx, r);
     if (!expandOnly && !r.stopped) noWorkloadNote(chart, tree, env, r);

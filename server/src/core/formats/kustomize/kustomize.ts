@@ -121,9 +121,9 @@ function cyclesOf(dirs: string[], edges: Map<string, Set<string>>): Map<string, 
  * Every kustomization that is an environment (its folder names one) renders as that environment,
  * unless an including kustomization of the same environment renders it. A root that names no
  * environment and includes none renders as an unmarked base. Bases and components an overlay
- * includes are not environments of their own.
+ * includes are not environments of their own. `declared`: the environment GitOps files deploy a folder in.
  */
-export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf, memo?: RenderMemo): Renders {
+export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf, memo?: RenderMemo, declared?: Map<string, string>): Renders {
   const consumed = new Set<string>();
   const { sources, kusts } = plan;
   if (kusts.size === 0) return { facts: [], consumed };
@@ -140,7 +140,8 @@ export function kustomizeRenders(plan: KustomizePlan, envOf: EnvOf, memo?: Rende
   const envOfDir = (dir: string): string | undefined => {
     if (envs.has(dir)) return envs.get(dir);
     const k = kusts.get(dir);
-    const env = k ? envOf(k.path) : undefined;
+    // The environment a GitOps file deploys the folder in (formats/gitops) comes before its path's.
+    const env = declared?.get(dir) ?? (k ? envOf(k.path) : undefined);
     envs.set(dir, env);
     return env;
   };
