@@ -38,7 +38,7 @@ export default tseslint.config(
     files: ['media/**/*.js'],
     languageOptions: {
       sourceType: 'script',
-      globals: { window: 'readonly', document: 'readonly', acquireVsCodeApi: 'readonly', URL: 'readonly', Node: 'readonly', HTMLElement: 'readonly', HTMLInputElement: 'readonly', KeyboardEvent: 'readonly', console: 'readonly' },
+      globals: { window: 'readonly', document: 'readonly', acquireVsCodeApi: 'readonly', URL: 'readonly', Node: 'readonly', HTMLElement: 'readonly', HTMLInputElement: 'readonly', KeyboardEvent: 'readonly', ResizeObserver: 'readonly', console: 'readonly' },
     },
     rules: {
       'no-undef': 'error',

@@ -146,7 +146,11 @@ test('the Command Palette offers a command only where it can run; the when-claus
     if (cmd.command === 'portParity.showOutput') assert.equal(palette[cmd.command], undefined, 'the output is there whatever the server does');
     else assert.ok(palette[cmd.command], `${cmd.command} has a when-clause in the Command Palette`);
   }
-  for (const [cmd, when] of Object.entries(palette)) if (cmd !== 'portParity.restartServer') assert.match(when, /\bportParity\.running\b/, cmd);
+  // The tree's own item commands (a finding's go-to and fix) take the node they are on: never in the palette.
+  const hidden = Object.entries(palette).filter(([, when]) => when === 'false').map(([cmd]) => cmd).sort();
+  assert.deepEqual(hidden, ['portParity.fixFinding', 'portParity.openFinding']);
+  for (const cmd of hidden) assert.ok(c.menus['view/item/context'].some((m) => m.command === cmd), `${cmd} is offered on the tree's items`);
+  for (const [cmd, when] of Object.entries(palette)) if (cmd !== 'portParity.restartServer' && !hidden.includes(cmd)) assert.match(when, /\bportParity\.running\b/, cmd);
   assert.match(palette['portParity.createContract'], /workspaceFolderCount > 0/);
   assert.equal(palette['portParity.restartServer'], 'config.portParity.enable');
   for (const item of Object.values(c.menus).flat()) {
@@ -165,7 +169,8 @@ test('the editor\'s context menu and title bar align and explain the service und
     }
   }
   // The command takes the service under the cursor when called without a service name (a menu passes a Uri).
-  assert.match(read('client/src/extension.ts'), /COMMANDS\.align, guarded\('Align Service', \(service\?: unknown, folder\?: unknown\) => align\(h, typeof service === 'string' \? service : undefined/);
+  // (The tree passes its service node; serviceArg gives nothing for a Uri.)
+  assert.match(read('client/src/extension.ts'), /COMMANDS\.align, guarded\('Align Service', \(service\?: unknown, folder\?: unknown\) => align\(h, typeof service === 'string' \? service : serviceArg\(service\)\?\.service/);
   assert.match(read('client/src/control.ts'), /vscode\.languages\.match\(selector/);
 });
 

@@ -12,8 +12,10 @@ import { ServerControl } from './control';
 import { runLocally } from './local';
 import { EXPLAIN_SCHEME, ExplainDocuments, explainHoverLink, explainService } from './explain';
 import { MatrixFeed } from './matrixFeed';
-import { ParityPanel, VIEW_ID } from './panel';
+import { VIEW_ID } from './panel';
 import { createStatusItem } from './status';
+import { serviceArg } from './tree';
+import { createViews } from './views';
 
 /** The files the server reads (the format registry's globs, set by the build: esbuild.mjs). */
 declare const PORT_PARITY_FILE_GLOB: string;
@@ -31,6 +33,9 @@ export const COMMANDS = {
   restart: 'portParity.restartServer',
   output: 'portParity.showOutput',
   local: 'portParity.runLocally',
+  openInEditor: 'portParity.openPanelInEditor',
+  openFinding: 'portParity.openFinding',
+  fixFinding: 'portParity.fixFinding',
 } as const;
 
 /** What `activate` returns: for the end-to-end tests and for other extensions. */
@@ -71,26 +76,6 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
   return lc;
 }
 
-/** The parity panel, fed by the matrix; its buttons open a location, align a service or re-index. */
-function createPanel(context: vscode.ExtensionContext, h: CommandHost): ParityPanel {
-  const openLocation = async (uri: string, line: number, character: number): Promise<void> => {
-    // The panel passes only file: URIs of the matrix it sent (NamedLocations); the scheme is checked again here.
-    const target = vscode.Uri.parse(uri, true);
-    if (target.scheme !== 'file') return;
-    const pos = new vscode.Position(line, character);
-    await vscode.window.showTextDocument(target, { selection: new vscode.Range(pos, pos), preview: false });
-  };
-  const panel = new ParityPanel(context.extensionUri, {
-    matrix: () => h.feed.latest(),
-    open: openLocation,
-    align: (service, folder) => align(h, service, folder || undefined),
-    reindex: () => reindex(h),
-    refused: (what) => h.output.warn(`Port Parity panel: refused ${what}`),
-  });
-  context.subscriptions.push(panel, vscode.window.registerWebviewViewProvider(VIEW_ID, panel, { webviewOptions: { retainContextWhenHidden: false } }));
-  return panel;
-}
-
 function registerCommands(context: vscode.ExtensionContext, h: CommandHost): void {
   /** Runs a command's body; a failure is a message, not an unhandled rejection. */
   const guarded = <A extends unknown[]>(name: string, fn: (...args: A) => Promise<unknown>) => async (...args: A): Promise<void> => {
@@ -105,7 +90,7 @@ function registerCommands(context: vscode.ExtensionContext, h: CommandHost): voi
     vscode.commands.registerCommand(COMMANDS.showPanel, () => vscode.commands.executeCommand(`${VIEW_ID}.focus`)),
     vscode.commands.registerCommand(COMMANDS.reindex, guarded('Re-index Workspace', () => reindex(h))),
     // From the palette or a menu the first argument is absent or a Uri; the panel passes a service name.
-    vscode.commands.registerCommand(COMMANDS.align, guarded('Align Service', (service?: unknown, folder?: unknown) => align(h, typeof service === 'string' ? service : undefined, typeof folder === 'string' ? folder : undefined))),
+    vscode.commands.registerCommand(COMMANDS.align, guarded('Align Service', (service?: unknown, folder?: unknown) => align(h, typeof service === 'string' ? service : serviceArg(service)?.service, typeof folder === 'string' ? folder : serviceArg(service)?.folder))),
     vscode.commands.registerCommand(COMMANDS.contract, guarded('Create Port Contract', () => createContract(h))),
     vscode.commands.registerCommand(COMMANDS.report, guarded('Export Parity Report', () => exportReport(h))),
     vscode.commands.registerCommand(COMMANDS.local, guarded('Run Locally with Production Ports', () => runLocally(h))),
@@ -115,7 +100,7 @@ function registerCommands(context: vscode.ExtensionContext, h: CommandHost): voi
   context.subscriptions.push(
     docs,
     vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, docs),
-    vscode.commands.registerCommand(COMMANDS.explain, guarded('Explain Service', (service?: unknown, folder?: unknown) => explainService(h, docs, typeof service === 'string' ? service : undefined, typeof folder === 'string' ? folder : undefined))),
+    vscode.commands.registerCommand(COMMANDS.explain, guarded('Explain Service', (service?: unknown, folder?: unknown) => explainService(h, docs, typeof service === 'string' ? service : serviceArg(service)?.service, typeof folder === 'string' ? folder : serviceArg(service)?.folder))),
   );
 }
 
@@ -131,10 +116,10 @@ export function activate(context: vscode.ExtensionContext): PortParityApi {
   const status = createStatusItem(COMMANDS.showPanel);
   context.subscriptions.push(status);
   const h: CommandHost = { client: lc, feed, output };
-  const panel = createPanel(context, h);
+  const views = createViews(context, h, COMMANDS);
   feed.listen((m) => {
     status.show(m);
-    panel.post();
+    views.refresh();
   });
   context.subscriptions.push(lc.onNotification(MATRIX_CHANGED, (m: MatrixDto) => {
     feed.notified = true;

@@ -1,5 +1,5 @@
-// The places the parity panel may open: the file locations the server named in the last matrix the panel got.
-import type { MatrixDto } from '../../server/src/protocol';
+// The places the parity panel may open: the file locations (ports and findings) the server named in the last matrix the panel got.
+import type { MatrixDto, MatrixFindingDto } from '../../server/src/protocol';
 
 /**
  * The URIs of the locations in the matrix last sent to the panel. The webview runs workspace data in a
@@ -12,7 +12,10 @@ export class NamedLocations {
   /** Remembers the matrix being sent to the panel (none: nothing may be opened). */
   update(matrix: MatrixDto | null | undefined): void {
     const uris = new Set<string>();
-    for (const row of matrix?.rows ?? []) for (const cell of row.cells) for (const l of cell.locations) if (isFileUri(l.uri)) uris.add(l.uri);
+    for (const row of matrix?.rows ?? []) {
+      for (const cell of row.cells) for (const l of cell.locations) if (isFileUri(l.uri)) uris.add(l.uri);
+      for (const x of row.findings ?? []) if (isFileUri(x.uri)) uris.add(x.uri);
+    }
     this.uris = uris;
   }
 
@@ -23,3 +26,9 @@ export class NamedLocations {
 }
 
 const isFileUri = (uri: string): boolean => uri.startsWith('file:');
+
+/** The finding a panel's `fix` names: by service, folder and index in the service's row, in the matrix sent. */
+export function findingOf(m: MatrixDto | null | undefined, service: unknown, folder: unknown, index: unknown): MatrixFindingDto | undefined {
+  const row = m?.rows.find((r) => r.service === service && r.folder === folder && r.variant === undefined);
+  return typeof index === 'number' && Number.isSafeInteger(index) && index >= 0 ? row?.findings?.[index] : undefined;
+}

@@ -60,6 +60,22 @@ export interface MatrixCellDto {
   locations: MatrixLocation[];
 }
 
+/** One finding of a service, for the panel's details and the tree view (the editor's diagnostic, as data). */
+export interface MatrixFindingDto {
+  rule: string;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  /** Where the diagnostic is (0-based), a file: URI. */
+  uri: string;
+  line: number;
+  character: number;
+  endLine: number;
+  endCharacter: number;
+  environment?: string;
+  /** The title of the finding's own quick fix, the one the editor offers at its range. */
+  fix?: string;
+}
+
 export interface MatrixRowDto {
   service: string;
   /** A variant's row (another file that defines the service too, after the service's row): that file. */
@@ -71,6 +87,8 @@ export interface MatrixRowDto {
   callers?: { from: string; port: number; envs: string[] }[];
   /** The root folder the service belongs to. */
   folder: string;
+  /** Every finding of the service (on its row only, not a variant's), in the engine's order. */
+  findings?: MatrixFindingDto[];
 }
 
 export interface MatrixDto {

@@ -183,32 +183,60 @@ describe('Port Parity in code-server', { skip }, () => {
     await page.waitForFunction(() => !document.querySelector('.tabs-container .tab.active.dirty'), null, { timeout: 10000 });
   });
 
-  test('the parity panel shows the matrix with statuses and the reference', async () => {
+  test('the parity panel at the default side bar width shows every environment\'s ports and the reference in full', async () => {
     await command('Port Parity: Show Parity Panel');
     const frame = await panelFrame();
-    // More room for the matrix: no bottom panel, a wider side bar (drag the sash beside it).
+    // No bottom panel; the side bar keeps the width VS Code gives it.
     await page.keyboard.press('Control+J');
-    const sash = await page.evaluate(() => {
-      const boxes = [...document.querySelectorAll('.monaco-sash.vertical')].map((e) => e.getBoundingClientRect()).filter((b) => b.x > 200 && b.x < 500 && b.height > 400);
-      const b = boxes[0];
-      return b && { x: b.x + b.width / 2, y: b.y + b.height / 2 };
-    });
-    if (sash) {
-      await page.mouse.move(sash.x, sash.y);
-      await page.mouse.down();
-      await page.mouse.move(sash.x + 260, sash.y, { steps: 10 });
-      await page.mouse.up();
-    }
+    const sideBar = await page.evaluate(() => Math.round(document.querySelector('.part.sidebar')?.getBoundingClientRect().width ?? 0));
+    console.log(`# the side bar is ${sideBar}px wide`);
+    assert.ok(sideBar > 0 && sideBar <= 320, `the side bar is ${sideBar}px wide: the default width is what this test is about`);
     await frame.waitForFunction(() => document.querySelector('.summary')?.textContent.includes('6 services, 3 environments, 2 drifting'), null, { timeout: 20000 });
-    const heads = (await frame.locator('thead th').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-    assert.deepEqual(heads.slice(0, 4), ['Service', 'local', 'staging', 'production ★ reference']);
+    // One card per service there: the environment names are in the cells, not in a header that would not fit.
+    await frame.waitForFunction(() => document.body.dataset.layout === 'cards', null, { timeout: 10000 });
     const orders = frame.locator('tbody tr', { has: frame.locator('.service-name', { hasText: 'orders' }) });
     const cells = (await orders.locator('td.cell').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-    assert.deepEqual(cells, ['8080 ≠ differs', '9000 ✓ agrees', '9000 ★ reference'], 'staging agrees after the quick fix');
+    assert.deepEqual(cells, ['local 8080 ≠ differs', 'staging 9000 ✓ agrees', 'production 9000 ★ reference'], 'staging agrees after the quick fix');
     assert.equal(await orders.locator('button.align').innerText(), 'Align all environments to 9000');
-    await frame.waitForFunction(() => document.querySelector('table').getBoundingClientRect().width > 300);
+    // Measured in the page: no text of a cell, a name or a button is cut off or outside the panel.
+    const cut = await frame.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      const out = [];
+      for (const e of document.querySelectorAll('td.cell .env, td.cell .ports, td.cell .status, .service-name, .badge, button.align, button.more')) {
+        if (!e.getClientRects().length) continue;
+        const r = e.getBoundingClientRect();
+        if (r.left < 0 || r.right > width + 1) out.push(`"${e.textContent}" spans ${Math.round(r.left)}-${Math.round(r.right)}px of ${width}px`);
+        if (getComputedStyle(e).display !== 'inline' && e.scrollWidth > e.clientWidth + 1) out.push(`"${e.textContent}" needs ${e.scrollWidth}px, has ${e.clientWidth}px`);
+      }
+      const host = document.querySelector('.table-host');
+      if (host.scrollWidth > host.clientWidth + 1) out.push(`the matrix scrolls sideways: ${host.scrollWidth}px in ${host.clientWidth}px`);
+      return out;
+    });
+    assert.deepEqual(cut, []);
+    const ref = await orders.locator('td.cell.reference .status').evaluate((e) => ({ text: e.textContent.trim(), right: e.getBoundingClientRect().right, width: document.documentElement.clientWidth }));
+    assert.equal(ref.text, '★ reference');
+    assert.ok(ref.right <= ref.width, `the reference mark ends at ${ref.right}px of ${ref.width}px`);
     await sleep(800);
     await shot('panel');
+  });
+
+  test('the panel opens in an editor tab, where the matrix is a table', async () => {
+    await command('Port Parity: Open Parity Matrix in Editor');
+    await page.waitForFunction(() => document.querySelector('.tabs-container .tab.active')?.textContent?.includes('Port Parity Matrix'), null, { timeout: 20000 });
+    const t0 = Date.now();
+    let frame;
+    while (!frame) {
+      for (const f of page.frames()) {
+        if (await f.evaluate(() => document.body.dataset.layout === 'table' && !!document.querySelector('table[role="grid"]')).catch(() => false)) frame = f;
+      }
+      if (!frame && Date.now() - t0 > 30000) throw new Error('the editor tab did not render the matrix as a table');
+      if (!frame) await sleep(250);
+    }
+    const heads = (await frame.locator('thead th').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    assert.deepEqual(heads.slice(0, 4), ['Service', 'local', 'staging', 'production ★ reference']);
+    await sleep(500);
+    await shot('panel-editor');
+    await page.keyboard.press('Control+W');
   });
 
   test('a click on a cell opens the file at the declaration', async () => {
@@ -248,9 +276,32 @@ describe('Port Parity in code-server', { skip }, () => {
     await orders.locator('button.align').click();
     await frame.waitForFunction(() => document.querySelector('.summary')?.textContent.includes(', 1 drifting'), null, { timeout: 30000 });
     const cells = (await orders.locator('td.cell').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-    assert.deepEqual(cells, ['9000 ✓ agrees', '9000 ✓ agrees', '9000 ★ reference']);
+    assert.deepEqual(cells, ['local 9000 ✓ agrees', 'staging 9000 ✓ agrees', 'production 9000 ★ reference']);
     await page.waitForFunction(() => /Ports: 1 drift\b/.test(document.querySelector('.statusbar-item[id$="portParity.status"]')?.textContent ?? ''), null, { timeout: 10000 });
     await shot('panel-aligned');
+  });
+
+  test('the Services tree lists each service\'s environments and findings; a finding opens, its inline quick fix applies', async () => {
+    const tree = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^Services/i }) });
+    const header = tree.locator('.pane-header');
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    const row = (text) => tree.locator('.monaco-list-row', { hasText: text });
+    await row(/^api/).first().waitFor({ timeout: 30000 });
+    // api has errors: it starts expanded, its probe finding under production.
+    const probe = row('readiness probe of container api checks port 9100');
+    await probe.first().waitFor({ timeout: 20000 });
+    assert.match(await probe.first().innerText(), /probe-port/);
+    assert.match(await row(/^production/).first().innerText(), /8000 ★ reference/);
+    await shot('tree');
+    await probe.first().click();
+    await page.waitForFunction(() => document.querySelector('.tabs-container .tab.active')?.textContent?.includes('api.yaml'), null, { timeout: 20000 });
+    assert.match(await breadcrumbs(), /deploy\W+production\W+api\.yaml/);
+    await probe.first().hover();
+    await probe.first().locator('.action-label[aria-label="Apply Quick Fix"]').click();
+    await tree.locator('.monaco-list-row', { hasText: 'readiness probe of container api checks port 9100' }).first().waitFor({ state: 'detached', timeout: 30000 });
+    const lines = (await page.locator('.monaco-editor').first().locator('.view-line').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    assert.ok(lines.includes('port: 8000') && !lines.includes('port: 9100'), `the probe's port is 8000 now:\n${lines.join('\n')}`);
+    await page.keyboard.press('Control+S');
   });
 
   test('the vscode API checks pass inside code-server\'s extension host', async (t) => {

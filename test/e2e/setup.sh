@@ -11,6 +11,12 @@ BASE=${E2E_CACHE:-$ROOT/.e2e-cache}
 NODE24_VERSION=24.21.0
 CODE_SERVER_VERSION=4.139.1
 mkdir -p "$BASE" && cd "$BASE"
+# Under `npm run` (npm run e2e:setup, npm run test:e2e) npm exports its own run's settings, and a nested
+# npm takes them as config: npm_config_user_agent still says the outer Node (20), which code-server's
+# postinstall reads as the Node version and refuses; npm_node_execpath and npm_config_node_gyp name the
+# outer Node's tools. Forget what the outer npm run set; keep what the user set (registry, cafile, ...).
+unset npm_config_user_agent npm_config_node_gyp npm_config_local_prefix npm_config_npm_version npm_node_execpath npm_execpath npm_command
+for v in $(compgen -e); do case $v in npm_package_* | npm_lifecycle_*) unset "$v" ;; esac; done
 if ! command -v chromium >/dev/null || ! dpkg -s libkrb5-dev >/dev/null 2>&1 || ! dpkg -s libxkbfile-dev >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq

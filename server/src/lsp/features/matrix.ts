@@ -1,8 +1,10 @@
 // The parity panel's matrix: on request, and pushed once edits pause after an evaluation.
 import { DEFAULT_ENV, DEFAULT_ENV_NOTE_TEXT, envLabel } from '../../core';
 import { MATRIX_CHANGED, MATRIX_REQUEST } from '../../protocol';
-import type { MatrixDto } from '../../protocol';
+import type { Finding } from '../../core';
+import type { MatrixDto, MatrixFindingDto } from '../../protocol';
 import type { ServerContext } from '../context';
+import type { Folder } from '../folder';
 
 /** The panel's matrix follows a pause in re-evaluations by this much. */
 const MATRIX_DELAY_MS = 300;
@@ -17,12 +19,32 @@ export function matrix(ctx: ServerContext): MatrixDto {
     const m = f.matrix();
     if (!m || !f.analysis) continue;
     for (const e of m.environments) envs.add(e);
-    for (const r of m.rows) dto.rows.push({ ...r, folder: f.root, cells: r.cells.map((c) => ({ ...c, locations: c.locations.map((l) => ({ uri: ctx.uriOf(f, l.file), line: l.line, character: l.col })) })) });
+    const byService = findingsByService(ctx, f, f.analysis.findings);
+    for (const r of m.rows) {
+      const cells = r.cells.map((c) => ({ ...c, locations: c.locations.map((l) => ({ uri: ctx.uriOf(f, l.file), line: l.line, character: l.col })) }));
+      dto.rows.push({ ...r, folder: f.root, cells, findings: r.variant === undefined ? byService.get(r.service) ?? [] : [] });
+    }
     for (const x of f.analysis.findings) dto.findings[x.severity === 'error' ? 'errors' : x.severity === 'warning' ? 'warnings' : 'infos']++;
   }
   dto.environments = [...envs];
   if (envs.has(DEFAULT_ENV)) dto.environmentLabels = { [DEFAULT_ENV]: { label: envLabel(DEFAULT_ENV), note: DEFAULT_ENV_NOTE_TEXT } };
   return dto;
+}
+
+/** A folder's findings that name a service, by service, as the panel and the tree list them. */
+function findingsByService(ctx: ServerContext, f: Folder, findings: readonly Finding[]): Map<string, MatrixFindingDto[]> {
+  const out = new Map<string, MatrixFindingDto[]>();
+  for (const x of findings) {
+    if (!x.service) continue;
+    const l = x.loc;
+    const dto: MatrixFindingDto = { rule: x.rule, severity: x.severity, message: x.message, uri: ctx.uriOf(f, l.file), line: l.line, character: l.col, endLine: l.endLine, endCharacter: l.endCol };
+    if (x.environment) dto.environment = x.environment;
+    if (x.fix) dto.fix = x.fix.title;
+    let list = out.get(x.service);
+    if (!list) out.set(x.service, (list = []));
+    list.push(dto);
+  }
+  return out;
 }
 
 export function registerMatrix(ctx: ServerContext): void {
