@@ -13,6 +13,7 @@ import { summaryLine } from './format';
 import { MatrixFeed } from './matrixFeed';
 import { ParityPanel, VIEW_ID } from './panel';
 import { createStatusItem } from './status';
+import { registerTasks } from './tasks';
 
 /** The files the server reads (the format registry's globs, set by the build: esbuild.mjs). */
 declare const PORT_PARITY_FILE_GLOB: string;
@@ -150,6 +151,7 @@ export function activate(context: vscode.ExtensionContext): PortParityApi {
     feed.update(m);
   }));
   registerCommands(context, h);
+  context.subscriptions.push(registerTasks(context, output));
   start(lc, feed, output);
 
   return {

@@ -3,3 +3,4 @@ export * from './format';
 export * from './html';
 export * from './locations';
 export * from './matrixFeed';
+export * from './taskLine';
