@@ -196,3 +196,14 @@ test('the shipped bundles are minified and keep function names for stack traces;
   }
   assert.ok(readFileSync(join(ROOT, 'dist', 'api.js'), 'utf8').split('\n').length > 10000);
 });
+
+test('the README shows the CLI as it is: its usage lines are --help\'s, its example output is check\'s', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const usage = readme.slice(readme.indexOf('## The CLI')).split('```')[1].trim().split('\n');
+  const help = run(['--help']).out;
+  for (const line of usage) assert.ok(help.includes(line), `--help has "${line}"`);
+  const example = readme.slice(readme.indexOf('$ port-parity check examples/shop')).split('```')[0].trim().split('\n').slice(1).filter((l) => l !== '…');
+  const out = run(['check', 'examples/shop']).out.split('\n');
+  assert.ok(example.length >= 4);
+  for (const line of example) assert.ok(out.includes(line), `check examples/shop prints "${line}"`);
+});
