@@ -1,4 +1,4 @@
-// The CLI's report formats: text, json, sarif and GitHub annotations, from one analysis.
+// The CLI's report formats: text, compact, json, sarif and GitHub annotations, from one analysis.
 import type { Analysis, FileAccount, Finding, Loc, Matrix, Unread } from '../core';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { FORMATS, HOME_URL, RULES, RULE_META, accountFiles, mapTemplate, placeholders, portSet, quietUnused } from '../core';
@@ -24,7 +24,7 @@ export function terminalPath(root: string, cwd = process.cwd(), outside: PathOf 
 }
 
 /** `1 file`, `2 files`. */
-export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function pos(loc: Loc, file: PathOf): { file: string; line: number; column: number; endLine: number; endColumn: number } {
   return { file: file(loc.file), line: loc.line + 1, column: loc.col + 1, endLine: loc.endLine + 1, endColumn: loc.endCol + 1 };
@@ -252,8 +252,9 @@ export function fixHint(runs: Checked[]): string {
     if (m && m.fixable) safe++;
     else if (m && m.hasSuggestions) unsafe++;
   }
-  const more = unsafe ? `${safe ? ` (${unsafe} more with \`port-parity fix --unsafe\`)` : `${unsafe} fixable with \`port-parity fix --unsafe\``}` : '';
-  return safe ? `${safe} fixable with \`port-parity fix\`${more}` : more;
+  const withUnsafe = '`port-parity fix --unsafe`';
+  if (!safe) return unsafe ? `${unsafe} fixable with ${withUnsafe}` : '';
+  return `${safe} fixable with \`port-parity fix\`${unsafe ? ` (${unsafe} more with ${withUnsafe})` : ''}`;
 }
 
 /** One finding a line, `file:line:col: severity message [rule]`, as compilers print them (the `$port-parity-compact` problem matcher reads it). */
