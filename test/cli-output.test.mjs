@@ -207,3 +207,13 @@ test('the README shows the CLI as it is: its usage lines are --help\'s, its exam
   assert.ok(example.length >= 4);
   for (const line of example) assert.ok(out.includes(line), `check examples/shop prints "${line}"`);
 });
+
+test('the npm package holds what `npx port-parity` and other LSP clients run, not the tests or sources', () => {
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['pack', '--dry-run', '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 120000 });
+  assert.equal(r.status, 0, r.stderr);
+  const [p] = JSON.parse(r.stdout);
+  assert.deepEqual(p.files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'dist/cli.js', 'dist/server.js', 'package.json', 'schemas/portparity.schema.json']);
+  assert.equal(pkg.bin['port-parity'], 'dist/cli.js');
+  assert.ok(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n'));
+});
