@@ -174,7 +174,7 @@ test('matrix shows a variant (another compose file defining the service) as a su
   assert.equal(differs.code, 0);
   assert.match(differs.out, /^api\s+8080\s+8080 \*$/m);
   assert.match(differs.out, /^ {2}↳ docker-compose\.images\.yml\s+3000 ≠\s+-$/m);
-  assert.match(differs.out, /1 services \(↳ a variant/);
+  assert.match(differs.out, /1 service \(↳ a variant/);
   const j = JSON.parse(run(['matrix', join(fixtures, 'invalid-compose-variant-file'), '--format', 'json']).out);
   assert.deepEqual(j.rows.map((r) => [r.service, r.variant]), [['api', undefined], ['api', 'docker-compose.images.yml']]);
   const same = run(['matrix', join(fixtures, 'valid-compose-default-name-over-alphabetical')]);

@@ -19,6 +19,19 @@ const analyses = fixtureCases().map((c) => {
   return { c, analysis: run(ws.files, ws.config, c.dir) };
 });
 
+test('every fix a finding offers is one port-parity fix can apply: its rule is fixable, or has suggestions (fix --unsafe); each rule with suggestions shows one', () => {
+  const shown = new Set();
+  for (const { c, analysis } of analyses) for (const f of analysis.findings) {
+    if (!f.fix) continue;
+    const m = RULE_META.get(f.rule);
+    assert.ok(m.fixable || m.hasSuggestions, `test/fixtures/${c.rule}/${c.name}: ${f.rule} offers "${f.fix.title}" but its meta is neither fixable nor hasSuggestions, so the CLI could not apply it`);
+    if (m.hasSuggestions) shown.add(f.rule);
+  }
+  const declared = RULES.filter((r) => r.meta.hasSuggestions).map((r) => r.meta.id);
+  assert.ok(declared.length > 0);
+  assert.deepEqual(declared.filter((id) => !shown.has(id)), [], 'rules declaring hasSuggestions whose fixtures offer no fix');
+});
+
 test('a message is its template with each {{placeholder}} given by data, spaces inside the braces allowed', () => {
   const meta = { id: 'demo', messages: { moved: '{{service}} listens on {{ from }}{{in}} but {{to}} ({{service}})' } };
   assert.equal(formatMessage(meta, 'moved', { service: 'api', from: 8080, to: 4500, in: ' in staging' }), 'api listens on 8080 in staging but 4500 (api)');

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import api from '../dist/api.js';
 
 const { DOCS_URL, RULES, RULE_IDS, RULE_META } = api;
-const META_KEYS = ['alignable', 'defaultSeverity', 'description', 'docs', 'fixable', 'id', 'messages', 'movesPorts'];
+const META_KEYS = ['alignable', 'defaultSeverity', 'description', 'docs', 'fixable', 'hasSuggestions', 'id', 'messages', 'movesPorts'];
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures');
 
@@ -59,11 +59,12 @@ for (const rule of RULES) {
     assert.ok(existsSync(join(ROOT, 'docs', 'rules', `${rule.id}.md`)), `docs/rules/${rule.id}.md is missing`);
   });
 
-  test(`${rule.id} declares complete meta: id, description, default severity, fixable, movesPorts, alignable, messages, and its page as docs`, () => {
+  test(`${rule.id} declares complete meta: id, description, default severity, fixable, movesPorts, alignable, hasSuggestions, messages, and its page as docs`, () => {
     const m = rule.meta;
     assert.deepEqual(Object.keys(m).sort(), META_KEYS);
     assert.ok(Object.isFrozen(m), `${rule.id}: meta is frozen`);
-    for (const k of ['fixable', 'movesPorts', 'alignable']) assert.equal(typeof m[k], 'boolean', `${rule.id}: meta.${k}`);
+    for (const k of ['fixable', 'movesPorts', 'alignable', 'hasSuggestions']) assert.equal(typeof m[k], 'boolean', `${rule.id}: meta.${k}`);
+    assert.ok(!(m.fixable && m.hasSuggestions), `${rule.id}: a fix is alignment (fixable) or a judgement (hasSuggestions), not both`);
     assert.equal(m.docs, `${DOCS_URL}${m.id}.md`);
     assert.ok(!m.movesPorts || m.fixable, `${rule.id}: a rule whose fixes move ports is fixable`);
     // The registry's shorthand agrees with the meta it copies.

@@ -70,6 +70,7 @@ test('the .vsix holds exactly the runtime files', () => {
     'extension.vsixmanifest',
     'extension/LICENSE.txt',
     'extension/changelog.md',
+    'extension/dist/cli.js',
     'extension/dist/extension.js',
     'extension/dist/server.js',
     'extension/media/icon.png',
@@ -102,7 +103,7 @@ test('every file the packaged manifest names is in the .vsix', () => {
 
 test('the bundles require only vscode and Node\'s own modules', () => {
   const allowed = new Set(['vscode', ...builtinModules, ...builtinModules.map((b) => `node:${b}`)]);
-  for (const name of ['extension/dist/extension.js', 'extension/dist/server.js']) {
+  for (const name of ['extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/cli.js']) {
     const js = entries.get(name).data().toString('utf8');
     const required = new Set([...js.matchAll(/\brequire\(["']([^"']+)["']\)/g)].map((x) => x[1]));
     const foreign = [...required].filter((r) => !allowed.has(r));

@@ -16,6 +16,7 @@ import { VIEW_ID } from './panel';
 import { createStatusItem } from './status';
 import { serviceArg } from './tree';
 import { createViews } from './views';
+import { registerTasks } from './tasks';
 
 /** The files the server reads (the format registry's globs, set by the build: esbuild.mjs). */
 declare const PORT_PARITY_FILE_GLOB: string;
@@ -133,6 +134,7 @@ export function activate(context: vscode.ExtensionContext): PortParityApi {
     vscode.commands.registerCommand(COMMANDS.restart, () => control.restart()),
     vscode.commands.registerCommand(COMMANDS.output, () => output.show(true)),
   );
+  context.subscriptions.push(registerTasks(context, output));
   void control.sync();
 
   return {

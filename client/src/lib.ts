@@ -4,3 +4,4 @@ export * from './html';
 export * from './locations';
 export * from './matrixFeed';
 export * from './treeModel';
+export * from './taskLine';

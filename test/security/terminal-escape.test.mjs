@@ -83,8 +83,8 @@ test('check text shows control characters as escapes, one line per finding', () 
   assertClean(r.stdout, 'check text');
   assert.ok(!/[\t\r]/.test(r.stdout), 'no raw tab or carriage return');
   const files = new Set(report.findings.map((f) => f.file));
-  // A header, the findings and a blank line per file, then the summary: no line more.
-  assert.equal(r.stdout.trimEnd().split('\n').length, files.size * 2 + report.findings.length + 1, r.stdout);
+  // A header, the findings and a blank line per file, then the summary and, if some finding has a fix, the fix hint: no line more.
+  assert.equal(r.stdout.trimEnd().split('\n').length, files.size * 2 + report.findings.length + 1 + (report.findings.some((f) => f.fix) ? 1 : 0), r.stdout);
   assert.match(r.stdout, /es\\x1b\[31mc/);
   assert.match(r.stdout, /we\\nb/);
   assert.match(r.stdout, /deploy\/new\\nline\\x1b\[1m\.yaml/);

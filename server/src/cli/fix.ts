@@ -3,7 +3,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { analyze, applyEditsToBytes, maskSecret, RULE_META } from '../core';
-import type { Analysis, TextEdit } from '../core';
+import type { Analysis, RuleMeta, TextEdit } from '../core';
 import { openForRewrite, realRoot, rewriteFile } from '../host/write';
 import { unifiedDiff } from './diff';
 import { escapeForTerminal, escapeLines } from './escape';
@@ -16,6 +16,8 @@ export interface FixOptions {
   /** Only these rules' fixes (all fixable rules when empty). */
   rules: string[];
   dryRun: boolean;
+  /** Also the fixes that are not pure alignment (rules with `hasSuggestions`: the editor's other quick fixes). */
+  unsafe?: boolean;
   /** For tests: called before each file is written, to change the disk under a running fix. */
   beforeWrite?: (rel: string) => void;
 }
@@ -59,6 +61,23 @@ function load(root: string, rel: string, text: string | undefined, dryRun: boole
   return { original: o.bytes, bytes: o.bytes, text };
 }
 
+/** Whether `fix` applies a rule's fixes: aligning ones always, the editor's other quick fixes with `--unsafe`. */
+export function appliesFix(m: Pick<RuleMeta, 'fixable' | 'hasSuggestions'>, unsafe: boolean): boolean {
+  return m.fixable || (unsafe && m.hasSuggestions);
+}
+
+/**
+ * Why `fix --rule <id>` cannot do what it was asked, or undefined: a rule with no fix at all, or one
+ * whose fixes are judgements without `--unsafe` (said, exit 2, rather than "Changed 0 files").
+ */
+export function fixRuleProblem(id: string, unsafe: boolean): string | undefined {
+  const m = RULE_META.get(id);
+  if (!m) return undefined;
+  if (!m.fixable && !m.hasSuggestions) return `${id} has no fix: its findings need a decision only you can make (see ${m.docs})`;
+  if (!appliesFix(m, unsafe)) return `${id}'s fixes are not pure alignment (the editor offers them as quick fixes): add --unsafe to apply them`;
+  return undefined;
+}
+
 /** The rules whose fixes move a service's own ports (their meta says `movesPorts`) first; the others follow them. */
 const moves = (rule: string): boolean => !!RULE_META.get(rule)?.movesPorts;
 const GROUPS: ((rule: string) => boolean)[] = [moves, (r) => !moves(r)];
@@ -98,7 +117,7 @@ function stateKey(targets: Map<string, Target>): string {
 
 /** Analyses, applies the fixes (the movers' first, see GROUPS), analyses the edited texts again, until a round changes nothing. */
 function settle(ws: Workspace, first: Analysis, opts: FixOptions): Settled {
-  const fixable = new Set([...RULE_META.values()].filter((m) => m.fixable && (opts.rules.length === 0 || opts.rules.includes(m.id))).map((m) => m.id));
+  const fixable = new Set([...RULE_META.values()].filter((m) => appliesFix(m, !!opts.unsafe) && (opts.rules.length === 0 || opts.rules.includes(m.id))).map((m) => m.id));
   const texts = new Map(ws.files.map((f) => [f.path, f.text]));
   const s: Settled = { root: realRoot(ws.root), targets: new Map(), refused: new Map(), findings: 0, rounds: 0, settled: false };
   const editable = (rel: string): boolean => {

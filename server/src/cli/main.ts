@@ -1,14 +1,14 @@
 // `port-parity`: check, matrix and fix for CI and terminals; exit 0 clean, 1 findings, 2 usage or config.
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { analyze, buildMatrix, envMatcher, explainFiles, explainText, helmTemplateJobs, RULES, RULE_IDS } from '../core';
+import { analyze, buildMatrix, envMatcher, explainFiles, explainText, FORMATS, helmTemplateJobs, RULES, RULE_IDS } from '../core';
 import type { Severity } from '../core';
 import { ioReason, isIoError } from '../host/errors';
 import { escapeForTerminal, jsonForTerminal } from './escape';
-import { MAX_ROUNDS, runFix } from './fix';
+import { fixRuleProblem, MAX_ROUNDS, runFix } from './fix';
 import { findHelm, runHelmTemplates } from '../host/helm';
 import { exitQuietlyOnClosedPipe } from './pipe';
-import { accounts, colors, githubReport, jsonReport, matrixText, sarifReport, textReport } from './report';
+import { accounts, colors, compactReport, githubReport, jsonReport, matrixText, sarifReport, terminalPath, textReport } from './report';
 import type { Checked } from './report';
 import { readWorkspace, toPosix } from '../host/workspace';
 import { verifyMain } from './verify';
@@ -18,17 +18,27 @@ import type { Workspace } from '../host/workspace';
 declare const PORT_PARITY_VERSION: string;
 const VERSION = typeof PORT_PARITY_VERSION === 'string' ? PORT_PARITY_VERSION : '0.0.0-dev';
 
-const HELP = `port-parity ${VERSION}: find ports that drift between Dockerfiles, Compose, Kubernetes and .env files
+/** The formats' names in words, from the registry: "Dockerfile, Compose file, … and Fly.io app (fly.toml)". */
+const READS = ((t: string[]): string => `${t.slice(0, -1).join(', ')} and ${t[t.length - 1]}`)(FORMATS.map((f) => f.title));
+
+const HELP = `port-parity ${VERSION}: find ports that drift between environments and files.
+Reads: ${READS}.
 
 Usage:
-  port-parity check [DIR...] [--format text|json|sarif|github] [--config FILE] [--fail-on error|warning|info|never] [--helm-template [--helm PATH]]
+  port-parity check [DIR...] [--format text|compact|json|sarif|github] [--config FILE] [--fail-on error|warning|info|never] [--helm-template [--helm PATH]]
   port-parity matrix [DIR] [--format text|json|markdown] [--config FILE] [--helm-template [--helm PATH]]
-  port-parity fix [DIR] [--rule ID...] [--dry-run] [--config FILE]
+  port-parity fix [DIR] [--rule ID...] [--unsafe] [--dry-run] [--config FILE]
   port-parity explain [DIR] [--service NAME...] [--config FILE]   how each service was formed: its files, environments, variants
   port-parity explain [DIR] --files [--config FILE]   every file found: the services it makes up, or why it gives nothing
+  port-parity verify [DIR] --service NAME [--env ENV] -- COMMAND [ARGS...]   run COMMAND, check what it listens on (verify --help)
+  port-parity local [DIR] --env ENV [--out FILE]   a Compose override: local containers on ENV's ports (local --help)
   port-parity rules            list the rules
   port-parity --help | --version
 
+Paths in text, compact and github output are relative to the current folder (outside it absolute, and
+in github relative to the checked folder); in json and sarif they are relative to the checked folder.
+fix applies the fixes that align ports; --unsafe also the editor's other quick fixes (probe-port,
+loopback-bind, service-target-port: a judgement to review).
 --helm-template also renders each chart environment with \`helm template\` (the helm on the PATH, or --helm
 PATH; never one inside the checked folder) and reports where it disagrees with Port Parity's own evaluation.
 
@@ -46,6 +56,7 @@ interface Args {
   failOn: Severity | 'never';
   rules: string[];
   dryRun: boolean;
+  unsafe: boolean;
   helmTemplate: boolean;
   helm?: string;
   services: string[];
@@ -53,7 +64,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { command: '', dirs: [], failOn: 'error', rules: [], dryRun: false, helmTemplate: false, services: [], files: false };
+  const args: Args = { command: '', dirs: [], failOn: 'error', rules: [], dryRun: false, unsafe: false, helmTemplate: false, services: [], files: false };
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
@@ -86,6 +97,7 @@ function parseArgs(argv: string[]): Args {
         args.rules.push(id);
       }
     } else if (a === '--dry-run') args.dryRun = true;
+    else if (a === '--unsafe') args.unsafe = true;
     else if (a === '--helm-template') args.helmTemplate = true;
     else if (a === '--helm') args.helm = take();
     else if (a === '--service') args.services.push(...take().split(','));
@@ -116,6 +128,15 @@ function pathFor(dir: string, several: boolean): (f: string) => string {
   return (f) => (prefix === '.' ? f : `${prefix}/${f}`);
 }
 
+/** --unsafe, and fix's --rule naming a rule it cannot fix (no fix, or a judgement without --unsafe): said before any folder is read. */
+function checkFixOptions(args: Args): void {
+  if (args.unsafe && args.command !== 'fix') throw new UsageError('--unsafe is a fix option: port-parity fix --unsafe');
+  for (const id of args.command === 'fix' ? args.rules : []) {
+    const why = fixRuleProblem(id, args.unsafe);
+    if (why) throw new UsageError(why);
+  }
+}
+
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
@@ -135,14 +156,15 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       for (const { meta: m } of RULES) out(`${m.id.padEnd(24)}${m.defaultSeverity.padEnd(9)}${m.description}\n`);
       return 0;
     }
-    if (!['check', 'matrix', 'fix', 'explain'].includes(args.command)) throw new UsageError(`unknown command "${args.command}" (check, matrix, fix, explain, rules)`);
+    if (!['check', 'matrix', 'fix', 'explain'].includes(args.command)) throw new UsageError(`unknown command "${args.command}" (check, matrix, fix, explain, verify, local, rules)`);
     if (args.services.length && args.command !== 'explain') throw new UsageError('--service names the services explain explains');
     if (args.files && args.command !== 'explain') throw new UsageError('--files is an explain option: port-parity explain --files');
     if (args.files && args.services.length) throw new UsageError('explain takes --files or --service, not both');
-    const formats: Record<string, string[]> = { check: ['text', 'json', 'sarif', 'github'], matrix: ['text', 'json', 'markdown'], fix: ['text'], explain: ['text'] };
+    const formats: Record<string, string[]> = { check: ['text', 'compact', 'json', 'sarif', 'github'], matrix: ['text', 'json', 'markdown'], fix: ['text'], explain: ['text'] };
     const format = args.format ?? 'text';
     if (!formats[args.command].includes(format)) throw new UsageError(`--format for ${args.command} is one of ${formats[args.command].join(', ')}`);
     if (args.command !== 'check' && args.dirs.length > 1) throw new UsageError(`${args.command} takes one directory`);
+    checkFixOptions(args);
     const dirs = args.dirs.length ? args.dirs : ['.'];
     const { workspaces, errors } = loadAll(dirs, args.config);
     if (errors.length) {
@@ -163,7 +185,10 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     const runs: Checked[] = workspaces.map((ws, i) => {
       const helm = helms[i];
       const helmTemplates = helm ? runHelmTemplates(ws.root, helmTemplateJobs(ws.files, envMatcher(ws.config.environments).envOf), helm) : undefined;
-      return { analysis: analyze(ws.files, ws.config, { helmTemplates, unread: ws.skipped }), path: pathFor(ws.root, workspaces.length > 1), unread: ws.skipped };
+      // Where a terminal reads the paths, they open from the current folder; reports keep the checked folder's.
+      const report = pathFor(ws.root, workspaces.length > 1);
+      const path = format === 'github' ? terminalPath(ws.root, process.cwd(), report) : ['text', 'compact'].includes(format) ? terminalPath(ws.root) : report;
+      return { analysis: analyze(ws.files, ws.config, { helmTemplates, unread: ws.skipped }), path, unread: ws.skipped };
     });
 
     if (args.command === 'matrix') {
@@ -182,11 +207,14 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       for (const n of x.unknown) err(`port-parity: no service named ${escapeForTerminal(n)} (port-parity matrix lists them)\n`);
       return x.unknown.length ? 2 : 0;
     }
-    if (args.command === 'fix') return runFix(workspaces[0], runs[0].analysis, { rules: args.rules, dryRun: args.dryRun }, out, err);
+    if (args.command === 'fix') return runFix(workspaces[0], runs[0].analysis, { rules: args.rules, dryRun: args.dryRun, unsafe: args.unsafe }, out, err);
 
     if (format === 'json') out(`${jsonForTerminal(JSON.stringify(jsonReport(runs), null, 2))}\n`);
     else if (format === 'sarif') out(`${jsonForTerminal(JSON.stringify(sarifReport(runs, VERSION), null, 2))}\n`);
-    else if (format === 'github') {
+    else if (format === 'compact') {
+      const c = compactReport(runs);
+      if (c) out(`${c}\n`);
+    } else if (format === 'github') {
       const g = githubReport(runs);
       if (g) out(`${g}\n`);
     } else {

@@ -1,12 +1,30 @@
-// The CLI's report formats: text, json, sarif and GitHub annotations, from one analysis.
+// The CLI's report formats: text, compact, json, sarif and GitHub annotations, from one analysis.
 import type { Analysis, FileAccount, Finding, Loc, Matrix, Unread } from '../core';
-import { DOCS_URL, FORMATS, RULES, accountFiles, mapTemplate, placeholders, portSet, quietUnused } from '../core';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { FORMATS, HOME_URL, RULES, RULE_META, accountFiles, mapTemplate, placeholders, portSet, quietUnused } from '../core';
 import type { RuleMeta } from '../core';
 import { escapeForTerminal as esc } from './escape';
 import type { ArtifactChange, Log, PhysicalLocation, Region, Replacement, ReportingDescriptor, Result } from 'sarif';
 
 /** Rebases paths when several folders are checked at once. */
 export type PathOf = (file: string) => string;
+
+/**
+ * Paths a terminal (and a problem matcher) opens from where the command ran: relative to the current
+ * folder for a file under it, absolute for one outside it (ESLint prints absolute paths; a `../../` chain
+ * is no easier to open and harder to read). GitHub reads annotations' paths in the repository: outside the
+ * current folder (the checkout, where CI runs) they stay relative to the checked folder (`outside`).
+ */
+export function terminalPath(root: string, cwd = process.cwd(), outside: PathOf = (file) => resolve(root, file).split(sep).join('/')): PathOf {
+  return (file) => {
+    const rel = relative(cwd, resolve(root, file));
+    if (!rel || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return outside(file);
+    return rel.split(sep).join('/');
+  };
+}
+
+/** `1 file`, `2 files`. */
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function pos(loc: Loc, file: PathOf): { file: string; line: number; column: number; endLine: number; endColumn: number } {
   return { file: file(loc.file), line: loc.line + 1, column: loc.col + 1, endLine: loc.endLine + 1, endColumn: loc.endCol + 1 };
@@ -80,8 +98,8 @@ export function summary(runs: Checked[]): { errors: number; warnings: number; in
 }
 
 const SARIF_LEVEL: Record<Finding['severity'], Result.level> = { error: 'error', warning: 'warning', info: 'note' };
-/** The project's home, as SARIF wants it: an absolute URI (no `..` segments). */
-const INFORMATION_URI = new URL('../../README.md', DOCS_URL).href;
+/** The project's home, as SARIF wants it: an absolute URI (the repository, whose page is the README). */
+const INFORMATION_URI = HOME_URL;
 /** Every artifact's uri is relative to the folder checked (the run's `%SRCROOT%`). */
 const SRCROOT = '%SRCROOT%';
 
@@ -216,11 +234,32 @@ export function textReport(runs: Checked[], c: Colors): string {
   }
   const s = summary(runs);
   const total = s.errors + s.warnings + s.infos;
-  const line = `${total} problem${total === 1 ? '' : 's'} (${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ${s.infos} info) in ${s.files} files; ${s.suppressed} suppressed`;
+  const counts = `(${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${s.infos} info) in ${plural(s.files, 'file')}; ${s.suppressed} suppressed`;
   // Nothing read is not "no problems": say what was looked for (a folder of appsettings.json only, say).
   if (s.files === 0) out.push(`${c.bold('Nothing checked:')} no file here is one Port Parity reads (${FORMATS.map((f) => f.title).join(', ')}).`);
-  else out.push(`${total ? c.bold(line) : `${c.bold('No port problems.')} ${line}`}${unusedLine(runs)}`);
+  else if (!total) out.push(`${c.bold('No port problems')} in ${plural(s.files, 'file')}; ${s.suppressed} suppressed${unusedLine(runs)}`);
+  else out.push(`${c.bold(`${plural(total, 'problem')} ${counts}`)}${unusedLine(runs)}`);
+  const hint = fixHint(runs);
+  if (hint) out.push(`  ${hint}`);
   return out.join('\n');
+}
+
+/** How many findings `port-parity fix` would fix, and how many more `--unsafe` would (ESLint's "potentially fixable with the `--fix` option"). */
+export function fixHint(runs: Checked[]): string {
+  let safe = 0, unsafe = 0;
+  for (const { analysis } of runs) for (const f of analysis.findings) {
+    const m = f.fix && RULE_META.get(f.rule);
+    if (m && m.fixable) safe++;
+    else if (m && m.hasSuggestions) unsafe++;
+  }
+  const withUnsafe = '`port-parity fix --unsafe`';
+  if (!safe) return unsafe ? `${unsafe} fixable with ${withUnsafe}` : '';
+  return `${safe} fixable with \`port-parity fix\`${unsafe ? ` (${unsafe} more with ${withUnsafe})` : ''}`;
+}
+
+/** One finding a line, `file:line:col: severity message [rule]`, as compilers print them (the `$port-parity-compact` problem matcher reads it). */
+export function compactReport(runs: Checked[]): string {
+  return runs.flatMap(({ analysis, path }) => analysis.findings.map((f) => `${esc(path(f.loc.file))}:${f.loc.line + 1}:${f.loc.col + 1}: ${f.severity} ${esc(f.message)} [${f.rule}]`)).join('\n');
 }
 
 /** The files found that give nothing and that no finding names, in one clause of the summary line. */
@@ -243,7 +282,7 @@ export function matrixText(m: Matrix, markdown: boolean): string {
   };
   const rows = m.rows.map((r) => [(r.variant !== undefined ? `  ↳ ${esc(r.variant)}` : esc(r.service)) + (r.reference?.contract ? ' (contract ' + r.reference.ports.join(', ') + ')' : ''), ...r.cells.map((x) => cell(x.ports, x.status))]);
   const calls = m.rows.filter((r) => r.callers.length).map((r) => esc(`${r.service} ← ${r.callers.map((c) => `${c.from} on ${c.port} (${c.envs.join(', ')})`).join('; ')}`));
-  const note = `${calls.length ? `callers:\n${calls.map((c) => `  ${c}`).join('\n')}\n\n` : ''}* reference environment, ≠ differs from the reference; ${m.rows.filter((r) => r.variant === undefined).length} services${m.rows.some((r) => r.variant !== undefined) ? ` (↳ a variant: another file that defines the service too, compared on its own)` : ''}, ${m.environments.length} environments, ${m.rows.filter((r) => r.drift).length} drifting`;
+  const note = `${calls.length ? `callers:\n${calls.map((c) => `  ${c}`).join('\n')}\n\n` : ''}* reference environment, ≠ differs from the reference; ${plural(m.rows.filter((r) => r.variant === undefined).length, 'service')}${m.rows.some((r) => r.variant !== undefined) ? ` (↳ a variant: another file that defines the service too, compared on its own)` : ''}, ${plural(m.environments.length, 'environment')}, ${m.rows.filter((r) => r.drift).length} drifting`;
   if (markdown) {
     const pipe = (s: string): string => s.replace(/\|/g, '\\|');
     return [`| ${header.map(pipe).join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.map(pipe).join(' | ')} |`), '', note].join('\n');

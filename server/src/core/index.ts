@@ -34,7 +34,7 @@ export type { Unread } from './unread';
 export type { ExplainedSource, ExplainedView, FileAccount, FileStatus } from './explain';
 export { partsOf } from './parts';
 export type { Model, EnvView, ServiceModel, PortDecl } from './model';
-export { DOCS_URL, RULES, RULE_IDS, RULE_META, formatMessage, mapTemplate, placeholders } from './rules';
+export { DOCS_URL, HOME_URL, RULES, RULE_IDS, RULE_META, formatMessage, mapTemplate, placeholders } from './rules';
 export type { Rule, RuleMeta } from './rules';
 export { buildMatrix } from './matrix';
 export type { Matrix, MatrixRow, MatrixCell } from './matrix';

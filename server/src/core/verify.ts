@@ -58,7 +58,7 @@ export const VERIFY_CHECKS: readonly Readonly<RuleMeta>[] = [
 ];
 
 function check(id: string, defaultSeverity: RuleMeta['defaultSeverity'], description: string, messages: Record<string, string>): Readonly<RuleMeta> {
-  return Object.freeze({ id, description, defaultSeverity, fixable: false, movesPorts: false, alignable: false, messages, docs: `${DOCS_URL.replace(/rules\/$/, '')}verify.md` });
+  return Object.freeze({ id, description, defaultSeverity, fixable: false, hasSuggestions: false, movesPorts: false, alignable: false, messages, docs: `${DOCS_URL.replace(/rules\/$/, '')}verify.md` });
 }
 
 /** What a service must do in an environment, as the model says. */

@@ -31,5 +31,5 @@ export const RULES: Rule[] = registry([
 /** Every rule's metadata by id: what the server, the CLI and the reports know of a rule. */
 export const RULE_META: ReadonlyMap<string, Readonly<RuleMeta>> = new Map(RULES.map((r) => [r.meta.id, r.meta]));
 export const RULE_IDS = new Set(RULE_META.keys());
-export { DOCS_URL, formatMessage, mapTemplate, placeholders } from './types';
+export { DOCS_URL, HOME_URL, formatMessage, mapTemplate, placeholders } from './types';
 export type { Rule, RuleMeta };

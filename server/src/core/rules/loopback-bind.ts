@@ -22,6 +22,8 @@ export const rule = defineRule({
     description: 'The process binds 127.0.0.1 or localhost inside its container, so nothing outside the container can connect.',
     defaultSeverity: 'warning',
     fixable: false,
+    // Its fix is a judgement, not alignment: the editor's quick fix, `port-parity fix --unsafe`.
+    hasSuggestions: true,
     movesPorts: false,
     alignable: false,
     messages: {

@@ -32,6 +32,8 @@ export const rule = defineRule({
     description: 'A liveness, readiness or startup probe, a Dockerfile HEALTHCHECK or a compose healthcheck targets a port the container does not serve.',
     defaultSeverity: 'error',
     fixable: false,
+    // Its fix is a judgement, not alignment: the editor's quick fix, `port-parity fix --unsafe`.
+    hasSuggestions: true,
     movesPorts: false,
     alignable: false,
     messages: {

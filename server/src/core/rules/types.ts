@@ -2,8 +2,10 @@
 import type { Model } from '../model-types';
 import type { K8sFacts, MessageData, Problem, RawFinding, Severity } from '../types';
 
+/** The project's home: its repository (package.json's `repository.url` and `homepage` say the same). */
+export const HOME_URL = 'https://github.com/port-parity/port-parity';
 /** Where the rules' pages are published: `docs/rules/<id>.md` of the repository. */
-export const DOCS_URL = 'https://github.com/port-parity/port-parity/blob/main/docs/rules/';
+export const DOCS_URL = `${HOME_URL}/blob/main/docs/rules/`;
 
 /** What a rule says about itself, first in its module (as ESLint rules declare `meta`); the CLI, the server and the reports read it. */
 export interface RuleMeta {
@@ -17,6 +19,12 @@ export interface RuleMeta {
   movesPorts: boolean;
   /** A finding of it on a service offers the editor's "align the service in all environments". */
   alignable: boolean;
+  /**
+   * Its findings may carry a fix that is not pure alignment, a judgement the user makes (which port a
+   * probe checks, which interface a process binds): the editor offers it as a quick fix, `port-parity
+   * fix` applies it only with `--unsafe` (ESLint's `meta.hasSuggestions`). Not with `fixable`.
+   */
+  hasSuggestions: boolean;
   /**
    * What it says, by message id (ESLint's `meta.messages`): templates whose `{{name}}` placeholders a
    * finding's `data` fills. A finding names one by `messageId`; SARIF lists them as `messageStrings`.
@@ -37,10 +45,10 @@ export interface Rule {
   check(model: Model): RawFinding[];
 }
 
-/** A rule from its declared metadata (all but the docs url, which follows from the id) and its check. */
-export function defineRule(def: { meta: Omit<RuleMeta, 'docs'>; check(model: Model): RawFinding[] }): Rule {
+/** A rule from its declared metadata (all but the docs url, which follows from the id; `hasSuggestions` false unless said) and its check. */
+export function defineRule(def: { meta: Omit<RuleMeta, 'docs' | 'hasSuggestions'> & { hasSuggestions?: boolean }; check(model: Model): RawFinding[] }): Rule {
   const messages = Object.freeze({ ...def.meta.messages });
-  const meta: Readonly<RuleMeta> = Object.freeze({ ...def.meta, messages, docs: `${DOCS_URL}${def.meta.id}.md` });
+  const meta: Readonly<RuleMeta> = Object.freeze({ ...def.meta, hasSuggestions: def.meta.hasSuggestions ?? false, messages, docs: `${DOCS_URL}${def.meta.id}.md` });
   return { meta, id: meta.id, description: meta.description, defaultSeverity: meta.defaultSeverity, fixable: meta.fixable, check: def.check };
 }
 

@@ -12,6 +12,8 @@ export const rule = defineRule({
     description: 'A Service targetPort (number or name) that no container of the selected pods declares.',
     defaultSeverity: 'error',
     fixable: false,
+    // Its fix is a judgement, not alignment: the editor's quick fix, `port-parity fix --unsafe`.
+    hasSuggestions: true,
     movesPorts: false,
     alignable: false,
     messages: {
