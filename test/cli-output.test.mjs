@@ -217,3 +217,13 @@ test('the npm package holds what `npx port-parity` and other LSP clients run, no
   assert.equal(pkg.bin['port-parity'], 'dist/cli.js');
   assert.ok(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n'));
 });
+
+test('matrix names the unmarked environment in words and says what it is; JSON keeps its key', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pp-unmarked-'));
+  writeFileSync(join(dir, 'api.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      containers:\n        - name: api\n          image: api\n          ports: [{containerPort: 8080}]\n');
+  const text = run(['matrix', dir]);
+  assert.match(text.out, /^service +unmarked \(base\)$/m);
+  assert.match(text.out, /^unmarked \(base\): the files no folder or file name marks with an environment/m);
+  assert.match(run(['matrix', dir, '--format', 'markdown']).out, /^\| service \| unmarked \(base\) \|$/m);
+  assert.deepEqual(JSON.parse(run(['matrix', dir, '--format', 'json']).out).environments, ['default']);
+});

@@ -1,7 +1,7 @@
 // The CLI's report formats: text, compact, json, sarif and GitHub annotations, from one analysis.
 import type { Analysis, FileAccount, Finding, Loc, Matrix, Unread } from '../core';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { FORMATS, HOME_URL, RULES, RULE_META, accountFiles, mapTemplate, placeholders, portSet, quietUnused } from '../core';
+import { DEFAULT_ENV, DEFAULT_ENV_NOTE_TEXT, FORMATS, HOME_URL, envLabel, RULES, RULE_META, accountFiles, mapTemplate, placeholders, portSet, quietUnused } from '../core';
 import type { RuleMeta } from '../core';
 import { escapeForTerminal as esc } from './escape';
 import type { ArtifactChange, Log, PhysicalLocation, Region, Replacement, ReportingDescriptor, Result } from 'sarif';
@@ -273,7 +273,8 @@ function unusedLine(runs: Checked[]): string {
 
 export function matrixText(m: Matrix, markdown: boolean): string {
   // Service, environment and caller names come from the workspace: escaped before the widths are taken.
-  const header = ['service', ...m.environments.map(esc)];
+  // The unmarked environment in words (JSON keeps its key, `default`), said what it is below the table.
+  const header = ['service', ...m.environments.map((e) => esc(envLabel(e)))];
   const cell = (ports: number[], status: string): string => {
     const v = ports.length ? ports.join(', ') : '-';
     if (status === 'differs') return `${v} ≠`;
@@ -282,7 +283,7 @@ export function matrixText(m: Matrix, markdown: boolean): string {
   };
   const rows = m.rows.map((r) => [(r.variant !== undefined ? `  ↳ ${esc(r.variant)}` : esc(r.service)) + (r.reference?.contract ? ' (contract ' + r.reference.ports.join(', ') + ')' : ''), ...r.cells.map((x) => cell(x.ports, x.status))]);
   const calls = m.rows.filter((r) => r.callers.length).map((r) => esc(`${r.service} ← ${r.callers.map((c) => `${c.from} on ${c.port} (${c.envs.join(', ')})`).join('; ')}`));
-  const note = `${calls.length ? `callers:\n${calls.map((c) => `  ${c}`).join('\n')}\n\n` : ''}* reference environment, ≠ differs from the reference; ${plural(m.rows.filter((r) => r.variant === undefined).length, 'service')}${m.rows.some((r) => r.variant !== undefined) ? ` (↳ a variant: another file that defines the service too, compared on its own)` : ''}, ${plural(m.environments.length, 'environment')}, ${m.rows.filter((r) => r.drift).length} drifting`;
+  const note = `${calls.length ? `callers:\n${calls.map((c) => `  ${c}`).join('\n')}\n\n` : ''}* reference environment, ≠ differs from the reference; ${plural(m.rows.filter((r) => r.variant === undefined).length, 'service')}${m.rows.some((r) => r.variant !== undefined) ? ` (↳ a variant: another file that defines the service too, compared on its own)` : ''}, ${plural(m.environments.length, 'environment')}, ${m.rows.filter((r) => r.drift).length} drifting${m.environments.includes(DEFAULT_ENV) ? `\n${DEFAULT_ENV_NOTE_TEXT}` : ''}`;
   if (markdown) {
     const pipe = (s: string): string => s.replace(/\|/g, '\\|');
     return [`| ${header.map(pipe).join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.map(pipe).join(' | ')} |`), '', note].join('\n');
