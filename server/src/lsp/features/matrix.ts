@@ -1,13 +1,23 @@
 // The parity panel's matrix: on request, and pushed once edits pause after an evaluation.
 import { DEFAULT_ENV, DEFAULT_ENV_NOTE_TEXT, envLabel } from '../../core';
 import { MATRIX_CHANGED, MATRIX_REQUEST } from '../../protocol';
-import type { MatrixDto } from '../../protocol';
+import type { MatrixDto, MatrixLocation } from '../../protocol';
+import type { Loc } from '../../core';
 import type { ServerContext } from '../context';
+import { insideArchive, onDisk } from '../convert';
+import type { Folder } from '../folder';
 
 /** The panel's matrix follows a pause in re-evaluations by this much. */
 const MATRIX_DELAY_MS = 300;
 
 const empty = (): MatrixDto => ({ environments: [], rows: [], findings: { errors: 0, warnings: 0, infos: 0 } });
+
+/** A cell's place for the panel: a place inside a chart archive is the .tgz, line 1, with the entry and line in `inside`. */
+function matrixLocation(ctx: ServerContext, f: Folder, l: Loc): MatrixLocation {
+  const at = onDisk(l);
+  const inside = insideArchive(l);
+  return { uri: ctx.uriOf(f, at.file), line: at.line, character: at.col, ...(inside === undefined ? {} : { inside }) };
+}
 
 /** Every folder's services × environments table, with file URIs, and the count of findings by severity. */
 export function matrix(ctx: ServerContext): MatrixDto {
@@ -17,7 +27,7 @@ export function matrix(ctx: ServerContext): MatrixDto {
     const m = f.matrix();
     if (!m || !f.analysis) continue;
     for (const e of m.environments) envs.add(e);
-    for (const r of m.rows) dto.rows.push({ ...r, folder: f.root, cells: r.cells.map((c) => ({ ...c, locations: c.locations.map((l) => ({ uri: ctx.uriOf(f, l.file), line: l.line, character: l.col })) })) });
+    for (const r of m.rows) dto.rows.push({ ...r, folder: f.root, cells: r.cells.map((c) => ({ ...c, locations: c.locations.map((l) => matrixLocation(ctx, f, l)) })) });
     for (const x of f.analysis.findings) dto.findings[x.severity === 'error' ? 'errors' : x.severity === 'warning' ? 'warnings' : 'infos']++;
   }
   dto.environments = [...envs];
