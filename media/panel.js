@@ -151,7 +151,7 @@
       'data-pos': pos,
       'aria-label': cellLabel(r, c),
       'aria-disabled': c.locations.length ? undefined : 'true',
-      title: c.locations.length ? c.locations.map((/** @type {any} */ l) => `${shortPath(l.uri, r.folder)}:${l.line + 1}`).join('\n') : undefined,
+      title: c.locations.length ? c.locations.map((/** @type {any} */ l) => (l.inside ? `${shortPath(l.uri, r.folder)} › ${l.inside}` : `${shortPath(l.uri, r.folder)}:${l.line + 1}`)).join('\n') : undefined,
     },
     h('span', { class: `env${isRef ? ' ref-env' : ''}`, 'aria-hidden': 'true', title: envNote(c.environment) }, envName(c.environment)),
     h('span', { class: 'value' },

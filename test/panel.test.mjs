@@ -374,3 +374,14 @@ test('the stylesheet takes its colours from the theme\'s CSS variables', () => {
   assert.deepEqual(literal, [], 'colours outside var(--vscode-…) fallbacks');
   assert.match(css, /body\.vscode-high-contrast/);
 });
+
+test('a place inside a chart archive is titled with the .tgz and the entry and line inside it', { skip }, async () => {
+  const folder = matrix.rows[0].folder;
+  const uri = `file://${folder}/app/charts/redis-1.0.0.tgz`;
+  const cell = { environment: 'production', ports: [6379], status: 'reference', locations: [{ uri, line: 0, character: 0, inside: 'redis/values.yaml:1' }] };
+  await send({ environments: ['production'], rows: [{ service: 'app-redis', folder, cells: [cell], drift: false, callers: [] }], findings: { errors: 0, warnings: 0, infos: 0 } });
+  await page.waitForSelector('text=app-redis');
+  assert.equal(await rowLocator('app-redis').locator('td.cell').first().getAttribute('title'), 'app/charts/redis-1.0.0.tgz › redis/values.yaml:1');
+  await send(matrix);
+  await page.waitForSelector('text=orders');
+});

@@ -51,6 +51,8 @@ export interface MatrixLocation {
   uri: string;
   line: number;
   character: number;
+  /** For a place read out of a chart archive (`uri` is then the .tgz, line 0): the entry and line inside it. */
+  inside?: string;
 }
 
 export interface MatrixCellDto {

@@ -109,3 +109,19 @@ test('import-values chain bottom-up: what a grandchild exports to its chart reac
   assert.equal(x.containers[0].ports[0].containerPort.port, 7777);
   assert.equal(x.containers[0].ports[0].containerPort.loc.file, 'app/charts/mid/charts/leaf/values.yaml');
 });
+
+test('requirements.yaml: its dependencies are the chart\'s and Chart.yaml\'s are not, as helm\'s loader reads it over Chart.yaml', () => {
+  // Chart.yaml would turn `a` off; requirements.yaml names `a` only under the alias `x`, and `b` not at all (so it renders as found in charts/).
+  const files = [
+    { path: 'app/Chart.yaml', text: 'apiVersion: v1\nname: app\nversion: 1.0.0\ndependencies:\n  - name: a\n    condition: a.on\n' },
+    { path: 'app/requirements.yaml', text: 'dependencies:\n  - name: a\n    alias: x\n' },
+    { path: 'app/values.yaml', text: 'a:\n  on: false\nx:\n  port: 7001\n' },
+    ...sub('a', 'port: 6001\n', deployment('{{ .Chart.Name }}', '{{ .Values.port }}')),
+    ...sub('b', '{}\n', deployment('b', 1002)),
+  ];
+  const r = render(files);
+  assert.deepEqual(r.workloads.map((w) => [w.name, w.containers[0].ports[0].containerPort.port]).sort(), [['b', 1002], ['x', 7001]]);
+  // A requirements.yaml without `dependencies:` leaves Chart.yaml's: `a` stays off.
+  files[1] = { path: 'app/requirements.yaml', text: '# nothing here\n{}\n' };
+  assert.deepEqual(render(files).workloads.map((w) => w.name), ['b']);
+});

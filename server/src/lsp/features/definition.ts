@@ -2,13 +2,13 @@
 import type { Location } from 'vscode-languageserver/node';
 import { referencePorts } from '../../core';
 import type { ServerContext } from '../context';
-import { location } from '../convert';
+import { distinct, location } from '../convert';
 
 export function registerDefinition(ctx: ServerContext): void {
   ctx.connection.onDefinition((params, token) => ctx.runSafe(`finding the definition in ${params.textDocument.uri}`, [] as Location[], token, () => {
     const hit = ctx.tokenAt(params.textDocument.uri, params.position);
     const s = hit && hit.at.folder.analysis?.model.services.get(hit.token.service);
     const ref = s && referencePorts(s);
-    return hit && ref ? ref.locs.map((l) => location(ctx, hit.at.folder, l)) : [];
+    return hit && ref ? distinct(ref.locs.map((l) => location(ctx, hit.at.folder, l))) : [];
   }));
 }

@@ -2,8 +2,7 @@
 import { DiagnosticSeverity } from 'vscode-languageserver/node';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { ServerContext } from '../context';
-import { archiveOf } from '../../core';
-import { diagnostic, range } from '../convert';
+import { diagnostic, onDisk, range, saidAt } from '../convert';
 
 /** What every folder holds now, by URI. */
 function collect(ctx: ServerContext): Map<string, Diagnostic[]> {
@@ -11,11 +10,11 @@ function collect(ctx: ServerContext): Map<string, Diagnostic[]> {
   for (const f of ctx.folders) {
     for (const x of f.analysis?.findings ?? []) {
       // A file read out of a chart archive is not on the disk: its finding shows on the archive, naming the file and line.
-      const archive = archiveOf(x.loc.file);
-      const uri = ctx.uriOf(f, archive ?? x.loc.file);
+      const at = onDisk(x.loc);
+      const uri = ctx.uriOf(f, at.file);
       const list = next.get(uri) ?? [];
       const d = diagnostic(ctx, f, x);
-      list.push(archive === undefined ? d : { ...d, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `${x.loc.file.slice(archive.length + 1)}:${x.loc.line + 1}: ${d.message}` });
+      list.push(at === x.loc ? d : { ...d, range: range(at), message: saidAt(x.loc, x.message) });
       next.set(uri, list);
     }
     if (f.configPath && f.configProblems.length) {

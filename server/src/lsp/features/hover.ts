@@ -3,7 +3,7 @@
 // clients (Neovim shows tables raw), aligned plain text where Markdown is not the client's first choice.
 import { hoverText } from '../../core';
 import type { ServerContext } from '../context';
-import { range } from '../convert';
+import { onDisk, range } from '../convert';
 
 export function registerHover(ctx: ServerContext): void {
   ctx.connection.onHover((params, token) => ctx.runSafe(`computing hover for ${params.textDocument.uri}`, null, token, () => {
@@ -13,7 +13,8 @@ export function registerHover(ctx: ServerContext): void {
     const { at, token: t } = hit;
     const kind = ctx.client.hoverFormat;
     const layout = kind === 'plaintext' ? 'plain' : ctx.client.hoverTables ? 'table' : 'list';
-    const value = hoverText(analysis.model, t, (l) => `${ctx.uriOf(at.folder, l.file)}#L${l.line + 1}`, layout);
+    // A link to a place inside a chart archive opens the .tgz (its text names the entry and line).
+    const value = hoverText(analysis.model, t, (l) => `${ctx.uriOf(at.folder, onDisk(l).file)}#L${onDisk(l).line + 1}`, layout);
     return { contents: { kind, value }, range: range(t.loc) };
   }));
 }

@@ -1,15 +1,23 @@
 // The parity panel's matrix: on request, and pushed once edits pause after an evaluation.
 import { DEFAULT_ENV, DEFAULT_ENV_NOTE_TEXT, envLabel } from '../../core';
 import { MATRIX_CHANGED, MATRIX_REQUEST } from '../../protocol';
-import type { Finding } from '../../core';
-import type { MatrixDto, MatrixFindingDto } from '../../protocol';
+import type { Finding, Loc } from '../../core';
+import type { MatrixDto, MatrixFindingDto, MatrixLocation } from '../../protocol';
 import type { ServerContext } from '../context';
+import { insideArchive, onDisk, saidAt } from '../convert';
 import type { Folder } from '../folder';
 
 /** The panel's matrix follows a pause in re-evaluations by this much. */
 const MATRIX_DELAY_MS = 300;
 
 const empty = (): MatrixDto => ({ environments: [], rows: [], findings: { errors: 0, warnings: 0, infos: 0 } });
+
+/** A cell's place for the panel: a place inside a chart archive is the .tgz, line 1, with the entry and line in `inside`. */
+function matrixLocation(ctx: ServerContext, f: Folder, l: Loc): MatrixLocation {
+  const at = onDisk(l);
+  const inside = insideArchive(l);
+  return { uri: ctx.uriOf(f, at.file), line: at.line, character: at.col, ...(inside === undefined ? {} : { inside }) };
+}
 
 /** Every folder's services × environments table, with file URIs, and the count of findings by severity. */
 export function matrix(ctx: ServerContext): MatrixDto {
@@ -21,7 +29,7 @@ export function matrix(ctx: ServerContext): MatrixDto {
     for (const e of m.environments) envs.add(e);
     const byService = findingsByService(ctx, f, f.analysis.findings);
     for (const r of m.rows) {
-      const cells = r.cells.map((c) => ({ ...c, locations: c.locations.map((l) => ({ uri: ctx.uriOf(f, l.file), line: l.line, character: l.col })) }));
+      const cells = r.cells.map((c) => ({ ...c, locations: c.locations.map((l) => matrixLocation(ctx, f, l)) }));
       dto.rows.push({ ...r, folder: f.root, cells, findings: r.variant === undefined ? byService.get(r.service) ?? [] : [] });
     }
     for (const x of f.analysis.findings) dto.findings[x.severity === 'error' ? 'errors' : x.severity === 'warning' ? 'warnings' : 'infos']++;
@@ -36,8 +44,9 @@ function findingsByService(ctx: ServerContext, f: Folder, findings: readonly Fin
   const out = new Map<string, MatrixFindingDto[]>();
   for (const x of findings) {
     if (!x.service) continue;
-    const l = x.loc;
-    const dto: MatrixFindingDto = { rule: x.rule, severity: x.severity, message: x.message, uri: ctx.uriOf(f, l.file), line: l.line, character: l.col, endLine: l.endLine, endCharacter: l.endCol };
+    // A finding inside a chart archive stands on the .tgz, its place said in the message (as the diagnostic's).
+    const l = onDisk(x.loc);
+    const dto: MatrixFindingDto = { rule: x.rule, severity: x.severity, message: saidAt(x.loc, x.message), uri: ctx.uriOf(f, l.file), line: l.line, character: l.col, endLine: l.endLine, endCharacter: l.endCol };
     if (x.environment) dto.environment = x.environment;
     if (x.fix) dto.fix = x.fix.title;
     let list = out.get(x.service);

@@ -97,6 +97,12 @@ function chartMeta(file: string, root: Node | null | undefined): { meta: Val; na
   return { meta: plainVal(fields), name: typeof fields.Name === 'string' ? fields.Name : '', library: fields.Type === 'library', dependencies: dependenciesOf(file, root) };
 }
 
+/** Whether Chart.yaml's `apiVersion` is v1, as helm's loader takes a chart that names none (helm 2's charts). */
+function isV1(meta: Val): boolean {
+  const v = meta.k === 'map' ? meta.v.get('APIVersion') : undefined;
+  return !v || v.k === 'nil' || (v.k === 'str' && (v.v === '' || v.v === 'v1'));
+}
+
 /** The charts of the workspace (a folder with Chart.yaml), subcharts hung under their parents. */
 function findCharts(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo, prune = true): Chart[] {
   const byDir = new Map<string, Chart>();
@@ -123,8 +129,10 @@ function findCharts(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo, prune 
     const dir = chart.dir;
     const r = rel(dir, f.path);
     if (r === 'Chart.yaml') continue;
-    // `.Files` is what helm's loader leaves there: not templates/, charts/, values.yaml and the chart's own metadata.
-    if (!/^(templates|charts)\/|^(values\.yaml|values\.schema\.json|requirements\.(yaml|lock)|Chart\.lock)$/.test(r)) chart.others.push(f);
+    // `.Files` is what helm's loader leaves there: not templates/, charts/, values.yaml and the chart's own metadata
+    // (requirements.yaml/.lock are among the files of an apiVersion v1 chart, as helm's loader keeps them).
+    const v1 = isV1(chart.meta);
+    if (!/^(templates|charts)\/|^(values\.yaml|values\.schema\.json|Chart\.lock)$/.test(r) && (v1 || !/^requirements\.(yaml|lock)$/.test(r))) chart.others.push(f);
     if (r.startsWith('templates/')) {
       if (!/\.(ya?ml|tpl)$/i.test(r)) continue;
       chart.files.push(f);
@@ -143,9 +151,12 @@ function findCharts(files: SourceFile[], envOf: EnvOf, memo?: RenderMemo, prune 
       chart.files.push(f);
       continue;
     }
-    if (/^requirements\.ya?ml$/.test(r)) {
+    if (r === 'requirements.yaml') {
       chart.files.push(f);
-      for (const d of dependenciesOf(f.path, parseYaml(f.text).docs[0]?.contents as Node | null | undefined)) if (!chart.dependencies.some((x) => x.name === d.name)) chart.dependencies.push(d);
+      // Helm's loader reads requirements.yaml over Chart.yaml's fields: its `dependencies:`, when it has one, are the
+      // chart's and Chart.yaml's are not (helm warns when the chart is not apiVersion v1, and still does so).
+      const root = parseYaml(f.text).docs[0]?.contents as Node | null | undefined;
+      if (isMap(root) && root.items.some((it) => isPair(it) && isScalar(it.key) && it.key.value === 'dependencies')) chart.dependencies = dependenciesOf(f.path, root);
       continue;
     }
     for (const re of ENV_VALUES) {
