@@ -150,3 +150,9 @@ test('after a chart edit, the language server\'s steps render the declared relea
   assert.deepEqual(r.facts, api.extractAll(files, config));
   assert.ok(kept.every((f) => r.facts.includes(f)), 'the renders the steps made are the ones the extraction gives');
 });
+
+test('a path Port Parity did not read is said as such: another repository, or a folder .gitignore leaves out (aks-store-demo ignores its kustomize/)', () => {
+  const files = [{ path: 'sample-manifests/argocd/pets.yaml', text: app('pets', { path: 'kustomize/overlays/kaito' }) }];
+  const notes = api.extractAll(files, config).flatMap((f) => f.unknowns ?? []).map((p) => p.message);
+  assert.deepEqual(notes, ['Argo CD Application pets: kustomize/overlays/kaito is not a folder Port Parity reads here (another repository, or left out by .gitignore?): not checked']);
+});

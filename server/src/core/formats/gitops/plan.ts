@@ -163,10 +163,10 @@ function place(plan: GitopsPlan, ws: Workspace, objects: Objects, d: Decl, envOf
     return;
   }
   const why =
-    d.expects === 'chart' ? (ws.dirs.has(dir) ? `${shown} has no Chart.yaml: not a chart of the workspace` : `${shown} is not a folder of the workspace`)
+    d.expects === 'chart' ? (ws.dirs.has(dir) ? `${shown} has no Chart.yaml: not a chart of the workspace` : `${shown} is not a folder Port Parity reads here (another repository, or left out by .gitignore?)`)
     : d.expects === 'kustomize' && ws.charts.has(dir) ? `${shown} is a chart, which a Flux Kustomization does not render`
     : ws.dirs.has(dir) ? `${shown} holds plain manifests: they are read as they are, in the environment their own paths mark${env ? ` (not ${env})` : ''}`
-    : `${shown} is not a folder of the workspace (another repository?): not checked`;
+    : `${shown} is not a folder Port Parity reads here (another repository, or left out by .gitignore?): not checked`;
   notes.push(noteAt(d.ix, d.dir.at, `${d.what}: ${why}`));
 }
 
