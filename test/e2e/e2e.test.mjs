@@ -1,7 +1,7 @@
 // End to end in a real VS Code: code-server 4.139 (VS Code 1.139) with the packaged .vsix installed,
 // driven by Debian's headless Chromium through playwright-core, on scratch copies of examples/shop.
 // The browser checks what a person sees (squiggles, Problems, hover, quick fix, status bar, the parity
-// panel and its clicks); a self-test extension runs test/vscode/suite/checks.cjs inside code-server's
+// panel and its clicks, the Services tree, the walkthrough, the port-parity tasks and their problem matchers); a self-test extension runs test/vscode/suite/checks.cjs inside code-server's
 // extension host for the vscode-API assertions. Screenshots go to test-results/e2e/ and four of them
 // to docs/images/ for the README.
 //
@@ -10,6 +10,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const ENABLED = process.env.PORT_PARITY_E2E === '1';
@@ -26,6 +27,7 @@ let page;
 let shots;
 let wsUi;
 let wsSelf;
+let wsTask;
 const timings = {};
 const dialogs = [];
 const pageErrors = [];
@@ -84,6 +86,55 @@ async function panelFrame(timeout = 30000) {
   }
 }
 
+/** The findings the packaged CLI reports for `folder` of `cwd`, counted by severity as the status bar counts Problems. */
+function cliCounts(cwd, folder) {
+  const r = spawnSync(process.execPath, [join(h.ROOT, 'dist', 'cli.js'), 'check', folder, '--format', 'json'], { cwd, encoding: 'utf8' });
+  const findings = JSON.parse(r.stdout).findings;
+  return { findings, counts: ['error', 'warning', 'info'].map((s) => findings.filter((f) => f.severity === s).length) };
+}
+
+/** The Problems counts of the status bar (errors, warnings, infos), once they equal `want` or `timeout` has passed. */
+async function problemCounts(want, timeout = 90000) {
+  const t0 = Date.now();
+  for (;;) {
+    const text = await statusItem('status.problems').catch(() => '');
+    const got = text.replace(/\s+/g, ' ').trim().split(' ').map(Number);
+    while (got.length < 3) got.push(0);
+    if (JSON.stringify(got) === JSON.stringify(want) || Date.now() - t0 > timeout) return got;
+    await sleep(500);
+  }
+}
+
+/** Runs a task by its label from Tasks: Run Task (again if the workbench, still restoring, closed the picker). */
+async function runTask(label) {
+  const picker = () => page.waitForFunction(() => /task to run/i.test(document.querySelector('.quick-input-widget input')?.placeholder ?? ''), null, { timeout: 10000 });
+  for (let attempt = 1; ; attempt++) {
+    // Clicked by its exact name: the palette's first row can be "Tasks: Rerun All Running Tasks".
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input').fill('>Tasks: Run Task');
+    await page.locator('.quick-input-widget .monaco-list-row .label-name', { hasText: /^Tasks: Run Task$/ }).first().click({ timeout: 10000 });
+    const open = await picker().then(() => true, () => false);
+    if (open) break;
+    if (attempt === 3) throw new Error(`the task picker did not open: ${await page.locator('.quick-input-widget .monaco-list-rows').innerText().catch(() => '(no quick input)')}`);
+  }
+  await page.locator('.quick-input-widget input').fill(label);
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first();
+  await row.waitFor({ timeout: 20000 });
+  await row.click();
+}
+
+/** The frame of a webview whose document holds `text`. */
+async function frameWith(selector, text, timeout = 30000) {
+  const t0 = Date.now();
+  for (;;) {
+    for (const f of page.frames()) {
+      if (await f.evaluate(([s, x]) => [...document.querySelectorAll(s)].some((e) => e.textContent.includes(x)), [selector, text]).catch(() => false)) return f;
+    }
+    if (Date.now() - t0 > timeout) throw new Error(`no webview shows ${selector} "${text}"`);
+    await sleep(250);
+  }
+}
+
 describe('Port Parity in code-server', { skip }, () => {
   before(async () => {
     h = await import('./harness.mjs');
@@ -94,6 +145,7 @@ describe('Port Parity in code-server', { skip }, () => {
     mkdirSync(shots, { recursive: true });
     wsUi = h.copyExample('shop', run, 'shop');
     wsSelf = h.copyExample('shop', run, 'shop-selftest');
+    wsTask = h.copyExample('shop', run, 'shop-tasks');
     // The self-test extension with the shared checks beside it, packed to be installed like the real one.
     const selftest = join(run, 'selftest');
     cpSync(join(h.ROOT, 'test', 'e2e', 'selftest'), selftest, { recursive: true });
@@ -304,6 +356,46 @@ describe('Port Parity in code-server', { skip }, () => {
     await page.keyboard.press('Control+S');
   });
 
+  test('the walkthrough opens from Welcome: Open Walkthrough with its title and five steps; a step shows its markdown, its button runs its command and completes the step', async () => {
+    const walkthrough = JSON.parse(readFileSync(join(h.ROOT, 'package.json'), 'utf8')).contributes.walkthroughs[0];
+    await command('Welcome: Open Walkthrough...');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill('Port Parity');
+    const choice = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Get Started with Port Parity' }).first();
+    await choice.waitFor({ timeout: 20000 });
+    await choice.click();
+    const slide = page.locator('.gettingStartedSlideDetails');
+    await slide.locator('.category-title').first().waitFor({ timeout: 20000 });
+    assert.equal((await slide.locator('.category-title').first().innerText()).trim(), 'Get Started with Port Parity');
+    // Every step shows: the server runs here, so the steps that need it are not hidden by their when clause.
+    const steps = slide.locator('button.getting-started-step');
+    await page.waitForFunction(() => document.querySelectorAll('.gettingStartedSlideDetails button.getting-started-step').length >= 5, null, { timeout: 20000 });
+    const titles = (await steps.locator('.step-title').allInnerTexts()).map((t) => t.trim());
+    assert.deepEqual(titles, walkthrough.steps.map((x) => x.title));
+    assert.equal(titles.length, 5);
+    const done = (id) => slide.locator(`[data-done-step-id$="#${id}"]`).first();
+    // The panel step: its markdown in the media pane, its button focuses the panel and marks it done.
+    await steps.filter({ hasText: "See every service's ports" }).click();
+    const media = await frameWith('h1', 'Every service, every environment');
+    assert.match(await media.locator('body').innerText(), /★ reference/);
+    // The earlier tests ran Show Parity Panel already: take the step back to undone first.
+    if ((await done('panel').getAttribute('aria-checked')) === 'true') await done('panel').click();
+    await page.waitForFunction(() => document.querySelector('.gettingStartedSlideDetails [data-done-step-id$="#panel"]')?.getAttribute('aria-checked') === 'false', null, { timeout: 10000 });
+    await page.keyboard.press('Control+Shift+E');
+    await page.waitForFunction(() => /explorer/i.test(document.querySelector('.part.sidebar .composite.title')?.textContent ?? ''), null, { timeout: 10000 });
+    await shot('walkthrough');
+    const button = slide.locator('.step-description-container .monaco-button', { hasText: 'Show Parity Panel' });
+    await button.click();
+    await page.waitForFunction(() => /port parity/i.test(document.querySelector('.part.sidebar .composite.title')?.textContent ?? ''), null, { timeout: 20000 });
+    await page.waitForFunction(() => document.querySelector('.gettingStartedSlideDetails [data-done-step-id$="#panel"]')?.getAttribute('aria-checked') === 'true', null, { timeout: 20000 });
+    await panelFrame();
+    // The panel has the focus now: give it back to the walkthrough page, close it, give the workbench the keyboard.
+    await slide.locator('.category-title').first().click();
+    await page.keyboard.press('Control+W');
+    await page.waitForFunction(() => !document.querySelector('.gettingStartedContainer'), null, { timeout: 10000 });
+    await page.locator('.part.editor').click();
+  });
+
   test('the vscode API checks pass inside code-server\'s extension host', async (t) => {
     const out = join(run, 'selftest-result.json');
     writeFileSync(join(wsSelf, '.pp-selftest.json'), JSON.stringify({ out }));
@@ -325,6 +417,51 @@ describe('Port Parity in code-server', { skip }, () => {
       await t.test(r.name, () => assert.ok(r.ok, r.detail));
     }
     assert.ok(result.results.length >= 12, `${result.results.length} checks ran`);
+  });
+
+  test('the port-parity tasks of tasks.json run the CLI and $port-parity and $port-parity-compact put its findings in Problems', async () => {
+    // The language server is off in this folder: Problems holds what the tasks' matchers read, nothing else.
+    mkdirSync(join(wsTask, '.vscode'), { recursive: true });
+    writeFileSync(join(wsTask, '.vscode', 'settings.json'), JSON.stringify({ 'portParity.enable': false, 'task.problemMatchers.neverPrompt': true }, null, 2));
+    writeFileSync(join(wsTask, '.vscode', 'tasks.json'), JSON.stringify({
+      version: '2.0.0',
+      tasks: [
+        { label: 'ports in the text report', type: 'port-parity', command: 'check' },
+        { label: 'ports of deploy in the compact report', type: 'port-parity', command: 'check', folder: 'deploy', args: ['--format', 'compact'] },
+      ],
+    }, null, 2));
+    const all = cliCounts(wsTask, '.');
+    const deploy = cliCounts(wsTask, 'deploy');
+    assert.ok(all.findings.length > deploy.findings.length && deploy.findings.length > 0, `${all.findings.length} findings, ${deploy.findings.length} under deploy`);
+    await page.goto(cs.folderUrl(wsTask), { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60000 });
+    assert.deepEqual(await problemCounts([0, 0, 0], 5000), [0, 0, 0], 'no problems before a task runs');
+    await runTask('ports in the text report');
+    const got = await problemCounts(all.counts);
+    await page.keyboard.press('Control+Shift+M');
+    if (JSON.stringify(got) !== JSON.stringify(all.counts)) {
+      await command('View: Toggle Maximized Panel');
+      await sleep(1000);
+      await shot('task-problems-missing');
+      console.log((await page.locator('.markers-panel').innerText()).replace(/\n+/g, '\n'));
+      await page.keyboard.press('Control+`');
+      await sleep(1000);
+      await shot('task-terminal');
+    }
+    assert.deepEqual(got, all.counts, '$port-parity read every finding of the text report');
+    const filter = page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
+    await filter.waitFor({ timeout: 10000 });
+    const probe = all.findings.find((f) => f.rule === 'probe-port');
+    await filter.fill(probe.message);
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: probe.message }).first();
+    await row.waitFor({ timeout: 10000 });
+    const text = (await row.innerText()).replace(/\s+/g, ' ');
+    assert.ok(text.includes(`port-parity ${probe.rule}`) && text.includes(`[Ln ${probe.line}, Col ${probe.column}]`), text);
+    await shot('task-problems');
+    await filter.fill('');
+    // The compact report of deploy/ replaces them: what it does not report again is cleared.
+    await runTask('ports of deploy in the compact report');
+    assert.deepEqual(await problemCounts(deploy.counts), deploy.counts, '$port-parity-compact read every finding of the compact report');
   });
 
   test('the four README screenshots are copied to docs/images', () => {
