@@ -202,6 +202,8 @@ test('the walkthrough and the empty workspace\'s welcome say what Port Parity re
       if (kind === 'onCommand') assert.ok(commands.has(arg), ev);
       else if (kind === 'onSettingChanged') assert.ok(c.configuration.properties[arg], ev);
       else if (kind === 'onContext') assert.ok(SET_KEYS.includes(arg), ev);
+      // A step that only informs completes when read (VS Code's onStepSelected takes no argument).
+      else if (kind === 'onStepSelected') assert.equal(arg, undefined, ev);
       else assert.fail(`unexpected completion event ${ev}`);
     }
     for (const k of contextKeys(step.when)) assert.ok(SET_KEYS.includes(k), `${step.id}: ${k}`);
